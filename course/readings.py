@@ -1,0 +1,369 @@
+"""The primary readings: load, lay out, anchor and verify them.
+
+A reading lives in ``readings/<id>/`` as two files:
+
+``source.txt``
+    the reference copy, byte for byte as received (its SHA-256 is recorded in ``reading.yaml``);
+``reading.yaml``
+    metadata (title, author, venue, date, ...) and the *layout*: how the received text is cut into
+    numbered paragraphs. Layout is the only editing allowed: unwrapping hard-wrapped lines and joining
+    paragraphs split by a page break. The words themselves are never touched here.
+
+Every block of the laid-out text is a numbered paragraph, addressed ``<reading-id>:<n>``; ranges are
+``<reading-id>:<n>-<m>``. The verbatim check compares token sequences (whitespace-separated runs, so
+every word, number, punctuation mark and Arabic letter counts) of a rendering with the reference copy.
+
+Public API: :func:`list_readings`, :func:`load_reading`, :class:`Reading`, :class:`Paragraph`,
+:func:`parse_ref`, :func:`resolve_ref`, :func:`tokens`, :func:`diff_tokens`, :func:`segments`.
+Command line: ``python -m course.readings list <id>`` prints the numbered paragraphs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from course.errors import CourseInputError
+from course.paths import project_root
+from course.yamlio import load_yaml_file
+
+#: Characters of the Arabic script blocks (letters, marks, digits, punctuation, presentation forms).
+ARABIC_CHARS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+ARABIC_RE = re.compile(f"[{ARABIC_CHARS}]")
+# A run: Arabic characters, possibly separated by spaces or neutral punctuation, starting and ending
+# on an Arabic character.
+ARABIC_RUN_RE = re.compile(f"[{ARABIC_CHARS}](?:[{ARABIC_CHARS}\\s\u200c\u200d().:!]*[{ARABIC_CHARS}])?")
+
+READING_MINUTES_WPM = 200  # a careful reading pace for argumentative prose
+
+KINDS = ("para", "title", "meta", "heading", "question", "image-description", "signature", "rating",
+         "quote", "stray")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    reading_id: str
+    n: int
+    text: str
+    kind: str
+    lines: tuple[int, int]  # first and last line of the reference copy (1-based)
+    section: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.reading_id}:{self.n}"
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.reading_id}-p{self.n}"
+
+    def opening(self, words: int = 12) -> str:
+        toks = self.text.replace("**", "").split()
+        more = "…" if len(toks) > words else ""
+        return " ".join(toks[:words]) + more
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Reading:
+    id: str
+    letter: str
+    meta: dict
+    paragraphs: list[Paragraph]
+    source_path: Path
+    source_text: str
+    sha256: str
+    _by_n: dict[int, Paragraph] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_n = {p.n: p for p in self.paragraphs}
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title", self.id)
+
+    @property
+    def label(self) -> str:
+        return f"Reading {self.letter}"
+
+    @property
+    def docname(self) -> str:
+        return f"readings/{self.id}"
+
+    @property
+    def word_count(self) -> int:
+        return len(self.source_text.split())
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / READING_MINUTES_WPM))
+
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+    def paragraph(self, n: int) -> Paragraph:
+        try:
+            return self._by_n[int(n)]
+        except (KeyError, ValueError):
+            raise ReadingRefError(
+                f"{self.label} ({self.id}) has no paragraph {n}; it has paragraphs 1–{len(self)}."
+            ) from None
+
+    def search(self, *words: str) -> list[Paragraph]:
+        """Paragraphs containing every one of ``words`` (case-insensitive substring match)."""
+        wanted = [w.casefold() for w in words]
+        return [p for p in self.paragraphs if all(w in p.text.casefold() for w in wanted)]
+
+    def source_tokens(self) -> list[str]:
+        return tokens(self.source_text)
+
+    def check_checksum(self) -> None:
+        expected = str(self.meta.get("sha256", "")).lower()
+        if expected and expected != self.sha256:
+            raise CourseInputError(
+                f"{self.source_path}: SHA-256 is {self.sha256}, but reading.yaml records {expected}. "
+                "The reference copy must stay byte for byte as received; restore it from "
+                "../shared/sources/ or, if the source itself was replaced on purpose, update the checksum."
+            )
+
+
+class ReadingRefError(ValueError):
+    """A paragraph reference that does not resolve; the message says why and what is valid."""
+
+
+def readings_dir(root: Path | None = None) -> Path:
+    return (root or project_root()) / "readings"
+
+
+def list_readings(root: Path | None = None) -> list[str]:
+    d = readings_dir(root)
+    return sorted(p.parent.name for p in d.glob("*/reading.yaml"))
+
+
+def load_reading(reading_id: str, root: Path | None = None) -> Reading:
+    d = readings_dir(root) / reading_id
+    meta_path = d / "reading.yaml"
+    src_path = d / "source.txt"
+    if not meta_path.exists():
+        known = ", ".join(list_readings(root)) or "none"
+        raise ReadingRefError(f"unknown reading '{reading_id}'. Known readings: {known}.")
+    return _load_cached(str(meta_path), meta_path.stat().st_mtime_ns, str(src_path),
+                        src_path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _load_cached(meta_path: str, _m1: int, src_path: str, _m2: int) -> Reading:
+    meta = load_yaml_file(Path(meta_path))
+    raw = Path(src_path).read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    text = raw.decode("utf-8")
+    rid = meta["id"]
+    paragraphs = lay_out(rid, text, meta.get("layout", {}), meta_path)
+    return Reading(id=rid, letter=str(meta.get("letter", "?")), meta=meta, paragraphs=paragraphs,
+                   source_path=Path(src_path), source_text=text, sha256=sha)
+
+
+def lay_out(reading_id: str, text: str, layout: dict, where: str = "reading.yaml") -> list[Paragraph]:
+    """Cut ``text`` into numbered paragraphs following ``layout`` (layout changes only)."""
+    mode = layout.get("mode", "lines")
+    lines = text.split("\n")
+    units: list[tuple[str, int, int]] = []  # text, first line, last line
+    if mode == "lines":
+        for i, line in enumerate(lines, 1):
+            if line.strip():
+                units.append((line.strip(), i, i))
+    elif mode == "blocks":
+        block: list[str] = []
+        start = 0
+        for i, line in enumerate(lines + [""], 1):
+            if line.strip():
+                if not block:
+                    start = i
+                block.append(line.strip())
+            elif block:
+                units.append((" ".join(block), start, i - 1))
+                block = []
+    else:
+        raise CourseInputError(f"{where}: layout.mode is '{mode}'; allowed: lines, blocks.")
+
+    joins = list(layout.get("join_after", []))
+    joined: list[tuple[str, int, int]] = []
+    for unit in units:
+        if joined and any(joined[-1][0].endswith(j) for j in joins):
+            prev = joined.pop()
+            used = next(j for j in joins if prev[0].endswith(j))
+            joins.remove(used)
+            unit = (prev[0] + " " + unit[0], prev[1], unit[2])
+        joined.append(unit)
+    if joins:
+        raise CourseInputError(
+            f"{where}: layout.join_after names {joins!r}, but no paragraph ends with that text. "
+            "Each entry must be the exact end of a paragraph split by a page break."
+        )
+
+    kinds: dict[int, str] = {}
+    for kind, numbers in (layout.get("kinds") or {}).items():
+        if kind not in KINDS:
+            raise CourseInputError(f"{where}: layout.kinds has '{kind}'; allowed: {', '.join(KINDS)}.")
+        for n in _expand_numbers(numbers):
+            kinds[n] = kind
+    out: list[Paragraph] = []
+    section = None
+    for n, (t, a, b) in enumerate(joined, 1):
+        kind = kinds.get(n, "para")
+        if kind == "heading":
+            section = t
+        out.append(Paragraph(reading_id, n, t, kind, (a, b), section if kind != "heading" else t))
+    bad = [n for n in kinds if n > len(out)]
+    if bad:
+        raise CourseInputError(f"{where}: layout.kinds names paragraphs {bad}, but there are only {len(out)}.")
+    return out
+
+
+def _expand_numbers(spec) -> list[int]:
+    out: list[int] = []
+    for item in spec if isinstance(spec, list) else [spec]:
+        if isinstance(item, str) and "-" in item:
+            a, b = item.split("-", 1)
+            out.extend(range(int(a), int(b) + 1))
+        else:
+            out.append(int(item))
+    return out
+
+
+REF_RE = re.compile(r"^\s*(?P<rid>[a-z0-9][a-z0-9-]*[a-z0-9])\s*:\s*(?P<a>\d+)\s*(?:[-–]\s*(?P<b>\d+))?\s*$")
+
+
+def parse_ref(ref: str) -> tuple[str, int, int]:
+    m = REF_RE.match(ref)
+    if not m:
+        raise ReadingRefError(
+            f"'{ref}' is not a paragraph id. Write <reading-id>:<n> or <reading-id>:<n>-<m>, "
+            "e.g. al-waie-472:17 or al-waie-472:17-19."
+        )
+    a = int(m["a"])
+    b = int(m["b"]) if m["b"] else a
+    if b < a:
+        raise ReadingRefError(f"'{ref}': the range ends ({b}) before it starts ({a}).")
+    return m["rid"], a, b
+
+
+def resolve_ref(ref: str, root: Path | None = None) -> tuple[Reading, list[Paragraph]]:
+    """Resolve a reference to its reading and paragraphs, or raise with the nearest valid ids."""
+    rid, a, b = parse_ref(ref)
+    try:
+        reading = load_reading(rid, root)
+    except ReadingRefError:
+        close = difflib.get_close_matches(rid, list_readings(root), n=3, cutoff=0.3)
+        hint = f" Did you mean {', '.join(c + ':' + str(a) for c in close)}?" if close else ""
+        raise ReadingRefError(f"'{ref}': unknown reading '{rid}'.{hint} Known readings: "
+                              f"{', '.join(list_readings(root))}.") from None
+    n = len(reading)
+    if a < 1 or b > n:
+        bad = a if (a < 1 or a > n) else b
+        near = sorted({max(1, min(n, bad - 1)), max(1, min(n, bad)), max(1, min(n, bad + 1))})
+        raise ReadingRefError(
+            f"'{ref}': {reading.label} ({rid}) has paragraphs 1–{n}, so {rid}:{bad} does not exist. "
+            f"Nearest valid ids: {', '.join(f'{rid}:{x}' for x in near)}."
+        )
+    return reading, [reading.paragraph(i) for i in range(a, b + 1)]
+
+
+def tokens(text: str) -> list[str]:
+    """The verbatim-comparison units: maximal runs of non-whitespace characters."""
+    return text.split()
+
+
+def diff_tokens(expected: list[str], actual: list[tuple[str, int]], limit: int = 10) -> list[str]:
+    """Compare reference tokens with rendered (token, paragraph number) pairs.
+
+    Returns human-readable differences, each naming the paragraph and the differing words; an empty
+    list means the rendering is verbatim.
+    """
+    act = [t for t, _ in actual]
+    sm = difflib.SequenceMatcher(a=expected, b=act, autojunk=False)
+    problems: list[str] = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        para = actual[j1][1] if j1 < len(actual) else (actual[-1][1] if actual else 0)
+        ctx = " ".join(expected[max(0, i1 - 4):i1])
+        if op == "replace":
+            msg = f"changed {' '.join(expected[i1:i2])!r} → {' '.join(act[j1:j2])!r}"
+        elif op == "delete":
+            msg = f"lost {' '.join(expected[i1:i2])!r}"
+        else:
+            msg = f"added {' '.join(act[j1:j2])!r}"
+        problems.append(f"¶{para}: {msg} (after “…{ctx}”)")
+        if len(problems) >= limit:
+            problems.append("… (more differences not shown)")
+            break
+    return problems
+
+
+def segments(text: str) -> list[tuple[str, str]]:
+    """Split a paragraph into display segments: ("text"|"strong"|"ar"|"strong-ar", chunk).
+
+    ``**…**`` pairs of the original web formatting become bold; Arabic-script runs are marked for
+    right-to-left display. Concatenating the chunks, with each bold chunk wrapped in ``**``, gives
+    back ``text`` exactly.
+    """
+    parts: list[tuple[str, str]] = []
+    pieces = text.split("**")
+    # An odd number of markers leaves the last one unpaired: keep it as literal text.
+    n_pairs = (len(pieces) - 1) // 2
+    bold = False
+    for i, piece in enumerate(pieces):
+        if i > 0:
+            if i <= 2 * n_pairs:
+                bold = not bold
+            else:
+                piece = "**" + piece
+        if not piece:
+            continue
+        style = "strong" if bold else "text"
+        pos = 0
+        for m in ARABIC_RUN_RE.finditer(piece):
+            if m.start() > pos:
+                parts.append((style, piece[pos:m.start()]))
+            parts.append(("strong-ar" if bold else "ar", m.group(0)))
+            pos = m.end()
+        if pos < len(piece):
+            parts.append((style, piece[pos:]))
+    return parts
+
+
+def _main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] not in {"list", "show", "search"}:
+        print("usage: python -m course.readings list <id> | show <id:n> | search <id> <word>...")
+        return 2
+    cmd = argv[0]
+    try:
+        if cmd == "list":
+            r = load_reading(argv[1])
+            for p in r.paragraphs:
+                print(f"{p.n:>3} {p.kind:<17} {p.opening(14)}")
+        elif cmd == "show":
+            r, ps = resolve_ref(argv[1])
+            for p in ps:
+                print(f"[{p.id}] {p.text}\n")
+        else:
+            r = load_reading(argv[1])
+            for p in r.search(*argv[2:]):
+                print(f"{p.id}: {p.opening(20)}")
+    except (ReadingRefError, CourseInputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))
