@@ -1,0 +1,302 @@
+"""The ``timeline`` directive: a dated figure of periods (bars) and events (markers) drawn from data.
+
+Usage in a MyST page::
+
+    ```{timeline} data/timeline-caliphates.yaml
+    :caption: Caliphates and claims to the caliphate, 632–1924
+    ```
+
+The argument is a path relative to the book's source directory (a leading ``/`` is allowed).
+The YAML file holds ``title``, ``alt``, ``axis`` (``start``, ``end``, ``step``), ``periods`` (bars:
+``id``, ``label``, ``start``, ``end``, ``kind``, ``source``, optional ``capital``) and ``events``
+(markers: ``year``, ``label``, ``source``). ``load_timeline`` says exactly what is wrong with a
+file that does not fit.
+
+At build time the figure is drawn with matplotlib (Agg, no display needed) twice: SVG for HTML and
+EPUB, PDF (vector) for LaTeX. The image node's URI ends in ``.*`` so each builder picks the format
+it supports. Output is deterministic (fixed SVG hash salt, no dates in the metadata, DejaVu Sans,
+which ships with matplotlib) and cached by a hash of the data file and the renderer version, so a
+rebuild with unchanged data draws nothing. Every figure carries an alt text naming all periods and
+events, followed by a list of the same data rendered as text for screen readers and print.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from course.errors import CourseInputError
+from course.yamlio import load_yaml_file
+
+logger = logging.getLogger(__name__)
+
+#: Bump when the drawing code changes, so cached figures are redrawn.
+RENDER_VERSION = "2"
+
+KINDS = {
+    # kind: (legend label, face colour, hatch) -- hatches keep the kinds apart in greyscale print
+    "caliphate": ("Caliphs ruling in their own name", "#1f4e79", ""),
+    "eclipsed": ("Caliphs without effective power", "#9dbbd9", "////"),
+    "claim": ("Caliphal title claimed by a sultan", "#e3c36b", "...."),
+}
+
+_PERIOD_KEYS = {"id", "label", "start", "end", "kind", "source", "capital"}
+_EVENT_KEYS = {"year", "label", "source"}
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+
+def _need(cond: bool, where: str, msg: str) -> None:
+    if not cond:
+        raise CourseInputError(f"{where}: {msg}")
+
+
+def _is_year(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def validate_timeline(data: object, where: str) -> dict[str, Any]:
+    """Check a loaded timeline mapping; return it unchanged or raise ``CourseInputError``."""
+    _need(isinstance(data, dict), where, "the file must be a mapping with title, alt, axis, periods and events.")
+    assert isinstance(data, dict)
+    unknown = set(data) - {"title", "alt", "axis", "periods", "events"}
+    _need(not unknown, where, f"unknown top-level key(s) {sorted(unknown)}; allowed: title, alt, axis, periods, events.")
+    for key in ("title", "alt"):
+        _need(isinstance(data.get(key), str) and data[key].strip() != "", where, f"'{key}' must be a non-empty text.")
+    axis = data.get("axis")
+    _need(isinstance(axis, dict) and set(axis) == {"start", "end", "step"}, where,
+          "'axis' must be a mapping with exactly start, end and step (years).")
+    assert isinstance(axis, dict)
+    _need(all(_is_year(axis[k]) for k in ("start", "end", "step")), where, "axis start, end and step must be whole years.")
+    _need(axis["start"] < axis["end"] and axis["step"] > 0, where, "axis start must be before end, and step positive.")
+
+    periods = data.get("periods")
+    _need(isinstance(periods, list) and periods, where, "'periods' must be a non-empty list.")
+    assert isinstance(periods, list)
+    seen: set[str] = set()
+    for i, p in enumerate(periods, 1):
+        w = f"{where}, period {i}"
+        _need(isinstance(p, dict), w, "each period must be a mapping.")
+        extra = set(p) - _PERIOD_KEYS
+        _need(not extra, w, f"unknown key(s) {sorted(extra)}; allowed: {sorted(_PERIOD_KEYS)}.")
+        for key in ("id", "label", "kind", "source"):
+            _need(isinstance(p.get(key), str) and p[key].strip() != "", w, f"'{key}' must be a non-empty text.")
+        _need(p["id"] not in seen, w, f"id '{p['id']}' is used twice; ids must be unique.")
+        seen.add(p["id"])
+        _need(p["kind"] in KINDS, w, f"kind '{p['kind']}' is not one of {sorted(KINDS)}.")
+        _need(_is_year(p.get("start")) and _is_year(p.get("end")), w, "start and end must be whole years.")
+        _need(p["start"] <= p["end"], w, f"start {p['start']} is after end {p['end']}.")
+        _need(axis["start"] <= p["start"] and p["end"] <= axis["end"], w,
+              f"{p['start']}–{p['end']} lies outside the axis {axis['start']}–{axis['end']}.")
+        if "capital" in p:
+            _need(isinstance(p["capital"], str), w, "'capital' must be text.")
+
+    events = data.get("events")
+    _need(isinstance(events, list), where, "'events' must be a list (it may be empty).")
+    assert isinstance(events, list)
+    last = None
+    for i, e in enumerate(events, 1):
+        w = f"{where}, event {i}"
+        _need(isinstance(e, dict), w, "each event must be a mapping.")
+        extra = set(e) - _EVENT_KEYS
+        _need(not extra, w, f"unknown key(s) {sorted(extra)}; allowed: {sorted(_EVENT_KEYS)}.")
+        _need(_is_year(e.get("year")), w, "'year' must be a whole year.")
+        for key in ("label", "source"):
+            _need(isinstance(e.get(key), str) and e[key].strip() != "", w, f"'{key}' must be a non-empty text.")
+        _need(axis["start"] <= e["year"] <= axis["end"], w, f"year {e['year']} lies outside the axis.")
+        _need(last is None or e["year"] >= last, w, f"events must be in date order ({e['year']} comes after {last}).")
+        last = e["year"]
+    return data
+
+
+def load_timeline(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load and validate a timeline data file."""
+    path = Path(path)
+    return validate_timeline(load_yaml_file(path), str(path))
+
+
+def period_text(p: dict[str, Any]) -> str:
+    text = f"{p['label']}: {p['start']}–{p['end']}"
+    extra = [KINDS[p["kind"]][0].lower()]
+    if p.get("capital"):
+        extra.append(f"seat: {p['capital']}")
+    return f"{text} ({'; '.join(extra)})"
+
+
+def alt_text(data: dict[str, Any]) -> str:
+    """The alt text: the author's summary, then every period and every event with its date."""
+    periods = "; ".join(f"{p['label']}, {p['start']}–{p['end']}" for p in data["periods"])
+    events = "; ".join(f"{i}. {e['year']}: {e['label']}" for i, e in enumerate(data["events"], 1))
+    alt = f"{data['alt'].strip()} Periods: {periods}."
+    if events:
+        alt += f" Events: {events}."
+    return alt
+
+
+# --------------------------------------------------------------------------------------------
+# Drawing
+# --------------------------------------------------------------------------------------------
+
+
+def data_hash(raw: bytes) -> str:
+    import matplotlib
+
+    h = hashlib.sha256()
+    h.update(raw)
+    h.update(f"|render={RENDER_VERSION}|mpl={matplotlib.__version__}".encode())
+    return h.hexdigest()[:16]
+
+
+def _atomic_save(fig: Any, target: Path, fmt: str, **kw: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=f".{fmt}")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format=fmt, bbox_inches="tight", pad_inches=0.1, **kw)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def render(data: dict[str, Any], base: Path) -> tuple[Path, Path]:
+    """Draw the timeline to ``base.svg`` and ``base.pdf``; return both paths."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    base.parent.mkdir(parents=True, exist_ok=True)
+    rc = {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "svg.hashsalt": "reading-the-caliphate-timeline",
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+    periods = data["periods"]
+    events = data["events"]
+    axis = data["axis"]
+    with plt.rc_context(rc):
+        n = len(periods)
+        fig, ax = plt.subplots(figsize=(10, 1.2 + 0.42 * n))
+        try:
+            for lane, p in enumerate(periods):
+                _label, colour, hatch = KINDS[p["kind"]]
+                y = n - 1 - lane
+                width = max(p["end"] - p["start"], 2)
+                ax.barh(y, width, left=p["start"], height=0.6, color=colour, hatch=hatch,
+                        edgecolor="#333333", linewidth=0.6)
+            ax.set_yticks(range(n))
+            ax.set_yticklabels([f"{p['label']}  {p['start']}–{p['end']}" for p in reversed(periods)])
+            ax.set_ylim(-0.8, n - 0.2 + 1.0)
+            for i, e in enumerate(events, 1):
+                ax.axvline(e["year"], color="#8b0000", linewidth=0.5, alpha=0.6, zorder=0)
+                level = n - 0.2 + (0.2, 0.5, 0.8)[i % 3]
+                ax.annotate(str(i), (e["year"], level), ha="center", va="center", fontsize=6.5,
+                            color="white",
+                            bbox={"boxstyle": "circle,pad=0.2", "fc": "#8b0000", "ec": "none"})
+            ax.set_xlim(axis["start"], axis["end"])
+            ax.set_xticks(range(axis["start"], axis["end"] + 1, axis["step"]))
+            ax.set_xlabel("Year CE (numbered markers: events, listed below the figure)")
+            ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+            ax.set_axisbelow(True)
+            kinds_used = [k for k in KINDS if any(p["kind"] == k for p in periods)]
+            handles = [Patch(facecolor=KINDS[k][1], hatch=KINDS[k][2], edgecolor="#333333", label=KINDS[k][0])
+                       for k in kinds_used]
+            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -0.16), ncol=len(handles),
+                      frameon=False, fontsize=8)
+            fig.tight_layout()
+            svg, pdf = base.with_suffix(".svg"), base.with_suffix(".pdf")
+            _atomic_save(fig, svg, "svg", metadata={"Date": None, "Creator": None})
+            _atomic_save(fig, pdf, "pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": None,
+                                                    "Producer": None})
+        finally:
+            plt.close(fig)
+    return svg, pdf
+
+
+def ensure_rendered(datafile: Path, cache_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """Validate the data, draw the figure unless a cached copy exists; return the base path and data."""
+    raw = datafile.read_bytes()
+    data = load_timeline(datafile)
+    base = cache_dir / f"timeline-{data_hash(raw)}"
+    if not (base.with_suffix(".svg").is_file() and base.with_suffix(".pdf").is_file()):
+        render(data, base)
+    return base, data
+
+
+# --------------------------------------------------------------------------------------------
+# Sphinx
+# --------------------------------------------------------------------------------------------
+
+
+class TimelineDirective(SphinxDirective):
+    required_arguments = 1
+    optional_arguments = 0
+    final_argument_whitespace = False
+    has_content = False
+    option_spec = {"caption": directives.unchanged, "name": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        arg = self.arguments[0].lstrip("/")
+        datafile = (Path(self.env.srcdir) / arg).resolve()
+        if not datafile.is_file():
+            return [self.state.document.reporter.error(
+                f"timeline: no data file at {arg!r} (paths are relative to the book's source directory).",
+                line=self.lineno)]
+        self.env.note_dependency(str(datafile))
+        cache_dir = Path(self.env.doctreedir) / "_timeline"
+        try:
+            base, data = ensure_rendered(datafile, cache_dir)
+        except CourseInputError as exc:
+            return [self.state.document.reporter.error(f"timeline: {exc}", line=self.lineno)]
+
+        docdir = Path(self.env.doc2path(self.env.docname)).parent
+        uri = os.path.relpath(base, docdir).replace(os.sep, "/") + ".*"
+
+        container = nodes.container(classes=["timeline"])
+        figure = nodes.figure(classes=["timeline-figure"])
+        image = nodes.image(uri=uri, alt=alt_text(data), candidates={})
+        figure += image
+        caption_text = self.options.get("caption") or data["title"]
+        inline, messages = self.state.inline_text(caption_text, self.lineno)
+        figure += nodes.caption(caption_text, "", *inline)
+        self.add_name(figure)
+        container += figure
+        container += messages
+
+        text = nodes.container(classes=["timeline-text"])
+        text += nodes.rubric("", "", nodes.Text(f"Text version of the timeline: {data['title']}"))
+        text += nodes.paragraph("", "", nodes.strong("", "Periods (bars, top to bottom)"))
+        plist = nodes.bullet_list()
+        for p in data["periods"]:
+            plist += nodes.list_item("", nodes.paragraph("", period_text(p)))
+        text += plist
+        if data["events"]:
+            text += nodes.paragraph("", "", nodes.strong("", "Events (numbered markers)"))
+            elist = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
+            for e in data["events"]:
+                elist += nodes.list_item("", nodes.paragraph("", f"{e['year']}: {e['label']}"))
+            text += elist
+        container += text
+        return [container]
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.add_directive("timeline", TimelineDirective)
+    return {"version": RENDER_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}
