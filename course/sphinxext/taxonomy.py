@@ -1,0 +1,168 @@
+"""The ``taxonomy-table`` directive: a propaganda taxonomy rendered from its one data file.
+
+Usage in a lesson (MyST)::
+
+    ```{taxonomy-table} semeval2023
+    :category: attack-on-reputation
+    ```
+
+The argument names ``data/taxonomies/<id>.yaml``. Without ``:category:`` every category is shown; with
+it, only that one. ``:confusable:`` (a flag) shows the taxonomy's confusable pairs instead.
+
+The output is built for reading and printing alike: per category a rubric (an unnumbered heading in
+HTML, EPUB and LaTeX), the category's definition, then a definition list in which each term is a
+technique's name and its body the definition and the example. There is no wide table, so nothing is
+cut off in the PDF. Definitions and examples are parsed as inline MyST, so they may cite sources.
+Each technique gets the anchor ``technique-<id>`` on the first page that renders it.
+
+The same data file feeds the glossary (course.sphinxext.glossary) and the ``annotate`` exercise
+type; this module only renders it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+
+from course.errors import CourseInputError
+from course.yamlio import load_yaml_file
+
+REQUIRED_CATEGORY_KEYS = ("id", "name", "definition", "techniques")
+REQUIRED_TECHNIQUE_KEYS = ("id", "name", "definition")
+
+
+def taxonomy_path(root: Path, taxonomy_id: str) -> Path:
+    return Path(root) / "data" / "taxonomies" / f"{taxonomy_id}.yaml"
+
+
+def available_taxonomies(root: Path) -> list[str]:
+    return sorted(p.stem for p in (Path(root) / "data" / "taxonomies").glob("*.yaml"))
+
+
+def load_taxonomy(root: Path, taxonomy_id: str) -> dict:
+    """Load and check one taxonomy file; raise CourseInputError naming the file and the problem."""
+    path = taxonomy_path(root, taxonomy_id)
+    if not path.is_file():
+        known = ", ".join(available_taxonomies(root)) or "none"
+        raise CourseInputError(f"no taxonomy '{taxonomy_id}': {path} does not exist (known: {known}).")
+    data = load_yaml_file(path)
+    if not isinstance(data, dict) or not isinstance(data.get("categories"), list) or not data["categories"]:
+        raise CourseInputError(f"{path}: expected a mapping with a non-empty list 'categories'.")
+    seen: set[str] = set()
+    for ci, cat in enumerate(data["categories"], 1):
+        missing = [k for k in REQUIRED_CATEGORY_KEYS if not cat.get(k)] if isinstance(cat, dict) else ["all"]
+        if missing:
+            raise CourseInputError(f"{path}: category {ci} lacks {', '.join(missing)}.")
+        for ti, tech in enumerate(cat["techniques"], 1):
+            tmissing = [k for k in REQUIRED_TECHNIQUE_KEYS if not tech.get(k)] if isinstance(tech, dict) else ["all"]
+            if tmissing:
+                raise CourseInputError(
+                    f"{path}: technique {ti} of category '{cat['id']}' lacks {', '.join(tmissing)}.")
+            if tech["id"] in seen or tech["id"] == "none":
+                raise CourseInputError(f"{path}: technique id '{tech['id']}' is used twice or is reserved.")
+            seen.add(tech["id"])
+    for pair in data.get("confusable") or []:
+        unknown = [t for t in pair if t not in seen]
+        if len(pair) != 2 or unknown:
+            raise CourseInputError(f"{path}: confusable pair {pair} must name two existing technique ids"
+                                   + (f" (unknown: {', '.join(unknown)})" if unknown else "") + ".")
+    return data
+
+
+def technique_index(tax: dict) -> dict[str, tuple[dict, dict]]:
+    """technique id → (technique, its category)."""
+    return {t["id"]: (t, c) for c in tax["categories"] for t in c["techniques"]}
+
+
+class TaxonomyTable(Directive):
+    required_arguments = 1
+    has_content = False
+    option_spec = {"category": directives.unchanged_required, "confusable": directives.flag}
+
+    def _inline(self, text: str) -> list[nodes.Node]:
+        parsed, messages = self.state.inline_text(" ".join(str(text).split()), self.lineno)
+        return [*parsed, *messages]
+
+    def _claim_id(self, ident: str) -> list[str]:
+        """Give an anchor only the first time it appears in a document (ids must be unique)."""
+        doc = self.state.document
+        used = doc.__dict__.setdefault("_course_taxonomy_ids", set())
+        if ident in used:
+            return []
+        used.add(ident)
+        return [ident]
+
+    def run(self):
+        env = self.state.document.settings.env
+        root = Path(env.srcdir)
+        tax_id = self.arguments[0].strip()
+        try:
+            tax = load_taxonomy(root, tax_id)
+        except CourseInputError as exc:
+            raise self.error(str(exc)) from None
+        env.note_dependency(str(taxonomy_path(root, tax_id)))
+
+        if "confusable" in self.options:
+            return [self._confusable(tax)]
+
+        cats = tax["categories"]
+        wanted = self.options.get("category")
+        if wanted:
+            cats = [c for c in cats if c["id"] == wanted]
+            if not cats:
+                valid = ", ".join(c["id"] for c in tax["categories"])
+                raise self.error(f"taxonomy '{tax_id}' has no category '{wanted}'. Valid categories: {valid}.")
+
+        box = nodes.container(classes=["taxonomy-table", f"taxonomy-{tax_id}"])
+        for cat in cats:
+            section = nodes.container(classes=["taxonomy-category"],
+                                      ids=self._claim_id(f"taxonomy-{tax_id}-{cat['id']}"))
+            n = len(cat["techniques"])
+            rubric = nodes.rubric("", f"{cat['name']} ({n} technique{'s' if n != 1 else ''})")
+            section += rubric
+            section += nodes.paragraph("", "", *self._inline(cat["definition"]))
+            dl = nodes.definition_list(classes=["taxonomy-techniques"])
+            for tech in cat["techniques"]:
+                item = nodes.definition_list_item()
+                term = nodes.term("", "", ids=self._claim_id(f"technique-{tech['id']}"))
+                term += nodes.strong("", tech["name"])
+                item += term
+                body = nodes.definition()
+                body += nodes.paragraph("", "", *self._inline(tech["definition"]))
+                if tech.get("example"):
+                    ex = nodes.paragraph(classes=["taxonomy-example"])
+                    ex += nodes.emphasis("", "Example: ")
+                    ex += nodes.Text("“")
+                    ex.extend(self._inline(tech["example"]))
+                    ex += nodes.Text("”")
+                    body += ex
+                item += body
+                dl += item
+            section += dl
+            box += section
+        return [box]
+
+    def _confusable(self, tax: dict) -> nodes.Node:
+        index = technique_index(tax)
+        pairs = tax.get("confusable") or []
+        if not pairs:
+            raise self.error(f"taxonomy '{tax['id']}' lists no confusable pairs.")
+        lst = nodes.bullet_list(classes=["taxonomy-confusable"])
+        for a, b in pairs:
+            (ta, ca), (tb, cb) = index[a], index[b]
+            para = nodes.paragraph()
+            para += nodes.strong("", ta["name"])
+            para += nodes.Text(f" ({ca['name']}) and ")
+            para += nodes.strong("", tb["name"])
+            para += nodes.Text(f" ({cb['name']})")
+            item = nodes.list_item()
+            item += para
+            lst += item
+        return lst
+
+
+def setup(app):
+    app.add_directive("taxonomy-table", TaxonomyTable)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
