@@ -53,6 +53,7 @@ class Paragraph:
     kind: str
     lines: tuple[int, int]  # first and last line of the reference copy (1-based)
     section: str | None = None
+    joined_after: tuple[str, ...] = ()  # page-break splits joined into this paragraph (layout)
 
     @property
     def id(self) -> str:
@@ -196,11 +197,13 @@ def lay_out(reading_id: str, text: str, layout: dict, where: str = "reading.yaml
 
     joins = list(layout.get("join_after", []))
     joined: list[tuple[str, int, int]] = []
+    join_notes: dict[int, list[str]] = {}
     for unit in units:
         if joined and any(joined[-1][0].endswith(j) for j in joins):
             prev = joined.pop()
             used = next(j for j in joins if prev[0].endswith(j))
             joins.remove(used)
+            join_notes.setdefault(len(joined), []).append(used)
             unit = (prev[0] + " " + unit[0], prev[1], unit[2])
         joined.append(unit)
     if joins:
@@ -221,7 +224,8 @@ def lay_out(reading_id: str, text: str, layout: dict, where: str = "reading.yaml
         kind = kinds.get(n, "para")
         if kind == "heading":
             section = t
-        out.append(Paragraph(reading_id, n, t, kind, (a, b), section if kind != "heading" else t))
+        out.append(Paragraph(reading_id, n, t, kind, (a, b), section if kind != "heading" else t,
+                             tuple(join_notes.get(n - 1, ()))))
     bad = [n for n in kinds if n > len(out)]
     if bad:
         raise CourseInputError(f"{where}: layout.kinds names paragraphs {bad}, but there are only {len(out)}.")

@@ -1,0 +1,70 @@
+# Sphinx configuration for Reading the Caliphate. Thin on purpose: the machinery lives in the
+# `course` package (course.sphinxext); this file only chooses options.
+from course import __version__
+from course.sphinxext.output import LATEX_PREAMBLE, edition_settings, reader_settings
+
+project = "Reading the Caliphate"
+author = "The Reading the Caliphate authors"
+copyright = "2026, the Reading the Caliphate authors (text CC BY 4.0, code MIT)"
+version = release = __version__
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    "course.sphinxext",
+]
+
+# Editions: `-t instructor` builds the instructor edition (answers, notes, timing).
+_edition = edition_settings(tags)  # noqa: F821 (tags is provided by Sphinx)
+course_edition = _edition["course_edition"]
+html_copy_source = _edition["html_copy_source"]
+html_show_sourcelink = _edition["html_show_sourcelink"]
+
+# Readings: "full" (default) or "excerpts" (only the paragraphs lessons and exercises cite).
+course_readings = "full"
+
+root_doc = "index"
+exclude_patterns = [
+    "_build", ".venv", "venv", "README.md", "CONTRIBUTING.md", "LICENSE", "tests", "bench",
+    "answers", ".ci", ".github", "exercises", "glossary", "data", "course", "**/node_modules",
+    "**/.pytest_cache", "*.egg-info",
+]
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block"]
+myst_heading_anchors = 3
+nitpicky = True
+smartquotes = True
+
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "alpha"
+bibtex_reference_style = "author_year"
+
+# HTML: sphinx-book-theme, fully offline (no CDN, no fonts from the web).
+html_theme = "sphinx_book_theme"
+html_title = "Reading the Caliphate"
+html_last_updated_fmt = None
+html_theme_options = {
+    "use_download_button": _edition["use_download_button"],
+    "use_fullscreen_button": False,
+    "use_repository_button": False,
+    "use_source_button": False,
+    "show_toc_level": 2,
+    "home_page_in_toc": True,
+}
+
+# PDF: XeLaTeX with polyglossia; Arabic in Amiri.
+latex_engine = "xelatex"
+latex_documents = [("index", "reading-the-caliphate.tex", "Reading the Caliphate",
+                    "The Reading the Caliphate authors", "manual")]
+latex_elements = {"papersize": "a4paper", "pointsize": "11pt", "preamble": LATEX_PREAMBLE}
+latex_show_urls = "no"
+
+# EPUB
+epub_basename = "reading-the-caliphate"
+epub_identifier = epub_uid = "reading-the-caliphate-2026"
+epub_publisher = author
+epub_show_urls = "no"
+
+# The reader pack (`course build reader`, i.e. `-t reader`): the three readings only, wide margins.
+globals().update(reader_settings(tags, globals()))  # noqa: F821

@@ -1,0 +1,154 @@
+"""Building the book: HTML, PDF (XeLaTeX), EPUB and the readings-only reader pack.
+
+Every build wraps ``sphinx-build -W --keep-going -n`` (a warning is an error), writes under
+``_build/<edition>/<format>/``, keeps Sphinx's full output in a log file beside it, shows progress,
+and ends with the path of what it made.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.errors import CourseInputError
+from course.paths import project_root
+
+PDF_NAME = "reading-the-caliphate.pdf"
+READER_NAME = "reading-the-caliphate-reader.pdf"
+EPUB_NAME = "reading-the-caliphate.epub"
+EDITIONS = ("student", "instructor")
+FORMATS = ("html", "pdf", "epub", "reader")
+
+TEX_PACKAGES = ("texlive-xetex texlive-latex-extra texlive-lang-arabic texlive-fonts-recommended "
+                "latexmk xindy fonts-freefont-otf fonts-hosny-amiri")
+TEX_INSTALL = f"sudo apt-get install -y --no-install-recommends {TEX_PACKAGES}"
+
+_PCT = re.compile(r"^(reading sources|writing output|copying assets|checking consistency|"
+                  r"resolving references|pickling environment)?.*?\[\s*(\d+)%\]")
+
+
+@dataclass
+class BuildResult:
+    fmt: str
+    edition: str
+    output: Path
+    seconds: float
+    log: Path
+
+
+def out_dir(builddir: Path, edition: str, fmt: str) -> Path:
+    return builddir / edition / fmt
+
+
+def missing_tex() -> list[str]:
+    return [t for t in ("xelatex", "latexmk", "xindy") if shutil.which(t) is None]
+
+
+def _sphinx_cmd(builder: str, src: Path, out: Path, doctrees: Path, edition: str,
+                extra: list[str]) -> list[str]:
+    cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-W", "--keep-going", "-n",
+           "-d", str(doctrees), str(src), str(out)]
+    if edition == "instructor":
+        cmd += ["-t", "instructor"]
+    return cmd + extra
+
+
+def _run(cmd: list[str], log: Path, label: str, progress, cwd: Path | None = None) -> int:
+    """Run a command, stream its output to ``log``, and advance ``progress`` on Sphinx's
+    percentage lines. Returns the exit code."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"$ {' '.join(cmd)}\n")
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                cwd=cwd, env=env, encoding="utf-8", errors="replace")
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            fh.write(line)
+            m = _PCT.match(line)
+            if m and progress is not None:
+                phase = m.group(1) or "working"
+                progress(label, phase, int(m.group(2)))
+        return proc.wait()
+
+
+def _problems(log: Path, limit: int = 25) -> list[str]:
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    keep = [l for l in lines if ("WARNING" in l or "ERROR" in l or l.startswith("! ")
+                                 or "Missing character" in l)]
+    return keep[:limit]
+
+
+def build(fmt: str, edition: str = "student", builddir: Path | None = None,
+          readings: str | None = None, progress=None, root: Path | None = None) -> BuildResult:
+    if fmt not in FORMATS:
+        raise CourseInputError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}, all.")
+    if edition not in EDITIONS:
+        raise CourseInputError(f"unknown edition '{edition}'; choose student or instructor.")
+    root = root or project_root()
+    builddir = (builddir or root / "_build").resolve()
+    extra: list[str] = []
+    if readings:
+        if readings not in ("full", "excerpts"):
+            raise CourseInputError(f"--readings is '{readings}'; choose full or excerpts.")
+        extra += ["-D", f"course_readings={readings}"]
+    suffix = "" if not readings or readings == "full" else f"-{readings}"
+    base = out_dir(builddir, edition + suffix, fmt)
+    log = base.parent / f"{fmt}.log"
+    if log.exists():
+        log.unlink()
+    start = time.perf_counter()
+    doctrees = builddir / (edition + suffix) / "doctrees" / fmt
+
+    if fmt in ("pdf", "reader") and missing_tex():
+        raise CourseInputError(
+            f"the PDF needs XeLaTeX, latexmk and xindy, and {', '.join(missing_tex())} "
+            f"{'is' if len(missing_tex()) == 1 else 'are'} not installed. On Debian or Ubuntu run:\n  "
+            f"{TEX_INSTALL}\nthen build again ('course doctor' checks everything)."
+        )
+
+    if fmt == "html":
+        rc = _run(_sphinx_cmd("html", root, base, doctrees, edition, extra), log, "HTML", progress)
+        output = base / "index.html"
+    elif fmt == "epub":
+        rc = _run(_sphinx_cmd("epub", root, base, doctrees, edition, extra), log, "EPUB", progress)
+        output = base / EPUB_NAME
+    else:
+        texdir = base.parent / ("latex" if fmt == "pdf" else "reader-latex")
+        tags = ["-t", "reader"] if fmt == "reader" else []
+        rc = _run(_sphinx_cmd("latex", root, texdir, doctrees, edition, extra + tags), log, "LaTeX", progress)
+        if rc == 0:
+            if progress:
+                progress("PDF", "XeLaTeX (3 passes and the index)", 0)
+            rc = _run(["make", "-C", str(texdir), "all-pdf", "LATEXMKOPTS=-silent -interaction=nonstopmode"],
+                      log, "PDF", progress)
+        name = PDF_NAME if fmt == "pdf" else READER_NAME
+        produced = texdir / name.replace(".pdf", ".pdf")
+        pdfdir = base.parent / "pdf"
+        output = pdfdir / name
+        if rc == 0:
+            texlog = produced.with_suffix(".log")
+            if texlog.exists() and "Missing character" in texlog.read_text(errors="replace"):
+                with log.open("a") as fh:
+                    fh.write("".join(l + "\n" for l in texlog.read_text(errors="replace").splitlines()
+                                     if "Missing character" in l))
+                rc = 1
+            else:
+                pdfdir.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(produced, output)
+    seconds = time.perf_counter() - start
+    if rc != 0 or not output.exists():
+        problems = "\n  ".join(_problems(log)) or "(no warning lines; see the log)"
+        raise BuildFailed(f"the {fmt.upper()} build of the {edition} edition failed.\n  {problems}\n"
+                          f"Full log: {log}")
+    return BuildResult(fmt, edition, output, seconds, log)
+
+
+class BuildFailed(CourseInputError):
+    """A build that ended with warnings or errors (the message lists them and names the log)."""

@@ -1,0 +1,78 @@
+"""Output settings and fixes: static files, editions, LaTeX (XeLaTeX + Amiri) and EPUB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+LATEX_PREAMBLE = r"""
+\setlength{\headheight}{14pt}
+\setotherlanguage{arabic}
+\newfontfamily\arabicfont[Script=Arabic,Scale=1.15]{Amiri}
+\newfontfamily\arabicfontsf[Script=Arabic,Scale=1.15]{Amiri}
+\newfontfamily\arabicfonttt[Script=Arabic]{Amiri}
+% reading paragraph numbers, set in the left margin
+\expandafter\def\csname DUroleparanum\endcsname#1{\leavevmode\llap{\footnotesize\sffamily\bfseries #1\hspace{0.7em}}}
+\expandafter\def\csname DUroleapparatus\endcsname#1{{\small\itshape #1}}
+"""
+
+
+def edition_settings(tags) -> dict:
+    """conf.py settings that differ between the student and instructor editions.
+
+    Raw sources (``_sources/``) and the theme's download button would ship instructor-only text,
+    so both exist only in the instructor edition.
+    """
+    instructor = tags.has("instructor")
+    return {
+        "course_edition": "instructor" if instructor else "student",
+        "html_copy_source": instructor,
+        "html_show_sourcelink": instructor,
+        "use_download_button": instructor,
+    }
+
+
+READER_PREAMBLE = LATEX_PREAMBLE + r"""
+\linespread{1.45}
+"""
+
+
+def reader_settings(tags, conf: dict) -> dict:
+    """Overrides for the readings-only reader pack (``-t reader``): its own root document, only the
+    reading pages, wide margins and generous line spacing for annotation."""
+    if not tags.has("reader"):
+        return {"exclude_patterns": [*conf["exclude_patterns"], "readings/reader-pack.md"]}
+    return {
+        "root_doc": "readings/reader-pack",
+        "exclude_patterns": [*conf["exclude_patterns"], "index.md", "modules", "glossary.md",
+                             "bibliography.md", "instructor", "readings/index.md"],
+        "latex_documents": [("readings/reader-pack", "reading-the-caliphate-reader.tex",
+                             "Reading the Caliphate: Reader pack", conf["author"], "howto")],
+        "latex_elements": {**conf["latex_elements"], "preamble": READER_PREAMBLE,
+                           "sphinxsetup": "hmargin={4cm,4cm}, vmargin={3cm,3cm}"},
+        "bibtex_bibfiles": conf["bibtex_bibfiles"],
+    }
+
+
+def _add_static(app, config):
+    config.html_static_path = [str(STATIC), *config.html_static_path]
+
+
+def drop_empty_bibliography_chapter(app, doctree, docname):
+    """LaTeX moves every citation to one bibliography at the end of the book, which leaves the
+    bibliography page as an empty chapter; remove that page from the PDF."""
+    if app.builder.format != "latex":
+        return
+    for sof in list(doctree.findall(addnodes.start_of_file)):
+        if sof.get("docname") == "bibliography" and not list(sof.findall(nodes.citation)):
+            sof.parent.remove(sof)
+
+
+def setup(app):
+    app.connect("config-inited", _add_static)
+    app.add_css_file("course.css")
+    app.connect("doctree-resolved", drop_empty_bibliography_chapter)

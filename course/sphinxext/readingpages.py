@@ -1,0 +1,427 @@
+"""Reading pages and paragraph links.
+
+- ``{para}`al-waie-472:17``` links a lesson or exercise to a paragraph (or a range) of a reading:
+  "Reading B, ¶17", with a hover preview of the paragraph's opening words in HTML and the page
+  number in the PDF. A dangling id is a build warning (an error under -W) naming the file, line and
+  nearest valid ids.
+- ``reading-provenance``, ``reading-text``, ``reading-backlinks`` and ``readings-table`` directives
+  build a reading page from ``readings/<id>/`` data: the frame's provenance box, the verbatim text
+  with visible paragraph numbers, the list of every lesson and exercise citing each paragraph, and
+  the side-by-side index of the readings.
+- ``course_readings = "excerpts"`` prints only cited paragraphs and replaces each omitted run with a
+  one-line bracketed editorial note.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+from course.errors import CourseInputError
+from course.readings import ReadingRefError, list_readings, load_reading, resolve_ref, segments
+from course.sphinxext.arabic import ar_inline
+
+logger = logging.getLogger(__name__)
+
+KIND_LABELS = {"image-description": "Image description", "stray": "Stray character in the capture"}
+
+
+class para_ref(nodes.inline):
+    """A pending link to reading paragraphs; resolved when the document is written."""
+
+
+class reading_text(nodes.container):
+    """The verbatim text of a reading (attribute ``reading``)."""
+
+
+class reading_backlinks(nodes.container):
+    """Placeholder filled, at write time, with every place citing the reading."""
+
+
+class readings_table(nodes.container):
+    """Placeholder for the readings index table."""
+
+
+# --------------------------------------------------------------------------------------------
+# {para} role
+
+
+def para_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    env = inliner.document.settings.env
+    try:
+        reading, paras = resolve_ref(text)
+    except ReadingRefError as exc:
+        logger.warning("%s", exc, location=(env.docname, lineno), type="course", subtype="para")
+        return [nodes.inline(rawtext, text)], []
+    a, b = paras[0].n, paras[-1].n
+    serial = env.new_serialno("course-para")
+    node = para_ref(rawtext, _label(reading.letter, a, b), reading=reading.id, start=a, end=b,
+                    ids=[f"cite-{reading.id}-{a}-{serial}"], classes=["para-ref"])
+    node.line = lineno
+    return [node], []
+
+
+def _label(letter: str, a: int, b: int) -> str:
+    return f"Reading {letter}, ¶{a}" if a == b else f"Reading {letter}, ¶{a}–{b}"
+
+
+def _citation_label(env, node: nodes.Node) -> str:
+    """What a backlink calls the citing place: 'Exercise <id>' or the page and section title."""
+    p = node.parent
+    section_title = None
+    while p is not None:
+        if p.get("exercise_id"):
+            return f"Exercise {p['exercise_id']}"
+        if isinstance(p, nodes.section) and section_title is None and p.children and isinstance(p[0], nodes.title):
+            section_title = p[0].astext()
+        p = p.parent
+    page = env.titles.get(env.docname)
+    page_title = page.astext() if page is not None else env.docname
+    if section_title and section_title != page_title:
+        return f"{page_title} › {section_title}"
+    return page_title
+
+
+def collect_citations(app, doctree):
+    env = app.env
+    store = _store(env)
+    store.pop(env.docname, None)
+    items = []
+    for node in doctree.findall(para_ref):
+        items.append({"reading": node["reading"], "start": node["start"], "end": node["end"],
+                      "refid": node["ids"][0], "label": _citation_label(env, node)})
+    if items:
+        store[env.docname] = items
+
+
+def _store(env) -> dict:
+    if not hasattr(env, "course_para_cites"):
+        env.course_para_cites = {}
+    return env.course_para_cites
+
+
+def purge(app, env, docname):
+    _store(env).pop(docname, None)
+
+
+def merge(app, env, docnames, other):
+    store = _store(env)
+    for doc, items in getattr(other, "course_para_cites", {}).items():
+        if doc in docnames:
+            store[doc] = items
+
+
+def outdated(app, env, added, changed, removed):
+    """Reading pages show backlinks and (in excerpts mode) depend on every citation: re-read them
+    whenever any other page changes."""
+    if not (added or changed or removed):
+        return []
+    return [f"readings/{rid}" for rid in list_readings() if f"readings/{rid}" in env.found_docs]
+
+
+def cited_paragraphs(env) -> dict[str, set[int]]:
+    """Paragraphs cited by lessons and exercises (a reading page's own frame does not count)."""
+    out: dict[str, set[int]] = defaultdict(set)
+    for doc, items in _store(env).items():
+        for it in items:
+            if doc != f"readings/{it['reading']}":
+                out[it["reading"]].update(range(it["start"], it["end"] + 1))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Reading page directives
+
+
+def _load(directive: Directive):
+    rid = directive.arguments[0].strip()
+    try:
+        return load_reading(rid)
+    except (ReadingRefError, CourseInputError) as exc:
+        raise directive.error(str(exc)) from None
+
+
+class ReadingProvenance(Directive):
+    """The provenance box of a reading's frame, from readings/<id>/reading.yaml."""
+
+    required_arguments = 1
+
+    FIELDS = [("Title", "title"), ("Author", "author"), ("Published by", "venue"), ("Date", "date"),
+              ("Original location", "original_location"), ("Language", "language"),
+              ("Kind of text", "kind"), ("Legal status", "legal_status")]
+
+    def run(self):
+        r = _load(self)
+        box = nodes.admonition(classes=["reading-provenance"])
+        box += nodes.title("", f"{r.label}: provenance")
+        fl = nodes.field_list()
+        rows = [(label, r.meta[key]) for label, key in self.FIELDS if r.meta.get(key)]
+        if r.meta.get("title_note"):
+            rows[0] = ("Title", f"{r.meta['title']} ({r.meta['title_note']})")
+        rows += [("Length", f"{r.word_count:,} words in {len(r)} numbered paragraphs; about "
+                            f"{r.reading_minutes} minutes at {200} words a minute"),
+                 ("Reference copy", f"readings/{r.id}/source.txt, SHA-256 {r.sha256[:16]}…")]
+        for label, value in rows:
+            field = nodes.field()
+            field += nodes.field_name("", label)
+            body = nodes.field_body()
+            body += nodes.paragraph("", str(value))
+            field += body
+            fl += field
+        box += fl
+        _no_smartquotes(box)
+        return [box]
+
+
+def _no_smartquotes(node: nodes.Element) -> None:
+    node["support_smartquotes"] = False
+    node.support_smartquotes = False
+
+
+class ReadingText(Directive):
+    """The verbatim text of a reading, one numbered paragraph per block."""
+
+    required_arguments = 1
+
+    def run(self):
+        r = _load(self)
+        env = self.state.document.settings.env
+        box = reading_text(classes=["reading-text", f"reading-{r.id}"], reading=r.id)
+        _no_smartquotes(box)
+        notes = {int(k): v for k, v in (r.meta.get("notes") or {}).items()}
+        for p in r.paragraphs:
+            para = nodes.paragraph(classes=["reading-para", f"kind-{p.kind}"], ids=[p.anchor], n=p.n)
+            para += nodes.raw("", r"\phantomsection\label{\detokenize{%s:%s}}" % (env.docname, p.anchor),
+                              format="latex")
+            para += nodes.inline("", str(p.n), classes=["paranum"])
+            para += nodes.Text(" ")
+            if p.kind in KIND_LABELS:
+                para += nodes.inline("", f"[{KIND_LABELS[p.kind]}] ", classes=["apparatus", "kind-label"])
+            target = nodes.strong(classes=["reading-heading"]) if p.kind in ("heading", "title") else para
+            for style, chunk in segments(p.text):
+                if style == "text":
+                    target += nodes.Text(chunk)
+                elif style == "strong":
+                    target += nodes.strong("", chunk, classes=["src-bold"])
+                elif style == "ar":
+                    target += ar_inline("", chunk, classes=["ar"])
+                else:  # strong-ar
+                    s = nodes.strong(classes=["src-bold"])
+                    s += ar_inline("", chunk, classes=["ar"])
+                    target += s
+            if target is not para:
+                para += target
+            box += para
+            remarks = [f"in the received text this paragraph is split by a page break after “{j}”; "
+                       "the two parts are joined here" for j in p.joined_after]
+            if p.n in notes:
+                remarks.append(str(notes[p.n]).strip())
+            if remarks:
+                box += nodes.paragraph("", f"Editorial note on ¶{p.n}: " + "; ".join(remarks) + ".",
+                                       classes=["apparatus", "reading-note"])
+        return [box]
+
+
+class ReadingBacklinks(Directive):
+    """Where the course cites this reading, paragraph by paragraph (filled at write time)."""
+
+    required_arguments = 1
+
+    def run(self):
+        r = _load(self)
+        return [reading_backlinks(reading=r.id, classes=["reading-backlinks"])]
+
+
+class ReadingsTable(Directive):
+    """The three readings side by side (filled at write time, when citation counts are known)."""
+
+    def run(self):
+        return [readings_table(classes=["readings-table"])]
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution at write time
+
+
+def resolve(app, doctree, fromdocname):
+    env = app.env
+    builder = app.builder
+    for node in list(doctree.findall(para_ref)):
+        reading = load_reading(node["reading"])
+        a, b = node["start"], node["end"]
+        first = reading.paragraph(a)
+        label = _label(reading.letter, a, b)
+        inner = nodes.inline("", label, classes=["para-ref"])
+        if reading.docname not in env.found_docs:
+            # e.g. a build without the reading pages: keep the label, no link
+            node.replace_self(nodes.inline("", label, ids=node["ids"], classes=["para-ref"]))
+            continue
+        ref = make_refnode(builder, fromdocname, reading.docname, first.anchor, inner,
+                           title=f"{label}: {first.opening(14)}")
+        out = [nodes.inline("", "", ids=node["ids"])] if builder.format == "html" else []
+        out.append(ref)
+        if builder.format == "latex":
+            out.append(nodes.raw("", r" (p.~\pageref{\detokenize{%s:%s}})" % (reading.docname, first.anchor),
+                                 format="latex"))
+        node.replace_self(out)
+
+    cited = cited_paragraphs(env)
+    mode = app.config.course_readings
+    for box in list(doctree.findall(reading_text)):
+        if mode == "excerpts":
+            _apply_excerpts(box, cited.get(box["reading"], set()))
+    for box in list(doctree.findall(reading_backlinks)):
+        _fill_backlinks(app, box, fromdocname)
+    for box in list(doctree.findall(readings_table)):
+        _fill_table(app, box, fromdocname, cited)
+
+
+def _apply_excerpts(box: reading_text, keep: set[int]) -> None:
+    reading = load_reading(box["reading"])
+    children = list(box.children)
+    box.children = []
+    run: list[int] = []
+
+    def flush():
+        if not run:
+            return
+        ps = [reading.paragraph(n) for n in run]
+        words = sum(p.word_count for p in ps)
+        where = f"¶{run[0]}" if len(run) == 1 else f"¶{run[0]}–{run[-1]}"
+        sec = ps[0].section
+        about = f" from the part headed “{sec}”" if sec and ps[0].kind != "heading" else ""
+        # The note carries the anchors of the paragraphs it replaces, so no link breaks.
+        box.append(nodes.paragraph("", f"[{where} omitted in this excerpts edition: {len(run)} "
+                                   f"paragraph{'s' if len(run) > 1 else ''}, {words:,} words{about}. "
+                                   "The full text is in the full edition and the reader pack.]",
+                                   classes=["apparatus", "omission"], ids=[p.anchor for p in ps]))
+        run.clear()
+
+    for child in children:
+        n = child.get("n")
+        if n is None:  # an editorial note belongs to the paragraph before it
+            if not run:
+                box.append(child)
+            continue
+        if n in keep:
+            flush()
+            box.append(child)
+        else:
+            run.append(n)
+    flush()
+
+
+def _fill_backlinks(app, box, fromdocname):
+    env = app.env
+    rid = box["reading"]
+    by_para: dict[int, list[tuple[str, dict]]] = defaultdict(list)
+    for doc in sorted(_store(env)):
+        if doc == f"readings/{rid}":
+            continue  # the reading's own frame
+        for it in _store(env)[doc]:
+            if it["reading"] != rid:
+                continue
+            for n in range(it["start"], it["end"] + 1):
+                by_para[n].append((doc, it))
+    if not by_para:
+        box.replace_self(nodes.paragraph("", "No lesson or exercise cites this reading yet."))
+        return
+    reading = load_reading(rid)
+    lst = nodes.bullet_list(classes=["backlinks"])
+    for n in sorted(by_para):
+        item = nodes.list_item()
+        para = nodes.paragraph()
+        para += make_refnode(app.builder, fromdocname, reading.docname, reading.paragraph(n).anchor,
+                             nodes.strong("", f"¶{n}"))
+        para += nodes.Text(": ")
+        seen = set()
+        first = True
+        for doc, it in by_para[n]:
+            key = (doc, it["label"])
+            if key in seen:
+                continue
+            seen.add(key)
+            if not first:
+                para += nodes.Text("; ")
+            first = False
+            para += make_refnode(app.builder, fromdocname, doc, it["refid"], nodes.Text(it["label"]))
+        item += para
+        lst += item
+    box.replace_self(lst)
+
+
+def _fill_table(app, box, fromdocname, cited):
+    table = nodes.table(classes=["readings-side-by-side"])
+    rids = list_readings()
+    tgroup = nodes.tgroup(cols=len(rids) + 1)
+    table += tgroup
+    for _ in range(len(rids) + 1):
+        tgroup += nodes.colspec(colwidth=1)
+    readings = [load_reading(r) for r in rids]
+    readings.sort(key=lambda r: r.letter)
+
+    def row(cells, head=False):
+        r = nodes.row()
+        for c in cells:
+            entry = nodes.entry()
+            entry += c if isinstance(c, nodes.Node) else nodes.paragraph("", str(c))
+            r += entry
+        return r
+
+    thead = nodes.thead()
+    head_cells: list = [""]
+    for r in readings:
+        p = nodes.paragraph()
+        if r.docname in app.env.found_docs:
+            p += make_refnode(app.builder, fromdocname, r.docname, "", nodes.Text(r.label))
+        else:
+            p += nodes.Text(r.label)
+        head_cells.append(p)
+    thead += row(head_cells)
+    tgroup += thead
+    tbody = nodes.tbody()
+    lines = [
+        ("Title", lambda r: r.meta.get("short_title", r.title)),
+        ("Kind of text", lambda r: r.meta.get("kind", "")),
+        ("Author", lambda r: r.meta.get("author", "")),
+        ("Date", lambda r: r.meta.get("date", "")),
+        ("Length", lambda r: f"{r.word_count:,} words, {len(r)} paragraphs"),
+        ("Reading time", lambda r: f"about {r.reading_minutes} min"),
+        ("Paragraphs the course cites", lambda r: f"{len(cited.get(r.id, ()))} of {len(r)}"),
+        ("Used in the course for", lambda r: r.meta.get("used_for", "")),
+    ]
+    for label, fn in lines:
+        tbody += row([nodes.paragraph("", "", nodes.strong("", label))] + [fn(r) for r in readings])
+    tgroup += tbody
+    _no_smartquotes(table)
+    box.replace_self(table)
+
+
+def setup(app):
+    app.add_config_value("course_readings", "full", "env", [str])
+    app.add_node(para_ref)
+    app.add_node(reading_text)
+    app.add_node(reading_backlinks)
+    app.add_node(readings_table)
+    app.add_role("para", para_role)
+    app.add_directive("reading-provenance", ReadingProvenance)
+    app.add_directive("reading-text", ReadingText)
+    app.add_directive("reading-backlinks", ReadingBacklinks)
+    app.add_directive("readings-table", ReadingsTable)
+    app.connect("doctree-read", collect_citations)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.connect("env-get-outdated", outdated)
+    app.connect("doctree-resolved", resolve)
+    app.connect("config-inited", _check_mode)
+
+
+def _check_mode(app, config):
+    if config.course_readings not in ("full", "excerpts"):
+        raise CourseInputError(
+            f"conf.py: course_readings is {config.course_readings!r}; allowed: \"full\" or \"excerpts\"."
+        )
