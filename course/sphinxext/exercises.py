@@ -1,0 +1,258 @@
+"""The ``exercise-set`` directive: an exercise set (or chosen items) rendered in a module page.
+
+```{exercise-set} m1-history
+:items: m1-rashidun-order, m1-capitals    (optional: only these, in this order)
+```
+
+Each item is numbered ("Exercise 1.3"), has its own anchor and a label (``{ref}`ex-<item id>```),
+shows its prompt and choices readably and the command that checks it. The instructor edition adds the
+reference answer, the explanation, the hints and the rubric's level descriptors; the student edition
+contains none of them (the directive never creates those nodes there). Only standard docutils nodes
+are produced, so every builder (HTML, LaTeX, EPUB, text, gettext) handles them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+from docutils.statemachine import StringList
+from sphinx.util import logging
+
+from course.errors import CourseInputError
+from course.paths import project_root
+from course.sphinxext.pedagogy import is_instructor
+
+logger = logging.getLogger(__name__)
+
+TYPE_LABELS = {
+    "single": "single choice", "multiple": "select all that apply", "ordering": "put in order",
+    "matching": "match the pairs", "numeric": "number", "short": "short answer",
+    "locate": "find the paragraphs", "annotate": "label the paragraphs", "verdict": "claim verdict",
+    "open": "open response (marked by an instructor)",
+}
+
+
+def _pts(x: float) -> str:
+    return f"{x:g} point" + ("" if x == 1 else "s")
+
+
+class ExerciseSetDirective(Directive):
+    required_arguments = 1
+    option_spec = {"items": directives.unchanged}
+
+    def run(self):
+        from course.exercises import load_set
+        from course.modules import load_module
+
+        env = self.state.document.settings.env
+        root = project_root()
+        set_id = self.arguments[0].strip()
+        path = root / "exercises" / f"{set_id}.yaml"
+        if not path.exists():
+            known = ", ".join(sorted(p.stem for p in (root / "exercises").glob("*.yaml"))) or "none"
+            raise self.error(f"exercise set '{set_id}' not found (exercises/{set_id}.yaml). Known sets: {known}.")
+        try:
+            exset = load_set(path)
+        except CourseInputError as exc:
+            raise self.error(str(exc)) from None
+        env.note_dependency(str(path))
+        self.path = path
+        self.set_id = set_id
+        try:
+            module_number = load_module(exset.module).number
+        except CourseInputError:
+            module_number = None
+
+        items = list(exset.items)
+        if "items" in self.options:
+            wanted = [s.strip() for s in self.options["items"].replace(",", " ").split() if s.strip()]
+            by_id = {it.id: it for it in items}
+            missing = [w for w in wanted if w not in by_id]
+            if missing:
+                raise self.error(f"{set_id} has no item {', '.join(missing)}.")
+            numbers = {it.id: i for i, it in enumerate(items, 1)}
+            items = [by_id[w] for w in wanted]
+        else:
+            numbers = {it.id: i for i, it in enumerate(items, 1)}
+
+        instructor = is_instructor(env.config)
+        out: list[nodes.Node] = []
+        intro = nodes.admonition(classes=["exercise-howto"])
+        intro += nodes.title("", "Checking your answers")
+        total = sum(it.points for it in items)
+        self._parse(
+            f"{len(items)} exercises, {total:g} points. To check them on your computer, run "
+            f"`course start {set_id}` (it writes a template to `answers/{set_id}.yaml` and never "
+            f"overwrites your answers), fill it in, then run `course check {set_id}`. "
+            "`course hint ITEM` gives the next hint for an item; explanations appear once an item is right.",
+            intro)
+        out.append(intro)
+        if exset.intro:
+            box = nodes.container(classes=["exercise-set-intro"])
+            self._parse(exset.intro, box)
+            out.append(box)
+        for it in items:
+            out.append(self._item(it, numbers[it.id], module_number, instructor, env))
+        return out
+
+    # -----------------------------------------------------------------------------------------
+    def _parse(self, text: str, parent: nodes.Element) -> None:
+        lines = StringList(str(text).strip("\n").splitlines(), source=str(self.path))
+        self.state.nested_parse(lines, 0, parent)
+
+    def _item(self, it, number: int, module_number, instructor: bool, env) -> nodes.Node:
+        label = f"ex-{it.id}"
+        num = f"{module_number}.{number}" if module_number is not None else str(number)
+        box = nodes.container(classes=["exercise-item", f"exercise-{it.type}"], ids=[label], exercise_id=it.id)
+        title = f"Exercise {num}"
+        head = nodes.paragraph(classes=["exercise-title"])
+        head += nodes.strong("", title)
+        meta = f" · {TYPE_LABELS[it.type]} · {_pts(it.points)}"
+        if it.minutes:
+            meta += f" · about {it.minutes:g} min"
+        head += nodes.inline("", meta, classes=["exercise-meta"])
+        box += head
+        std = env.domains.standard_domain if hasattr(env.domains, "standard_domain") else env.get_domain("std")
+        std.note_hyperlink_target(label, env.docname, label, f"{title} ({it.id})")
+
+        self._parse(it.prompt, box)
+        self._body(it, box)
+        check = nodes.paragraph(classes=["exercise-check"])
+        check += nodes.Text("Item id ")
+        check += nodes.literal("", it.id)
+        check += nodes.Text(" · check with ")
+        check += nodes.literal("", f"course check {self.set_id}")
+        check += nodes.Text(", hint with ")
+        check += nodes.literal("", f"course hint {it.id}")
+        box += check
+        if instructor:
+            box += self._key(it)
+        return box
+
+    def _choices(self, choices: dict, box, enum="loweralpha", cls="exercise-choices"):
+        lst = nodes.bullet_list(classes=[cls])
+        for key, text in choices.items():
+            li = nodes.list_item()
+            p = nodes.container()
+            self._parse(f"**{key}.** {text}", p)
+            li += p.children
+            lst += li
+        box += lst
+
+    def _body(self, it, box):
+        t = it.type
+        if t in ("single", "multiple"):
+            self._choices(it.choices, box)
+        elif t == "ordering":
+            box += nodes.paragraph("", "Give the keys in the right order, for example [c, a, b]:")
+            self._choices(it.choices, box)
+        elif t == "matching":
+            box += nodes.paragraph("", "Match each item on the left with one on the right:")
+            self._choices(it.left, box, cls="exercise-left")
+            self._choices(it.right, box, cls="exercise-right")
+        elif t == "numeric":
+            unit = f" ({it.unit})" if it.unit else ""
+            box += nodes.paragraph("", f"Answer with a number{unit}.")
+        elif t == "short":
+            box += nodes.paragraph("", "Answer with a word or short phrase; spelling variants of "
+                                   "transliterated names are accepted.")
+        elif t == "locate":
+            self._parse(f"Answer with paragraph numbers of {{doc}}`/readings/{it.reading}`, "
+                        "for example [12, 14].", box)
+        elif t == "annotate":
+            paras = ", ".join(f"{{para}}`{it.reading}:{n}`" for n in it.labels)
+            self._parse(f"Label each of these paragraphs with a technique or category of the "
+                        f"`{it.taxonomy}` taxonomy, or `none` if it uses no technique: {paras}.", box)
+        elif t == "verdict":
+            q = nodes.block_quote(classes=["exercise-claim"])
+            self._parse(it.claim, q)
+            box += q
+            need = f"at least {it.evidence_min_words} words"
+            if it.evidence_min_citations:
+                need += f" citing at least {it.evidence_min_citations} paragraph id(s)"
+            box += nodes.paragraph("", "Give a verdict (accurate, inaccurate, misleading or unverifiable) "
+                                   f"and your evidence ({need}).")
+        elif t == "open":
+            reqs = []
+            if it.min_words or it.max_words:
+                reqs.append(f"{it.min_words or 0}–{it.max_words or '…'} words")
+            if it.min_citations:
+                reqs.append(f"cite at least {it.min_citations} paragraph ids (for example al-waie-472:17)")
+            if it.sections:
+                reqs.append("sections headed " + ", ".join(f"“{s}”" for s in it.sections))
+            if reqs:
+                box += nodes.paragraph("", "Requirements: " + "; ".join(reqs) + ".")
+            crit = "; ".join(f"{c.criterion} ({_pts(c.points)})" for c in it.rubric)
+            box += nodes.paragraph("", f"Marked by an instructor against these criteria: {crit}. "
+                                   "The checker only confirms the structure.")
+
+    def _key(self, it) -> nodes.Node:
+        from course.exercises import reference_answers
+
+        key = nodes.admonition(classes=["exercise-key", "instructor-only"])
+        key += nodes.title("", "Answer key (instructor edition)")
+        ans = reference_answers(it)
+        t = it.type
+        if t == "single":
+            text = f"**{ans}.** {it.choices[ans]}"
+        elif t in ("multiple", "ordering"):
+            text = "; ".join(f"**{k}.** {it.choices[k]}" for k in ans)
+        elif t == "matching":
+            text = "; ".join(f"{it.left[a]} → {it.right[b]}" for a, b in ans.items())
+        elif t == "numeric":
+            text = f"{ans:g}" if isinstance(ans, float) else str(ans)
+            if it.tolerance:
+                text += f" (± {it.tolerance:g})"
+            if it.unit:
+                text += f" {it.unit}"
+        elif t == "short":
+            text = "Accepted: " + "; ".join(f"“{a}”" for a in it.answer)
+        elif t == "locate":
+            text = "Required: " + ", ".join(f"{{para}}`{it.reading}:{n}`" for n in it.required)
+            if it.optional:
+                text += "; also accepted: " + ", ".join(f"¶{n}" for n in it.optional)
+        elif t == "annotate":
+            text = "; ".join(f"¶{n}: `{lab}`" + (f" (also accepted: {', '.join(it.accept.get(n, []))})"
+                                                 if it.accept.get(n) else "") for n, lab in it.labels.items())
+        elif t == "verdict":
+            text = f"**{it.answer}**"
+        else:
+            text = "Needs instructor review against the rubric below."
+        p = nodes.container()
+        self._parse(f"**Answer:** {text}", p)
+        key += p.children
+        if t == "open" and getattr(it, "model_answer", None):
+            key += nodes.paragraph("", "", nodes.strong("", "Model answer:"))
+            self._parse(it.model_answer, key)
+        key += nodes.paragraph("", "", nodes.strong("", "Explanation:"))
+        self._parse(it.explanation, key)
+        key += nodes.paragraph("", "", nodes.strong("", "Hints, in order:"))
+        hints = nodes.enumerated_list()
+        for h in it.hints:
+            li = nodes.list_item()
+            self._parse(h, li)
+            hints += li
+        key += hints
+        if t == "open":
+            key += nodes.paragraph("", "", nodes.strong("", "Rubric:"))
+            rub = nodes.bullet_list()
+            for c in it.rubric:
+                li = nodes.list_item()
+                levels = c.levels
+                if isinstance(levels, dict):
+                    desc = "; ".join(f"{k}: {v}" for k, v in levels.items())
+                elif levels:
+                    desc = "; ".join(levels)
+                else:
+                    desc = ""
+                self._parse(f"**{c.criterion}** ({_pts(c.points)})" + (f": {desc}" if desc else ""), li)
+                rub += li
+            key += rub
+        return key
+
+
+def setup(app):
+    app.add_directive("exercise-set", ExerciseSetDirective)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,202 @@
+"""Checks on built outputs: readings verbatim (from the built HTML) and instructor-only leaks.
+
+- :func:`rendered_reading_tokens` reads a built reading page and returns its text as
+  (token, paragraph number) pairs: the paragraph numbers and editorial apparatus are left out, and
+  bold that came from the source's ``**`` markers is turned back into ``**``. Compared with the
+  reference copy by :func:`course.readings.diff_tokens`.
+- :func:`instructor_only_strings` lists text that must never appear in a student output: every
+  exercise item's explanation, hints and reference answers in prose form, every rubric, and every
+  instructor note. :func:`scan_outputs` searches built HTML/EPUB/PDF for them.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+from course.paths import project_root
+from course.readings import load_reading
+
+
+class _ReadingExtractor(HTMLParser):
+    def __init__(self, reading_id: str):
+        super().__init__(convert_charrefs=True)
+        self.rid = reading_id
+        self.stack: list[tuple[str, set[str]]] = []
+        self.in_box = 0
+        self.para: int | None = None
+        self.skip = 0
+        self.out: list[tuple[str, int]] = []
+        self.buf: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = set((a.get("class") or "").split())
+        if tag in ("br", "img", "input", "meta", "link", "hr", "wbr"):
+            return
+        self.stack.append((tag, classes))
+        if "reading-text" in classes and f"reading-{self.rid}" in classes:
+            self.in_box = len(self.stack)
+        if not self.in_box:
+            return
+        if tag == "p" and "reading-para" in classes:
+            self._flush()
+            m = re.search(r"-p(\d+)$", a.get("id", ""))
+            self.para = int(m.group(1)) if m else None
+        if "paranum" in classes or "apparatus" in classes:
+            self.skip += 1
+        if tag == "strong" and "src-bold" in classes and not self.skip:
+            self.buf.append("**")
+
+    def handle_endtag(self, tag):
+        if not self.stack:
+            return
+        t, classes = self.stack.pop()
+        if self.in_box:
+            if "paranum" in classes or "apparatus" in classes:
+                self.skip -= 1
+            if t == "strong" and "src-bold" in classes and not self.skip:
+                self.buf.append("**")
+            if t == "p" and "reading-para" in classes:
+                self._flush()
+                self.para = None
+            if len(self.stack) < self.in_box:
+                self.in_box = 0
+
+    def handle_data(self, data):
+        if self.in_box and self.para is not None and not self.skip:
+            self.buf.append(data)
+
+    def _flush(self):
+        if self.para is not None and self.buf:
+            for tok in "".join(self.buf).split():
+                self.out.append((tok, self.para))
+        self.buf = []
+
+
+def rendered_reading_tokens(html: str, reading_id: str) -> list[tuple[str, int]]:
+    p = _ReadingExtractor(reading_id)
+    p.feed(html)
+    p.close()
+    return p.out
+
+
+def reference_tokens(reading_id: str, paragraphs: set[int] | None = None) -> list[str]:
+    """Reference tokens of a reading: from the raw reference copy (independent of the layout code),
+    or, when ``paragraphs`` is given, of those paragraphs' source lines only."""
+    r = load_reading(reading_id)
+    if paragraphs is None:
+        return r.source_tokens()
+    lines = r.source_text.split("\n")
+    toks: list[str] = []
+    for p in r.paragraphs:
+        if p.n in paragraphs:
+            toks += " ".join(lines[p.lines[0] - 1:p.lines[1]]).split()
+    return toks
+
+
+# ---------------------------------------------------------------------------------------------
+# Instructor-only material
+
+
+def _norm(s: str) -> str:
+    """Fold text for leak search: drop markup, punctuation, spacing and hyphenation differences."""
+    s = unicodedata.normalize("NFKD", s)
+    s = re.sub(r"\{[a-z:-]+\}`([^`]*)`", r"\1", s)  # MyST roles: keep their text
+    s = re.sub(r"[^\w]+", "", s.casefold())
+    return s
+
+
+_MARKUP = re.compile(r"\{[^}\n]+\}`[^`]*`|\*\*|\*|\[[^\]]*\]\([^)]*\)|`[^`]*`|\$")
+
+
+def _marker(text: str) -> str:
+    """The longest stretch of plain prose (no roles, links or code) in ``text``, folded: it survives
+    rendering unchanged in every format, so it can be searched for."""
+    pieces = _MARKUP.split(text)
+    best = max(pieces, key=lambda p: len(_norm(p)), default="")
+    return _norm(best)[:80]
+
+
+def instructor_only_strings(root: Path | None = None, min_chars: int = 40) -> list[tuple[str, str]]:
+    """(where, folded text) for every piece of instructor-only prose long enough to be distinctive."""
+    root = root or project_root()
+    found: list[tuple[str, str]] = []
+    # Instructor notes in pages
+    fence = re.compile(r"^(`{3,}|:{3,})\{instructor-note\}[^\n]*\n(.*?)^\1\s*$", re.S | re.M)
+    for md in sorted(root.glob("**/*.md")):
+        if any(part in (".venv", "_build", "node_modules", "tests") for part in md.parts) or md.name in ("README.md", "CONTRIBUTING.md"):
+            continue
+        for m in fence.finditer(md.read_text(encoding="utf-8")):
+            body = m.group(2)
+            for para in re.split(r"\n\s*\n", body):
+                text = _marker(re.sub(r"^[-*\d.]+\s+", "", para.strip(), flags=re.M))
+                if len(text) >= min_chars:
+                    found.append((f"{md.relative_to(root)} (instructor note)", text))
+    # Exercise explanations and rubrics
+    try:
+        from course.yamlio import load_yaml_file
+        for y in sorted((root / "exercises").glob("*.yaml")):
+            data = load_yaml_file(y) or {}
+            for item in (data.get("items") or []):
+                if not isinstance(item, dict):
+                    continue
+                for key in ("explanation",):
+                    text = _marker(str(item.get(key) or ""))
+                    if len(text) >= min_chars:
+                        found.append((f"{y.relative_to(root)} {item.get('id')} {key}", text))
+                for i, hint in enumerate(item.get("hints") or []):
+                    text = _marker(str(hint))
+                    if len(text) >= min_chars:
+                        found.append((f"{y.relative_to(root)} {item.get('id')} hint {i + 1}", text))
+                for crit in item.get("rubric") or []:
+                    if isinstance(crit, dict):
+                        levels = crit.get("levels")
+                        text = _marker(" ".join(str(v) for v in (levels.values() if isinstance(levels, dict) else levels or [])))
+                        if len(text) >= min_chars:
+                            found.append((f"{y.relative_to(root)} {item.get('id')} rubric", text))
+    except Exception:  # an invalid set is reported by the exercise tests, not here
+        pass
+    return found
+
+
+def output_texts(path: Path) -> list[tuple[str, str]]:
+    """(file, folded text) for every text-bearing file of a build output: a folder (HTML, search
+    index, _sources…), an EPUB (zip) or a PDF (via pdftotext)."""
+    path = Path(path)
+    out: list[tuple[str, str]] = []
+    text_ext = {".html", ".xhtml", ".js", ".txt", ".md", ".json", ".xml", ".ncx", ".opf", ".tex", ".inv"}
+    if path.is_dir():
+        for f in sorted(path.rglob("*")):
+            if f.is_file() and f.suffix in text_ext:
+                out.append((str(f), _norm(_strip_tags(f.read_text(encoding="utf-8", errors="replace")))))
+            elif f.is_file() and f.suffix in (".pdf", ".epub"):
+                out += output_texts(f)
+    elif path.suffix == ".epub":
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if Path(name).suffix in text_ext:
+                    out.append((f"{path}!{name}", _norm(_strip_tags(z.read(name).decode("utf-8", "replace")))))
+    elif path.suffix == ".pdf":
+        res = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+        out.append((str(path), _norm(res.stdout)))
+    return out
+
+
+def _strip_tags(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def scan_outputs(paths: list[Path], markers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(output file, marker origin) for every marker found in the outputs."""
+    hits = []
+    for p in paths:
+        for fname, text in output_texts(p):
+            for origin, marker in markers:
+                if marker and marker in text:
+                    hits.append((fname, origin))
+    return hits
