@@ -1,0 +1,60 @@
+"""The exercise engine: exercises as data, checked for learners, graded in bulk.
+
+One exercise definition (``exercises/<set>.yaml``, format in CONTRIBUTING.md) yields the rendered
+question (the ``exercise-set`` directive), the learner's answer template (``course start``), the
+automatic check with feedback (``course check``, ``pytest --answers answers/``), the instructor's
+answer key (:func:`reference_answers`) and grades (``course grade``).
+
+Public API
+----------
+Loading (pure, cached by path and modification time; errors are :class:`CourseInputError` with
+file, line, what is wrong and what is allowed):
+
+- :func:`load_set(path) <course.exercises.loader.load_set>` → :class:`ExerciseSet`
+- :func:`load_all_sets(root=None) <course.exercises.loader.load_all_sets>` → every set in
+  ``<root>/exercises/`` (root: the course root, or an exercises folder), ids unique course-wide
+- :func:`load_answers(path, exercise_set) <course.exercises.loader.load_answers>` → :class:`AnswerFile`
+
+Grading (never raises on a learner's answer):
+
+- :func:`grade_item(item, answer, hint_level=0) <course.exercises.grading.grade_item>` → :class:`Result`
+  (``status`` passed/partial/failed/not-attempted/needs-review, ``score`` 0..1, ``points``,
+  ``max_points``, ``message`` for the learner)
+- :func:`grade_set(exercise_set, answers) <course.exercises.grading.grade_set>` → :class:`SetResult`
+- :func:`reference_answers(item) <course.exercises.grading.reference_answers>` → the answer (in
+  answer-file form) that scores 100 %; ``open`` items: the model answer or None
+- :func:`reference_answer_file(exercise_set)` → ``{item id: reference answer}``
+
+Other:
+
+- :func:`render_template(exercise_set)` / :func:`start(exercise_set, answers_dir)` (templates)
+- :func:`results_document(pairs)` → Exercism results.json v3 with points
+- :func:`json_schema()` → the JSON Schema of a set file
+- :func:`validate_references(exercise_set, root=None)` → problems with objectives, readings,
+  paragraph ids and taxonomy labels (cross-file checks the loader does not make)
+- :func:`plain(myst)` → MyST as plain text
+- :data:`ITEM_TYPES`, the item models (:class:`SingleItem` ... :class:`OpenItem`)
+"""
+
+from course.errors import CourseInputError
+from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, STATUSES, Result,
+                                      SetResult, grade_item, grade_set, is_blank, reference_answer_file,
+                                      reference_answers)
+from course.exercises.loader import (AnswerFile, exercises_dir, load_all_sets, load_answers, load_set,
+                                     parse_yaml, set_paths)
+from course.exercises.results import results_document
+from course.exercises.schema import (ITEM_TYPES, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
+                                     MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
+                                     VerdictItem, json_schema)
+from course.exercises.templates import plain, render_template, start
+from course.exercises.validate import validate_references
+
+__all__ = [
+    "CourseInputError", "AnswerFile", "ExerciseSet", "ItemBase", "Result", "SetResult",
+    "SingleItem", "MultipleItem", "OrderingItem", "MatchingItem", "NumericItem", "ShortItem", "LocateItem",
+    "AnnotateItem", "VerdictItem", "OpenItem", "ITEM_TYPES", "STATUSES",
+    "PASSED", "PARTIAL", "FAILED", "NOT_ATTEMPTED", "NEEDS_REVIEW",
+    "load_set", "load_all_sets", "load_answers", "parse_yaml", "set_paths", "exercises_dir",
+    "grade_item", "grade_set", "is_blank", "reference_answers", "reference_answer_file",
+    "render_template", "start", "results_document", "json_schema", "validate_references", "plain",
+]

@@ -1,0 +1,490 @@
+"""Learner and instructor commands of the exercise engine (added to ``course`` by course/cli.py).
+
+Learners: ``course start [SET]``, ``course check [SET]``, ``course hint ITEM``, ``course reveal ITEM``,
+``course progress``. Instructors: ``course grade SUBMISSIONS --csv grades.csv``. Authors:
+``course schema``, ``course validate``.
+
+Exit codes: 0 success; 1 bad input (a one-paragraph message on stderr, never a traceback);
+2 wrong usage (click).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from course.errors import CourseInputError
+from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, SetResult, grade_set,
+                                      reference_answers)
+from course.exercises.loader import exercises_dir, load_all_sets, load_answers, load_set, set_paths
+from course.exercises.schema import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
+                                     SingleItem, _fmt, json_schema)
+from course.exercises.state import load_state
+from course.exercises.templates import plain
+
+SYMBOL = {PASSED: ("✓", "green"), PARTIAL: ("◐", "yellow"), FAILED: ("✗", "red"),
+          NOT_ATTEMPTED: ("·", "dim"), NEEDS_REVIEW: ("⚑", "cyan")}
+LABEL = {PASSED: "right", PARTIAL: "partly right", FAILED: "not yet", NOT_ATTEMPTED: "not attempted",
+         NEEDS_REVIEW: "for review"}
+
+_answers_opt = click.option("--answers", "answers_dir", default="answers", show_default=True,
+                            type=click.Path(file_okay=False, path_type=Path), help="Folder of your answer files.")
+_exercises_opt = click.option("--exercises", "exercises_path", default=None,
+                              type=click.Path(path_type=Path),
+                              help="Folder of exercise sets (default: the course's exercises/).")
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def handle_errors(fn):
+    """Print CourseInputError as one paragraph on stderr and exit 1 (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except CourseInputError as exc:
+            _err_console().print(Text("error: ", style="bold red") + Text(str(exc)))
+            sys.exit(1)
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------------------------------
+# Finding sets and items
+
+
+def _sets_root(exercises_path: Path | None):
+    return exercises_path if exercises_path is not None else None
+
+
+def _all_sets(exercises_path: Path | None) -> list[ExerciseSet]:
+    sets = load_all_sets(_sets_root(exercises_path))
+    if not sets:
+        raise CourseInputError(f"{exercises_dir(_sets_root(exercises_path))}: no exercise sets (*.yaml) found. "
+                               "Run the command from the course folder, or pass --exercises FOLDER.")
+    return sets
+
+
+def _select(sets: list[ExerciseSet], names: tuple[str, ...]) -> list[ExerciseSet]:
+    if not names:
+        return sets
+    by_id = {s.id: s for s in sets}
+    chosen = []
+    for n in names:
+        n = Path(n).stem if n.endswith((".yaml", ".yml")) else n
+        if n not in by_id:
+            from difflib import get_close_matches
+
+            close = get_close_matches(n, list(by_id), n=1)
+            did = f" Did you mean '{close[0]}'?" if close else ""
+            raise CourseInputError(f"'{n}' is not an exercise set.{did} Sets: {', '.join(by_id)}.")
+        chosen.append(by_id[n])
+    return chosen
+
+
+def _find_item(sets: list[ExerciseSet], item_id: str):
+    for s in sets:
+        for n, it in enumerate(s.items, 1):
+            if it.id == item_id:
+                return s, n, it
+    from difflib import get_close_matches
+
+    ids = [it.id for s in sets for it in s.items]
+    close = get_close_matches(item_id, ids, n=3)
+    did = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise CourseInputError(f"'{item_id}' is not an item of any exercise set.{did} Item ids are printed in the "
+                           "book and in your answer files (run 'course start').")
+
+
+def _root_for_sets(exercises_path: Path | None):
+    """The course root for taxonomies and readings: always the project root (not the sets' folder)."""
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _bar(points: float, total: float, width: int = 40) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column()
+    grid.add_column()
+    pct = 100 * points / total if total else 0
+    grid.add_row(ProgressBar(total=max(total, 1e-9), completed=points, width=width),
+                 f"{_fmt(round(points, 2))} / {_fmt(total)} points ({pct:.0f} %)")
+    return grid
+
+
+def _set_table(s: ExerciseSet, r: SetResult) -> Table:
+    t = Table(title=f"{s.id}: {plain(s.title)}", title_justify="left")
+    t.add_column("#", justify="right", no_wrap=True)
+    t.add_column("item", overflow="fold")
+    t.add_column("type", no_wrap=True)
+    t.add_column("result", no_wrap=True)
+    t.add_column("points", justify="right", no_wrap=True)
+    for n, (it, res) in enumerate(zip(s.items, r.results), 1):
+        sym, style = SYMBOL[res.status]
+        pts = "review" if res.status == NEEDS_REVIEW else f"{_fmt(round(res.points, 2))}/{_fmt(res.max_points)}"
+        t.add_row(str(n), res.item_id, it.type, Text(f"{sym} {LABEL[res.status]}", style=style), pts)
+    return t
+
+
+def _feedback(s: ExerciseSet, r: SetResult) -> list:
+    """Feedback blocks for attempted items that are not right yet (and open responses)."""
+    out = []
+    for n, res in enumerate(r.results, 1):
+        if res.status in (PASSED, NOT_ATTEMPTED):
+            continue
+        sym, style = SYMBOL[res.status]
+        head = Text(f"{sym} {n}. {res.item_id}", style=f"bold {style}")
+        out.append(Group(head, Padding(Text(res.message), (0, 0, 0, 3))))
+    return out
+
+
+def _counts(r: SetResult) -> str:
+    parts = [f"{r.count(s)} {LABEL[s]}" for s in (PASSED, PARTIAL, FAILED, NOT_ATTEMPTED, NEEDS_REVIEW) if r.count(s)]
+    return " · ".join(parts)
+
+
+def format_answer(item, value) -> str:
+    """A reference answer as a learner would write it, with choice texts for readability."""
+    if isinstance(item, SingleItem):
+        return f"{value} = {plain(item.choices[value])}"
+    if isinstance(item, (MultipleItem, OrderingItem)):
+        return "[" + ", ".join(value) + "]\n" + "\n".join(f"  {k} = {plain(item.choices[k])}" for k in value)
+    if isinstance(item, MatchingItem):
+        return "\n".join(f"{k}: {v}   ({plain(item.left[k])} → {plain(item.right[v])})" for k, v in value.items())
+    if isinstance(item, AnnotateItem):
+        return "\n".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(item, OpenItem):
+        rubric = "\n".join(f"  - {plain(c.criterion)} ({_fmt(c.points)})" for c in item.rubric)
+        model = f"\nModel answer:\n{plain(value)}" if value else "\n(No model answer is given for this item.)"
+        return f"Open response, marked by an instructor against the rubric:\n{rubric}{model}"
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {plain(str(v))}" for k, v in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------------
+# Commands
+
+
+@click.command()
+@click.argument("sets", nargs=-1)
+@_answers_opt
+@_exercises_opt
+@handle_errors
+def start(sets, answers_dir, exercises_path):
+    """Write answer templates into answers/ (one file per SET; all sets if none given).
+
+    Existing answers are never overwritten: new questions are appended to existing files."""
+    from course.exercises.templates import start as start_set
+
+    con = _console()
+    chosen = _select(_all_sets(exercises_path), sets)
+    root = _root_for_sets(exercises_path)
+    t = Table(title="Answer files", title_justify="left")
+    t.add_column("set")
+    t.add_column("file")
+    t.add_column("what happened")
+    for s in chosen:
+        rep = start_set(s, answers_dir, root)
+        what = {"created": f"created ({len(rep.added)} questions)",
+                "added": f"added {len(rep.added)} new question(s) at the end; your answers are unchanged",
+                "unchanged": "already complete; left unchanged"}[rep.action]
+        t.add_row(s.id, str(rep.path), what)
+    con.print(t)
+    con.print(f"Next: open a file in {answers_dir}/, write your answers, then run [bold]course check[/bold].")
+
+
+@click.command()
+@click.argument("sets", nargs=-1)
+@_answers_opt
+@_exercises_opt
+@click.option("--explanations", is_flag=True, help="Show the explanation of every right item, not only new ones.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write results (Exercism results.json v3 with points) to this file.")
+@handle_errors
+def check(sets, answers_dir, exercises_path, explanations, json_path):
+    """Check your answers: a table per set, points, feedback and hints.
+
+    With no SET, checks every set that has an answer file in answers/."""
+    from course.exercises.results import results_document, write_json
+
+    con = _console()
+    all_sets = _all_sets(exercises_path)
+    chosen = _select(all_sets, sets)
+    if not sets:
+        chosen = [s for s in chosen if (answers_dir / f"{s.id}.yaml").exists()]
+        if not chosen:
+            raise CourseInputError(f"{answers_dir}/: no answer files yet. Run 'course start' to create them, "
+                                   "or 'course check SET' to check one set.")
+    state = load_state(answers_dir)
+    if state.warning:
+        _err_console().print(f"[yellow]warning:[/yellow] {escape(state.warning)}")
+    root = _root_for_sets(exercises_path)
+    graded = []
+    t0 = time.perf_counter()
+    for s in chosen:
+        path = answers_dir / f"{s.id}.yaml"
+        problems: list[str] = []
+        answers = {}
+        if not path.exists():
+            con.print(f"[yellow]{path} does not exist yet;[/yellow] run [bold]course start {s.id}[/bold]. "
+                      "Every item counts as not attempted.")
+        else:
+            try:
+                af = load_answers(path, s)
+                answers, problems = af.answers, af.problems
+            except CourseInputError as exc:
+                problems = [str(exc)]
+        r = grade_set(s, answers, hint_levels=state.hint_levels(), problems=problems, root=root)
+        graded.append((s, r))
+        new_right = []
+        for res in r.results:
+            if res.status != NOT_ATTEMPTED:
+                if state.record(res.item_id, res.status, res.score):
+                    new_right.append(res.item_id)
+        con.print(_set_table(s, r))
+        for block in _feedback(s, r):
+            con.print(block)
+        for p in problems:
+            con.print(Text("problem: ", style="bold red") + Text(p))
+        con.print(_bar(r.points, r.max_points))
+        tail = _counts(r)
+        if r.review_points:
+            tail += f" · {_fmt(r.review_points)} point(s) await an instructor"
+        elif r.max_points > r.auto_max_points:
+            tail += f" · {_fmt(r.max_points - r.auto_max_points)} point(s) are marked by an instructor"
+        con.print(tail)
+        show = [it for it, res in zip(s.items, r.results)
+                if res.status == PASSED and (explanations or it.id in new_right)]
+        for it in show:
+            con.print(Panel(escape(plain(it.explanation)), title=f"Why {it.id} is right", title_align="left",
+                            border_style="green"))
+        con.print()
+    try:
+        state.save()
+    except OSError as exc:
+        _err_console().print(f"[yellow]warning:[/yellow] progress not saved ({escape(str(exc))}).")
+    if json_path:
+        write_json(json_path, results_document(graded))
+        con.print(f"Results written to {json_path}.")
+    elapsed = time.perf_counter() - t0
+    con.print(f"[dim]Checked {sum(len(s.items) for s, _ in graded)} items in {elapsed:.2f} s.[/dim]")
+    if any(r.problems for _, r in graded):
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("item_id")
+@_answers_opt
+@_exercises_opt
+@handle_errors
+def hint(item_id, answers_dir, exercises_path):
+    """Show the next hint for ITEM (hints get more specific each time)."""
+    con = _console()
+    s, n, it = _find_item(_all_sets(exercises_path), item_id)
+    state = load_state(answers_dir)
+    st = state.item(it.id)
+    total = len(it.hints)
+    if st.hints_shown < total:
+        st.hints_shown += 1
+    k = max(1, st.hints_shown)
+    con.print(Panel(escape(plain(it.hints[k - 1])), title=f"{it.id}: hint {k} of {total}", title_align="left",
+                    border_style="yellow"))
+    if k >= total:
+        con.print(f"That is the last hint. To see the answer and why it is right: course reveal {it.id}")
+    try:
+        state.save()
+    except OSError:
+        pass
+
+
+@click.command()
+@click.argument("item_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_answers_opt
+@_exercises_opt
+@handle_errors
+def reveal(item_id, yes, answers_dir, exercises_path):
+    """Show the reference answer and explanation for ITEM."""
+    con = _console()
+    s, n, it = _find_item(_all_sets(exercises_path), item_id)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise CourseInputError("reveal asks for confirmation; run it in a terminal or add --yes.")
+        if not click.confirm(f"Reveal the answer to {it.id}? Trying once more first usually teaches more", default=False):
+            con.print("Not revealed. Try 'course hint ITEM' for a nudge.")
+            return
+    state = load_state(answers_dir)
+    state.item(it.id).revealed = True
+    ref = reference_answers(it)
+    con.print(Panel(escape(format_answer(it, ref)), title=f"{it.id}: answer", title_align="left", border_style="cyan"))
+    con.print(Panel(escape(plain(it.explanation)), title="Why", title_align="left", border_style="green"))
+    try:
+        state.save()
+    except OSError:
+        pass
+
+
+@click.command()
+@_answers_opt
+@_exercises_opt
+@handle_errors
+def progress(answers_dir, exercises_path):
+    """Show your progress over every set."""
+    con = _console()
+    sets = _all_sets(exercises_path)
+    state = load_state(answers_dir)
+    root = _root_for_sets(exercises_path)
+    t = Table(title="Progress", title_justify="left")
+    for col in ("set", "progress", "points", "right", "partly", "not yet", "not attempted", "review", "hints",
+                "revealed"):
+        t.add_column(col, justify="left" if col in ("set", "progress") else "right")
+    tot_pts = tot_max = 0.0
+    for s in sets:
+        path = answers_dir / f"{s.id}.yaml"
+        answers = {}
+        if path.exists():
+            try:
+                answers = load_answers(path, s).answers
+            except CourseInputError as exc:
+                _err_console().print(Text("problem: ", style="bold red") + Text(str(exc)))
+        r = grade_set(s, answers, root=root)
+        ids = [it.id for it in s.items]
+        hints = sum(state.items[i].hints_shown for i in ids if i in state.items)
+        revealed = sum(1 for i in ids if i in state.items and state.items[i].revealed)
+        t.add_row(s.id, ProgressBar(total=max(r.max_points, 1e-9), completed=r.points, width=20),
+                  f"{_fmt(round(r.points, 2))}/{_fmt(r.max_points)}", str(r.count(PASSED)), str(r.count(PARTIAL)),
+                  str(r.count(FAILED)), str(r.count(NOT_ATTEMPTED)), str(r.count(NEEDS_REVIEW)), str(hints),
+                  str(revealed))
+        tot_pts += r.points
+        tot_max += r.max_points
+    con.print(t)
+    con.print(Group(Text("Overall"), _bar(tot_pts, tot_max)))
+
+
+@click.command()
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option("--csv", "csv_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the grade sheet (one row per learner, one column per item).")
+@click.option("--json", "json_path", is_flag=False, flag_value="__auto__", default=None,
+              help="Also write a detailed JSON report (default path: next to the CSV).")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write one results JSON per learner into this folder.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any submission had a problem.")
+@_exercises_opt
+@handle_errors
+def grade(submissions, csv_path, json_path, feedback_dir, strict, exercises_path):
+    """Grade every submission in SUBMISSIONS (a folder or .zip per learner) into a CSV."""
+    from course.exercises.grade import grade_all, write_csv, write_feedback, write_json_report
+
+    con = _console()
+    sets = _all_sets(exercises_path)
+    t0 = time.perf_counter()
+    report = grade_all(submissions, sets, _root_for_sets(exercises_path))
+    write_csv(report, csv_path)
+    outputs = [str(csv_path)]
+    if json_path:
+        jp = csv_path.with_suffix(".json") if json_path == "__auto__" else Path(json_path)
+        write_json_report(report, jp)
+        outputs.append(str(jp))
+    if feedback_dir:
+        write_feedback(report, feedback_dir)
+        outputs.append(f"{feedback_dir}/ ({len(report.learners)} files)")
+    elapsed = time.perf_counter() - t0
+    n = len(report.learners)
+    avg = (sum(lg.points / lg.max_points for lg in report.learners if lg.max_points) / n * 100) if n else 0
+    review = sum(lg.review_items for lg in report.learners)
+    con.print(f"Graded {n} submission(s) over {len(sets)} set(s) in {elapsed:.2f} s; mean score {avg:.1f} %; "
+              f"{review} open response(s) marked 'review'.")
+    con.print("Wrote " + ", ".join(outputs) + ".")
+    bad = [lg for lg in report.learners if lg.rejected or lg.problems]
+    if bad or report.skipped:
+        t = Table(title="Submissions with problems (graded as far as possible)", title_justify="left")
+        t.add_column("learner", no_wrap=True)
+        t.add_column("problem")
+        for lg in bad:
+            for p in ([lg.rejected] if lg.rejected else []) + lg.problems:
+                t.add_row(escape(lg.learner), escape(p))
+        for p in report.skipped:
+            t.add_row("—", escape(p))
+        con.print(t)
+        if strict:
+            sys.exit(1)
+
+
+@click.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the schema to this file instead of printing it.")
+@handle_errors
+def schema(out):
+    """Print the JSON Schema of exercise-set files (for editor autocompletion)."""
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if out:
+        from course.exercises.templates import atomic_write
+
+        atomic_write(out, text)
+        click.echo(f"Wrote {out}.")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@click.argument("sets", nargs=-1)
+@_exercises_opt
+@handle_errors
+def validate(sets, exercises_path):
+    """Check exercise sets for authors: schema, objectives, readings, paragraph ids, citations."""
+    from course.exercises.validate import validate_references
+
+    con = _console()
+    chosen = _select(_all_sets(exercises_path), sets)
+    root = _root_for_sets(exercises_path)
+    problems = []
+    for s in chosen:
+        problems += validate_references(s, root)
+    for p in problems:
+        con.print(Text("problem: ", style="bold red") + Text(p))
+    n_items = sum(len(s.items) for s in chosen)
+    if problems:
+        con.print(f"{len(problems)} problem(s) in {len(chosen)} set(s).")
+        sys.exit(1)
+    con.print(f"{len(chosen)} set(s), {n_items} items: all good.")
+
+
+COMMANDS = [start, check, hint, reveal, progress, grade, schema, validate]
+
+
+@click.group()
+def main():
+    """Exercise commands (standalone entry point; normally reached through `course`)."""
+
+
+for _cmd in COMMANDS:
+    main.add_command(_cmd)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,516 @@
+"""Safe loading of exercise sets and answer files.
+
+Every problem becomes a :class:`~course.errors.CourseInputError` whose message is one paragraph:
+the file, the line, what is wrong and what is allowed. Nothing in a file is ever executed:
+
+- a size cap is checked before reading (5 MB for a set, 1 MB for an answer file);
+- NUL bytes (binary files) and text that is not UTF-8 are refused;
+- the YAML event stream is checked first: anchors, aliases (``*name``, the "billion laughs" alias
+  bomb), explicit tags (``!!python/object``) and nesting deeper than 40 levels are refused before
+  anything is built;
+- duplicate keys are refused;
+- only then is the text loaded with the safe loader (C-accelerated when available).
+
+Line numbers for schema errors are found lazily (the text is composed again only when something is
+wrong), so loading a good file costs one fast parse. Exercise sets are cached by path, size and
+modification time; loading is pure (no writes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEvent, NodeEvent,
+                                ScalarEvent, SequenceEndEvent)
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from course.errors import CourseInputError
+from course.exercises.schema import ITEM_MODELS, ITEM_TYPES, ExerciseSet
+
+MAX_SET_BYTES = 5 * 1024 * 1024
+MAX_ANSWER_BYTES = 1 * 1024 * 1024
+MAX_DEPTH = 40
+_STANDARD_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                  "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:seq",
+                  "tag:yaml.org,2002:map", "!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map"}
+
+
+def _safe_yaml() -> YAML:
+    y = YAML(typ="safe")  # the C parser when installed; pure Python otherwise
+    y.allow_duplicate_keys = False
+    return y
+
+
+def _pure_yaml() -> YAML:
+    y = YAML(typ="safe", pure=True)
+    y.allow_duplicate_keys = False
+    return y
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading bytes and YAML text
+
+
+def read_text(path: Path | str, *, max_bytes: int, what: str = "file") -> str:
+    """The text of ``path``, refusing missing, oversized, binary and non-UTF-8 files."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise CourseInputError(f"{path}: no such file.") from None
+    except OSError as exc:
+        raise CourseInputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    if not path.is_file():
+        raise CourseInputError(f"{path}: is not a regular file; a {what} must be a YAML text file.")
+    if st.st_size > max_bytes:
+        raise CourseInputError(
+            f"{path}: the file is {st.st_size:,} bytes, larger than the {_mb(max_bytes)} allowed for a {what}. "
+            f"A {what} is a short YAML text file; check that this is the right file.")
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise CourseInputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    return decode_bytes(raw, str(path), max_bytes=max_bytes, what=what)
+
+
+def decode_bytes(raw: bytes, where: str, *, max_bytes: int, what: str = "file") -> str:
+    if len(raw) > max_bytes:
+        raise CourseInputError(f"{where}: larger than the {_mb(max_bytes)} allowed for a {what}.")
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line = raw[:nul].count(b"\n") + 1
+        raise CourseInputError(
+            f"{where}, line {line}: the file contains NUL bytes, so it is binary data, not YAML text. "
+            f"A {what} must be plain UTF-8 text.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CourseInputError(
+            f"{where}, line {line}: byte {raw[exc.start]:#04x} is not valid UTF-8 text. "
+            "Save the file as UTF-8 (any editor can: 'Save with encoding UTF-8').") from None
+    bad = next((i for i, ch in enumerate(text) if (ord(ch) < 32 and ch not in "\t\n\r") or ch in "\ufffe\uffff"), None)
+    if bad is not None:
+        line = text.count("\n", 0, bad) + 1
+        raise CourseInputError(
+            f"{where}, line {line}: control character U+{ord(text[bad]):04X} is not allowed in a {what}. "
+            "Delete it, or retype the line.")
+    return text
+
+
+@dataclass
+class YamlDoc:
+    """Loaded YAML data plus what is needed to point at a line later."""
+
+    data: Any
+    text: str
+    where: str
+    _root: Any = field(default=None, repr=False)
+
+    def line_of(self, loc: Iterable[Any], *, key: bool = False) -> int | None:
+        """1-based line of the node at ``loc`` (keys and indexes); the deepest node found."""
+        if self._root is None:
+            try:
+                self._root = _pure_yaml().compose(self.text)
+            except Exception:  # noqa: BLE001 - a line number is a courtesy, never a crash
+                return None
+        node = self._root
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for part in loc:
+            nxt = None
+            if isinstance(node, MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode) and k.value == str(part):
+                        nxt = k if key else v
+                        line = k.start_mark.line + 1
+                        break
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                nxt = node.value[part]
+            if nxt is None:
+                continue  # e.g. a discriminator tag in a pydantic location: skip it
+            node = nxt
+            line = node.start_mark.line + 1
+        return line
+
+
+def _where(where: str, line: int | None) -> str:
+    return f"{where}, line {line}" if line else where
+
+
+def parse_yaml(text: str, where: str, *, what: str = "file") -> YamlDoc:
+    """Load YAML ``text`` safely (see the module docstring for what is refused)."""
+    y = _safe_yaml()
+    try:
+        depth = 0
+        for ev in y.parse(text):
+            if isinstance(ev, AliasEvent):
+                raise CourseInputError(
+                    f"{_where(where, ev.start_mark.line + 1)}: YAML aliases (*{ev.anchor}) are not allowed "
+                    f"in a {what}; they can be used to blow a tiny file up to gigabytes. Write the value out in full.")
+            if isinstance(ev, NodeEvent) and ev.anchor is not None:
+                raise CourseInputError(
+                    f"{_where(where, ev.start_mark.line + 1)}: YAML anchors (&{ev.anchor}) are not allowed "
+                    f"in a {what}. Remove the anchor and write each value out in full.")
+            tag = getattr(ev, "tag", None)
+            if tag not in _STANDARD_TAGS:
+                raise CourseInputError(
+                    f"{_where(where, ev.start_mark.line + 1)}: the YAML tag '{tag}' is not allowed in a {what}; "
+                    "only plain text, numbers, lists and mappings are. Remove the tag.")
+            if isinstance(ev, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise CourseInputError(
+                        f"{_where(where, ev.start_mark.line + 1)}: the data is nested more than {MAX_DEPTH} "
+                        f"levels deep; a {what} needs only a few levels.")
+            elif isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
+                depth -= 1
+        data = y.load(text)
+    except CourseInputError:
+        raise
+    except MarkedYAMLError as exc:
+        raise CourseInputError(_yaml_error_message(exc, where, what)) from None
+    except YAMLError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CourseInputError(f"{where}: not valid YAML ({first}). Check the quoting and indentation.") from None
+    except RecursionError:
+        raise CourseInputError(f"{where}: the data is nested too deeply to read.") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a malformed timestamp or number
+        raise CourseInputError(f"{where}: a value cannot be read ({exc}). Put it in quotes to keep it as text.") from None
+    return YamlDoc(data=data, text=text, where=where)
+
+
+def _yaml_error_message(exc: MarkedYAMLError, where: str, what: str) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    text = str(exc)
+    if "duplicate key" in text or "found duplicate key" in problem:
+        key = ""
+        for token in ('"', "'"):
+            if token in problem:
+                parts = problem.split(token)
+                if len(parts) >= 3:
+                    key = parts[1]
+                    break
+        keytxt = f" '{key}'" if key else ""
+        dup_line = exc.problem_mark.line + 1 if exc.problem_mark else line
+        first_line = exc.context_mark.line + 1 if exc.context_mark else None
+        first = f" (first at line {first_line})" if first_line and first_line != dup_line else ""
+        return (f"{_where(where, dup_line)}: the key{keytxt} appears twice in the same mapping{first}. "
+                f"Each key may appear only once in a {what}; keep one and delete the other.")
+    if "tab" in problem and "indent" in problem or "found character '\\t'" in problem:
+        return (f"{_where(where, line)}: a tab character is used for indentation. YAML allows only "
+                "spaces; replace the tab with spaces.")
+    detail = problem or context or "invalid YAML"
+    return (f"{_where(where, line)}: not valid YAML ({detail}). Check the indentation (spaces only) and "
+            "put text containing ': ' or '#' in quotes.")
+
+
+def load_yaml(path: Path | str, *, max_bytes: int, what: str = "file") -> YamlDoc:
+    return parse_yaml(read_text(path, max_bytes=max_bytes, what=what), str(path), what=what)
+
+
+# --------------------------------------------------------------------------------------------------
+# Exercise sets
+
+
+def _error_location(doc: YamlDoc, loc: tuple) -> tuple[int | None, str]:
+    """Line and a readable description ("item 'x' (items[3]), field 'answer'") of a pydantic loc."""
+    line = doc.line_of(loc, key=False)
+    parts = []
+    data = doc.data
+    rest = list(loc)
+    if len(rest) >= 2 and rest[0] == "items" and isinstance(rest[1], int):
+        idx = rest[1]
+        item_id = None
+        if isinstance(data, dict) and isinstance(data.get("items"), list) and idx < len(data["items"]):
+            entry = data["items"][idx]
+            if isinstance(entry, dict):
+                item_id = entry.get("id")
+        parts.append(f"item '{item_id}' (items[{idx}])" if item_id else f"items[{idx}]")
+        rest = rest[2:]
+        if rest and rest[0] in ITEM_TYPES:
+            rest = rest[1:]
+    fields = ".".join(str(p) for p in rest if not (isinstance(p, str) and p.startswith("function-")))
+    if fields:
+        parts.append(f"field '{fields}'")
+    return line, ", ".join(parts)
+
+
+def _explain(err: dict, doc: YamlDoc) -> str:
+    typ = err.get("type", "")
+    msg = err.get("msg", "invalid value")
+    loc = tuple(err.get("loc", ()))
+    inp = err.get("input")
+    ctx = err.get("ctx") or {}
+    if typ == "missing":
+        return f"the required field '{loc[-1]}' is missing"
+    if typ == "extra_forbidden":
+        owner = _owner_type(doc, loc)
+        model = ITEM_MODELS.get(owner) if owner else None
+        if model is None and len(loc) == 1:
+            allowed = [f.alias or n for n, f in ExerciseSet.model_fields.items()]
+        elif model is not None:
+            allowed = list(model.model_fields)
+        else:
+            allowed = []
+        tail = f" Allowed fields: {', '.join(allowed)}." if allowed else ""
+        kind = f" of a {owner} item" if owner else ""
+        return f"'{loc[-1]}' is not a field{kind}.{tail}".rstrip(".")
+    if typ == "union_tag_invalid":
+        return f"unknown item type '{ctx.get('tag', inp)}'. Allowed types: {', '.join(ITEM_TYPES)}"
+    if typ == "union_tag_not_found":
+        return f"the field 'type' is missing. Allowed types: {', '.join(ITEM_TYPES)}"
+    if typ == "string_pattern_mismatch":
+        if loc and loc[-1] in ("id", "set", "module", "objective", "reading", "taxonomy"):
+            return (f"'{inp}' is not a valid id: use lower-case letters, digits and single hyphens, "
+                    "e.g. m1-rashidun-order")
+        return (f"'{inp}' is not a valid key: use short lower-case letters or digits, e.g. a, b, c")
+    if typ in ("string_type",):
+        return f"expected text, got {_kind(inp)}"
+    if typ in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"):
+        return f"expected a {'whole ' if typ.startswith('int') else ''}number, got {_kind(inp)} {_short(inp)}"
+    if typ in ("list_type",):
+        return f"expected a list such as [a, b], got {_kind(inp)}"
+    if typ in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping (key: value lines), got {_kind(inp)}"
+    if typ == "too_short":
+        return f"needs at least {ctx.get('min_length')} entr{'y' if ctx.get('min_length') == 1 else 'ies'}"
+    if typ == "string_too_short":
+        return "must not be empty"
+    if typ == "literal_error":
+        return f"'{inp}' is not allowed; allowed: {ctx.get('expected')}"
+    if typ == "value_error":
+        return msg.removeprefix("Value error, ")
+    return msg[0].lower() + msg[1:] if msg else "invalid value"
+
+
+def _owner_type(doc: YamlDoc, loc: tuple) -> str | None:
+    if len(loc) >= 3 and loc[0] == "items" and isinstance(loc[1], int):
+        items = doc.data.get("items") if isinstance(doc.data, dict) else None
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            t = items[loc[1]].get("type")
+            return t if t in ITEM_TYPES else None
+    return None
+
+
+def _kind(v: Any) -> str:
+    if v is None:
+        return "nothing (an empty value)"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a mapping"
+    return type(v).__name__
+
+
+def _short(v: Any) -> str:
+    s = repr(v)
+    return f"({s[:40]}…)" if len(s) > 41 else f"({s})"
+
+
+def format_problems(where: str, problems: list[tuple[int | None, str]], *, limit: int = 5) -> str:
+    """One paragraph: the first problem in full, then up to ``limit - 1`` more."""
+    problems = sorted(problems, key=lambda p: (p[0] is None, p[0] or 0))
+    first_line, first = problems[0]
+    text = f"{_where(where, first_line)}: {first}."
+    more = problems[1:limit]
+    if more:
+        text += " Also: " + "; ".join(f"line {ln}: {m}" if ln else m for ln, m in more) + "."
+    if len(problems) > limit:
+        text += f" ({len(problems) - limit} more problem(s) not shown.)"
+    return text.replace("..", ".")
+
+
+def validate_set_data(doc: YamlDoc, *, expected_id: str | None = None) -> ExerciseSet:
+    data = doc.data
+    if data is None:
+        raise CourseInputError(f"{doc.where}: the file is empty. An exercise set is a mapping with "
+                               "set, title, module and items; see CONTRIBUTING.md, 'Exercise sets'.")
+    if not isinstance(data, dict):
+        raise CourseInputError(
+            f"{_where(doc.where, doc.line_of(()))}: the top level is {_kind(data)}, but an exercise set must be a "
+            "mapping with the keys set, title, module and items; see CONTRIBUTING.md, 'Exercise sets'.")
+    try:
+        model = ExerciseSet.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            line, desc = _error_location(doc, tuple(err.get("loc", ())))
+            what = _explain(err, doc)
+            problems.append((line, f"{desc}: {what}" if desc else what))
+        raise CourseInputError(format_problems(doc.where, problems)) from None
+    if expected_id and model.id != expected_id:
+        raise CourseInputError(
+            f"{_where(doc.where, doc.line_of(('set',)))}: the set id is '{model.id}' but the file is named "
+            f"'{expected_id}.yaml'. They must agree (learners' answers go to answers/<set>.yaml); rename the "
+            "file or change 'set'.")
+    _check_taxonomy_labels(model, doc)
+    return model
+
+
+def _check_taxonomy_labels(model: ExerciseSet, doc: YamlDoc) -> None:
+    from course.taxonomy import load_taxonomy
+
+    problems = []
+    for i, it in enumerate(model.items):
+        if it.type != "annotate":
+            continue
+        taxo = load_taxonomy(it.taxonomy, root=_root_for(doc.where))
+        for para, label in list(it.labels.items()) + [(p, lab) for p, labs in it.accept.items() for lab in labs]:
+            if taxo.resolve(label) is None:
+                field_name = "labels" if it.labels.get(para) == label else "accept"
+                line = doc.line_of(("items", i, field_name, para))
+                problems.append((line, f"item '{it.id}', {field_name} for paragraph {para}: '{label}' is not a "
+                                       f"label of the taxonomy '{it.taxonomy}'. Allowed: a technique id "
+                                       f"(e.g. {taxo.techniques[0].id}), a category id (e.g. {taxo.categories[0].id}) "
+                                       f"or {taxo.none_label}"))
+    if problems:
+        raise CourseInputError(format_problems(doc.where, problems))
+
+
+def _root_for(where: str) -> Path | None:
+    from course.paths import project_root
+
+    try:
+        return project_root(Path(where).resolve().parent)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def load_set(path: Path | str) -> ExerciseSet:
+    """Load and validate one exercise set (cached by path, size and modification time)."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:
+        raise CourseInputError(f"{p}: no such exercise set file.") from None
+    return _load_set_cached(str(p), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load_set_cached(path: str, _mtime: int, _size: int) -> ExerciseSet:
+    doc = load_yaml(path, max_bytes=MAX_SET_BYTES, what="exercise set")
+    return validate_set_data(doc, expected_id=Path(path).stem)
+
+
+def set_paths(root: Path | str | None = None) -> list[Path]:
+    """The exercise-set files: ``<root>/exercises/*.yaml`` (root: the course root)."""
+    d = exercises_dir(root)
+    return sorted(p for p in d.glob("*.yaml") if p.is_file() and not p.name.startswith("."))
+
+
+def exercises_dir(root: Path | str | None = None) -> Path:
+    if root is None:
+        from course.paths import project_root
+
+        root = project_root()
+    root = Path(root)
+    return root if root.name == "exercises" and not (root / "exercises").is_dir() else root / "exercises"
+
+
+def load_all_sets(root: Path | str | None = None) -> list[ExerciseSet]:
+    """Every exercise set of the course (or of ``root``, a course root or an exercises folder),
+    in file-name order. Item ids must be unique across all of them."""
+    sets = [load_set(p) for p in set_paths(root)]
+    seen: dict[str, str] = {}
+    problems = []
+    for s in sets:
+        for it in s.items:
+            if it.id in seen and seen[it.id] != s.id:
+                problems.append(f"item id '{it.id}' is used in both set '{seen[it.id]}' and set '{s.id}'")
+            seen.setdefault(it.id, s.id)
+    if problems:
+        raise CourseInputError(f"{exercises_dir(root)}: {'; '.join(problems)}. Item ids must be unique "
+                               "course-wide; rename one of each pair.")
+    return sets
+
+
+# --------------------------------------------------------------------------------------------------
+# Answer files
+
+
+@dataclass
+class AnswerFile:
+    """A learner's answers to one set: item id → raw answer, plus the problems found while reading."""
+
+    path: str
+    answers: dict[str, Any]
+    problems: list[str] = field(default_factory=list)  # one-paragraph messages, each with file and line
+    unknown: list[str] = field(default_factory=list)  # item ids not in the set
+    doc: YamlDoc | None = None
+
+    def line_of(self, item_id: str) -> int | None:
+        return self.doc.line_of((item_id,), key=True) if self.doc else None
+
+
+def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> AnswerFile:
+    data = doc.data
+    if data is None:
+        return AnswerFile(doc.where, {}, doc=doc)
+    if not isinstance(data, dict):
+        raise CourseInputError(
+            f"{_where(doc.where, doc.line_of(()))}: the top level is {_kind(data)}, but an answer file must be a "
+            "mapping of item ids to answers (one 'item-id: answer' line per item). Run 'course start' to get "
+            "a fresh template.")
+    answers: dict[str, Any] = {}
+    af = AnswerFile(doc.where, answers, doc=doc)
+    known = {it.id for it in exercise_set.items} if exercise_set else None
+    for key, value in data.items():
+        if not isinstance(key, str):
+            line = doc.line_of((key,), key=True)
+            af.problems.append(f"{_where(doc.where, line)}: '{key}' is not an item id; item ids are text such "
+                               "as m1-rashidun-order. This line was ignored.")
+            continue
+        if known is not None and key not in known:
+            from difflib import get_close_matches
+
+            line = doc.line_of((key,), key=True)
+            close = get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+            did = f" Did you mean '{close[0]}'?" if close else ""
+            af.unknown.append(key)
+            af.problems.append(f"{_where(doc.where, line)}: '{key}' is not an item of set "
+                               f"'{exercise_set.id}'.{did} This answer was ignored; the set's items are listed "
+                               "in the template ('course start').")
+            continue
+        answers[key] = value
+    return af
+
+
+def load_answers(path: Path | str, exercise_set: ExerciseSet | None = None) -> AnswerFile:
+    """Read a learner's answer file. A missing file means nothing attempted. Fatal problems (not YAML,
+    binary, too big, aliases, duplicate keys, not a mapping) raise :class:`CourseInputError`."""
+    p = Path(path)
+    if not p.exists():
+        return AnswerFile(str(p), {})
+    return parse_answers(load_yaml(p, max_bytes=MAX_ANSWER_BYTES, what="answer file"), exercise_set)
+
+
+def load_answers_bytes(raw: bytes, where: str, exercise_set: ExerciseSet | None = None) -> AnswerFile:
+    text = decode_bytes(raw, where, max_bytes=MAX_ANSWER_BYTES, what="answer file")
+    return parse_answers(parse_yaml(text, where, what="answer file"), exercise_set)
+
+
+def clear_cache() -> None:
+    _load_set_cached.cache_clear()
+

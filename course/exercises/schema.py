@@ -1,0 +1,322 @@
+"""The exercise-set schema: one pydantic model per item type, discriminated by ``type``.
+
+The YAML format is documented for authors in CONTRIBUTING.md ("Exercise sets"); this module is its
+executable form, and ``course schema`` exports it as JSON Schema for editor autocompletion.
+
+Optional fields beyond CONTRIBUTING.md (all backwards compatible):
+
+- set: ``intro`` (MyST shown above the set);
+- ``single`` / ``multiple``: ``feedback: {choice: text}``, shown when a learner picks that choice;
+- ``short``: ``feedback: {wrong answer: text}``, shown when a learner gives that (normalised) answer;
+- ``verdict``: ``evidence_min_citations`` (paragraph ids the evidence must cite, default 0) and
+  ``model_evidence`` (the reference evidence; defaults to the explanation);
+- ``open``: ``model_answer`` (instructor edition only).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+CHOICE_PATTERN = r"^[a-z0-9]+$"
+READING_PATTERN = ID_PATTERN
+
+ItemId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80,
+                              description="Lower-case letters, digits and single hyphens; unique course-wide.")]
+ChoiceKey = Annotated[str, Field(pattern=CHOICE_PATTERN, max_length=12,
+                                 description="A short key such as a, b, c (lower-case letters or digits).")]
+Text = Annotated[str, Field(min_length=1, description="Text (MyST).")]
+Para = Annotated[int, Field(ge=1, description="A paragraph number of the reading.")]
+
+VERDICTS = ("accurate", "inaccurate", "misleading", "unverifiable")
+ITEM_TYPES = ("single", "multiple", "ordering", "matching", "numeric", "short", "locate", "annotate",
+              "verdict", "open")
+NONE_LABEL = "none"
+
+
+def _strip(v):
+    return v.strip() if isinstance(v, str) else v
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, populate_by_name=True)
+
+
+class ItemBase(_Model):
+    id: ItemId
+    prompt: Text
+    points: Annotated[float, Field(gt=0, le=1000, description="Points for a fully right answer.")]
+    objective: Annotated[str, Field(pattern=ID_PATTERN, description="An objective id declared in the module's module.yaml.")]
+    difficulty: Annotated[int, Field(ge=1, le=3, description="1 (easy) to 3 (hard).")] | None = None
+    minutes: Annotated[float, Field(gt=0, le=600)] | None = None
+    hints: Annotated[list[Text], Field(min_length=1, description="Ordered, progressive hints; at least one.")]
+    explanation: Annotated[Text, Field(description="Why the answer is right; at least one sentence; cite a source.")]
+
+    @field_validator("prompt", "explanation")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v
+
+    @field_validator("hints")
+    @classmethod
+    def _hints_not_blank(cls, v: list[str]) -> list[str]:
+        if any(not h.strip() for h in v):
+            raise ValueError("a hint must not be blank")
+        return v
+
+    @property
+    def auto_graded(self) -> bool:
+        return True
+
+
+def _check_keys(keys, allowed, what: str, field: str) -> None:
+    unknown = [k for k in keys if k not in allowed]
+    if unknown:
+        raise ValueError(f"{field} names {', '.join(repr(k) for k in unknown)}, which "
+                         f"{'is' if len(unknown) == 1 else 'are'} not {what}. Allowed: {', '.join(allowed)}")
+
+
+class _ChoiceItem(ItemBase):
+    choices: Annotated[dict[ChoiceKey, Text], Field(min_length=2, description="Choice key → text (MyST).")]
+
+
+class SingleItem(_ChoiceItem):
+    type: Literal["single"]
+    answer: ChoiceKey
+    feedback: dict[ChoiceKey, Text] = Field(default_factory=dict,
+                                            description="Optional: choice → message shown when a learner picks it.")
+
+    @model_validator(mode="after")
+    def _answer_in_choices(self):
+        _check_keys([self.answer], list(self.choices), "a choice", "answer")
+        _check_keys(list(self.feedback), list(self.choices), "a choice", "feedback")
+        return self
+
+
+class MultipleItem(_ChoiceItem):
+    type: Literal["multiple"]
+    answer: Annotated[list[ChoiceKey], Field(min_length=1, description="Every right choice.")]
+    feedback: dict[ChoiceKey, Text] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _answer_in_choices(self):
+        _check_keys(self.answer, list(self.choices), "a choice", "answer")
+        if len(set(self.answer)) != len(self.answer):
+            raise ValueError("answer lists a choice twice")
+        _check_keys(list(self.feedback), list(self.choices), "a choice", "feedback")
+        return self
+
+
+class OrderingItem(_ChoiceItem):
+    type: Literal["ordering"]
+    answer: Annotated[list[ChoiceKey], Field(min_length=2, description="Every choice once, in the right order.")]
+
+    @model_validator(mode="after")
+    def _permutation(self):
+        _check_keys(self.answer, list(self.choices), "a choice", "answer")
+        if sorted(self.answer) != sorted(self.choices):
+            missing = [k for k in self.choices if k not in self.answer]
+            twice = sorted({k for k in self.answer if self.answer.count(k) > 1})
+            parts = []
+            if missing:
+                parts.append(f"misses {', '.join(missing)}")
+            if twice:
+                parts.append(f"repeats {', '.join(twice)}")
+            raise ValueError(f"answer must list every choice exactly once; it {' and '.join(parts)}")
+        return self
+
+
+class MatchingItem(ItemBase):
+    type: Literal["matching"]
+    left: Annotated[dict[ChoiceKey, Text], Field(min_length=1)]
+    right: Annotated[dict[ChoiceKey, Text], Field(min_length=1)]
+    answer: Annotated[dict[ChoiceKey, ChoiceKey], Field(min_length=1, description="left key → right key, for every left key.")]
+
+    @model_validator(mode="after")
+    def _pairs(self):
+        _check_keys(list(self.answer), list(self.left), "a key of left", "answer")
+        _check_keys(list(self.answer.values()), list(self.right), "a key of right", "answer")
+        missing = [k for k in self.left if k not in self.answer]
+        if missing:
+            raise ValueError(f"answer must pair every key of left; it misses {', '.join(missing)}")
+        overlap = set(self.left) & set(self.right)
+        if overlap:
+            raise ValueError(f"left and right must use different keys (e.g. a, b, c and x, y, z); "
+                             f"both use {', '.join(sorted(overlap))}")
+        return self
+
+
+class NumericItem(ItemBase):
+    type: Literal["numeric"]
+    answer: float
+    tolerance: Annotated[float, Field(ge=0)] = 0
+    unit: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+
+    @field_validator("answer", "tolerance")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError("must be a finite number")
+        return v
+
+
+class ShortItem(ItemBase):
+    type: Literal["short"]
+    answer: Annotated[list[Text], Field(min_length=1, description="Accepted variants; the first is the reference.")]
+    feedback: dict[str, Text] = Field(default_factory=dict,
+                                      description="Optional: a common wrong answer → message shown when a learner gives it.")
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _one_or_many(cls, v):
+        return [v] if isinstance(v, (str, int, float)) and not isinstance(v, bool) else v
+
+    @model_validator(mode="after")
+    def _variants_distinct_from_feedback(self):
+        from course.exercises.normalize import normalize_text
+
+        accepted = {normalize_text(a) for a in self.answer}
+        if "" in accepted:
+            raise ValueError("answer has a variant that is empty once normalised")
+        clash = [k for k in self.feedback if normalize_text(k) in accepted]
+        if clash:
+            raise ValueError(f"feedback is for wrong answers, but {', '.join(map(repr, clash))} "
+                             "matches an accepted answer")
+        return self
+
+
+class LocateItem(ItemBase):
+    type: Literal["locate"]
+    reading: Annotated[str, Field(pattern=READING_PATTERN, description="A reading id, e.g. al-waie-472.")]
+    required: Annotated[list[Para], Field(min_length=1)]
+    optional: list[Para] = Field(default_factory=list,
+                                 description="Paragraphs that are neither rewarded nor penalised.")
+
+    @model_validator(mode="after")
+    def _disjoint(self):
+        both = sorted(set(self.required) & set(self.optional))
+        if both:
+            raise ValueError(f"paragraph(s) {', '.join(map(str, both))} are both required and optional")
+        if len(set(self.required)) != len(self.required):
+            raise ValueError("required lists a paragraph twice")
+        return self
+
+
+class AnnotateItem(ItemBase):
+    type: Literal["annotate"]
+    reading: Annotated[str, Field(pattern=READING_PATTERN)]
+    taxonomy: Annotated[str, Field(pattern=ID_PATTERN, description="A taxonomy in data/taxonomies/, e.g. semeval2023.")]
+    labels: Annotated[dict[Para, Annotated[str, Field(min_length=1)]],
+                      Field(min_length=1, description="Paragraph → reference label (a technique id, or none).")]
+    accept: dict[Para, list[Annotated[str, Field(min_length=1)]]] = Field(
+        default_factory=dict, description="Paragraph → further labels accepted as right.")
+
+    @model_validator(mode="after")
+    def _accept_keys(self):
+        extra = [k for k in self.accept if k not in self.labels]
+        if extra:
+            raise ValueError(f"accept names paragraph(s) {', '.join(map(str, extra))}, which labels does not list")
+        return self
+
+
+class VerdictItem(ItemBase):
+    type: Literal["verdict"]
+    claim: Text
+    answer: Literal["accurate", "inaccurate", "misleading", "unverifiable"]
+    evidence_min_words: Annotated[int, Field(ge=0, le=2000)] = 10
+    evidence_min_citations: Annotated[int, Field(ge=0, le=50)] = 0
+    model_evidence: Text | None = None
+
+
+class RubricCriterion(_Model):
+    criterion: Text
+    points: Annotated[float, Field(gt=0)]
+    levels: list[Text] | dict[str, Text] | None = None
+
+
+class OpenItem(ItemBase):
+    type: Literal["open"]
+    min_words: Annotated[int, Field(ge=0)] | None = None
+    max_words: Annotated[int, Field(gt=0)] | None = None
+    min_citations: Annotated[int, Field(ge=0, le=50)] = 0
+    sections: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(default_factory=list)
+    rubric: Annotated[list[RubricCriterion], Field(min_length=1)]
+    model_answer: Text | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self):
+        if self.min_words is not None and self.max_words is not None and self.min_words > self.max_words:
+            raise ValueError(f"min_words ({self.min_words}) is larger than max_words ({self.max_words})")
+        total = sum(c.points for c in self.rubric)
+        if not math.isclose(total, self.points):
+            raise ValueError(f"points ({_fmt(self.points)}) must equal the sum of the rubric's points ({_fmt(total)})")
+        return self
+
+    @property
+    def auto_graded(self) -> bool:
+        return False
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+Item = Annotated[
+    Union[SingleItem, MultipleItem, OrderingItem, MatchingItem, NumericItem, ShortItem, LocateItem,
+          AnnotateItem, VerdictItem, OpenItem],
+    Field(discriminator="type"),
+]
+
+ITEM_MODELS: dict[str, type[ItemBase]] = {
+    "single": SingleItem, "multiple": MultipleItem, "ordering": OrderingItem, "matching": MatchingItem,
+    "numeric": NumericItem, "short": ShortItem, "locate": LocateItem, "annotate": AnnotateItem,
+    "verdict": VerdictItem, "open": OpenItem,
+}
+
+
+class ExerciseSet(_Model):
+    id: Annotated[str, Field(alias="set", pattern=ID_PATTERN, description="The set id; the file is exercises/<set>.yaml.")]
+    title: Text
+    module: Annotated[str, Field(pattern=ID_PATTERN, description="The module whose module.yaml declares the objectives.")]
+    intro: Text | None = None
+    items: Annotated[list[Item], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_ids(self):
+        seen: set[str] = set()
+        for it in self.items:
+            if it.id in seen:
+                raise ValueError(f"item id '{it.id}' is used twice in this set; ids must be unique course-wide")
+            seen.add(it.id)
+        return self
+
+    def item(self, item_id: str):
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    @property
+    def max_points(self) -> float:
+        return sum(it.points for it in self.items)
+
+
+def json_schema() -> dict:
+    """The JSON Schema of an exercise-set file (``course schema``)."""
+    schema = ExerciseSet.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Reading the Caliphate exercise set"
+    schema["description"] = ("An exercise set: exercises/<set>.yaml. See CONTRIBUTING.md, 'Exercise sets'. "
+                             "Item types: " + ", ".join(ITEM_TYPES) + ".")
+    return schema
+
+
+def words(text: str) -> int:
+    """Words in a learner's text (whitespace-separated runs containing a letter or digit)."""
+    return sum(1 for t in text.split() if re.search(r"\w", t))

@@ -1,0 +1,271 @@
+"""Answer templates (``course start``): one YAML file per set in ``answers/``.
+
+Each item appears as a block of comments (number, id, type, points, the question in plain text,
+the choices and the answer format) followed by an empty answer. Running ``course start`` again
+never overwrites or loses anything: items missing from an existing file are appended at its end,
+and the file's existing text (answers and comments) is kept byte for byte. Writes are atomic
+(temporary file in the same folder, then ``os.replace``), so an interrupted run leaves either the
+old file or the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course.errors import CourseInputError
+from course.exercises.schema import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
+                                     MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
+                                     VerdictItem, _fmt)
+
+WIDTH = 92
+RULE = "# " + "─" * (WIDTH - 2)
+
+_ROLE = re.compile(r"\{([a-z:]+)\}`([^`]*)`")
+
+
+def plain(myst: str) -> str:
+    """MyST → plain text for comments and terminals: roles unwrapped, emphasis and links dropped."""
+
+    def role(m: re.Match) -> str:
+        name, body = m.group(1), m.group(2)
+        if name.startswith("cite"):
+            return f"[{body}]"
+        inner = re.match(r"^(.*?)\s*<[^>]*>$", body)  # {term}`text <target>`
+        return inner.group(1) if inner else body
+
+    s = _ROLE.sub(role, myst)
+    s = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", s)  # links
+    s = re.sub(r"(\*\*|__)(.+?)\1", r"\2", s)
+    s = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)", r"\1", s)
+    s = re.sub(r"`([^`]+)`", r"\1", s)
+    s = re.sub(r"^```.*$", "", s, flags=re.M)
+    return s.strip()
+
+
+def _comment(text: str, indent: str = "", hang: str = "") -> list[str]:
+    out: list[str] = []
+    for para in plain(text).split("\n"):
+        if not para.strip():
+            out.append("#")
+            continue
+        lead = re.match(r"^\s*(?:[-*]|\d+\.)\s+", para)
+        sub = " " * len(lead.group(0)) if lead else hang
+        wrapped = textwrap.wrap(para.strip(), width=WIDTH - 2 - len(indent), subsequent_indent=sub,
+                                break_long_words=False, break_on_hyphens=False) or [""]
+        out.extend(f"# {indent}{w}".rstrip() for w in wrapped)
+    while out and out[-1] == "#":
+        out.pop()
+    return out
+
+
+def _reading_label(reading_id: str) -> str:
+    try:
+        from course.readings import load_reading
+
+        r = load_reading(reading_id)
+        return f"{r.label}, {reading_id}"
+    except Exception:  # noqa: BLE001 - a label is a courtesy
+        return reading_id
+
+
+def _choices(choices: dict[str, str], indent: str = "  ") -> list[str]:
+    out = []
+    for k, v in choices.items():
+        lines = _comment(v, indent=indent + " " * (len(k) + 3))
+        first = lines[0][2 + len(indent) + len(k) + 3:] if lines else ""
+        out.append(f"# {indent}{k} = {first}".rstrip())
+        out.extend(lines[1:])
+    return out
+
+
+def _placeholders(n: int) -> str:
+    return "[" + ", ".join("?" for _ in range(n)) + "]"
+
+
+def item_block(item: ItemBase, number: int, root=None) -> str:
+    """The template text for one item (comments + empty answer), ending with a newline."""
+    pts = f"{_fmt(item.points)} point{'s' if item.points != 1 else ''}"
+    lines = [RULE, f"# {number}. {item.id}  ·  {item.type}  ·  {pts}"
+                   + ("  ·  needs instructor review" if isinstance(item, OpenItem) else ""), "#"]
+    lines += _comment(item.prompt)
+    value = ""
+    extra: list[str] = []
+    if isinstance(item, SingleItem):
+        lines += ["#"] + _choices(item.choices)
+        lines.append(f"# Answer: the key of ONE choice ({', '.join(item.choices)}).")
+    elif isinstance(item, MultipleItem):
+        lines += ["#"] + _choices(item.choices)
+        lines.append("# Answer: the keys of EVERY right choice, as a list in square brackets: [?, ?, ...].")
+        lines.append("# Wrong picks cost credit.")
+        value = " []"
+    elif isinstance(item, OrderingItem):
+        lines += ["#"] + _choices(item.choices)
+        lines.append(f"# Answer: every key once, in order from first to last: {_placeholders(len(item.choices))}")
+        value = " []"
+    elif isinstance(item, MatchingItem):
+        lines += ["#", "# Left:"] + _choices(item.left) + ["# Right:"] + _choices(item.right)
+        lines.append("# Answer: after each left key, the key of the right-hand entry that matches it.")
+        for k, v in item.left.items():
+            label = plain(v).replace("\n", " ")
+            label = label if len(label) <= 60 else label[:59] + "…"
+            extra.append(f"  {k}:    # {label}")
+    elif isinstance(item, NumericItem):
+        unit = f" (in {item.unit})" if item.unit else ""
+        lines.append(f"# Answer: a number{unit}, digits only, e.g. 1258")
+    elif isinstance(item, ShortItem):
+        lines.append("# Answer: a short text (a name or a few words). Case, hyphens and diacritics do not")
+        lines.append("# matter: Nabhānī, Nabhani and an-Nabhani are all read the same way.")
+    elif isinstance(item, LocateItem):
+        lines.append(f"# Reading: {_reading_label(item.reading)}. Paragraph numbers are printed in the book.")
+        lines.append(f"# Answer: a list of paragraph numbers, e.g. [3, 5] or [{item.reading}:3, {item.reading}:5]")
+        value = " []"
+    elif isinstance(item, AnnotateItem):
+        lines += _annotate_help(item, root)
+        for p in item.labels:
+            extra.append(f"  {p}:")
+    elif isinstance(item, VerdictItem):
+        lines += ["#", "# Claim:"] + _comment(item.claim, indent="  ")
+        lines.append(f"# Answer: verdict is one of {', '.join(VERDICTS)}.")
+        need = f"at least {item.evidence_min_words} words"
+        if item.evidence_min_citations:
+            need += f", citing at least {item.evidence_min_citations} paragraph(s) as <reading-id>:<n>"
+        lines.append(f"# Evidence: your reasons ({need}), on lines indented by four spaces under 'evidence: |'.")
+        extra = ["  verdict:", "  evidence: |", ""]
+    elif isinstance(item, OpenItem):
+        need = []
+        if item.min_words is not None or item.max_words is not None:
+            lo, hi = item.min_words or 0, item.max_words
+            need.append(f"{lo}–{hi} words" if hi else f"at least {lo} words")
+        if item.min_citations:
+            need.append(f"cite at least {item.min_citations} paragraph(s) as <reading-id>:<n>, e.g. al-waie-472:12")
+        if item.sections:
+            need.append("sections, each starting its own line: " + ", ".join(f"'{s}:'" for s in item.sections))
+        if need:
+            lines += ["#"] + _comment("Asked for: " + "; ".join(need) + ".")
+        lines.append("# Rubric: " + "; ".join(f"{plain(c.criterion)} ({_fmt(c.points)})" for c in item.rubric))
+        lines.append(f"# Answer: your text on the lines below '{item.id}: |', every line indented by two spaces.")
+        value = " |"
+        extra = [""]
+    out = "\n".join(lines) + "\n" + f"{item.id}:{value}\n"
+    if extra:
+        out += "\n".join(extra) + "\n"
+    return out + "\n"
+
+
+def _annotate_help(item: AnnotateItem, root) -> list[str]:
+    lines = ["#", f"# Reading: {_reading_label(item.reading)}. Label each paragraph below with ONE label:",
+             "# a technique id, a category id, or none (no technique). Scoring is by category."]
+    try:
+        from course.taxonomy import load_taxonomy
+
+        taxo = load_taxonomy(item.taxonomy, root=root)
+        for c in taxo.categories:
+            lines += _comment(f"{c.id}: " + ", ".join(t.id for t in c.techniques), indent="  ", hang="    ")
+    except Exception:  # noqa: BLE001
+        lines.append(f"# (Labels: see data/taxonomies/{item.taxonomy}.yaml.)")
+    return lines
+
+
+def header(exercise_set: ExerciseSet) -> str:
+    return "\n".join([
+        f"# Answers to \"{plain(exercise_set.title)}\" (exercise set {exercise_set.id})",
+        "#",
+        "# Write each answer after its colon (or on the indented lines below it) and save the file.",
+        "# Lines starting with # are comments. Leave an answer empty if you have not tried it yet.",
+        f"#   Check your answers:  course check {exercise_set.id}      (or: pytest --answers answers/)",
+        "#   Get a hint:          course hint ITEM-ID",
+        "# `course start` only ever adds new questions to this file; it never changes your answers.",
+        "", ""])
+
+
+def render_template(exercise_set: ExerciseSet, root=None) -> str:
+    return header(exercise_set) + "".join(item_block(it, n, root) for n, it in enumerate(exercise_set.items, 1))
+
+
+def atomic_write(path: Path | str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically; the old file (if any) keeps its permissions."""
+    path = Path(path)
+    mode = None
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+@dataclass
+class StartReport:
+    path: Path
+    action: str  # created | added | unchanged
+    added: list[str] = field(default_factory=list)
+
+
+def start(exercise_set: ExerciseSet, answers_dir: Path | str, root=None) -> StartReport:
+    """Create ``answers/<set>.yaml``, or append the items it lacks. Never changes existing text."""
+    from course.exercises.loader import MAX_ANSWER_BYTES, parse_yaml, read_text
+
+    answers_dir = Path(answers_dir)
+    if answers_dir.exists() and not answers_dir.is_dir():
+        raise CourseInputError(f"{answers_dir}: exists but is not a folder; answers need a folder.")
+    answers_dir.mkdir(parents=True, exist_ok=True)
+    path = answers_dir / f"{exercise_set.id}.yaml"
+    if not path.exists():
+        atomic_write(path, render_template(exercise_set, root))
+        return StartReport(path, "created", [it.id for it in exercise_set.items])
+
+    text = read_text(path, max_bytes=MAX_ANSWER_BYTES, what="answer file")
+    try:
+        doc = parse_yaml(text, str(path), what="answer file")
+    except CourseInputError as exc:
+        raise CourseInputError(f"{exc} The file was left untouched; fix it (or move it away) and run "
+                               "'course start' again.") from None
+    data = doc.data
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise CourseInputError(f"{path}: the top level is not a mapping of item ids to answers, so new questions "
+                               "cannot be added safely. The file was left untouched.")
+    missing = [(n, it) for n, it in enumerate(exercise_set.items, 1) if it.id not in data]
+    if not missing:
+        return StartReport(path, "unchanged")
+    stripped = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    if stripped and stripped[0].lstrip().startswith("{"):
+        raise CourseInputError(f"{path}, line 1: the answers are written as one {{...}} mapping, so new questions "
+                               "cannot be appended safely. Rewrite it one 'item-id: answer' per line, or move it "
+                               "away and run 'course start' again. The file was left untouched.")
+    addition = "".join(item_block(it, n, root) for n, it in missing)
+    merged = text + ("" if text.endswith("\n") or not text else "\n") + ("\n" if text.strip() else "")
+    if not text.strip():
+        merged = header(exercise_set)
+    merged += addition
+    # Prove that nothing was lost before replacing the file.
+    check = parse_yaml(merged, str(path), what="answer file").data or {}
+    lost = [k for k in data if k not in check or check[k] != data[k]]
+    if lost:
+        raise CourseInputError(f"{path}: adding the new questions would change the answers to "
+                               f"{', '.join(map(str, lost))}, so the file was left untouched. Add these items by "
+                               f"hand: {', '.join(it.id for _, it in missing)}.")
+    atomic_write(path, merged)
+    return StartReport(path, "added", [it.id for _, it in missing])
