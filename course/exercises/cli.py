@@ -62,7 +62,7 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except CourseInputError as exc:
-            _err_console().print(Text("error: ", style="bold red") + Text(str(exc)))
+            _err_console().print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
             sys.exit(1)
 
     return wrapper
@@ -250,6 +250,7 @@ def check(sets, answers_dir, exercises_path, explanations, json_path):
         path = answers_dir / f"{s.id}.yaml"
         problems: list[str] = []
         answers = {}
+        af = None
         if not path.exists():
             con.print(f"[yellow]{path} does not exist yet;[/yellow] run [bold]course start {s.id}[/bold]. "
                       "Every item counts as not attempted.")
@@ -260,6 +261,9 @@ def check(sets, answers_dir, exercises_path, explanations, json_path):
             except CourseInputError as exc:
                 problems = [str(exc)]
         r = grade_set(s, answers, hint_levels=state.hint_levels(), problems=problems, root=root)
+        if af is not None:
+            r.problems.extend(af.unreadable(r))
+            problems = r.problems
         graded.append((s, r))
         new_right = []
         for res in r.results:
@@ -270,7 +274,7 @@ def check(sets, answers_dir, exercises_path, explanations, json_path):
         for block in _feedback(s, r):
             con.print(block)
         for p in problems:
-            con.print(Text("problem: ", style="bold red") + Text(p))
+            con.print(Text("problem: ", style="bold red") + Text(p), soft_wrap=True)
         con.print(_bar(r.points, r.max_points))
         tail = _counts(r)
         if r.review_points:
@@ -371,7 +375,7 @@ def progress(answers_dir, exercises_path):
             try:
                 answers = load_answers(path, s).answers
             except CourseInputError as exc:
-                _err_console().print(Text("problem: ", style="bold red") + Text(str(exc)))
+                _err_console().print(Text("problem: ", style="bold red") + Text(str(exc)), soft_wrap=True)
         r = grade_set(s, answers, root=root)
         ids = [it.id for it in s.items]
         hints = sum(state.items[i].hints_shown for i in ids if i in state.items)
@@ -467,7 +471,7 @@ def validate(sets, exercises_path):
     for s in chosen:
         problems += validate_references(s, root)
     for p in problems:
-        con.print(Text("problem: ", style="bold red") + Text(p))
+        con.print(Text("problem: ", style="bold red") + Text(p), soft_wrap=True)
     n_items = sum(len(s.items) for s in chosen)
     if problems:
         con.print(f"{len(problems)} problem(s) in {len(chosen)} set(s).")

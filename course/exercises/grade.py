@@ -257,6 +257,7 @@ def grade_submission(sub: Submission, sets: list[ExerciseSet], root=None) -> Lea
     problems = list(sub.problems)
     for s in sets:
         answers: dict = {}
+        af = None
         if sub.rejected is None and s.id in sub.files:
             where, raw = sub.files[s.id]
             try:
@@ -267,7 +268,10 @@ def grade_submission(sub: Submission, sets: list[ExerciseSet], root=None) -> Lea
                 problems.append(f"{exc} (Set '{s.id}' scored 0.)")
             except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
                 problems.append(f"{where}: could not be graded ({type(exc).__name__}: {exc}); set '{s.id}' scored 0.")
-        graded.append((s, grade_set(s, answers, root=root)))
+        result = grade_set(s, answers, root=root)
+        if af is not None:
+            problems.extend(af.unreadable(result))
+        graded.append((s, result))
     return LearnerGrade(sub.learner, sub.source, graded, problems, sub.rejected)
 
 

@@ -53,6 +53,10 @@ def _pure_yaml() -> YAML:
     return y
 
 
+def _a(what: str) -> str:
+    return ("an " if what[:1] in "aeiou" else "a ") + what
+
+
 def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):g} MB"
 
@@ -71,11 +75,11 @@ def read_text(path: Path | str, *, max_bytes: int, what: str = "file") -> str:
     except OSError as exc:
         raise CourseInputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     if not path.is_file():
-        raise CourseInputError(f"{path}: is not a regular file; a {what} must be a YAML text file.")
+        raise CourseInputError(f"{path}: is not a regular file; {_a(what)} must be a YAML text file.")
     if st.st_size > max_bytes:
         raise CourseInputError(
-            f"{path}: the file is {st.st_size:,} bytes, larger than the {_mb(max_bytes)} allowed for a {what}. "
-            f"A {what} is a short YAML text file; check that this is the right file.")
+            f"{path}: the file is {st.st_size:,} bytes, larger than the {_mb(max_bytes)} allowed for {_a(what)}. "
+            f"{_a(what)[0].upper() + _a(what)[1:]} is a short YAML text file; check that this is the right file.")
     try:
         with path.open("rb") as fh:
             raw = fh.read(max_bytes + 1)
@@ -86,13 +90,13 @@ def read_text(path: Path | str, *, max_bytes: int, what: str = "file") -> str:
 
 def decode_bytes(raw: bytes, where: str, *, max_bytes: int, what: str = "file") -> str:
     if len(raw) > max_bytes:
-        raise CourseInputError(f"{where}: larger than the {_mb(max_bytes)} allowed for a {what}.")
+        raise CourseInputError(f"{where}: larger than the {_mb(max_bytes)} allowed for {_a(what)}.")
     nul = raw.find(b"\0")
     if nul >= 0:
         line = raw[:nul].count(b"\n") + 1
         raise CourseInputError(
             f"{where}, line {line}: the file contains NUL bytes, so it is binary data, not YAML text. "
-            f"A {what} must be plain UTF-8 text.")
+            f"{_a(what)[0].upper() + _a(what)[1:]} must be plain UTF-8 text.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -104,7 +108,7 @@ def decode_bytes(raw: bytes, where: str, *, max_bytes: int, what: str = "file") 
     if bad is not None:
         line = text.count("\n", 0, bad) + 1
         raise CourseInputError(
-            f"{where}, line {line}: control character U+{ord(text[bad]):04X} is not allowed in a {what}. "
+            f"{where}, line {line}: control character U+{ord(text[bad]):04X} is not allowed in {_a(what)}. "
             "Delete it, or retype the line.")
     return text
 
@@ -159,29 +163,29 @@ def parse_yaml(text: str, where: str, *, what: str = "file") -> YamlDoc:
             if isinstance(ev, AliasEvent):
                 raise CourseInputError(
                     f"{_where(where, ev.start_mark.line + 1)}: YAML aliases (*{ev.anchor}) are not allowed "
-                    f"in a {what}; they can be used to blow a tiny file up to gigabytes. Write the value out in full.")
+                    f"in {_a(what)}; they can be used to blow a tiny file up to gigabytes. Write the value out in full.")
             if isinstance(ev, NodeEvent) and ev.anchor is not None:
                 raise CourseInputError(
                     f"{_where(where, ev.start_mark.line + 1)}: YAML anchors (&{ev.anchor}) are not allowed "
-                    f"in a {what}. Remove the anchor and write each value out in full.")
+                    f"in {_a(what)}. Remove the anchor and write each value out in full.")
             tag = getattr(ev, "tag", None)
             if tag not in _STANDARD_TAGS:
                 raise CourseInputError(
-                    f"{_where(where, ev.start_mark.line + 1)}: the YAML tag '{tag}' is not allowed in a {what}; "
+                    f"{_where(where, ev.start_mark.line + 1)}: the YAML tag '{tag}' is not allowed in {_a(what)}; "
                     "only plain text, numbers, lists and mappings are. Remove the tag.")
             if isinstance(ev, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise CourseInputError(
                         f"{_where(where, ev.start_mark.line + 1)}: the data is nested more than {MAX_DEPTH} "
-                        f"levels deep; a {what} needs only a few levels.")
+                        f"levels deep; {_a(what)} needs only a few levels.")
             elif isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
                 depth -= 1
         data = y.load(text)
     except CourseInputError:
         raise
     except MarkedYAMLError as exc:
-        raise CourseInputError(_yaml_error_message(exc, where, what)) from None
+        raise CourseInputError(_yaml_error_message(exc, where, what, text)) from None
     except YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CourseInputError(f"{where}: not valid YAML ({first}). Check the quoting and indentation.") from None
@@ -192,13 +196,12 @@ def parse_yaml(text: str, where: str, *, what: str = "file") -> YamlDoc:
     return YamlDoc(data=data, text=text, where=where)
 
 
-def _yaml_error_message(exc: MarkedYAMLError, where: str, what: str) -> str:
+def _yaml_error_message(exc: MarkedYAMLError, where: str, what: str, text: str = "") -> str:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
-    text = str(exc)
-    if "duplicate key" in text or "found duplicate key" in problem:
+    if "duplicate key" in str(exc) or "found duplicate key" in problem:
         key = ""
         for token in ('"', "'"):
             if token in problem:
@@ -209,10 +212,15 @@ def _yaml_error_message(exc: MarkedYAMLError, where: str, what: str) -> str:
         keytxt = f" '{key}'" if key else ""
         dup_line = exc.problem_mark.line + 1 if exc.problem_mark else line
         first_line = exc.context_mark.line + 1 if exc.context_mark else None
-        first = f" (first at line {first_line})" if first_line and first_line != dup_line else ""
+        first = f" (the mapping that starts at line {first_line})" if first_line and first_line != dup_line else ""
         return (f"{_where(where, dup_line)}: the key{keytxt} appears twice in the same mapping{first}. "
-                f"Each key may appear only once in a {what}; keep one and delete the other.")
-    if "tab" in problem and "indent" in problem or "found character '\\t'" in problem:
+                f"Each key may appear only once in {_a(what)}; keep one and delete the other.")
+    bad_line = ""
+    if mark is not None and text:
+        lines = text.split("\n")
+        bad_line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
+    if "\t" in indent or "'\\t'" in problem:
         return (f"{_where(where, line)}: a tab character is used for indentation. YAML allows only "
                 "spaces; replace the tab with spaces.")
     detail = problem or context or "invalid YAML"
@@ -249,6 +257,24 @@ def _error_location(doc: YamlDoc, loc: tuple) -> tuple[int | None, str]:
     if fields:
         parts.append(f"field '{fields}'")
     return line, ", ".join(parts)
+
+
+def _refine_loc(doc: YamlDoc, err: dict) -> tuple:
+    """Point item-level errors at the field they are about (``answer``, ``type``, ...)."""
+    loc = tuple(err.get("loc", ()))
+    typ = err.get("type", "")
+    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
+        items = doc.data.get("items") if isinstance(doc.data, dict) else None
+        entry = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        if not isinstance(entry, dict):
+            return loc
+        if typ in ("union_tag_invalid", "union_tag_not_found") and "type" in entry:
+            return loc[:2] + ("type",)
+        if typ == "value_error" and len(loc) <= 3:
+            first = err.get("msg", "").removeprefix("Value error, ").split(" ", 1)[0]
+            if first in entry:
+                return loc[:2] + (first,)
+    return loc
 
 
 def _explain(err: dict, doc: YamlDoc) -> str:
@@ -356,7 +382,7 @@ def validate_set_data(doc: YamlDoc, *, expected_id: str | None = None) -> Exerci
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):
-            line, desc = _error_location(doc, tuple(err.get("loc", ())))
+            line, desc = _error_location(doc, _refine_loc(doc, err))
             what = _explain(err, doc)
             problems.append((line, f"{desc}: {what}" if desc else what))
         raise CourseInputError(format_problems(doc.where, problems)) from None
@@ -462,6 +488,12 @@ class AnswerFile:
 
     def line_of(self, item_id: str) -> int | None:
         return self.doc.line_of((item_id,), key=True) if self.doc else None
+
+    def unreadable(self, set_result) -> list[str]:
+        """One-paragraph messages (file, line) for answers that could not be read as their type
+        expects, e.g. a choice that does not exist."""
+        return [f"{_where(self.path, self.line_of(r.item_id))}: item '{r.item_id}': {r.feedback}"
+                for r in set_result.results if r.answer_error]
 
 
 def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> AnswerFile:

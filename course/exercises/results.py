@@ -62,6 +62,11 @@ def results_document(pairs: Iterable[tuple[ExerciseSet, SetResult]], *, error: s
     for exercise_set, set_result in pairs:
         for number, (item, res) in enumerate(zip(exercise_set.items, set_result.results), 1):
             tests.append(test_entry(res, item, exercise_set.id, number))
+    return document_from_entries(tests, error=error)
+
+
+def document_from_entries(tests: list[dict], *, error: str | None = None) -> dict:
+    """Wrap per-test entries (from :func:`test_entry`) into a results.json document with totals."""
     points = round(sum(t["points"] for t in tests), 4)
     max_points = round(sum(t["max_points"] for t in tests), 4)
     review = round(sum(t["max_points"] for t in tests if t["outcome"] == NEEDS_REVIEW), 4)
