@@ -39,7 +39,7 @@ from course.yamlio import load_yaml_file
 logger = logging.getLogger(__name__)
 
 #: Bump when the drawing code changes, so cached figures are redrawn.
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 
 KINDS = {
     # kind: (legend label, face colour, hatch) -- hatches keep the kinds apart in greyscale print
@@ -181,7 +181,7 @@ def render(data: dict[str, Any], base: Path) -> tuple[Path, Path]:
     base.parent.mkdir(parents=True, exist_ok=True)
     rc = {
         "font.family": "DejaVu Sans",
-        "font.size": 9,
+        "font.size": 10,
         "svg.hashsalt": "reading-the-caliphate-timeline",
         "svg.fonttype": "path",
         "pdf.fonttype": 42,
@@ -193,7 +193,7 @@ def render(data: dict[str, Any], base: Path) -> tuple[Path, Path]:
     axis = data["axis"]
     with plt.rc_context(rc):
         n = len(periods)
-        fig, ax = plt.subplots(figsize=(10, 1.2 + 0.42 * n))
+        fig, ax = plt.subplots(figsize=(8, 1.2 + 0.4 * n))
         try:
             for lane, p in enumerate(periods):
                 _label, colour, hatch = KINDS[p["kind"]]
@@ -212,14 +212,15 @@ def render(data: dict[str, Any], base: Path) -> tuple[Path, Path]:
                             bbox={"boxstyle": "circle,pad=0.2", "fc": "#8b0000", "ec": "none"})
             ax.set_xlim(axis["start"], axis["end"])
             ax.set_xticks(range(axis["start"], axis["end"] + 1, axis["step"]))
+            ax.tick_params(axis="x", labelsize=8)
             ax.set_xlabel("Year CE (numbered markers: events, listed below the figure)")
             ax.grid(axis="x", color="#dddddd", linewidth=0.5)
             ax.set_axisbelow(True)
             kinds_used = [k for k in KINDS if any(p["kind"] == k for p in periods)]
             handles = [Patch(facecolor=KINDS[k][1], hatch=KINDS[k][2], edgecolor="#333333", label=KINDS[k][0])
                        for k in kinds_used]
-            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -0.16), ncol=len(handles),
-                      frameon=False, fontsize=8)
+            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.3, -0.17), ncol=2,
+                      frameon=False, fontsize=8.5)
             fig.tight_layout()
             svg, pdf = base.with_suffix(".svg"), base.with_suffix(".pdf")
             _atomic_save(fig, svg, "svg", metadata={"Date": None, "Creator": None})
