@@ -26,11 +26,9 @@ html_show_sourcelink = _edition["html_show_sourcelink"]
 course_readings = "full"
 
 root_doc = "index"
-exclude_patterns = [
-    "_build", ".venv", "venv", "README.md", "CONTRIBUTING.md", "LICENSE", "tests", "bench",
-    "answers", ".ci", ".github", "exercises", "glossary", "data", "course", "**/node_modules",
-    "**/.pytest_cache", "*.egg-info",
-]
+# The book is these files only (an allow-list, so no stray README can slip in).
+include_patterns = ["index.md", "glossary.md", "bibliography.md", "modules/**", "readings/**", "instructor/**"]
+exclude_patterns = ["**/README.md", *_edition["exclude_extra"]]
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block"]
 myst_heading_anchors = 3
 nitpicky = True

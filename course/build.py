@@ -80,9 +80,9 @@ def _run(cmd: list[str], log: Path, label: str, progress, cwd: Path | None = Non
 
 def _problems(log: Path, limit: int = 25) -> list[str]:
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    keep = [l for l in lines if ("WARNING" in l or "ERROR" in l or l.startswith("! ")
+    keep = [l for l in lines if ("WARNING" in l or "ERROR" in l or "Error" in l or l.startswith("! ")
                                  or "Missing character" in l)]
-    return keep[:limit]
+    return keep[:limit] or [l for l in lines if l.strip()][-5:]
 
 
 def build(fmt: str, edition: str = "student", builddir: Path | None = None,

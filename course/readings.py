@@ -273,7 +273,7 @@ def resolve_ref(ref: str, root: Path | None = None) -> tuple[Reading, list[Parag
     n = len(reading)
     if a < 1 or b > n:
         bad = a if (a < 1 or a > n) else b
-        near = sorted({max(1, min(n, bad - 1)), max(1, min(n, bad)), max(1, min(n, bad + 1))})
+        near = sorted(sorted(range(1, n + 1), key=lambda x: (abs(x - bad), x))[:3])
         raise ReadingRefError(
             f"'{ref}': {reading.label} ({rid}) has paragraphs 1–{n}, so {rid}:{bad} does not exist. "
             f"Nearest valid ids: {', '.join(f'{rid}:{x}' for x in near)}."

@@ -33,7 +33,21 @@ def edition_settings(tags) -> dict:
         "html_copy_source": instructor,
         "html_show_sourcelink": instructor,
         "use_download_button": instructor,
+        # whole instructor-only pages (the instructor's kit) are not even read for students
+        "exclude_extra": [] if instructor else [INSTRUCTOR_DIR],
     }
+
+
+INSTRUCTOR_DIR = "instructor"
+
+
+def add_instructor_toctree(app, docname, source):
+    """In the instructor edition, the root page also lists the instructor's kit (instructor/index).
+    The student edition never reads those pages, so it cannot link them."""
+    if (app.config.course_edition == "instructor" and docname == app.config.root_doc
+            and (app.srcdir / INSTRUCTOR_DIR / "index.md").exists()):
+        source[0] += ("\n\n```{toctree}\n:caption: Instructor's kit\n:maxdepth: 1\n\n"
+                      f"{INSTRUCTOR_DIR}/index\n```\n")
 
 
 READER_PREAMBLE = LATEX_PREAMBLE + r"""
@@ -74,5 +88,6 @@ def drop_empty_bibliography_chapter(app, doctree, docname):
 
 def setup(app):
     app.connect("config-inited", _add_static)
+    app.connect("source-read", add_instructor_toctree)
     app.add_css_file("course.css")
     app.connect("doctree-resolved", drop_empty_bibliography_chapter)
