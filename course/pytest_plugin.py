@@ -170,7 +170,7 @@ class AnswerFileProblem(pytest.Item):
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
-        return self.path, None, self.name
+        return self.path, 0, self.name
 
 
 class ExerciseItem(pytest.Item):
@@ -213,7 +213,7 @@ class ExerciseItem(pytest.Item):
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
-        return self.path, (self.line - 1) if self.line else None, f"{self.parent.exercise_set.id}: {self.item.id}"
+        return self.path, (self.line - 1) if self.line else 0, f"{self.parent.exercise_set.id}: {self.item.id}"
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -427,15 +427,12 @@ def grade(submissions, csv_path, json_path, feedback_dir, strict, exercises_path
     con.print("Wrote " + ", ".join(outputs) + ".")
     bad = [lg for lg in report.learners if lg.rejected or lg.problems]
     if bad or report.skipped:
-        t = Table(title="Submissions with problems (graded as far as possible)", title_justify="left")
-        t.add_column("learner", no_wrap=True)
-        t.add_column("problem")
+        con.print(Text("Submissions with problems (graded as far as possible):", style="bold"))
         for lg in bad:
             for p in ([lg.rejected] if lg.rejected else []) + lg.problems:
-                t.add_row(escape(lg.learner), escape(p))
+                con.print(Text(f"- {lg.learner}: ", style="bold red") + Text(p), soft_wrap=True)
         for p in report.skipped:
-            t.add_row("—", escape(p))
-        con.print(t)
+            con.print(Text("- skipped: ", style="bold yellow") + Text(p), soft_wrap=True)
         if strict:
             sys.exit(1)
 

@@ -14,7 +14,9 @@ Extensions (ignored by tools that do not know them):
   reporter), ``review_points`` (points awaiting an instructor) and ``counts`` per outcome.
 
 Exercism's per-test status has no "skipped": not-attempted, partial, failed and needs-review
-items are all ``fail`` there (they have not earned full marks yet); ``outcome`` says which.
+items are all ``fail`` there (they have not earned full marks yet); ``outcome`` says which. The
+top-level status is ``pass`` when every automatically checked item is right: open responses, which
+only an instructor can mark, do not hold it back (their points are in ``review_points``).
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ def document_from_entries(tests: list[dict], *, error: str | None = None) -> dic
     if error:
         status = "error"
     else:
-        status = "pass" if tests and all(t["status"] == "pass" for t in tests) else "fail"
+        auto = [t for t in tests if t["outcome"] != NEEDS_REVIEW and t.get("type") != "open"]
+        status = "pass" if auto and all(t["status"] == "pass" for t in auto) else "fail"
     return {
         "version": 3,
         "status": status,
