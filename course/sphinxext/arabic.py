@@ -1,6 +1,6 @@
 """Arabic script: the {ar} role, the ``arabic`` block, and the unmarked-Arabic check.
 
-HTML and EPUB get ``lang="ar" dir="rtl"``; LaTeX gets ``\\foreignlanguage{arabic}{…}`` or the
+HTML and EPUB get ``lang="ar" dir="rtl"``; LaTeX gets ``\\textarabic{…}`` or the
 ``otherlanguage`` environment (polyglossia, Amiri font). myst-parser drops ``lang``/``dir``
 attributes, hence these nodes. Any Arabic-script character outside this markup is a build warning
 (an error under ``-W``) naming the file and line, because XeLaTeX would print it in the wrong order
@@ -66,7 +66,9 @@ def depart_ar_block_html(self, node):
 
 
 def visit_ar_inline_latex(self, node):
-    self.body.append(r"\foreignlanguage{arabic}{")
+    # \textarabic, not \foreignlanguage: the latter leaks right-to-left state into the next float
+    # (figure captions then print reversed in Amiri).
+    self.body.append(r"\textarabic{")
 
 
 def depart_ar_inline_latex(self, node):

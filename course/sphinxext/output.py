@@ -12,6 +12,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 LATEX_PREAMBLE = r"""
 \setlength{\headheight}{14pt}
 \setotherlanguage{arabic}
+\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
 \newfontfamily\arabicfont[Script=Arabic,Scale=1.15]{Amiri}
 \newfontfamily\arabicfontsf[Script=Arabic,Scale=1.15]{Amiri}
 \newfontfamily\arabicfonttt[Script=Arabic]{Amiri}
