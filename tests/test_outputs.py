@@ -164,6 +164,8 @@ def test_pdf_has_the_parts_of_a_book():
     front = "\n".join(text.split("\f")[:4])
     assert re.search(r"Glossary\s*\.*\s*\d+", front)                # table of contents, with pages
     assert "Glossary" in text and "Index" in text                  # glossary chapter and index
+    # figure captions read left to right (a right-to-left leak once printed "Fig. :1 … .1924–632")
+    assert not re.search(r"(Fig\.|Figure)\s*:\s*\d", text)
     tex = (res.output.parent.parent / "latex" / "reading-the-caliphate.tex").read_text()
     assert "\\chapter{Bibliography}" not in tex                    # no empty bibliography chapter
     assert "sphinxthebibliography" in tex                          # the real bibliography is there
