@@ -18,6 +18,7 @@ modification time; loading is pure (no writes).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -124,11 +125,20 @@ class YamlDoc:
 
     def line_of(self, loc: Iterable[Any], *, key: bool = False) -> int | None:
         """1-based line of the node at ``loc`` (keys and indexes); the deepest node found."""
+        loc = tuple(loc)
+        if key and len(loc) == 1 and isinstance(loc[0], str):
+            # Fast path for top-level keys (item ids in answer files): a plain text scan.
+            m = re.search(r"^[\"']?" + re.escape(loc[0]) + r"[\"']?[ \t]*:", self.text, re.M)
+            if m:
+                return self.text.count("\n", 0, m.start()) + 1
         if self._root is None:
             try:
-                self._root = _pure_yaml().compose(self.text)
+                self._root = _safe_yaml().compose(self.text)
             except Exception:  # noqa: BLE001 - a line number is a courtesy, never a crash
-                return None
+                try:
+                    self._root = _pure_yaml().compose(self.text)
+                except Exception:  # noqa: BLE001
+                    return None
         node = self._root
         if node is None:
             return None
