@@ -229,7 +229,7 @@ def test_progress(env, demo):
     row = next(line for line in r.output.splitlines() if line.startswith("│ demo"))
     assert "5/21" in row
     cells = [c.strip() for c in row.split("│")]
-    assert cells[4:11] == ["3", "0", "0", "7", "0", "1", "0"], cells
+    assert cells[4:7] == ["✓3 ◐0 ✗0 ·7 ⚑0", "1", "0"], cells
 
 
 def test_state_file_damage_is_not_fatal(env):

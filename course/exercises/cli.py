@@ -363,10 +363,14 @@ def progress(answers_dir, exercises_path):
     sets = _all_sets(exercises_path)
     state = load_state(answers_dir)
     root = _root_for_sets(exercises_path)
-    t = Table(title="Progress", title_justify="left")
-    for col in ("set", "progress", "points", "right", "partly", "not yet", "not attempted", "review", "hints",
-                "revealed"):
-        t.add_column(col, justify="left" if col in ("set", "progress") else "right")
+    t = Table(title="Progress", title_justify="left",
+              caption="✓ right  ◐ partly right  ✗ not yet  · not attempted  ⚑ for review", caption_justify="left")
+    t.add_column("set", no_wrap=True)
+    t.add_column("progress", no_wrap=True)
+    t.add_column("points", justify="right", no_wrap=True)
+    t.add_column("items", no_wrap=True)
+    t.add_column("hints", justify="right", no_wrap=True)
+    t.add_column("revealed", justify="right", no_wrap=True)
     tot_pts = tot_max = 0.0
     for s in sets:
         path = answers_dir / f"{s.id}.yaml"
@@ -380,10 +384,9 @@ def progress(answers_dir, exercises_path):
         ids = [it.id for it in s.items]
         hints = sum(state.items[i].hints_shown for i in ids if i in state.items)
         revealed = sum(1 for i in ids if i in state.items and state.items[i].revealed)
-        t.add_row(s.id, ProgressBar(total=max(r.max_points, 1e-9), completed=r.points, width=20),
-                  f"{_fmt(round(r.points, 2))}/{_fmt(r.max_points)}", str(r.count(PASSED)), str(r.count(PARTIAL)),
-                  str(r.count(FAILED)), str(r.count(NOT_ATTEMPTED)), str(r.count(NEEDS_REVIEW)), str(hints),
-                  str(revealed))
+        counts = " ".join(f"{SYMBOL[st][0]}{r.count(st)}" for st in (PASSED, PARTIAL, FAILED, NOT_ATTEMPTED, NEEDS_REVIEW))
+        t.add_row(s.id, ProgressBar(total=max(r.max_points, 1e-9), completed=r.points, width=12),
+                  f"{_fmt(round(r.points, 2))}/{_fmt(r.max_points)}", counts, str(hints), str(revealed))
         tot_pts += r.points
         tot_max += r.max_points
     con.print(t)

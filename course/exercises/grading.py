@@ -390,14 +390,14 @@ _NUM = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:[,\u202f\u00a0 _]\d{3})+|\d+)(?:\.\d+
 
 def _number(item: NumericItem, answer: Any) -> float:
     if isinstance(answer, bool) or answer is None or isinstance(answer, (list, dict, tuple)):
-        raise _Bad(f"write a number{f' (in {item.unit})' if item.unit else ''}, e.g. 1258; you wrote {_kind(answer)}")
+        raise _Bad(f"write a number{f' (in {item.unit})' if item.unit else ''}; you wrote {_kind(answer)}")
     if isinstance(answer, (int, float)):
         x = float(answer)
     else:
         m = _NUM.match(str(answer))
         if not m:
             raise _Bad(f"'{_show(answer)}' is not a number. Write digits only"
-                       f"{f' (in {item.unit})' if item.unit else ''}, e.g. 1258")
+                       f"{f' (in {item.unit})' if item.unit else ''}")
         x = float(re.sub(r"[,\u202f\u00a0 _]", "", m.group(1)))
         rest = m.group(2).strip().rstrip(".")
         if rest:

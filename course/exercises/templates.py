@@ -49,7 +49,16 @@ def plain(myst: str) -> str:
 
 def _comment(text: str, indent: str = "", hang: str = "") -> list[str]:
     out: list[str] = []
-    for para in plain(text).split("\n"):
+    # Reflow: join hard-wrapped lines; keep blank lines and list items as breaks.
+    paras: list[str] = []
+    for line in plain(text).split("\n"):
+        if not line.strip():
+            paras.append("")
+        elif paras and paras[-1] and not re.match(r"^\s*(?:[-*]|\d+\.)\s+", line):
+            paras[-1] += " " + line.strip()
+        else:
+            paras.append(line.rstrip())
+    for para in paras:
         if not para.strip():
             out.append("#")
             continue
@@ -116,13 +125,14 @@ def item_block(item: ItemBase, number: int, root=None) -> str:
             extra.append(f"  {k}:    # {label}")
     elif isinstance(item, NumericItem):
         unit = f" (in {item.unit})" if item.unit else ""
-        lines.append(f"# Answer: a number{unit}, digits only, e.g. 1258")
+        lines.append(f"# Answer: a number{unit}, digits only.")
     elif isinstance(item, ShortItem):
         lines.append("# Answer: a short text (a name or a few words). Case, hyphens and diacritics do not")
         lines.append("# matter: Nabhānī, Nabhani and an-Nabhani are all read the same way.")
     elif isinstance(item, LocateItem):
         lines.append(f"# Reading: {_reading_label(item.reading)}. Paragraph numbers are printed in the book.")
-        lines.append(f"# Answer: a list of paragraph numbers, e.g. [3, 5] or [{item.reading}:3, {item.reading}:5]")
+        lines.append("# Answer: a list of paragraph numbers in square brackets, separated by commas;")
+        lines.append(f"# ids such as {item.reading}:N are also accepted.")
         value = " []"
     elif isinstance(item, AnnotateItem):
         lines += _annotate_help(item, root)
