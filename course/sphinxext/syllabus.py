@@ -298,7 +298,7 @@ def schedule_myst(syl: Syllabus, weeks: int) -> list[str]:
     out = [f"{len(ws)} weeks; class time per week at most {hours(heaviest)}, "
            f"{hours(sum(w.teaching_minutes for w in ws) / max(len(ws), 1))} on average.", ""]
     out += _list_table(["Week", "Lessons", "Class time", "Independent study", "Exercises due"], rows,
-                       [8, 52, 13, 13, 14], cls="longtable")
+                       [7, 47, 13, 17, 16], cls="longtable")
     return out
 
 
