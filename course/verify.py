@@ -122,45 +122,63 @@ def _marker(text: str) -> str:
     return _norm(best)[:80]
 
 
-def instructor_only_strings(root: Path | None = None, min_chars: int = 40) -> list[tuple[str, str]]:
-    """(where, folded text) for every piece of instructor-only prose long enough to be distinctive."""
-    root = root or project_root()
-    found: list[tuple[str, str]] = []
-    # Instructor notes in pages
-    fence = re.compile(r"^(`{3,}|:{3,})\{instructor-note\}[^\n]*\n(.*?)^\1\s*$", re.S | re.M)
+def _md_sources(root: Path):
     for md in sorted(root.glob("**/*.md")):
-        if any(part in (".venv", "_build", "node_modules", "tests") for part in md.parts) or md.name in ("README.md", "CONTRIBUTING.md"):
+        if any(part in (".venv", "_build", "node_modules", "tests") for part in md.parts) or md.name in (
+                "README.md", "CONTRIBUTING.md"):
             continue
-        for m in fence.finditer(md.read_text(encoding="utf-8")):
-            body = m.group(2)
-            for para in re.split(r"\n\s*\n", body):
-                text = _marker(re.sub(r"^[-*\d.]+\s+", "", para.strip(), flags=re.M))
-                if len(text) >= min_chars:
-                    found.append((f"{md.relative_to(root)} (instructor note)", text))
-    # Exercise explanations and rubrics
-    try:
-        from course.yamlio import load_yaml_file
-        for y in sorted((root / "exercises").glob("*.yaml")):
+        yield md
+
+
+_NOTE_FENCE = re.compile(r"^(`{3,}|:{3,})\{instructor-note\}[^\n]*\n(.*?)^\1\s*$", re.S | re.M)
+
+
+def public_text(root: Path | None = None) -> str:
+    """Everything a student is meant to read, folded: every page source with its instructor notes
+    removed (the instructor-only pages excluded). Text found here is not instructor-only."""
+    root = root or project_root()
+    parts = []
+    for md in _md_sources(root):
+        if md.relative_to(root).parts[0] == "instructor":
+            continue
+        parts.append(_NOTE_FENCE.sub("", md.read_text(encoding="utf-8")))
+    return _norm("\n".join(parts))
+
+
+def instructor_only_strings(root: Path | None = None, min_chars: int = 40) -> list[tuple[str, str]]:
+    """(where, folded text) for every piece of instructor-only prose long enough to be distinctive:
+    instructor notes, and each exercise item's explanation, hints and model answer. Open-response
+    rubrics are published to learners (the capstone page prints its rubric), so they are not
+    markers. A stretch that also stands in a student-visible page (a hint that repeats the lesson's
+    own sentence) is not instructor-only either, and is left out."""
+    root = root or project_root()
+    public = public_text(root)
+    found: list[tuple[str, str]] = []
+
+    def add(where: str, raw: str) -> None:
+        text = _marker(raw)
+        if len(text) >= min_chars and text not in public:
+            found.append((where, text))
+
+    for md in _md_sources(root):
+        for m in _NOTE_FENCE.finditer(md.read_text(encoding="utf-8")):
+            for para in re.split(r"\n\s*\n", m.group(2)):
+                add(f"{md.relative_to(root)} (instructor note)", re.sub(r"^[-*\d.]+\s+", "", para.strip(), flags=re.M))
+    from course.yamlio import load_yaml_file
+    for y in sorted((root / "exercises").glob("*.yaml")):
+        try:
             data = load_yaml_file(y) or {}
-            for item in (data.get("items") or []):
-                if not isinstance(item, dict):
-                    continue
-                for key in ("explanation",):
-                    text = _marker(str(item.get(key) or ""))
-                    if len(text) >= min_chars:
-                        found.append((f"{y.relative_to(root)} {item.get('id')} {key}", text))
-                for i, hint in enumerate(item.get("hints") or []):
-                    text = _marker(str(hint))
-                    if len(text) >= min_chars:
-                        found.append((f"{y.relative_to(root)} {item.get('id')} hint {i + 1}", text))
-                for crit in item.get("rubric") or []:
-                    if isinstance(crit, dict):
-                        levels = crit.get("levels")
-                        text = _marker(" ".join(str(v) for v in (levels.values() if isinstance(levels, dict) else levels or [])))
-                        if len(text) >= min_chars:
-                            found.append((f"{y.relative_to(root)} {item.get('id')} rubric", text))
-    except Exception:  # an invalid set is reported by the exercise tests, not here
-        pass
+        except Exception:  # an invalid set is reported by the exercise tests, not here
+            continue
+        for item in (data.get("items") or []):
+            if not isinstance(item, dict):
+                continue
+            where = f"{y.relative_to(root)} {item.get('id')}"
+            add(f"{where} explanation", str(item.get("explanation") or ""))
+            if item.get("model_answer"):
+                add(f"{where} model answer", str(item["model_answer"]))
+            for i, hint in enumerate(item.get("hints") or []):
+                add(f"{where} hint {i + 1}", str(hint))
     return found
 
 

@@ -16,7 +16,8 @@ import pytest
 from course.build import TEX_INSTALL, build, missing_tex
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "_build" / "test"
+# COURSE_TEST_BUILD lets two test runs on one machine build into different folders.
+BUILD = Path(os.environ.get("COURSE_TEST_BUILD", ROOT / "_build" / "test")).resolve()
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 INSTALL = {
