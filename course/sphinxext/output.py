@@ -8,6 +8,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 LATEX_PREAMBLE = r"""
 \setlength{\headheight}{14pt}
@@ -75,6 +76,9 @@ def reader_settings(tags, conf: dict) -> dict:
 
 def _add_static(app, config):
     config.html_static_path = [str(STATIC), *config.html_static_path]
+    # accessibility fixes over the theme's templates (searched before the theme's own)
+    if TEMPLATES.is_dir():
+        config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
 def drop_empty_bibliography_chapter(app, doctree, docname):
