@@ -199,3 +199,16 @@ def test_reader_pack_pdf():
         assert title in text
     assert "Learning objectives" not in text  # readings only
     assert res.output.name == "reading-the-caliphate-reader.pdf"
+
+
+def test_excerpts_mode_builds_as_pdf_and_epub():
+    """Both modes build in every format; the omission notes reach print and e-book too."""
+    require("pdftotext")
+    pdf = built("pdf", "student", readings="excerpts").output
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "omitted in this excerpts edition" in text
+    import zipfile
+    epub = built("epub", "student", readings="excerpts").output
+    with zipfile.ZipFile(epub) as z:
+        page = next(n for n in z.namelist() if n.endswith("al-waie-472.xhtml"))
+        assert "omitted in this excerpts edition" in z.read(page).decode("utf-8")
