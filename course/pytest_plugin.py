@@ -15,7 +15,7 @@ Results are written as Exercism ``results.json`` v3 extended with points (see
 A points summary is printed at the end of the run.
 
 Options: ``--answers DIR`` (switches the plugin on), ``--exercises DIR`` (default: the course's
-``exercises/``), ``--set SET`` (repeatable; default: every set), ``--results-json PATH``.
+``exercises/``), ``--exercise-set SET`` (repeatable; default: every set), ``--results-json PATH``.
 
 Without ``--answers`` the plugin does nothing, so the project's own test suite is unaffected.
 Registered through the ``pytest11`` entry point ``course = "course.pytest_plugin"``.
@@ -38,7 +38,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Check the exercise answers in DIR (one <set>.yaml per set), one test per item.")
     group.addoption("--exercises", dest="course_exercises", default=None, metavar="DIR",
                     help="Folder of exercise sets (default: the course's exercises/).")
-    group.addoption("--set", dest="course_sets", action="append", default=[], metavar="SET",
+    group.addoption("--exercise-set", dest="course_sets", action="append", default=[], metavar="SET",
                     help="Only this exercise set (repeatable).")
     group.addoption("--results-json", dest="course_results_json", default=None, metavar="PATH",
                     help="Where to write results.json (default: <answers>/.results.json).")
@@ -74,7 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
         known = {s.id for s in sets}
         unknown = [w for w in wanted if w not in known]
         if unknown:
-            raise pytest.UsageError(f"--set {', '.join(unknown)}: no such exercise set. Sets: {', '.join(sorted(known))}.")
+            raise pytest.UsageError(f"--exercise-set {', '.join(unknown)}: no such exercise set. Sets: {', '.join(sorted(known))}.")
         sets = [s for s in sets if s.id in wanted]
     if not sets:
         raise pytest.UsageError("no exercise sets found; pass --exercises FOLDER.")

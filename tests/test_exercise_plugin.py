@@ -108,7 +108,7 @@ def test_plugin_does_nothing_without_answers(tmp_path):
 
 def test_set_option_selects_sets(tmp_path, demo):
     write_answers(tmp_path / "answers", reference_answer_file(demo))
-    out = run_pytest(tmp_path, "--answers", "answers", "--set", "nosuch")
+    out = run_pytest(tmp_path, "--answers", "answers", "--exercise-set", "nosuch")
     assert out.returncode == 4 and "no such exercise set" in out.stderr
-    out = run_pytest(tmp_path, "--answers", "answers", "--set", "demo", "-k", "abolition")
+    out = run_pytest(tmp_path, "--answers", "answers", "--exercise-set", "demo", "-k", "abolition")
     assert out.returncode == 0 and "2 passed" in out.stdout
