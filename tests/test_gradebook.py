@@ -144,3 +144,19 @@ def test_json_report_has_every_learner(graded):
     assert sorted(l["learner"] for l in data["learners"]) == ["amira-k", "ben-o", "chen-l", "dara-m"]
     dara = next(l for l in data["learners"] if l["learner"] == "dara-m")
     assert dara["problems"] and "line" in dara["problems"][0]
+
+
+def test_classroom_page_matches_the_workflow_and_plugin():
+    """The GitHub page's instructions name the real template, job and pytest option."""
+    page = (ROOT / "instructor" / "classroom.md").read_text(encoding="utf-8")
+    workflow = (ROOT / ".github-classroom" / "classroom.yml").read_text(encoding="utf-8")
+    plugin = (ROOT / "course" / "pytest_plugin.py").read_text(encoding="utf-8")
+    assert ".github-classroom/classroom.yml" in page
+    for name in re.findall(r'\(`([a-z-]+)`\)', page):
+        if name.startswith("run-"):
+            assert f"{name}:" in workflow, name
+    assert "name: Autograding Tests" in workflow and '"Autograding Tests"' in page
+    options = re.findall(r"add `(--[a-z-]+) [a-z0-9-]+` \(repeatable\)", page)
+    assert options, "the page should say how to check only some sets"
+    for opt in options:
+        assert f'"{opt}"' in plugin, f"{opt} is not an option of the pytest plugin"
