@@ -35,7 +35,7 @@ def _present(paths, markers):
 def test_instructor_edition_contains_the_markers(html_instructor, markers):
     """The scan can see the markers at all: the instructor edition must contain (nearly) all."""
     found = _present([html_instructor.output.parent], markers)
-    missing = [o for o, _ in markers if o not in found]
+    missing = sorted({o for o, _ in markers} - found)
     assert len(missing) <= len(markers) // 20, f"markers not found in the instructor HTML: {missing[:10]}"
 
 
@@ -62,7 +62,8 @@ def test_instructor_pdf_and_epub_contain_the_markers(markers):
     require("pdftotext")
     for out in (built("pdf", "instructor").output, built("epub", "instructor").output):
         found = _present([out], markers)
-        assert len(found) >= len(markers) * 0.9, f"{out}: only {len(found)} of {len(markers)} markers"
+        origins = {o for o, _ in markers}
+        assert len(found) >= len(origins) * 0.9, f"{out}: only {len(found)} of {len(origins)} marker origins"
 
 
 def test_leak_scan_fails_on_a_single_leak(html_student, markers, tmp_path):

@@ -51,6 +51,10 @@ class CourseGlossary(Directive):
             raise self.error(str(exc)) from None
         for f in {e["_file"] for e in entries}:
             env.note_dependency(str(root / f))
+        # the folders too, so that a new glossary file triggers a rebuild of this page
+        for folder in (root / "glossary", root / "data" / "taxonomies"):
+            if folder.is_dir():
+                env.note_dependency(str(folder))
         lines = ["```{glossary}", ":sorted:"]
         for e in entries:
             lines.append(str(e["term"]).strip())

@@ -47,6 +47,7 @@ def add_instructor_toctree(app, docname, source):
     """In the instructor edition, the root page also lists the instructor's kit (instructor/index).
     The student edition never reads those pages, so it cannot link them."""
     if (app.config.course_edition == "instructor" and docname == app.config.root_doc
+            and not app.tags.has("reader")
             and (app.srcdir / INSTRUCTOR_DIR / "index.md").exists()):
         source[0] += ("\n\n```{toctree}\n:caption: Instructor's kit\n:maxdepth: 1\n\n"
                       f"{INSTRUCTOR_DIR}/index\n```\n")

@@ -23,6 +23,7 @@ events, followed by a list of the same data rendered as text for screen readers 
 from __future__ import annotations
 
 import hashlib
+import re
 import os
 import tempfile
 from pathlib import Path
@@ -39,7 +40,7 @@ from course.yamlio import load_yaml_file
 logger = logging.getLogger(__name__)
 
 #: Bump when the drawing code changes, so cached figures are redrawn.
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 
 KINDS = {
     # kind: (legend label, face colour, hatch) -- hatches keep the kinds apart in greyscale print
@@ -163,11 +164,23 @@ def _atomic_save(fig: Any, target: Path, fmt: str, **kw: Any) -> None:
     os.close(fd)
     try:
         fig.savefig(tmp, format=fmt, bbox_inches="tight", pad_inches=0.1, **kw)
+        if fmt == "svg":
+            _epub_safe_svg(Path(tmp))
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _epub_safe_svg(path: Path) -> None:
+    """Make matplotlib's SVG valid in EPUB 3: drop the DOCTYPE (its DTD declares external entities,
+    which EPUB forbids) and give empty glyph outlines (the space character) an empty path, since
+    ``d`` is a required attribute."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"<!DOCTYPE svg[^>]*>\s*", "", text, count=1)
+    text = re.sub(r"<path (id=\"[^\"]+\"(?: transform=\"[^\"]*\")?)\s*/>", r'<path \1 d=""/>', text)
+    path.write_text(text, encoding="utf-8")
 
 
 def render(data: dict[str, Any], base: Path) -> tuple[Path, Path]:
