@@ -277,3 +277,12 @@ def test_course_cli_exposes_the_commands(env):
     out = subprocess.run([sys.executable, "-m", "course", "check", "--exercises", str(ex), "--answers", str(answers)],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and "course start" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_terminal_citations_are_author_year():
+    """Explanations and hints shown in the terminal turn {cite} keys into readable references."""
+    from course.exercises.templates import plain
+
+    text = plain("As {cite:t}`kennedy2016caliphate` and {cite:p}`crone2004gods,tajifarouki1996fundamental` show.")
+    assert text == "As (Kennedy 2016) and (Crone 2004; Taji-Farouki 1996) show."
+    assert "(unknownkey2099)" in plain("{cite:p}`unknownkey2099`")

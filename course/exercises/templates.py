@@ -34,7 +34,8 @@ def plain(myst: str) -> str:
     def role(m: re.Match) -> str:
         name, body = m.group(1), m.group(2)
         if name.startswith("cite"):
-            return f"[{body}]"
+            from course.bib import short_cite
+            return "(" + "; ".join(short_cite(k.strip()) for k in body.split(",")) + ")"
         inner = re.match(r"^(.*?)\s*<[^>]*>$", body)  # {term}`text <target>`
         return inner.group(1) if inner else body
 
