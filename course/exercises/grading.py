@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from course.exercises import normalize
+from course.exercises.loader import describe_kind
 from course.exercises.schema import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
                                      MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
                                      VerdictItem, _fmt, words)
@@ -141,18 +142,7 @@ def _show(value: Any, limit: int = 60) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
-def _kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true/false"
-    if isinstance(v, (int, float)):
-        return "a number"
-    if isinstance(v, str):
-        return "text"
-    if isinstance(v, (list, tuple)):
-        return "a list"
-    if isinstance(v, dict):
-        return "a mapping"
-    return type(v).__name__
+_kind = describe_kind  # one wording for value kinds, shared with the loader
 
 
 class _Bad(Exception):

@@ -344,7 +344,8 @@ def _owner_type(doc: YamlDoc, loc: tuple) -> str | None:
     return None
 
 
-def _kind(v: Any) -> str:
+def describe_kind(v: Any) -> str:
+    """How a learner would name the kind of a YAML value ("a list", "text", ...)."""
     if v is None:
         return "nothing (an empty value)"
     if isinstance(v, bool):
@@ -353,11 +354,14 @@ def _kind(v: Any) -> str:
         return "a number"
     if isinstance(v, str):
         return "text"
-    if isinstance(v, list):
+    if isinstance(v, (list, tuple)):
         return "a list"
     if isinstance(v, dict):
         return "a mapping"
     return type(v).__name__
+
+
+_kind = describe_kind
 
 
 def _short(v: Any) -> str:
