@@ -11,7 +11,6 @@ language = "en"
 
 extensions = [
     "myst_parser",
-    "sphinx_design",
     "sphinxcontrib.bibtex",
     "course.sphinxext",
 ]

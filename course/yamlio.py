@@ -18,7 +18,7 @@ MAX_BYTES = 5 * 1024 * 1024
 
 
 def _yaml() -> YAML:
-    y = YAML(typ="safe", pure=True)
+    y = YAML(typ="safe", pure=False)  # the C parser where available: same data, ~6x faster
     y.allow_duplicate_keys = False
     return y
 

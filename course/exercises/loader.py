@@ -89,6 +89,9 @@ def read_text(path: Path | str, *, max_bytes: int, what: str = "file") -> str:
     return decode_bytes(raw, str(path), max_bytes=max_bytes, what=what)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def decode_bytes(raw: bytes, where: str, *, max_bytes: int, what: str = "file") -> str:
     if len(raw) > max_bytes:
         raise CourseInputError(f"{where}: larger than the {_mb(max_bytes)} allowed for {_a(what)}.")
@@ -105,7 +108,8 @@ def decode_bytes(raw: bytes, where: str, *, max_bytes: int, what: str = "file") 
         raise CourseInputError(
             f"{where}, line {line}: byte {raw[exc.start]:#04x} is not valid UTF-8 text. "
             "Save the file as UTF-8 (any editor can: 'Save with encoding UTF-8').") from None
-    bad = next((i for i, ch in enumerate(text) if (ord(ch) < 32 and ch not in "\t\n\r") or ch in "\ufffe\uffff"), None)
+    m = _CONTROL.search(text)
+    bad = m.start() if m else None
     if bad is not None:
         line = text.count("\n", 0, bad) + 1
         raise CourseInputError(

@@ -51,10 +51,7 @@ class CourseGlossary(Directive):
             raise self.error(str(exc)) from None
         for f in {e["_file"] for e in entries}:
             env.note_dependency(str(root / f))
-        # the folders too, so that a new glossary file triggers a rebuild of this page
-        for folder in (root / "glossary", root / "data" / "taxonomies"):
-            if folder.is_dir():
-                env.note_dependency(str(folder))
+        env.course_glossary_files = _data_files(root)
         lines = ["```{glossary}", ":sorted:"]
         for e in entries:
             lines.append(str(e["term"]).strip())
@@ -74,5 +71,19 @@ class CourseGlossary(Directive):
         return container
 
 
+def _data_files(root: Path) -> list[str]:
+    return sorted(str(p) for d in ("glossary", "data/taxonomies") for p in (root / d).glob("*.yaml"))
+
+
+def _outdated(app, env, added, changed, removed):
+    """A glossary file added or removed: rebuild the glossary page (edits are tracked as
+    dependencies of the page; folders cannot be, since Sphinx treats them as always changed)."""
+    known = getattr(env, "course_glossary_files", None)
+    if known is not None and known != _data_files(project_root()):
+        return [d for d in env.found_docs if d == "glossary"]
+    return []
+
+
 def setup(app):
     app.add_directive("course-glossary", CourseGlossary)
+    app.connect("env-get-outdated", _outdated)

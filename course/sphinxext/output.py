@@ -92,7 +92,19 @@ def drop_empty_bibliography_chapter(app, doctree, docname):
             sof.parent.remove(sof)
 
 
+def _register_pybtex_backend() -> None:
+    """sphinxcontrib-bibtex looks the plaintext backend up for every citation, and each lookup scans
+    the installed entry points (about 6 ms): register it once, up front (about 2 s per build)."""
+    try:
+        import pybtex.plugin
+        from pybtex.backends.plaintext import Backend
+    except ImportError:  # pragma: no cover - pybtex comes with sphinxcontrib-bibtex
+        return
+    pybtex.plugin.register_plugin("pybtex.backends", "plaintext", Backend, force=True)
+
+
 def setup(app):
+    _register_pybtex_backend()
     app.connect("config-inited", _add_static)
     app.connect("source-read", add_instructor_toctree)
     app.add_css_file("course.css")

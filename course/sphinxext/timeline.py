@@ -40,7 +40,7 @@ from course.yamlio import load_yaml_file
 logger = logging.getLogger(__name__)
 
 #: Bump when the drawing code changes, so cached figures are redrawn.
-RENDER_VERSION = "4"
+RENDER_VERSION = "5"
 
 KINDS = {
     # kind: (legend label, face colour, hatch) -- hatches keep the kinds apart in greyscale print
@@ -196,7 +196,7 @@ def render(data: dict[str, Any], base: Path) -> tuple[Path, Path]:
         "font.family": "DejaVu Sans",
         "font.size": 10,
         "svg.hashsalt": "reading-the-caliphate-timeline",
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",  # text as text: a tenth of the size, searchable, sharper
         "pdf.fonttype": 42,
         "axes.spines.top": False,
         "axes.spines.right": False,
