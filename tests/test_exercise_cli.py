@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from course.errors import CourseInputError
-from course.exercises import (NOT_ATTEMPTED, grade_set, load_answers, load_set, reference_answer_file,
+from course.exercises import (NOT_ATTEMPTED, grade_set, load_set, reference_answer_file,
                               render_template, start)
 from course.exercises.cli import main as cli
 from course.exercises.loader import parse_yaml

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, built, require
 from course.readings import ARABIC_RE
-from course.verify import instructor_only_strings, output_texts, scan_outputs
+from course.verify import instructor_only_strings, scan_outputs
 
 
 # ------------------------------------------------------------------------------------------------

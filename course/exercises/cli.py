@@ -28,7 +28,7 @@ from rich.text import Text
 from course.errors import CourseInputError
 from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, SetResult, grade_set,
                                       reference_answers)
-from course.exercises.loader import exercises_dir, load_all_sets, load_answers, load_set, set_paths
+from course.exercises.loader import exercises_dir, load_all_sets, load_answers
 from course.exercises.schema import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
                                      SingleItem, _fmt, json_schema)
 from course.exercises.state import load_state

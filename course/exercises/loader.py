@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEvent, NodeEvent,
-                                ScalarEvent, SequenceEndEvent)
+                                SequenceEndEvent)
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from course.errors import CourseInputError

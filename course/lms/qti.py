@@ -27,7 +27,6 @@ import io
 import itertools
 import xml.etree.ElementTree as ET
 import zipfile
-from pathlib import Path
 
 from course.lms.plan import Plan, Question
 

@@ -13,7 +13,6 @@ are produced, so every builder (HTML, LaTeX, EPUB, text, gettext) handles them.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
