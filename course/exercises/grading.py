@@ -192,9 +192,8 @@ def _choice_keys(answer: Any, choices: dict[str, str], example: str) -> tuple[li
 def _choice_by_text(raw: Any, choices: dict[str, str]) -> str | None:
     if not isinstance(raw, str) or len(raw.strip()) < 3:
         return None
-    n = normalize.normalize_text(raw)
     for k, text in choices.items():
-        if normalize.normalize_text(text) == n:
+        if normalize.same(raw, text):
             return k
     return None
 
@@ -375,27 +374,25 @@ def _matching(item: MatchingItem, answer: Any) -> tuple[float, str]:
     return right / n, text
 
 
-_NUM = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:[,\u202f\u00a0 _]\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)\s*(.*?)\s*$")
-
-
 def _number(item: NumericItem, answer: Any) -> float:
     if isinstance(answer, bool) or answer is None or isinstance(answer, (list, dict, tuple)):
         raise _Bad(f"write a number{f' (in {item.unit})' if item.unit else ''}; you wrote {_kind(answer)}")
     if isinstance(answer, (int, float)):
         x = float(answer)
     else:
-        m = _NUM.match(str(answer))
-        if not m:
+        parsed = normalize.parse_number(str(answer))
+        if parsed is None:
             raise _Bad(f"'{_show(answer)}' is not a number. Write digits only"
                        f"{f' (in {item.unit})' if item.unit else ''}")
-        x = float(re.sub(r"[,\u202f\u00a0 _]", "", m.group(1)))
-        rest = m.group(2).strip().rstrip(".")
+        x, rest = parsed
         if rest:
-            unit = normalize.normalize_text(item.unit or "")
-            got = normalize.normalize_text(rest)
-            era_only = not unit and got in ("ce", "ad", "c e", "a d")
-            if not era_only and (not unit or (got != unit and got.rstrip("s") != unit.rstrip("s"))):
+            unit = normalize.unit_key(item.unit or "")
+            got = normalize.unit_key(rest)
+            era_only = not unit and got == "ce"
+            if not era_only and got != unit:
                 expected = f"in {item.unit}" if item.unit else "with no unit"
+                if unit == "ce" and got == "ah":
+                    raise _Bad(f"'{rest}' is the Hijri calendar; give the year in {item.unit} (the Common Era)")
                 raise _Bad(f"'{rest}' after the number is not understood; write the number only, {expected}")
     if not math.isfinite(x):
         raise _Bad("write a finite number")
@@ -405,7 +402,7 @@ def _number(item: NumericItem, answer: Any) -> float:
 def _numeric(item: NumericItem, answer: Any) -> tuple[float, str]:
     x = _number(item, answer)
     unit = f" {item.unit}" if item.unit else ""
-    if abs(x - item.answer) <= item.tolerance + 1e-9 * max(1.0, abs(item.answer)):
+    if any(abs(x - v) <= item.tolerance + 1e-9 * max(1.0, abs(v)) for v in [item.answer, *item.accept]):
         return 1.0, f"Right: {_fmt(x)}{unit}."
     direction = "too high" if x > item.answer else "too low"
     return 0.0, f"{_fmt(x)}{unit} is {direction}."
@@ -421,7 +418,7 @@ def _short(item: ShortItem, answer: Any) -> tuple[float, str]:
     if hit is not None:
         return 1.0, f"Right: '{text}'."
     for wrong, fb in item.feedback.items():
-        if normalize.normalize_text(wrong) == normalize.normalize_text(text):
+        if normalize.same(wrong, text):
             return 0.0, f"'{_show(text)}' is not right. {fb}"
     _, ratio = normalize.closest(text, item.answer)
     if ratio >= 0.85:

@@ -8,6 +8,7 @@ Optional fields beyond CONTRIBUTING.md (all backwards compatible):
 - set: ``intro`` (MyST shown above the set);
 - ``single`` / ``multiple``: ``feedback: {choice: text}``, shown when a learner picks that choice;
 - ``short``: ``feedback: {wrong answer: text}``, shown when a learner gives that (normalised) answer;
+- ``numeric``: ``accept: [940]``, other values accepted as right (within ``tolerance``);
 - ``verdict``: ``evidence_min_citations`` (paragraph ids the evidence must cite, default 0) and
   ``model_evidence`` (the reference evidence; defaults to the explanation);
 - ``open``: ``model_answer`` (instructor edition only).
@@ -157,6 +158,9 @@ class NumericItem(ItemBase):
     answer: float
     tolerance: Annotated[float, Field(ge=0)] = 0
     unit: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    accept: list[float] = Field(default_factory=list,
+                                description="Optional: other values accepted as right (e.g. both years of a "
+                                            "Hijri year that spans two Common Era years).")
 
     @field_validator("answer", "tolerance")
     @classmethod
@@ -179,12 +183,11 @@ class ShortItem(ItemBase):
 
     @model_validator(mode="after")
     def _variants_distinct_from_feedback(self):
-        from course.exercises.normalize import normalize_text
+        from course.exercises.normalize import match_keys, matches
 
-        accepted = {normalize_text(a) for a in self.answer}
-        if "" in accepted:
+        if any(not match_keys(a) for a in self.answer):
             raise ValueError("answer has a variant that is empty once normalised")
-        clash = [k for k in self.feedback if normalize_text(k) in accepted]
+        clash = [k for k in self.feedback if matches(k, self.answer) is not None]
         if clash:
             raise ValueError(f"feedback is for wrong answers, but {', '.join(map(repr, clash))} "
                              "matches an accepted answer")
