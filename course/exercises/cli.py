@@ -459,23 +459,42 @@ def schema(out):
 @click.command()
 @click.argument("sets", nargs=-1)
 @_exercises_opt
+@click.option("--strict", is_flag=True,
+              help="Treat the item-quality rules (key balance, feedback, objective levels, model answers, "
+                   "minutes) as errors, as CI does.")
 @handle_errors
-def validate(sets, exercises_path):
-    """Check exercise sets for authors: schema, objectives, readings, paragraph ids, citations."""
-    from course.exercises.validate import validate_references
+def validate(sets, exercises_path, strict):
+    """Check exercise sets for authors: schema, objectives, readings, paragraph ids, citations, and the
+    item-quality rules (warnings; errors with --strict)."""
+    from course.exercises.validate import feedback_coverage, key_distribution, quality_problems, validate_references
 
     con = _console()
-    chosen = _select(_all_sets(exercises_path), sets)
+    all_sets = _all_sets(exercises_path)
+    chosen = _select(all_sets, sets)
     root = _root_for_sets(exercises_path)
     problems = []
     for s in chosen:
         problems += validate_references(s, root)
+    quality = quality_problems(chosen, root)
     for p in problems:
         con.print(Text("problem: ", style="bold red") + Text(p), soft_wrap=True)
+    for p in quality:
+        label = ("problem: ", "bold red") if strict else ("warning: ", "bold yellow")
+        con.print(Text(label[0], style=label[1]) + Text(p), soft_wrap=True)
+    dist = key_distribution(chosen)
+    n = dist["n_letter"]["course"]
+    letters = ", ".join(f"{k} {v}" for k, v in sorted(dist["letters"]["course"].items()))
+    have, total, _ = feedback_coverage(chosen)
+    con.print(f"Key letters of {n} letter-keyed single-choice items: {letters or 'none'}. "
+              f"Wrong choices with feedback: {have} of {total}.")
     n_items = sum(len(s.items) for s in chosen)
-    if problems:
-        con.print(f"{len(problems)} problem(s) in {len(chosen)} set(s).")
+    if problems or (strict and quality):
+        con.print(f"{len(problems) + (len(quality) if strict else 0)} problem(s) in {len(chosen)} set(s).")
         sys.exit(1)
+    if quality:
+        con.print(f"{len(chosen)} set(s), {n_items} items: references good; {len(quality)} item-quality "
+                  "warning(s) (errors under --strict).")
+        return
     con.print(f"{len(chosen)} set(s), {n_items} items: all good.")
 
 

@@ -116,3 +116,183 @@ def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | No
             problems.append(f"{here}: the explanation cites no source; add {{cite:p}}`key` or a {{para}} "
                             "reference (CONTRIBUTING.md: 'why the answer is right ... cite a source').")
     return problems
+
+
+# --------------------------------------------------------------------------------------------------
+# Item-quality rules (``course validate`` prints them; ``--strict`` and the build make them errors)
+
+#: No key letter (or key position) may hold more than this share of the single-choice items.
+MAX_KEY_SHARE = 0.35
+#: Verbs of objectives that ask for more than recall; such an objective needs at least one item of
+#: a type in :data:`HIGHER_TYPES`, or a verb that says what the items really assess.
+HIGHER_VERBS = frozenset({"compare", "contrast", "distinguish", "plan", "evaluate", "assess", "analyse", "analyze",
+                          "justify", "critique", "argue", "write", "annotate", "test", "judge", "design"})
+HIGHER_TYPES = frozenset({"annotate", "verdict", "open", "locate"})
+LETTER_KEY = re.compile(r"^[a-z]$")
+
+
+def _share_limit(n: int, options: int) -> int:
+    """Most items one key letter (or position) may have among ``n``: 35 %, or an even spread when
+    ``n`` is too small for 35 % (5 items with 4 choices: 2)."""
+    return max(int(MAX_KEY_SHARE * n), -(-n // max(options, 1)))
+
+
+def key_distribution(sets) -> dict:
+    """Key letters and key positions of the single-choice items, per set and course-wide.
+
+    Returns ``{"letters": {set id | "course": Counter}, "positions": {...}, "n_letter": {...},
+    "n_single": {...}, "options": {...}}``; positions are 1-based."""
+    from collections import Counter
+
+    out = {"letters": {}, "positions": {}, "n_letter": {}, "n_single": {}, "options": {}}
+    all_l, all_p = Counter(), Counter()
+    n_l = n_s = 0
+    opts_all: list[int] = []
+    for s in sets:
+        letters, positions = Counter(), Counter()
+        opts = []
+        for it in s.items:
+            if it.type != "single":
+                continue
+            positions[list(it.choices).index(it.answer) + 1] += 1
+            opts.append(len(it.choices))
+            if LETTER_KEY.match(it.answer) and all(LETTER_KEY.match(k) for k in it.choices):
+                letters[it.answer] += 1
+        out["letters"][s.id], out["positions"][s.id] = letters, positions
+        out["n_letter"][s.id], out["n_single"][s.id] = sum(letters.values()), sum(positions.values())
+        out["options"][s.id] = min(opts) if opts else 4
+        all_l += letters
+        all_p += positions
+        n_l += sum(letters.values())
+        n_s += sum(positions.values())
+        opts_all += opts
+    out["letters"]["course"], out["positions"]["course"] = all_l, all_p
+    out["n_letter"]["course"], out["n_single"]["course"] = n_l, n_s
+    out["options"]["course"] = min(opts_all) if opts_all else 4
+    return out
+
+
+def feedback_coverage(sets) -> tuple[int, int, list[str]]:
+    """(wrong choices with feedback, wrong choices, '<item>:<choice>' without) over single/multiple items."""
+    have = total = 0
+    missing = []
+    for s in sets:
+        for it in s.items:
+            if it.type not in ("single", "multiple"):
+                continue
+            right = {it.answer} if it.type == "single" else set(it.answer)
+            for k in it.choices:
+                if k in right:
+                    continue
+                total += 1
+                if k in it.feedback and it.feedback[k].strip():
+                    have += 1
+                else:
+                    missing.append(f"{it.id}:{k}")
+    return have, total, missing
+
+
+def _module_data(root: Path, module: str) -> dict | None:
+    from course.exercises.loader import MAX_SET_BYTES, load_yaml
+
+    path = root / "modules" / module / "module.yaml"
+    if not path.exists():
+        return None
+    data = load_yaml(path, max_bytes=MAX_SET_BYTES, what="module file").data
+    return data if isinstance(data, dict) else None
+
+
+def scripture_only(root: Path, reading_id: str) -> set[int]:
+    """Paragraphs a reading's reading.yaml marks as consisting only of scripture (``scripture_only``)."""
+    from course.readings import load_reading
+
+    try:
+        meta = load_reading(reading_id, root).meta
+    except Exception:  # noqa: BLE001 - a missing reading is reported elsewhere
+        return set()
+    return {int(n) for n in (meta.get("scripture_only") or [])}
+
+
+def quality_problems(sets, root=None) -> list[str]:
+    """The item-quality rules over ``sets`` (normally every set of the course): key letters and key
+    positions balanced, feedback for every wrong choice, objectives assessed at their stated level,
+    model answers that pass their own checks, item minutes within the lesson minutes, no
+    scripture-only paragraph keyed as a technique, verdict evidence requirements that exist."""
+    from course.exercises.grading import NEEDS_REVIEW, PASSED, grade_item
+
+    root = _root(root)
+    problems: list[str] = []
+    sets = list(sets)
+    dist = key_distribution(sets)
+    scopes = [s.id for s in sets] + (["course"] if len(sets) > 1 else [])
+    for scope in scopes:
+        where = "the course" if scope == "course" else f"exercises/{scope}.yaml"
+        for kind, n_key in (("letters", "n_letter"), ("positions", "n_single")):
+            n = dist[n_key][scope]
+            if not n:
+                continue
+            limit = int(MAX_KEY_SHARE * n) if scope == "course" else _share_limit(n, dist["options"][scope])
+            for key, count in sorted(dist[kind][scope].items(), key=lambda kv: str(kv[0])):
+                if count > limit:
+                    what = f"key letter '{key}'" if kind == "letters" else f"key position {key}"
+                    problems.append(
+                        f"{where}: {what} is the answer of {count} of {n} single-choice items "
+                        f"({100 * count / n:.0f} %); at most {limit} allowed ({int(MAX_KEY_SHARE * 100)} %). "
+                        "Reorder the choices of some items (move the right answer and its feedback together).")
+    _, _, missing = feedback_coverage(sets)
+    for m in missing:
+        item_id, key = m.rsplit(":", 1)
+        problems.append(f"item '{item_id}': wrong choice '{key}' has no feedback. Add feedback: {{{key}: "
+                        "\"why this choice is not the best answer\"}.")
+    for s in sets:
+        where = f"exercises/{s.id}.yaml"
+        module = _module_data(root, s.module)
+        if module:
+            by_obj: dict[str, list] = {}
+            for it in s.items:
+                by_obj.setdefault(it.objective, []).append(it)
+            for o in module.get("objectives") or []:
+                if not isinstance(o, dict) or o.get("id") not in by_obj:
+                    continue
+                verb = str(o.get("text", "")).split(" ", 1)[0].strip(",.").lower()
+                types = {it.type for it in by_obj[o["id"]]}
+                if verb in HIGHER_VERBS and not types & HIGHER_TYPES:
+                    problems.append(
+                        f"modules/{s.module}/module.yaml: objective '{o['id']}' asks learners to {verb}, but "
+                        f"its items are only {', '.join(sorted(types))}. Add an item of type "
+                        f"{', '.join(sorted(HIGHER_TYPES))}, or change the verb to what the items assess.")
+            lesson_of = {o.get("id"): o.get("lesson") for o in module.get("objectives") or [] if isinstance(o, dict)}
+            minutes = {les.get("doc"): les.get("learner_minutes") for les in module.get("lessons") or []
+                       if isinstance(les, dict)}
+            spent: dict[str, float] = {}
+            for it in s.items:
+                spent[lesson_of.get(it.objective)] = spent.get(lesson_of.get(it.objective), 0) + (it.minutes or 0)
+            for lesson, used in spent.items():
+                have = minutes.get(lesson)
+                if isinstance(have, (int, float)) and used > have:
+                    problems.append(f"{where}: the items for lesson '{lesson}' take {used:g} minutes, more than the "
+                                    f"lesson's learner_minutes ({have:g}) in modules/{s.module}/module.yaml. Trim "
+                                    "the items' minutes or raise learner_minutes.")
+        for it in s.items:
+            here = f"{where}, item '{it.id}'"
+            if it.type == "open" and it.model_answer:
+                res = grade_item(it, it.model_answer, root=root)
+                failed = [label for label, ok in res.checks if not ok]
+                if res.status == NEEDS_REVIEW and failed:
+                    problems.append(f"{here}: the model answer fails its own checks ({'; '.join(failed)}). "
+                                    "Fix the model answer or the checks.")
+            if it.type == "verdict":
+                res = grade_item(it, {"verdict": it.answer, "evidence": it.model_evidence or it.explanation}, root=root)
+                if res.status != PASSED:
+                    problems.append(f"{here}: the model evidence does not pass the item's own evidence checks "
+                                    f"({res.feedback})")
+            if it.type == "annotate":
+                verses = scripture_only(root, it.reading)
+                for n, label in it.labels.items():
+                    if n in verses and (label != "none" or it.accept.get(n)):
+                        problems.append(f"{here}: {it.reading}:{n} consists only of scripture (scripture_only in "
+                                        f"readings/{it.reading}/reading.yaml), but the key labels it "
+                                        f"'{label}'{' or ' + ', '.join(it.accept[n]) if it.accept.get(n) else ''}. "
+                                        "The course never keys a verse as a technique: drop the paragraph from "
+                                        "the item or key it none.")
+    return problems
