@@ -200,13 +200,18 @@ def test_verdict_evidence(demo):
     assert grade_item(it, "accurate").status == PARTIAL  # right verdict, no evidence
     res = grade_item(it, {"verdict": "accurate", "evidence": "yes"})
     assert res.score == 0.5 and "at least 8 words" in res.feedback
-    assert grade_item(it, {"verdict": "Accurate ", "evidence": "Muʿāwiya took power in 661 and the Umayyads fell in 750."}).status == PASSED
+    # evidence is checked for substance: a relevant paragraph and a named source (issue 15)
+    good = "Muʿāwiya took power in 661 and the Umayyads fell in 750 (Kennedy; khilafat-web:25)."
+    assert grade_item(it, {"verdict": "Accurate ", "evidence": good}).status == PASSED
+    no_source = "Muʿāwiya took power in 661 and the Umayyads fell in 750, as khilafat-web:25 says."
+    assert grade_item(it, {"verdict": "accurate", "evidence": no_source}).status == PARTIAL
+    no_para = "Muʿāwiya took power in 661 and the Umayyads fell in 750, as Kennedy shows."
+    assert grade_item(it, {"verdict": "accurate", "evidence": no_para}).status == PARTIAL
     bad = grade_item(it, {"verdict": "true", "evidence": "x"})
     assert bad.answer_error and "accurate, inaccurate, misleading, unverifiable" in bad.feedback
-    cited = it.model_copy(update={"evidence_min_citations": 1})
-    ev = "The page gives 661 to 750, which matches the standard histories of the period."
-    assert grade_item(cited, {"verdict": "accurate", "evidence": ev}).status == PARTIAL
-    assert grade_item(cited, {"verdict": "accurate", "evidence": ev + " See khilafat-web:25."}).status == PASSED
+    cited = it.model_copy(update={"evidence_min_citations": 2})
+    assert grade_item(cited, {"verdict": "accurate", "evidence": good}).status == PARTIAL
+    assert grade_item(cited, {"verdict": "accurate", "evidence": good + " See khilafat-web:26."}).status == PASSED
 
 
 def test_single_accepts_key_variants_and_choice_text(demo):

@@ -13,8 +13,9 @@ reported in the message ("what is off") and scores 0. Scoring rules (CONTRIBUTIN
 ``locate``   F1 of precision and recall against ``required``; ``optional`` ids are ignored.
 ``annotate`` share of paragraphs whose label has the reference label's category, is in ``accept``,
              or forms a ``confusable`` pair with the reference; ``none`` is a label like any other.
-``verdict``  the verdict; evidence shorter than ``evidence_min_words`` (or citing fewer than
-             ``evidence_min_citations`` paragraphs) halves the score.
+``verdict``  the verdict is half the points, the evidence the other half: the evidence must cite
+             one of the claim's relevant paragraphs, name an accepted source (an author, a
+             bibliography key or an institution) and reach ``evidence_min_words`` (a floor only).
 ``open``     never scored: structure is checked (length, citations of existing paragraphs,
              sections) and the item is always "needs-review".
 
@@ -579,19 +580,92 @@ def _verdict(item: VerdictItem, answer: Any, exists: ParagraphCheck) -> tuple[fl
         raise _Bad(f"'{_show(verdict)}' is not a verdict. Allowed: {', '.join(VERDICTS)}")
     if v != item.answer:
         return 0.0, f"The verdict '{v}' is not the best fit for this claim."
-    n_words = words(evidence)
-    short = []
-    if n_words < item.evidence_min_words:
-        short.append(f"at least {item.evidence_min_words} words (you wrote {n_words})")
-    if item.evidence_min_citations:
-        good, _ = citations(evidence, exists)
-        if len(good) < item.evidence_min_citations:
-            short.append(f"at least {item.evidence_min_citations} paragraph id"
-                         f"{'s' if item.evidence_min_citations != 1 else ''} such as al-waie-472:12 "
-                         f"(you cited {len(good)})")
+    short = evidence_shortfalls(item, evidence, exists)
     if short:
         return 0.5, f"The verdict '{v}' is right; now support it: the evidence needs {' and '.join(short)}."
     return 1.0, f"Right: '{v}', with evidence."
+
+
+_PARA_ROLE = re.compile(r"\{para\}`([a-z0-9-]+):(\d+)(?:-(\d+))?`")
+_CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
+
+
+def relevant_paragraphs(item: VerdictItem) -> list[str]:
+    """The paragraph ids the evidence of a verdict item must cite one of (``evidence_paragraphs``, or
+    the ``{para}`` ids in its prompt, claim and explanation; ranges expanded)."""
+    if item.evidence_paragraphs is not None:
+        return list(item.evidence_paragraphs)
+    out: list[str] = []
+    for text in (item.prompt, item.claim, item.explanation):
+        for m in _PARA_ROLE.finditer(text):
+            a = int(m.group(2))
+            b = int(m.group(3) or a)
+            for n in range(a, min(b, a + 50) + 1):
+                ref = f"{m.group(1)}:{n}"
+                if ref not in out:
+                    out.append(ref)
+    return out
+
+
+def accepted_sources(item: VerdictItem | OpenItem) -> list[str]:
+    """Source names accepted in evidence: the item's list, the bibliography keys cited in its
+    explanation (and model evidence), and each key's author part (the letters before the year)."""
+    names = list(getattr(item, "evidence_sources", None) or getattr(item, "sources", None) or [])
+    texts = [item.explanation, getattr(item, "model_evidence", None) or ""]
+    for text in texts:
+        for m in _CITE_ROLE.finditer(text):
+            for key in (k.strip() for k in m.group(1).split(",")):
+                if not key:
+                    continue
+                names.append(key)
+                author = re.match(r"^[a-z]+", key)
+                if author and author.group(0) != key and len(author.group(0)) >= 3:
+                    names.append(author.group(0))
+    return list(dict.fromkeys(names))
+
+
+def named_sources(text: str, sources: Iterable[str]) -> list[str]:
+    """The ``sources`` named in ``text``. A source is named when its normal form (see
+    :mod:`course.exercises.normalize`), with spaces removed, equals one to four consecutive tokens of
+    the text's normal form joined without spaces (``Taji-Farouki`` = ``tajifarouki``)."""
+    tokens = normalize.text_tokens(text)
+    grams = {"".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
+    found = []
+    for src in sources:
+        key = normalize.normalize_text(src).replace(" ", "")
+        if key and key in grams:
+            found.append(src)
+    return found
+
+
+def evidence_shortfalls(item: VerdictItem, evidence: str, exists: ParagraphCheck | None = None) -> list[str]:
+    """What the evidence of a verdict lacks (empty when it earns the evidence half of the points):
+    a relevant paragraph id, an accepted source, the paragraph-id count, the word floor."""
+    exists = exists or default_paragraph_check
+    short = []
+    good, _ = citations(evidence, exists)
+    relevant = relevant_paragraphs(item)
+    if relevant:
+        cited = set()
+        for ref in good:
+            rid, rng = ref.split(":")
+            a, _, b = rng.partition("-")
+            cited.update(f"{rid}:{n}" for n in range(int(a), int(b or a) + 1))
+        if not cited & set(relevant):
+            shown = ", ".join(relevant[:4]) + (" ..." if len(relevant) > 4 else "")
+            short.append(f"a citation of a paragraph the claim rests on (one of {shown})")
+    sources = accepted_sources(item)
+    if sources and not named_sources(evidence, sources):
+        short.append("the name of a source you checked the claim against (an author, a work or an institution "
+                     "from the lesson)")
+    if item.evidence_min_citations and len(good) < item.evidence_min_citations:
+        short.append(f"at least {item.evidence_min_citations} paragraph id"
+                     f"{'s' if item.evidence_min_citations != 1 else ''} such as al-waie-472:12 "
+                     f"(you cited {len(good)})")
+    n_words = words(evidence)
+    if n_words < item.evidence_min_words:
+        short.append(f"at least {item.evidence_min_words} words (you wrote {n_words})")
+    return short
 
 
 def _section_present(text: str, name: str) -> bool:
@@ -615,10 +689,14 @@ def _open(item: OpenItem, answer: Any, exists: ParagraphCheck) -> tuple[list[tup
         checks.append((f"length: {n} words ({rng} asked)", n >= lo and (hi is None or n <= hi)))
     if item.min_citations:
         good, bad = citations(text, exists)
-        label = f"citations: {len(good)} existing paragraph id{'s' if len(good) != 1 else ''} ({item.min_citations} asked)"
+        named = named_sources(text, item.sources) if item.sources else []
+        label = f"citations: {len(good)} existing paragraph id{'s' if len(good) != 1 else ''}"
+        if item.sources:
+            label += f" and {len(named)} named source{'s' if len(named) != 1 else ''}"
+        label += f" ({item.min_citations} asked)"
         if bad:
             label += f"; not found: {', '.join(bad[:5])}"
-        checks.append((label, len(good) >= item.min_citations))
+        checks.append((label, len(good) + len(named) >= item.min_citations))
     for s in item.sections:
         checks.append((f"section '{s}'", _section_present(text, s)))
     return checks, ""
@@ -721,10 +799,22 @@ def reference_answers(item: ItemBase) -> Any:
     if isinstance(item, AnnotateItem):
         return dict(item.labels)
     if isinstance(item, VerdictItem):
-        return {"verdict": item.answer, "evidence": item.model_evidence or item.explanation}
+        return {"verdict": item.answer, "evidence": reference_evidence(item)}
     if isinstance(item, OpenItem):
         return item.model_answer
     raise TypeError(f"unknown item type {item.type}")  # pragma: no cover
+
+
+def reference_evidence(item: VerdictItem) -> str:
+    """The model evidence; without one, the explanation, preceded by the claim's paragraph ids when
+    the explanation cites none of them."""
+    if item.model_evidence:
+        return item.model_evidence
+    relevant = relevant_paragraphs(item)
+    good, _ = citations(item.explanation)
+    if relevant and not good:
+        return f"The claim is at {', '.join(relevant)}. {item.explanation}"
+    return item.explanation
 
 
 def reference_answer_file(exercise_set: ExerciseSet) -> dict[str, Any]:

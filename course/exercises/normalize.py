@@ -89,8 +89,8 @@ def strip_glosses(text: str) -> str:
     return s if s.strip() else text
 
 
-def _tokens(text: object, *, drop_articles: bool) -> list[str]:
-    s = strip_glosses(str(text))
+def _tokens(text: object, *, drop_articles: bool, glosses: bool = True) -> list[str]:
+    s = strip_glosses(str(text)) if glosses else str(text)
     s = strip_marks(s).casefold()
     s = re.sub(r"[‐‑‒–—―_]", "-", s)
     if drop_articles:
@@ -110,6 +110,12 @@ def _tokens(text: object, *, drop_articles: bool) -> list[str]:
 def normalize_text(text: object) -> str:
     """The comparison form of a short answer: steps 1–9, articles dropped, one space between tokens."""
     return " ".join(_tokens(text, drop_articles=True))
+
+
+def text_tokens(text: object) -> list[str]:
+    """Tokens of a longer text (evidence, a response): steps 2–9 with articles dropped, but bracketed
+    text kept (in prose, brackets hold citations such as "(Kennedy 2016)")."""
+    return _tokens(text, drop_articles=True, glosses=False)
 
 
 def match_keys(text: object) -> frozenset[str]:

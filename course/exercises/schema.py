@@ -9,8 +9,11 @@ Optional fields beyond CONTRIBUTING.md (all backwards compatible):
 - ``single`` / ``multiple``: ``feedback: {choice: text}``, shown when a learner picks that choice;
 - ``short``: ``feedback: {wrong answer: text}``, shown when a learner gives that (normalised) answer;
 - ``numeric``: ``accept: [940]``, other values accepted as right (within ``tolerance``);
-- ``verdict``: ``evidence_min_citations`` (paragraph ids the evidence must cite, default 0) and
-  ``model_evidence`` (the reference evidence; defaults to the explanation);
+- ``verdict``: ``evidence_min_citations`` (paragraph ids the evidence must cite, default 0),
+  ``model_evidence`` (the reference evidence; defaults to the explanation), ``evidence_paragraphs``
+  (the relevant paragraph ids, one of which the evidence must cite) and ``evidence_sources`` (the
+  sources, one of which the evidence must name);
+- ``open``: ``sources`` (secondary sources that count as citations);
 - ``open``: ``model_answer`` (instructor edition only).
 """
 
@@ -235,6 +238,13 @@ class VerdictItem(ItemBase):
     evidence_min_words: Annotated[int, Field(ge=0, le=2000)] = 10
     evidence_min_citations: Annotated[int, Field(ge=0, le=50)] = 0
     model_evidence: Text | None = None
+    evidence_paragraphs: list[Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*:\d+$")]] | None = Field(
+        default=None, description="Paragraph ids (reading:n) relevant to the claim; the evidence must cite one. "
+                                  "Default: the {para} ids in the prompt, claim and explanation.")
+    evidence_sources: list[Annotated[str, Field(min_length=2, max_length=120)]] = Field(
+        default_factory=list, description="Accepted sources the evidence may name: bibliography keys, authors' "
+                                          "surnames, institutions. The keys cited in the explanation and their "
+                                          "authors' surnames are always accepted.")
 
 
 class RubricCriterion(_Model):
@@ -249,6 +259,10 @@ class OpenItem(ItemBase):
     max_words: Annotated[int, Field(gt=0)] | None = None
     min_citations: Annotated[int, Field(ge=0, le=50)] = 0
     sections: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(default_factory=list)
+    sources: list[Annotated[str, Field(min_length=2, max_length=120)]] = Field(
+        default_factory=list, description="Secondary sources a response may cite instead of paragraph ids "
+                                          "(surnames, bibliography keys, institutions); each one named counts "
+                                          "as a citation towards min_citations.")
     rubric: Annotated[list[RubricCriterion], Field(min_length=1)]
     model_answer: Text | None = None
 

@@ -126,7 +126,7 @@ MAX_KEY_SHARE = 0.35
 #: Verbs of objectives that ask for more than recall; such an objective needs at least one item of
 #: a type in :data:`HIGHER_TYPES`, or a verb that says what the items really assess.
 HIGHER_VERBS = frozenset({"compare", "contrast", "distinguish", "plan", "evaluate", "assess", "analyse", "analyze",
-                          "justify", "critique", "argue", "write", "annotate", "test", "judge", "design"})
+                          "justify", "critique", "argue", "annotate", "test", "judge", "design"})
 HIGHER_TYPES = frozenset({"annotate", "verdict", "open", "locate"})
 LETTER_KEY = re.compile(r"^[a-z]$")
 
@@ -282,7 +282,9 @@ def quality_problems(sets, root=None) -> list[str]:
                     problems.append(f"{here}: the model answer fails its own checks ({'; '.join(failed)}). "
                                     "Fix the model answer or the checks.")
             if it.type == "verdict":
-                res = grade_item(it, {"verdict": it.answer, "evidence": it.model_evidence or it.explanation}, root=root)
+                from course.exercises.grading import reference_evidence
+
+                res = grade_item(it, {"verdict": it.answer, "evidence": reference_evidence(it)}, root=root)
                 if res.status != PASSED:
                     problems.append(f"{here}: the model evidence does not pass the item's own evidence checks "
                                     f"({res.feedback})")
