@@ -295,6 +295,9 @@ def check(sets, answers_dir, exercises_path, explanations, json_path):
     if json_path:
         write_json(json_path, results_document(graded))
         con.print(f"Results written to {json_path}.")
+    from course.exercises.diagnostic import score_answers_dir
+
+    _print_discernment(con, score_answers_dir(answers_dir, root))
     elapsed = time.perf_counter() - t0
     con.print(f"[dim]Checked {sum(len(s.items) for s, _ in graded)} items in {elapsed:.2f} s.[/dim]")
     if any(r.problems for _, r in graded):
@@ -391,6 +394,9 @@ def progress(answers_dir, exercises_path):
         tot_max += r.max_points
     con.print(t)
     con.print(Group(Text("Overall"), _bar(tot_pts, tot_max)))
+    from course.exercises.diagnostic import score_answers_dir
+
+    _print_discernment(con, score_answers_dir(answers_dir, root), always=True)
 
 
 @click.command()
@@ -498,7 +504,55 @@ def validate(sets, exercises_path, strict):
     con.print(f"{len(chosen)} set(s), {n_items} items: all good.")
 
 
-COMMANDS = [start, check, hint, reveal, progress, grade, schema, validate]
+@click.command()
+@click.argument("form", required=False, type=click.Choice(["a", "b", "A", "B"]))
+@_answers_opt
+@handle_errors
+def diagnostic(form, answers_dir):
+    """The discernment check (never marked): write form A or B to answers/, or score what you wrote.
+
+    Form A is for the start of the course (Module 0), form B for the end (Module 4). With no FORM,
+    shows the results of the forms you have answered, and the change from A to B."""
+    from course.exercises.diagnostic import describe, load_diagnostic, score_answers_dir, template
+    from course.exercises.templates import atomic_write
+
+    con = _console()
+    diag = load_diagnostic()
+    if form:
+        f = diag.forms[form.lower()]
+        path = answers_dir / f"{f.answer_stem}.yaml"
+        if not path.exists():
+            answers_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, template(f, diag.instructions) + "\n")
+            con.print(f"Wrote {path} ({len(f.passages)} passages). Answer each, then run "
+                      f"[bold]course diagnostic {f.id}[/bold] again to see your result.")
+            return
+    _print_discernment(con, score_answers_dir(answers_dir), always=True)
+
+
+def _print_discernment(con, results, always: bool = False) -> None:
+    """The discernment lines for ``course progress`` / ``course check`` / ``course diagnostic``."""
+    from course.exercises.diagnostic import change, describe
+
+    if not results and not always:
+        return
+    con.print(Text("Discernment check (never marked)", style="bold"))
+    if not results:
+        con.print("No form answered yet: run [bold]course diagnostic a[/bold] (start of the course) or "
+                  "[bold]course diagnostic b[/bold] (end).")
+        return
+    for fid in sorted(results):
+        res = results[fid]
+        con.print("  " + describe(res), soft_wrap=True)
+        for p in res.problems:
+            con.print(Text("  problem: ", style="bold red") + Text(p), soft_wrap=True)
+    d = change(results.get("a"), results.get("b"))
+    if d is not None:
+        con.print(f"  change from form A to form B: {d:+.2f} discernment "
+                  "(hit rate minus false-alarm rate; 0 means no discernment).")
+
+
+COMMANDS = [start, check, hint, reveal, progress, grade, schema, validate, diagnostic]
 
 
 @click.group()
