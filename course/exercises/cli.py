@@ -408,16 +408,28 @@ def progress(answers_dir, exercises_path):
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write one results JSON per learner into this folder.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any submission had a problem.")
+@click.option("--set", "assigned", multiple=True,
+              help="An assigned set (repeatable): grade and compute percentages over these sets only.")
+@click.option("--marks", "marks_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A filled marking sheet (from 'course marking') whose rubric marks go into the gradebook.")
 @_exercises_opt
 @handle_errors
-def grade(submissions, csv_path, json_path, feedback_dir, strict, exercises_path):
+def grade(submissions, csv_path, json_path, feedback_dir, strict, assigned, marks_path, exercises_path):
     """Grade every submission in SUBMISSIONS (a folder or .zip per learner) into a CSV."""
     from course.exercises.grade import grade_all, write_csv, write_feedback, write_json_report
 
     con = _console()
-    sets = _all_sets(exercises_path)
+    sets = _select(_all_sets(exercises_path), assigned)
     t0 = time.perf_counter()
     report = grade_all(submissions, sets, _root_for_sets(exercises_path))
+    if marks_path:
+        from course.exercises.marking import apply_marks, read_marks
+
+        marks, mark_problems = read_marks(marks_path, report)
+        applied = apply_marks(report, marks)
+        con.print(f"Rubric marks merged: {applied} open response(s) from {marks_path}.")
+        for p in mark_problems:
+            con.print(Text("problem: ", style="bold red") + Text(p), soft_wrap=True)
     write_csv(report, csv_path)
     outputs = [str(csv_path)]
     if json_path:
@@ -431,8 +443,8 @@ def grade(submissions, csv_path, json_path, feedback_dir, strict, exercises_path
     n = len(report.learners)
     avg = (sum(lg.points / lg.max_points for lg in report.learners if lg.max_points) / n * 100) if n else 0
     review = sum(lg.review_items for lg in report.learners)
-    con.print(f"Graded {n} submission(s) over {len(sets)} set(s) in {elapsed:.2f} s; mean score {avg:.1f} %; "
-              f"{review} open response(s) marked 'review'.")
+    con.print(f"Graded {n} submission(s) over {len(sets)} set(s) ({', '.join(s.id for s in sets)}) in "
+              f"{elapsed:.2f} s; mean score {avg:.1f} %; {review} open response(s) marked 'review'.")
     con.print("Wrote " + ", ".join(outputs) + ".")
     bad = [lg for lg in report.learners if lg.rejected or lg.problems]
     if bad or report.skipped:
@@ -552,7 +564,40 @@ def _print_discernment(con, results, always: bool = False) -> None:
                   "(hit rate minus false-alarm rate; 0 means no discernment).")
 
 
-COMMANDS = [start, check, hint, reveal, progress, grade, schema, validate, diagnostic]
+@click.command()
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the marking sheet (CSV: one row per learner and open response).")
+@click.option("--set", "assigned", multiple=True, help="An assigned set (repeatable).")
+@_exercises_opt
+@handle_errors
+def marking(submissions, out_path, assigned, exercises_path):
+    """Write the rubric marking sheet for the open responses in SUBMISSIONS.
+
+    Fill in the c1, c2 ... columns (each criterion's points), then run
+    course grade SUBMISSIONS --csv grades.csv --marks SHEET."""
+    from course.exercises.grade import grade_all
+    from course.exercises.marking import marking_rows, write_marking_sheet
+
+    con = _console()
+    sets = _select(_all_sets(exercises_path), assigned)
+    report = grade_all(submissions, sets, _root_for_sets(exercises_path))
+
+    def text(lg, set_id, item_id):
+        value = lg.answers.get(set_id, {}).get(item_id)
+        if isinstance(value, dict):
+            return "\n".join(f"{k}: {v}" for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return "\n".join(str(v) for v in value)
+        return "" if value is None else str(value)
+
+    rows = marking_rows(report, text)
+    write_marking_sheet(rows, out_path)
+    con.print(f"Wrote {out_path}: {len(rows) - 1} open response(s) from {len(report.learners)} submission(s). "
+              "Fill in the c1, c2 ... columns, then run course grade ... --marks " + str(out_path) + ".")
+
+
+COMMANDS = [start, check, hint, reveal, progress, grade, schema, validate, diagnostic, marking]
 
 
 @click.group()

@@ -61,10 +61,13 @@ class LearnerGrade:
     sets: list[tuple[ExerciseSet, SetResult]]
     problems: list[str]
     rejected: str | None = None
+    diagnostic: dict = field(default_factory=dict)  # form id → DiagnosticResult (never marked)
+    marks: dict = field(default_factory=dict)  # item id → instructor's points for an open response
+    answers: dict = field(default_factory=dict)  # set id → {item id: raw answer} (for the marking sheet)
 
     @property
     def points(self) -> float:
-        return round(sum(r.points for _, r in self.sets), 4)
+        return round(sum(r.points for _, r in self.sets) + sum(self.marks.values()), 4)
 
     @property
     def max_points(self) -> float:
@@ -72,11 +75,13 @@ class LearnerGrade:
 
     @property
     def review_items(self) -> int:
-        return sum(r.count(NEEDS_REVIEW) for _, r in self.sets)
+        return sum(1 for _, r in self.sets for res in r.results
+                   if res.status == NEEDS_REVIEW and res.item_id not in self.marks)
 
     @property
     def review_points(self) -> float:
-        return round(sum(r.review_points for _, r in self.sets), 4)
+        return round(sum(res.max_points for _, r in self.sets for res in r.results
+                         if res.status == NEEDS_REVIEW and res.item_id not in self.marks), 4)
 
 
 @dataclass
@@ -254,6 +259,7 @@ def discover(submissions: Path, set_ids: set[str]) -> tuple[list[Submission], li
 
 def grade_submission(sub: Submission, sets: list[ExerciseSet], root=None) -> LearnerGrade:
     graded = []
+    all_answers: dict = {}
     problems = list(sub.problems)
     for s in sets:
         answers: dict = {}
@@ -269,14 +275,52 @@ def grade_submission(sub: Submission, sets: list[ExerciseSet], root=None) -> Lea
             except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
                 problems.append(f"{where}: could not be graded ({type(exc).__name__}: {exc}); set '{s.id}' scored 0.")
         result = grade_set(s, answers, root=root)
+        all_answers[s.id] = answers
         if af is not None:
             problems.extend(af.unreadable(result))
         graded.append((s, result))
-    return LearnerGrade(sub.learner, sub.source, graded, problems, sub.rejected)
+    diag = _score_diagnostic(sub, root, problems)
+    if sub.rejected is None and not any(s.id in sub.files for s in sets):
+        problems.append(f"{sub.source}: empty submission: no answer file for "
+                        f"{'the assigned set' if len(sets) == 1 else 'any of the ' + str(len(sets)) + ' sets'} "
+                        f"({', '.join(s.id for s in sets[:6])}{' ...' if len(sets) > 6 else ''}).")
+    elif sub.rejected is None and all(r.count(NOT_ATTEMPTED) == len(r.results) for _, r in graded):
+        problems.append(f"{sub.source}: empty submission: the answer files contain no answers.")
+    return LearnerGrade(sub.learner, sub.source, graded, problems, sub.rejected, diagnostic=diag,
+                        answers=all_answers)
+
+
+def _score_diagnostic(sub: Submission, root, problems: list[str]) -> dict:
+    """The discernment check's forms found in a submission (never marked)."""
+    from course.exercises.diagnostic import FORM_FILES, load_diagnostic, score_form
+    from course.exercises.loader import load_answers_bytes as _load
+
+    out = {}
+    if sub.rejected is not None or not any(stem in sub.files for stem in FORM_FILES.values()):
+        return out
+    try:
+        diag = load_diagnostic(root)
+    except CourseInputError as exc:
+        problems.append(str(exc))
+        return out
+    for fid, stem in FORM_FILES.items():
+        if stem in sub.files and fid in diag.forms:
+            where, raw = sub.files[stem]
+            try:
+                answers = _load(raw, where).answers
+            except CourseInputError as exc:
+                problems.append(f"{exc} (discernment form {fid.upper()} not scored.)")
+                continue
+            res = score_form(diag.forms[fid], answers, where)
+            problems.extend(res.problems)
+            out[fid] = res
+    return out
 
 
 def grade_all(submissions: Path, sets: list[ExerciseSet], root=None) -> GradeReport:
-    subs, skipped = discover(submissions, {s.id for s in sets})
+    from course.exercises.diagnostic import FORM_FILES
+
+    subs, skipped = discover(submissions, {s.id for s in sets} | set(FORM_FILES.values()))
     learners = [grade_submission(sub, sets, root) for sub in subs]
     return GradeReport(sets, learners, skipped)
 
@@ -298,12 +342,15 @@ def csv_rows(report: GradeReport) -> list[list[Any]]:
         header += [it.id for it in s.items]
     header += [f"total {s.id}" for s in report.sets]
     header += ["points", "max_points", "percent", "review_items", "review_points", "status", "problems"]
+    header += ["discernment pre (A)", "discernment post (B)", "discernment change", "bias pre (A)", "bias post (B)"]
     rows = [header]
     for lg in report.learners:
         row: list[Any] = [_cell(lg.learner), _cell(lg.source)]
         for s, r in lg.sets:
             for res in r.results:
-                if res.status == NEEDS_REVIEW:
+                if res.item_id in lg.marks:
+                    row.append(_fmt(round(lg.marks[res.item_id], 2)))
+                elif res.status == NEEDS_REVIEW:
                     row.append("review")
                 else:
                     row.append(_fmt(round(res.points, 2)))
@@ -313,8 +360,18 @@ def csv_rows(report: GradeReport) -> list[list[Any]]:
         issues = ([lg.rejected] if lg.rejected else []) + lg.problems
         row += [_fmt(round(lg.points, 2)), _fmt(lg.max_points), f"{pct:.1f}", lg.review_items,
                 _fmt(lg.review_points), status, _cell(" | ".join(issues))]
+        row += _discernment_cells(lg)
         rows.append(row)
     return rows
+
+
+def _discernment_cells(lg: LearnerGrade) -> list[str]:
+    from course.exercises.diagnostic import change
+
+    pre, post = lg.diagnostic.get("a"), lg.diagnostic.get("b")
+    f = lambda x: "" if x is None else f"{x:.2f}"  # noqa: E731
+    return [f(pre.discernment if pre else None), f(post.discernment if post else None), f(change(pre, post)),
+            f(pre.bias if pre else None), f(post.bias if post else None)]
 
 
 def write_csv(report: GradeReport, path: Path | str) -> Path:
@@ -338,6 +395,7 @@ def json_report(report: GradeReport) -> dict:
             "learner": lg.learner, "submission": lg.source, "points": lg.points, "max_points": lg.max_points,
             "review_items": lg.review_items, "review_points": lg.review_points, "rejected": lg.rejected,
             "problems": lg.problems, "results": results_document(lg.sets),
+            "marks": lg.marks, "discernment": {k: v.to_dict() for k, v in lg.diagnostic.items()},
         } for lg in report.learners],
         "skipped": report.skipped,
     }
