@@ -354,7 +354,7 @@ def csv_rows(report: GradeReport) -> list[list[Any]]:
                     row.append("review")
                 else:
                     row.append(_fmt(round(res.points, 2)))
-        row += [_fmt(round(r.points, 2)) for _, r in lg.sets]
+        row += [_fmt(round(r.points + sum(lg.marks.get(res.item_id, 0) for res in r.results), 2)) for _, r in lg.sets]
         pct = 100 * lg.points / lg.max_points if lg.max_points else 0
         status = "rejected" if lg.rejected else ("problems" if lg.problems else "ok")
         issues = ([lg.rejected] if lg.rejected else []) + lg.problems
