@@ -121,3 +121,31 @@ def test_every_verdict_item_names_sources_or_paragraphs(item_id):
 
     it = ITEMS[item_id]
     assert accepted_sources(it) or relevant_paragraphs(it), f"{item_id}: evidence is checked only for length"
+
+
+def test_answers_in_lessons_rule_knows_worked_examples():
+    """The lesson works through the m3 claims: their items are worked examples (no marks); unmarking
+    them makes the rule report the leak."""
+    from course.exercises.validate import lesson_answer_problems
+
+    s = next(s for s in SETS if s.id == "m3-analysis")
+    verdicts = [it for it in s.items if it.type == "verdict"]
+    assert verdicts and all(it.worked_example and it.points == 0 for it in verdicts)
+    assert not lesson_answer_problems(SETS, ROOT)
+    unmarked = [it.model_copy(update={"worked_example": None, "points": 2}) if it.type == "verdict" else it
+                for it in s.items]
+    problems = lesson_answer_problems([s.model_copy(update={"items": unmarked})], ROOT)
+    assert any("m3-verdict-rumsfeld" in p and "04-checking-claims" in p for p in problems), problems
+
+
+def test_worked_example_needs_zero_points():
+    from course.exercises.loader import parse_yaml, validate_set_data
+    from course.errors import CourseInputError
+
+    it = ITEMS["m3-verdict-wealth"]
+    data = {"set": "x", "title": "x", "module": "m3-analysis",
+            "items": [{**it.model_dump(exclude_none=True), "points": 2}]}
+    import json
+    doc = parse_yaml(json.dumps(data), "x.yaml")
+    with pytest.raises(CourseInputError, match="worked example"):
+        validate_set_data(doc)

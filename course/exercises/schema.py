@@ -14,7 +14,9 @@ Optional fields beyond CONTRIBUTING.md (all backwards compatible):
   (the relevant paragraph ids, one of which the evidence must cite) and ``evidence_sources`` (the
   sources, one of which the evidence must name);
 - ``open``: ``sources`` (secondary sources that count as citations);
-- ``open``: ``model_answer`` (instructor edition only).
+- ``open``: ``model_answer`` (instructor edition only);
+- any item: ``worked_example: mN-module/NN-lesson``, the lesson that works through the answer; such
+  an item carries no marks (``points: 0``).
 """
 
 from __future__ import annotations
@@ -53,12 +55,26 @@ class _Model(BaseModel):
 class ItemBase(_Model):
     id: ItemId
     prompt: Text
-    points: Annotated[float, Field(gt=0, le=1000, description="Points for a fully right answer.")]
+    points: Annotated[float, Field(ge=0, le=1000, description="Points for a fully right answer (0 only for a "
+                                                              "worked example).")]
     objective: Annotated[str, Field(pattern=ID_PATTERN, description="An objective id declared in the module's module.yaml.")]
     difficulty: Annotated[int, Field(ge=1, le=3, description="1 (easy) to 3 (hard).")] | None = None
     minutes: Annotated[float, Field(gt=0, le=600)] | None = None
     hints: Annotated[list[Text], Field(min_length=1, description="Ordered, progressive hints; at least one.")]
     explanation: Annotated[Text, Field(description="Why the answer is right; at least one sentence; cite a source.")]
+    worked_example: Annotated[str, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$",
+                                         description="The lesson (module/lesson doc) that works through this "
+                                                     "item's answer. A worked example carries no marks "
+                                                     "(points: 0) and is for practice.")] | None = None
+
+    @model_validator(mode="after")
+    def _worked_example_points(self):
+        if self.worked_example and self.points != 0:
+            raise ValueError(f"points must be 0 for a worked example (the lesson {self.worked_example} gives "
+                             "the answer, so the item carries no marks)")
+        if not self.worked_example and self.points == 0:
+            raise ValueError("points must be greater than 0 (only a worked example carries no marks)")
+        return self
 
     @field_validator("prompt", "explanation")
     @classmethod

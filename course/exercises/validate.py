@@ -250,7 +250,8 @@ def quality_problems(sets, root=None) -> list[str]:
         if module:
             by_obj: dict[str, list] = {}
             for it in s.items:
-                by_obj.setdefault(it.objective, []).append(it)
+                if not it.worked_example:  # a worked example carries no marks, so it assesses nothing
+                    by_obj.setdefault(it.objective, []).append(it)
             for o in module.get("objectives") or []:
                 if not isinstance(o, dict) or o.get("id") not in by_obj:
                     continue
@@ -297,4 +298,52 @@ def quality_problems(sets, root=None) -> list[str]:
                                         f"'{label}'{' or ' + ', '.join(it.accept[n]) if it.accept.get(n) else ''}. "
                                         "The course never keys a verse as a technique: drop the paragraph from "
                                         "the item or key it none.")
+    problems += lesson_answer_problems(sets, root)
+    return problems
+
+
+_VERDICT_IN_LESSON = re.compile(r"verdict[^.]{0,120}?\*\*(accurate|inaccurate|misleading|unverifiable)\*\*", re.I)
+
+
+def lesson_answer_problems(sets, root=None) -> list[str]:
+    """Answers given away in the student lessons ("answers in the lessons" rule).
+
+    A lesson may work through a claim and give its verdict; the item on that claim must then be a
+    worked example (``worked_example: module/lesson``, no marks). For every *marked* verdict item, no
+    paragraph of a student page of its module may cite one of the claim's paragraphs and state that
+    verdict ("Verdict: **misleading**"); and a worked example must name a lesson that exists."""
+    root = _root(root)
+    problems = []
+    for s in sets:
+        mod_dir = root / "modules" / s.module
+        pages = sorted(mod_dir.glob("*.md")) if mod_dir.is_dir() else []
+        blocks = []
+        for page in pages:
+            text = re.sub(r"```\{instructor-note\}.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+            parts = [b for b in re.split(r"\n\s*\n|\n(?=[-*] |\d+\. |#)", text) if b.strip()]
+            # a claim and its verdict may sit in consecutive paragraphs: look at each with the next
+            blocks += [(page, parts[i] + "\n" + (parts[i + 1] if i + 1 < len(parts) and not
+                                                  parts[i + 1].startswith("#") else ""))
+                       for i in range(len(parts))]
+        for it in s.items:
+            if it.worked_example:
+                mod, _, doc = it.worked_example.partition("/")
+                if not (root / "modules" / mod / f"{doc}.md").exists():
+                    problems.append(f"exercises/{s.id}.yaml, item '{it.id}': worked_example names "
+                                    f"modules/{mod}/{doc}.md, which does not exist.")
+                continue
+            if it.type != "verdict":
+                continue
+            refs = {m.group(1) for m in PARA_ROLE.finditer(it.prompt + it.claim)}
+            if not refs:
+                continue
+            for page, block in blocks:
+                cited = {m.group(1) for m in PARA_ROLE.finditer(block)}
+                said = {m.group(1).lower() for m in _VERDICT_IN_LESSON.finditer(block)}
+                if cited & refs and it.answer in said:
+                    problems.append(f"modules/{s.module}/{page.name} gives the verdict of item '{it.id}' "
+                                    f"('{it.answer}' for {', '.join(sorted(cited & refs))}). Either work the "
+                                    "lesson through another claim, or mark the item as a worked example "
+                                    f"(worked_example: {s.module}/{page.stem}, points: 0).")
+                    break
     return problems

@@ -108,7 +108,7 @@ class ExerciseSetDirective(Directive):
         title = f"Exercise {num}"
         head = nodes.paragraph(classes=["exercise-title"])
         head += nodes.strong("", title)
-        meta = f" · {TYPE_LABELS[it.type]} · {_pts(it.points)}"
+        meta = f" · {TYPE_LABELS[it.type]} · " + ("worked example, no marks" if it.worked_example else _pts(it.points))
         if it.minutes:
             meta += f" · about {it.minutes:g} min"
         head += nodes.inline("", meta, classes=["exercise-meta"])
@@ -116,6 +116,10 @@ class ExerciseSetDirective(Directive):
         std = env.domains.standard_domain if hasattr(env.domains, "standard_domain") else env.get_domain("std")
         std.note_hyperlink_target(label, env.docname, label, f"{title} ({it.id})")
 
+        if it.worked_example:
+            mod, _, doc = it.worked_example.partition("/")
+            self._parse(f"*Worked example:* {{doc}}`/modules/{mod}/{doc}` works through this claim. Try it "
+                        "yourself, then compare; it carries no marks.", box)
         self._parse(it.prompt, box)
         self._body(it, box)
         check = nodes.paragraph(classes=["exercise-check"])
@@ -161,16 +165,21 @@ class ExerciseSetDirective(Directive):
             self._parse(f"Answer with paragraph numbers of {{doc}}`/readings/{it.reading}`, "
                         "for example [12, 14].", box)
         elif t == "annotate":
+            from course.taxonomy import load_taxonomy
+
             paras = ", ".join(f"{{para}}`{it.reading}:{n}`" for n in it.labels)
-            self._parse(f"Label each of these paragraphs with a technique or category of the "
-                        f"`{it.taxonomy}` taxonomy, or `none` if it uses no technique: {paras}.", box)
+            self._parse(f"Label each of these paragraphs with a technique or a category "
+                        f"({load_taxonomy(it.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
+                        f"technique, and add a one-line justification that quotes the words that carry the "
+                        f"label: {paras}.", box)
         elif t == "verdict":
             q = nodes.block_quote(classes=["exercise-claim"])
             self._parse(it.claim, q)
             box += q
-            need = f"at least {it.evidence_min_words} words"
-            if it.evidence_min_citations:
-                need += f" citing at least {it.evidence_min_citations} paragraph id(s)"
+            need = "cite a paragraph the claim rests on and name a source you checked it against"
+            if it.evidence_min_citations > 1:
+                need += f", with at least {it.evidence_min_citations} paragraph ids"
+            need += f"; at least {it.evidence_min_words} words"
             box += nodes.paragraph("", "Give a verdict (accurate, inaccurate, misleading or unverifiable) "
                                    f"and your evidence ({need}).")
         elif t == "open":
@@ -183,9 +192,17 @@ class ExerciseSetDirective(Directive):
                 reqs.append("sections headed " + ", ".join(f"“{s}”" for s in it.sections))
             if reqs:
                 box += nodes.paragraph("", "Requirements: " + "; ".join(reqs) + ".")
-            crit = "; ".join(f"{c.criterion} ({_pts(c.points)})" for c in it.rubric)
-            box += nodes.paragraph("", f"Marked by an instructor against these criteria: {crit}. "
-                                   "The checker only confirms the structure.")
+            box += nodes.paragraph("", "Marked by an instructor against this published rubric; the checker only "
+                                   "confirms the structure.")
+            rub = nodes.bullet_list(classes=["exercise-rubric"])
+            for c in it.rubric:
+                li = nodes.list_item()
+                levels = c.levels
+                desc = ("; ".join(f"{k}: {v}" for k, v in levels.items()) if isinstance(levels, dict)
+                        else "; ".join(levels) if levels else "")
+                self._parse(f"**{c.criterion}** ({_pts(c.points)})" + (f": {desc}" if desc else ""), li)
+                rub += li
+            box += rub
 
     def _key(self, it) -> nodes.Node:
         from course.exercises import reference_answers
