@@ -270,5 +270,8 @@ class ExerciseSetDirective(Directive):
 
 
 def setup(app):
+    from course.sphinxext import diagnostic
+
     app.add_directive("exercise-set", ExerciseSetDirective)
+    diagnostic.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
