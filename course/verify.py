@@ -179,6 +179,11 @@ def instructor_only_strings(root: Path | None = None, min_chars: int = 40) -> li
                 add(f"{where} model answer", str(item["model_answer"]))
             for i, hint in enumerate(item.get("hints") or []):
                 add(f"{where} hint {i + 1}", str(hint))
+    diag = root / "data" / "diagnostic.yaml"
+    if diag.exists():  # the discernment check's notes are the instructor's key
+        for fid, form in ((load_yaml_file(diag) or {}).get("forms") or {}).items():
+            for p in (form or {}).get("passages") or []:
+                add(f"data/diagnostic.yaml {p.get('id')} note", str(p.get("note") or ""))
     return found
 
 
