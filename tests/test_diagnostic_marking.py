@@ -142,3 +142,39 @@ def test_marking_sheet_and_marks_round_trip(tmp_path):
     assert amira["m2-open-not-one-thing"] == "8.5" and amira["review_items"] == "0"
     totals = sum(float(v) for k, v in amira.items() if k.startswith("total "))
     assert float(amira["total m2-movements"]) >= 8.5 and totals == pytest.approx(float(amira["points"]))
+
+
+def test_annotate_justifications_are_checked_and_marked(tmp_path):
+    from course.exercises import grade_item, load_all_sets
+    from course.exercises.grading import justification_ok
+
+    it = next(i for s in load_all_sets(ROOT) for i in s.items if i.id == "m4-annotate-b")
+    assert it.justify
+    assert justification_ok(it, 40, "'massive volcano' makes the crisis sound unstoppable")
+    assert not justification_ok(it, 40, "it is scary")  # no quotation
+    assert not justification_ok(it, 40, '"a phrase that is not there" says it all')
+    answer = {17: "none | a plain \"historical\" narrative", 25: {"label": "conversation-killer",
+              "why": "“There is no doubt that” shuts the question"}, 33: "none", 40: "appeal-to-fear-prejudice",
+              52: "false-dilemma-no-choice", 67: "guilt-by-association", 72: "appeal-to-time"}
+    res = grade_item(it, answer)
+    assert res.points == it.points  # labels are scored as before; justifications never change the score
+    assert "quote the paragraph: 1 of 7" in res.feedback or "quote the paragraph: 2 of 7" in res.feedback
+
+    subs = tmp_path / "subs"
+    (subs / "kim").mkdir(parents=True)
+    lines = ["m4-annotate-b:"] + [f"  {k}: {v!r}" if isinstance(v, str) else f"  {k}: {{label: {v['label']}, why: '{v['why']}'}}"
+                                  for k, v in answer.items()]
+    (subs / "kim" / "m4-capstone.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sheet = tmp_path / "sheet.csv"
+    assert run("marking", str(subs), "--out", str(sheet), "--set", "m4-capstone").returncode == 0
+    rows = list(csv.reader(sheet.open(encoding="utf-8")))
+    header, body = rows[0], [r for r in rows[1:] if r[rows[0].index("item")] == "m4-annotate-b"]
+    assert body and "There is no doubt" in body[0][header.index("response")]
+    body[0][header.index("c1")] = "5"
+    with (tmp_path / "marks.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, body[0]])
+    r = run("grade", str(subs), "--csv", str(tmp_path / "g.csv"), "--set", "m4-capstone", "--marks",
+            str(tmp_path / "marks.csv"))
+    assert r.returncode == 0, r.stdout
+    row = next(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")))
+    assert row["justification marks"] == "5" and float(row["m4-annotate-b"]) == it.points

@@ -64,6 +64,7 @@ class LearnerGrade:
     diagnostic: dict = field(default_factory=dict)  # form id → DiagnosticResult (never marked)
     marks: dict = field(default_factory=dict)  # item id → instructor's points for an open response
     answers: dict = field(default_factory=dict)  # set id → {item id: raw answer} (for the marking sheet)
+    justification_marks: dict = field(default_factory=dict)  # annotate item id → instructor's points
 
     @property
     def points(self) -> float:
@@ -342,7 +343,8 @@ def csv_rows(report: GradeReport) -> list[list[Any]]:
         header += [it.id for it in s.items]
     header += [f"total {s.id}" for s in report.sets]
     header += ["points", "max_points", "percent", "review_items", "review_points", "status", "problems"]
-    header += ["discernment pre (A)", "discernment post (B)", "discernment change", "bias pre (A)", "bias post (B)"]
+    header += ["justification marks", "discernment pre (A)", "discernment post (B)", "discernment change",
+               "bias pre (A)", "bias post (B)"]
     rows = [header]
     for lg in report.learners:
         row: list[Any] = [_cell(lg.learner), _cell(lg.source)]
@@ -360,6 +362,7 @@ def csv_rows(report: GradeReport) -> list[list[Any]]:
         issues = ([lg.rejected] if lg.rejected else []) + lg.problems
         row += [_fmt(round(lg.points, 2)), _fmt(lg.max_points), f"{pct:.1f}", lg.review_items,
                 _fmt(lg.review_points), status, _cell(" | ".join(issues))]
+        row += [_fmt(round(sum(lg.justification_marks.values()), 2)) if lg.justification_marks else ""]
         row += _discernment_cells(lg)
         rows.append(row)
     return rows
@@ -395,7 +398,7 @@ def json_report(report: GradeReport) -> dict:
             "learner": lg.learner, "submission": lg.source, "points": lg.points, "max_points": lg.max_points,
             "review_items": lg.review_items, "review_points": lg.review_points, "rejected": lg.rejected,
             "problems": lg.problems, "results": results_document(lg.sets),
-            "marks": lg.marks, "discernment": {k: v.to_dict() for k, v in lg.diagnostic.items()},
+            "marks": lg.marks, "justification_marks": lg.justification_marks, "discernment": {k: v.to_dict() for k, v in lg.diagnostic.items()},
         } for lg in report.learners],
         "skipped": report.skipped,
     }

@@ -501,6 +501,7 @@ def _annotate(item: AnnotateItem, answer: Any, exists: ParagraphCheck, root) -> 
         raise _Bad(f"write one 'paragraph: label' line per paragraph, e.g. {first}: loaded-language; "
                    f"you wrote {_kind(answer)}")
     given: dict[int, str] = {}
+    whys: dict[int, str] = {}
     problems = []
     for k, v in answer.items():
         if is_blank(v):
@@ -514,6 +515,9 @@ def _annotate(item: AnnotateItem, answer: Any, exists: ParagraphCheck, root) -> 
         if n not in item.labels:
             problems.append(f"paragraph {n} is not one of those to label ({_keys_list(map(str, item.labels))})")
             continue
+        v, why = _label_and_justification(v)
+        if why is not None:
+            whys[n] = why
         if isinstance(v, (list, tuple)):
             vals = [x for x in v if not is_blank(x)]
             if len(vals) != 1:
@@ -540,15 +544,56 @@ def _annotate(item: AnnotateItem, answer: Any, exists: ParagraphCheck, root) -> 
         if taxo.category_of(got) in ok_categories or taxo.confusable_with(got, ref_id):
             right += 1
     n = len(item.labels)
+    why_text = ""
+    if item.justify:
+        ok = [p for p in item.labels if p in given and justification_ok(item, p, whys.get(p, ""))]
+        why_text = (f" Justifications that quote the paragraph: {len(ok)} of {n} (your instructor marks them)."
+                    if len(ok) == n else
+                    f" Justifications that quote the paragraph: {len(ok)} of {n}; for the others, add "
+                    "| and a line quoting the words that carry the label (your instructor marks them).")
     if right == n and not problems:
-        return 1.0, "Right: every paragraph has a label of the right category."
-    text = f"Paragraphs labelled with the right category: {right} of {n}."
+        return 1.0, "Right: every paragraph has a label of the right category." + why_text
+    text = f"Paragraphs labelled with the right category: {right} of {n}." + why_text
     missing = [str(p) for p in item.labels if p not in given]
     if missing:
         text += f" Not yet labelled: {', '.join(missing)} (use '{taxo.none_label}' for no technique)."
     if problems:
         text += " Ignored: " + "; ".join(problems) + "."
     return right / n, text
+
+
+def _label_and_justification(v: Any) -> tuple[Any, str | None]:
+    """An annotate answer's label and justification: ``label | why`` or ``{label: ..., why: ...}``."""
+    if isinstance(v, dict):
+        low = {str(k).strip().lower(): x for k, x in v.items()}
+        why = low.get("why", low.get("justification"))
+        return low.get("label"), (None if why is None else str(why))
+    if isinstance(v, str) and "|" in v:
+        label, _, why = v.partition("|")
+        return label.strip(), why.strip()
+    return v, None
+
+
+_QUOTED = re.compile(r'"([^"]{2,200})"|“([^”]{2,200})”|«([^»]{2,200})»|(?:^|(?<=[\s(]))[\'‘]([^\'’]{2,200})[\'’](?=\W|$)')
+
+
+def justification_ok(item: AnnotateItem, n: int, why: str) -> bool:
+    """Structure check of a justification: at least three words, and a quotation (in quotation
+    marks) of words that stand in paragraph ``n`` of the reading (compared after normalisation)."""
+    if words(why) < 3:
+        return False
+    try:
+        from course.readings import load_reading
+
+        para = load_reading(item.reading).paragraphs[n - 1].text
+    except Exception:  # noqa: BLE001 - without the reading, only the length can be checked
+        return True
+    target = " " + " ".join(normalize.text_tokens(para)) + " "
+    for m in _QUOTED.finditer(why):
+        quoted = " ".join(normalize.text_tokens(next(g for g in m.groups() if g)))
+        if quoted and f" {quoted} " in target:
+            return True
+    return False
 
 
 def _verdict(item: VerdictItem, answer: Any, exists: ParagraphCheck) -> tuple[float, str]:

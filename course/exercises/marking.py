@@ -1,7 +1,8 @@
 """Rubric marking of open responses: the marking sheet (``course marking``) and merging the
 instructor's marks into the gradebook (``course grade --marks marks.csv``).
 
-The sheet has one row per learner and open item: ``learner``, ``submission``, ``set``, ``item``,
+The sheet has one row per learner and open item (and per annotate item that collects one-line
+justifications, ``justify: true``, marked with one criterion worth a point per paragraph): ``learner``, ``submission``, ``set``, ``item``,
 ``max_points``, ``checks`` (the automatic structure checks), ``response``, ``rubric`` (what each
 column ``c1`` ... ``cN`` is, with its points), the empty columns ``c1`` ... ``cN`` for the marks,
 and ``comment``. The instructor writes a number in each criterion column (0 up to that criterion's
@@ -9,6 +10,10 @@ points; halves allowed) and keeps the file as CSV. ``--marks`` reads it back: a 
 cells are all filled gives the item those points, replacing "review"; a row left blank stays
 "review"; anything else (a number over the criterion's points, text, an unknown learner or item)
 is reported with the file and line, and the row is ignored.
+
+Marks for open responses replace "review" and count towards the points. Marks for justifications
+are recorded in their own gradebook column ("justification marks") and do not change the
+automatically scored labels; weigh them as your course requires.
 """
 
 from __future__ import annotations
@@ -19,9 +24,22 @@ from pathlib import Path
 
 from course.errors import CourseInputError
 from course.exercises.grading import NEEDS_REVIEW, NOT_ATTEMPTED
-from course.exercises.schema import OpenItem, _fmt
+from course.exercises.schema import AnnotateItem, OpenItem, _fmt
 
 FIXED = ["learner", "submission", "set", "item", "max_points", "checks", "response", "rubric"]
+
+
+def _criteria(it) -> list[tuple[str, float]]:
+    """(criterion, points) the instructor marks for an item: an open item's rubric, or, for an annotate
+    item that collects justifications, one point per paragraph."""
+    if isinstance(it, OpenItem):
+        return [(c.criterion, c.points) for c in it.rubric]
+    return [("Justifications quote and explain the words that carry each label (one point per paragraph)",
+             float(len(it.labels)))]
+
+
+def _marked(it) -> bool:
+    return isinstance(it, OpenItem) or (isinstance(it, AnnotateItem) and it.justify)
 
 
 def _cell(value):
@@ -32,8 +50,8 @@ def _cell(value):
 
 def marking_rows(report, answers_text) -> list[list]:
     """Rows of the marking sheet. ``answers_text(lg, set_id, item_id)`` returns the response text."""
-    open_items = [(s, it) for s in report.sets for it in s.items if isinstance(it, OpenItem)]
-    width = max((len(it.rubric) for _, it in open_items), default=0)
+    open_items = [(s, it) for s in report.sets for it in s.items if _marked(it)]
+    width = max((len(_criteria(it)) for _, it in open_items), default=0)
     header = FIXED + [f"c{i}" for i in range(1, width + 1)] + ["comment"]
     rows = [header]
     for lg in report.learners:
@@ -43,8 +61,12 @@ def marking_rows(report, answers_text) -> list[list]:
             if res is None or res.status == NOT_ATTEMPTED:
                 continue
             checks = "; ".join(f"{'ok' if ok else 'MISSING'} {label}" for label, ok in res.checks)
-            rubric = " | ".join(f"c{i}: {c.criterion} (0-{_fmt(c.points)})" for i, c in enumerate(it.rubric, 1))
-            rows.append([_cell(lg.learner), _cell(lg.source), s.id, it.id, _fmt(it.points), _cell(checks),
+            if isinstance(it, AnnotateItem):
+                checks = res.feedback
+            crits = _criteria(it)
+            rubric = " | ".join(f"c{i}: {name} (0-{_fmt(pts)})" for i, (name, pts) in enumerate(crits, 1))
+            top = sum(p for _, p in crits)
+            rows.append([_cell(lg.learner), _cell(lg.source), s.id, it.id, _fmt(top), _cell(checks),
                          _cell(answers_text(lg, s.id, it.id)), _cell(rubric)] + [""] * width + [""])
     return rows
 
@@ -80,7 +102,7 @@ def read_marks(path: Path | str, report) -> tuple[dict[tuple[str, str], float], 
         raise CourseInputError(f"{path}, line 1: the header has no {' or '.join(missing)} column; use the sheet "
                                "that 'course marking' writes.")
     col = {name: i for i, name in enumerate(header)}
-    items = {it.id: it for s in report.sets for it in s.items if isinstance(it, OpenItem)}
+    items = {it.id: it for s in report.sets for it in s.items if _marked(it)}
     learners = {lg.learner for lg in report.learners}
     marks: dict[tuple[str, str], float] = {}
     problems: list[str] = []
@@ -91,23 +113,25 @@ def read_marks(path: Path | str, report) -> tuple[dict[tuple[str, str], float], 
         learner, item_id = get("learner").lstrip("'"), get("item")
         it = items.get(item_id)
         if it is None:
-            problems.append(f"{path}, line {line}: '{item_id}' is not an open item of the graded sets; row ignored.")
+            problems.append(f"{path}, line {line}: '{item_id}' is not an instructor-marked item (open response, or "
+                            "annotation with justifications) of the graded sets; row ignored.")
             continue
         if learner not in learners:
             problems.append(f"{path}, line {line}: no submission from '{learner}'; row ignored.")
             continue
-        cells = [get(f"c{i}") for i in range(1, len(it.rubric) + 1)]
+        crits = _criteria(it)
+        cells = [get(f"c{i}") for i in range(1, len(crits) + 1)]
         if not any(cells):
             continue  # not marked yet: stays "review"
         total, bad = 0.0, []
-        for i, (cell, crit) in enumerate(zip(cells, it.rubric), 1):
+        for i, (cell, (crit_name, crit_points)) in enumerate(zip(cells, crits), 1):
             try:
                 value = float(cell.replace(",", "."))
             except ValueError:
                 bad.append(f"c{i} is '{cell or 'empty'}', not a number")
                 continue
-            if not 0 <= value <= crit.points or (value * 2) != int(value * 2):
-                bad.append(f"c{i} ({crit.criterion[:40]}) is {cell}; allowed 0 to {_fmt(crit.points)} in halves")
+            if not 0 <= value <= crit_points or (value * 2) != int(value * 2):
+                bad.append(f"c{i} ({crit_name[:40]}) is {cell}; allowed 0 to {_fmt(crit_points)} in halves")
                 continue
             total += value
         if bad:
@@ -127,7 +151,12 @@ def apply_marks(report, marks: dict[tuple[str, str], float]) -> int:
         for _, r in lg.sets:
             for res in r.results:
                 key = (lg.learner, res.item_id)
-                if key in marks and res.status == NEEDS_REVIEW:
+                if key not in marks:
+                    continue
+                if res.status == NEEDS_REVIEW:
                     lg.marks[res.item_id] = marks[key]
+                    n += 1
+                elif res.type == "annotate":
+                    lg.justification_marks[res.item_id] = marks[key]
                     n += 1
     return n

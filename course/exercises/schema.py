@@ -238,6 +238,9 @@ class AnnotateItem(ItemBase):
                       Field(min_length=1, description="Paragraph → reference label (a technique id, or none).")]
     accept: dict[Para, list[Annotated[str, Field(min_length=1)]]] = Field(
         default_factory=dict, description="Paragraph → further labels accepted as right.")
+    justify: bool = Field(default=False, description="Collect a one-line justification per label "
+                                                     "(label | justification); its structure is checked and the "
+                                                     "instructor marks it with `course marking`.")
 
     @model_validator(mode="after")
     def _accept_keys(self):

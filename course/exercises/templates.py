@@ -171,6 +171,9 @@ def item_block(item: ItemBase, number: int, root=None) -> str:
 def _annotate_help(item: AnnotateItem, root) -> list[str]:
     lines = ["#", f"# Reading: {_reading_label(item.reading)}. Label each paragraph below with ONE label:",
              "# a technique id, a category id, or none (no technique). Scoring is by category."]
+    if item.justify:
+        lines.append("# After the label, write | and one line that quotes the words carrying it, e.g.")
+        lines.append("#   17: loaded-language | \"massive volcano\" makes the crisis sound unstoppable")
     try:
         from course.taxonomy import load_taxonomy
 
