@@ -184,6 +184,10 @@ def plan(sets: list[ExerciseSet], include_manual: bool = False, root: Path | Non
                           hints_html=[H(h) for h in it.hints])
             title = f"{s.id} {n}: {it.id}"
             expl = H(it.explanation)
+            if getattr(it, "worked_example", None):
+                skipped.append(Skipped(s.id, it.id, it.type, f"a worked example in {it.worked_example} (no marks); "
+                                       "learners practise it in the book"))
+                continue
             if isinstance(it, SingleItem):
                 ch = [Choice(k, H(v), to_text(v, root, base), 1.0 if k == it.answer else 0.0, H(it.feedback.get(k)))
                       for k, v in it.choices.items()]
