@@ -149,3 +149,22 @@ def test_worked_example_needs_zero_points():
     doc = parse_yaml(json.dumps(data), "x.yaml")
     with pytest.raises(CourseInputError, match="worked example"):
         validate_set_data(doc)
+
+
+def test_filler_scores_no_evidence_points_on_a_marked_item():
+    it = ITEMS["m2-readinga-not-1919"]
+    assert it.points == 3 and not it.worked_example
+    filler = ("This is my evidence and I think that it is quite clearly the case here as anyone can see "
+              "if they read it carefully enough khilafat-web:2")
+    res = grade_item(it, {"verdict": it.answer, "evidence": filler})
+    assert res.points == 1.5  # the verdict only: 0 evidence points
+    real = ("khilafat-web:2 calls it a global movement with no history; Minault shows the 1919 movement "
+            "defended the existing Ottoman caliph.")
+    assert len(real.split()) < 25
+    assert grade_item(it, {"verdict": it.answer, "evidence": real}).points == 3
+
+
+def test_claims_about_a_reading_need_no_secondary_source():
+    it = ITEMS["m2-readinga-mb"]
+    ev = "Paragraph khilafat-web:32 says revivalists work through education, politics and charity."
+    assert grade_item(it, {"verdict": it.answer, "evidence": ev}).status == PASSED

@@ -655,6 +655,8 @@ def relevant_paragraphs(item: VerdictItem) -> list[str]:
 def accepted_sources(item: VerdictItem | OpenItem) -> list[str]:
     """Source names accepted in evidence: the item's list, the bibliography keys cited in its
     explanation (and model evidence), and each key's author part (the letters before the year)."""
+    if isinstance(item, VerdictItem) and item.evidence_sources == []:
+        return []  # a claim about what a reading says: its paragraphs are the source
     names = list(getattr(item, "evidence_sources", None) or getattr(item, "sources", None) or [])
     texts = [item.explanation, getattr(item, "model_evidence", None) or ""]
     for text in texts:

@@ -260,10 +260,11 @@ class VerdictItem(ItemBase):
     evidence_paragraphs: list[Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*:\d+$")]] | None = Field(
         default=None, description="Paragraph ids (reading:n) relevant to the claim; the evidence must cite one. "
                                   "Default: the {para} ids in the prompt, claim and explanation.")
-    evidence_sources: list[Annotated[str, Field(min_length=2, max_length=120)]] = Field(
-        default_factory=list, description="Accepted sources the evidence may name: bibliography keys, authors' "
-                                          "surnames, institutions. The keys cited in the explanation and their "
-                                          "authors' surnames are always accepted.")
+    evidence_sources: list[Annotated[str, Field(min_length=2, max_length=120)]] | None = Field(
+        default=None, description="Accepted sources the evidence must name one of: bibliography keys, authors' "
+                                  "surnames, institutions; the keys cited in the explanation and their authors' "
+                                  "surnames are added. [] when the claim is about what a reading says, so the "
+                                  "reading's paragraphs are the only source needed.")
 
 
 class RubricCriterion(_Model):
