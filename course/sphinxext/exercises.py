@@ -170,8 +170,10 @@ class ExerciseSetDirective(Directive):
             paras = ", ".join(f"{{para}}`{it.reading}:{n}`" for n in it.labels)
             self._parse(f"Label each of these paragraphs with a technique or a category "
                         f"({load_taxonomy(it.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
-                        f"technique, and add a one-line justification that quotes the words that carry the "
-                        f"label: {paras}.", box)
+                        f"technique"
+                        + (", and after `|` a one-line justification that quotes the words carrying the label "
+                           "(your instructor marks the justifications)" if it.justify else "")
+                        + f": {paras}.", box)
         elif t == "verdict":
             q = nodes.block_quote(classes=["exercise-claim"])
             self._parse(it.claim, q)
