@@ -271,9 +271,24 @@ class ExerciseSetDirective(Directive):
         return key
 
 
+def _item_quality(app) -> None:
+    """Show the item-quality rules of `course validate` as build warnings (errors under -W, as in
+    `course build`; `course validate --strict` is the same check without a build)."""
+    from course.exercises import load_all_sets
+    from course.exercises.validate import quality_problems
+
+    try:
+        sets = load_all_sets(project_root())
+    except CourseInputError:
+        return  # a set that does not load is reported by the exercise-set directive
+    for problem in quality_problems(sets, project_root()):
+        logger.warning(f"item quality: {problem}", type="course", subtype="item-quality")
+
+
 def setup(app):
     from course.sphinxext import diagnostic
 
     app.add_directive("exercise-set", ExerciseSetDirective)
+    app.connect("builder-inited", _item_quality)
     diagnostic.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
