@@ -168,3 +168,11 @@ def test_claims_about_a_reading_need_no_secondary_source():
     it = ITEMS["m2-readinga-mb"]
     ev = "Paragraph khilafat-web:32 says revivalists work through education, politics and charity."
     assert grade_item(it, {"verdict": it.answer, "evidence": ev}).status == PASSED
+
+
+def test_annotation_keys_carry_no_fact_check_verdict():
+    s = next(s for s in SETS if s.id == "m4-capstone")
+    items = [(_clone(it, explanation=it.explanation + " The aside about 1924 is accurate and not loaded.")
+              if it.id == "m4-annotate-c" else it) for it in s.items]
+    problems = quality_problems([s.model_copy(update={"items": items})], ROOT)
+    assert any("m4-annotate-c" in p and "fact-check verdict" in p for p in problems), problems

@@ -131,6 +131,9 @@ HIGHER_TYPES = frozenset({"annotate", "verdict", "open", "locate"})
 LETTER_KEY = re.compile(r"^[a-z]$")
 
 
+_VERDICT_WORD = re.compile(r"\b(?:accurate|inaccurate|misleading|unverifiable)\b", re.I)
+
+
 def _share_limit(n: int, options: int) -> int:
     """Most items one key letter (or position) may have among ``n``: 35 %, or an even spread when
     ``n`` is too small for 35 % (5 items with 4 choices: 2)."""
@@ -290,6 +293,11 @@ def quality_problems(sets, root=None) -> list[str]:
                     problems.append(f"{here}: the model evidence does not pass the item's own evidence checks "
                                     f"({res.feedback})")
             if it.type == "annotate":
+                verdicts = sorted({m.group(0).lower() for m in _VERDICT_WORD.finditer(it.explanation)})
+                if verdicts:
+                    problems.append(f"{here}: the annotation key's explanation gives a fact-check verdict "
+                                    f"({', '.join(verdicts)}). Labels record techniques, not accuracy (Module 3, "
+                                    "lesson 2): move the verdict to a verdict item or the lesson.")
                 verses = scripture_only(root, it.reading)
                 for n, label in it.labels.items():
                     if n in verses and (label != "none" or it.accept.get(n)):
