@@ -539,7 +539,10 @@ def diagnostic(form, answers_dir):
             con.print(f"Wrote {path} ({len(f.passages)} passages). Answer each, then run "
                       f"[bold]course diagnostic {f.id}[/bold] again to see your result.")
             return
-    _print_discernment(con, score_answers_dir(answers_dir), always=True)
+    results = score_answers_dir(answers_dir)
+    _print_discernment(con, results, always=True)
+    if any(r.problems for r in results.values()):
+        sys.exit(1)
 
 
 def _print_discernment(con, results, always: bool = False) -> None:
