@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from course.exercises import PARTIAL, PASSED, grade_item, load_all_sets, load_set
+from course.exercises import PARTIAL, PASSED, grade_item, load_all_sets
 from course.exercises.validate import MAX_KEY_SHARE, feedback_coverage, key_distribution, quality_problems
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -525,7 +525,7 @@ def diagnostic(form, answers_dir):
 
     Form A is for the start of the course (Module 0), form B for the end (Module 4). With no FORM,
     shows the results of the forms you have answered, and the change from A to B."""
-    from course.exercises.diagnostic import describe, load_diagnostic, score_answers_dir, template
+    from course.exercises.diagnostic import load_diagnostic, score_answers_dir, template
     from course.exercises.templates import atomic_write
 
     con = _console()
