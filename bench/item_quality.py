@@ -16,7 +16,7 @@ from pathlib import Path
 
 from course.exercises import PASSED, grade_item, load_all_sets, parse_yaml
 from course.exercises.diagnostic import load_diagnostic
-from course.exercises.validate import feedback_coverage, key_distribution
+from course.exercises.validate import feedback_coverage, key_distribution, lesson_label_overlap
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,6 +48,12 @@ def main() -> None:
     verdicts = [it for s in sets for it in s.items if it.type == "verdict"]
     print(f"Worked examples (no marks): {len(worked)}; verdict items marked: "
           f"{sum(1 for it in verdicts if not it.worked_example)} of {len(verdicts)}")
+    overlap = lesson_label_overlap(sets, ROOT)
+    keyed = sum(1 for it in (i for s in sets for i in s.items) if it.type == "annotate" and not it.worked_example
+                for lab in it.labels.values() if lab != "none")
+    print(f"Annotate technique keys that a lesson states next to the same paragraph: {len(overlap)} of {keyed}")
+    for item_id, n, label, page in overlap:
+        print(f"  {item_id} ¶{n} {label} <- {page}")
 
 
 if __name__ == "__main__":

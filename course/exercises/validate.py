@@ -355,3 +355,33 @@ def lesson_answer_problems(sets, root=None) -> list[str]:
                                     f"(worked_example: {s.module}/{page.stem}, points: 0).")
                     break
     return problems
+
+
+def lesson_label_overlap(sets, root=None) -> list[tuple[str, int, str, str]]:
+    """(item, paragraph, keyed technique, lesson page) for annotate keys that a student lesson states:
+    a lesson paragraph or list item that cites the paragraph and names the keyed technique. Reported by
+    bench/item_quality.py (not an error: the taxonomy lesson teaches with the readings' paragraphs)."""
+    from course.taxonomy import load_taxonomy
+
+    root = _root(root)
+    pages = {p: re.sub(r"```\{instructor-note\}.*?```", "", p.read_text(encoding="utf-8"), flags=re.S)
+             for p in sorted((root / "modules").glob("*/*.md"))}
+    out = []
+    for s in sets:
+        for it in s.items:
+            if it.type != "annotate" or it.worked_example:
+                continue
+            taxo = load_taxonomy(it.taxonomy, root=root)
+            names = {t.id: t.name for c in taxo.categories for t in c.techniques}
+            for n, label in it.labels.items():
+                if label == "none":
+                    continue
+                ref = f"{{para}}`{it.reading}:{n}`"
+                name = names.get(label, label).split(" or ")[0].lower()
+                for page, text in pages.items():
+                    blocks = re.split(r"\n(?=- )|\n\s*\n", text)
+                    if any(ref in b and name in b.lower() for b in blocks):
+                        out.append((it.id, n, label, f"{page.parent.name}/{page.name}"))
+                        break
+    return out
+
