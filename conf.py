@@ -19,6 +19,8 @@ extensions = [
 _edition = edition_settings(tags)  # noqa: F821 (tags is provided by Sphinx)
 course_edition = _edition["course_edition"]
 html_copy_source = _edition["html_copy_source"]
+course_subtitle = "A critical course on the caliphate in history, its modern revivals, and propaganda analysis"
+course_licence = "Text licensed under CC BY 4.0; code under the MIT licence."
 html_show_sourcelink = _edition["html_show_sourcelink"]
 
 # Readings: "full" (default) or "excerpts" (only the paragraphs lessons and exercises cite).
@@ -34,12 +36,12 @@ nitpicky = True
 smartquotes = True
 
 bibtex_bibfiles = ["references.bib"]
-bibtex_default_style = "alpha"
-bibtex_reference_style = "author_year"
+bibtex_default_style = "course"  # author–year, see course/sphinxext/bibstyle.py
+bibtex_reference_style = "course"  # author–year, year with its a/b from the list label
 
 # HTML: sphinx-book-theme, fully offline (no CDN, no fonts from the web).
 html_theme = "sphinx_book_theme"
-html_title = "Reading the Caliphate"
+html_title = _edition["html_title"]  # "… — Instructor edition" in that edition
 html_last_updated_fmt = None
 html_theme_options = {
     "use_download_button": _edition["use_download_button"],
@@ -48,17 +50,19 @@ html_theme_options = {
     "use_source_button": False,
     "show_toc_level": 2,
     "home_page_in_toc": True,
+    "announcement": _edition["announcement"],  # the instructor edition's banner on every page
+    "navbar_persistent": [],  # one search box: the sidebar's (upstream sbt 1.4 + PST 0.20 shows two)
 }
 
 # PDF: XeLaTeX with polyglossia; Arabic in Amiri.
 latex_engine = "xelatex"
-latex_documents = [("index", "reading-the-caliphate.tex", "Reading the Caliphate",
+latex_documents = [("index", _edition["basename"] + ".tex", "Reading the Caliphate",
                     "The Reading the Caliphate authors", "manual")]
 latex_elements = {"papersize": "a4paper", "pointsize": "11pt", "preamble": LATEX_PREAMBLE}
 latex_show_urls = "no"
 
 # EPUB
-epub_basename = "reading-the-caliphate"
+epub_basename = _edition["basename"]
 epub_identifier = epub_uid = "reading-the-caliphate-2026"
 epub_publisher = author
 epub_show_urls = "no"

@@ -22,11 +22,20 @@ from course.paths import project_root
 PDF_NAME = "reading-the-caliphate.pdf"
 READER_NAME = "reading-the-caliphate-reader.pdf"
 EPUB_NAME = "reading-the-caliphate.epub"
+
+
+def edition_name(name: str, edition: str) -> str:
+    """The instructor edition's files have their own names (…-instructor.pdf), so that nobody
+    hands students the answer keys by mistake."""
+    if edition == "instructor":
+        stem, dot, ext = name.rpartition(".")
+        return f"{stem}-instructor.{ext}"
+    return name
 EDITIONS = ("student", "instructor")
 FORMATS = ("html", "pdf", "epub", "reader")
 
 TEX_PACKAGES = ("texlive-xetex texlive-latex-extra texlive-lang-arabic texlive-fonts-recommended "
-                "latexmk xindy fonts-freefont-otf fonts-hosny-amiri")
+                "latexmk xindy fonts-freefont-otf fonts-hosny-amiri fonts-linuxlibertine")
 TEX_INSTALL = f"sudo apt-get install -y --no-install-recommends {TEX_PACKAGES}"
 
 _PCT = re.compile(r"^(reading sources|writing output|copying assets|checking consistency|"
@@ -118,7 +127,7 @@ def build(fmt: str, edition: str = "student", builddir: Path | None = None,
         output = base / "index.html"
     elif fmt == "epub":
         rc = _run(_sphinx_cmd("epub", root, base, doctrees, edition, extra), log, "EPUB", progress)
-        output = base / EPUB_NAME
+        output = base / edition_name(EPUB_NAME, edition)
     else:
         texdir = base.parent / ("latex" if fmt == "pdf" else "reader-latex")
         tags = ["-t", "reader"] if fmt == "reader" else []
@@ -128,7 +137,7 @@ def build(fmt: str, edition: str = "student", builddir: Path | None = None,
                 progress("PDF", "XeLaTeX (3 passes and the index)", 0)
             rc = _run(["make", "-C", str(texdir), "all-pdf", "LATEXMKOPTS=-silent -interaction=nonstopmode"],
                       log, "PDF", progress)
-        name = PDF_NAME if fmt == "pdf" else READER_NAME
+        name = edition_name(PDF_NAME if fmt == "pdf" else READER_NAME, edition)
         produced = texdir / name.replace(".pdf", ".pdf")
         pdfdir = base.parent / "pdf"
         output = pdfdir / name

@@ -14,7 +14,10 @@ from course.sphinxext import arabic, glossary, output, pedagogy, readingpages
 
 # Parts written as their own small extensions; each is loaded when present.
 OPTIONAL_PARTS = ("course.sphinxext.exercises", "course.sphinxext.timeline",
-                  "course.sphinxext.taxonomy", "course.sphinxext.syllabus")
+                  "course.sphinxext.taxonomy", "course.sphinxext.syllabus",
+                  # the book (issue 17): PDF design, bibliography style, search folding, lean pages
+                  "course.sphinxext.latexbook", "course.sphinxext.bibstyle",
+                  "course.sphinxext.folding", "course.sphinxext.lean", "course.sphinxext.previews")
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -26,4 +29,4 @@ def setup(app):
         if importlib.util.find_spec(name) is not None:
             app.setup_extension(name)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+            "env_version": 2}

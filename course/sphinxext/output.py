@@ -30,8 +30,15 @@ def edition_settings(tags) -> dict:
     so both exist only in the instructor edition.
     """
     instructor = tags.has("instructor")
+    suffix = "-instructor" if instructor else ""
     return {
         "course_edition": "instructor" if instructor else "student",
+        "edition_label": "Instructor edition" if instructor else "Student edition",
+        # its own file names, so that nobody hands students the instructor's PDF by mistake
+        "basename": BASENAME + suffix,
+        "html_title": "Reading the Caliphate — Instructor edition" if instructor else "Reading the Caliphate",
+        # a banner on every page of the instructor edition (the theme's announcement bar)
+        "announcement": INSTRUCTOR_BANNER if instructor else "",
         "html_copy_source": instructor,
         "html_show_sourcelink": instructor,
         "use_download_button": instructor,
@@ -41,6 +48,9 @@ def edition_settings(tags) -> dict:
 
 
 INSTRUCTOR_DIR = "instructor"
+BASENAME = "reading-the-caliphate"
+INSTRUCTOR_BANNER = ("Instructor edition: contains answer keys, marking notes and timing. "
+                     "Do not give it to students; they use the student edition.")
 
 
 def add_instructor_toctree(app, docname, source):
@@ -67,7 +77,8 @@ def reader_settings(tags, conf: dict) -> dict:
         "root_doc": "readings/reader-pack",
         "exclude_patterns": [*conf["exclude_patterns"], "index.md", "modules", "glossary.md",
                              "bibliography.md", "instructor", "readings/index.md"],
-        "latex_documents": [("readings/reader-pack", "reading-the-caliphate-reader.tex",
+        "latex_documents": [("readings/reader-pack", BASENAME + "-reader"
+                             + ("-instructor" if tags.has("instructor") else "") + ".tex",
                              "Reading the Caliphate: Reader pack", conf["author"], "howto")],
         "latex_elements": {**conf["latex_elements"], "preamble": READER_PREAMBLE,
                            "sphinxsetup": "hmargin={4cm,4cm}, vmargin={3cm,3cm}"},

@@ -1,0 +1,179 @@
+"""The course's bibliography style: one author–year form in the text and in the list.
+
+* ``bibtex_default_style = "course"``: pybtex's ``unsrt`` entries, sorted by author, year and title;
+  each entry is labelled as the text cites it ("Piskorski et al., 2023b"), not ``[Pis+23]``.
+* ``bibtex_reference_style = "course"``: sphinxcontrib-bibtex's author–year citations whose year
+  comes from that label, so works by the same authors in the same year read 2023a, 2023b in the text
+  and in the list alike.
+* Titles keep the capitals they are written with (pybtex would lower-case "Islamic"), TeX quotes
+  (```word'``, ````word''``) become typographic quotes, and a date already given in
+  ``howpublished`` or ``note`` is not repeated from ``month``/``year``.
+
+New entries need nothing special; ``tests/test_book_bibliography.py`` scans the built bibliography
+(HTML and PDF) for TeX left-overs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from pybtex.database import Entry
+from pybtex.richtext import Text
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting import BaseSortingStyle
+
+from course.sphinxext.folding import fold
+from pybtex.style.template import field, node
+
+_MONTHS = {m[:3].lower(): m for m in ("January", "February", "March", "April", "May", "June", "July",
+                                      "August", "September", "October", "November", "December")}
+_YEAR_RE = re.compile(r"(\d{4}[a-z]?|n\.d\.[a-z]?)$")
+_TEX_SINGLE = re.compile(r"(?<![`\w])`((?:[^`']|'(?=\w))+)'(?!')")
+
+
+def tex_quotes(value: str) -> str:
+    """``text'' → “text”, `text' → ‘text’ (an apostrophe inside a word stays)."""
+    value = value.replace("``", "“").replace("''", "”")
+    return _TEX_SINGLE.sub(lambda m: f"‘{m.group(1)}’", value)
+
+
+def _plain(latex: str) -> str:
+    return Text.from_latex(latex).render_as("text")
+
+
+def _who(entry: Entry) -> str:
+    people = entry.persons.get("author") or entry.persons.get("editor")
+    if not people:
+        return _plain(entry.fields.get("title", "Anon."))
+    last = [_plain(" ".join(p.prelast_names + p.last_names)) for p in people]
+    if last[-1] == "others":  # "and others" in BibTeX
+        return f"{last[0]} et al."
+    if len(last) == 1:
+        return last[0]
+    if len(last) == 2:
+        return f"{last[0]} and {last[1]}"
+    return f"{last[0]} et al."
+
+
+class CourseLabelStyle(BaseLabelStyle):
+    """"Author, year" with a, b, c for works that would otherwise share a label."""
+
+    def format_labels(self, sorted_entries):
+        entries = list(sorted_entries)
+        bases = [f"{_who(e)}, {e.fields.get('year', 'n.d.')}" for e in entries]
+        counts = Counter(bases)
+        seen: dict[str, int] = defaultdict(int)
+        for base in bases:
+            if counts[base] > 1:
+                seen[base] += 1
+                yield base + "abcdefghijklmnopqrstuvwxyz"[seen[base] - 1]
+            else:
+                yield base
+
+
+class CourseSortingStyle(BaseSortingStyle):
+    """By the author as cited (accents, ʿ and ʾ ignored), then year and title."""
+
+    def sorting_key(self, entry):
+        return (fold(_who(entry)), entry.fields.get("year", ""), fold(_plain(entry.fields.get("title", ""))))
+
+
+class CourseStyle(UnsrtStyle):
+    default_sorting_style = CourseSortingStyle
+    default_label_style = CourseLabelStyle
+
+    def format_title(self, e, which_field, as_sentence=True):
+        # as written (capitals protected), not sentence-cased
+        title = field(which_field)
+        return node_sentence(title) if as_sentence else title
+
+    def format_entry(self, label, entry, bib_data=None):
+        return super().format_entry(label, clean_entry(entry), bib_data=bib_data)
+
+
+def node_sentence(part):
+    from pybtex.style.template import sentence
+    return sentence[part]
+
+
+def clean_entry(entry: Entry) -> Entry:
+    fields = {k: tex_quotes(v) for k, v in entry.fields.items()}
+    year, month = fields.get("year"), _MONTHS.get(fields.get("month", "").strip().lower()[:3])
+    if (entry.type.lower() == "misc" and year and month
+            and any(f"{month} {year}" in fields.get(f, "") for f in ("howpublished", "note"))):
+        # "…, 23 March 2019" already dates it: no second "March 2019"
+        fields.pop("month", None)
+        fields.pop("year", None)
+    new = Entry(entry.type, fields=fields, persons=entry.persons)
+    new.key = entry.key
+    return new
+
+
+# ------------------------------------------------------------------------------------------------
+# In-text citations: the year (with its a/b) from the entry's label
+
+def _reference_styles():
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+    from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
+        BasicAuthorYearParentheticalReferenceStyle, BasicAuthorYearTextualReferenceStyle)
+    from sphinxcontrib.bibtex.style.referencing.extra_year import ExtraYearReferenceStyle
+    from sphinxcontrib.bibtex.style.template import join, join2, post_text, pre_text, reference
+    from sphinxcontrib.bibtex.style.template import year as plain_year
+
+    @node
+    def labelled_year(children, data):
+        assert not children
+        entry = data.get("formatted_entry")
+        m = _YEAR_RE.search(entry.label) if entry is not None else None
+        return Text(m.group(1)) if m else plain_year.format_data(data)
+
+    @dataclass
+    class Parenthetical(BasicAuthorYearParentheticalReferenceStyle):
+        def inner(self, role_name):
+            return join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
+                pre_text,
+                reference[join(sep=self.author_year_sep)[
+                    self.person.author_or_editor_or_title(full="s" in role_name), labelled_year]],
+                post_text]
+
+    @dataclass
+    class Textual(BasicAuthorYearTextualReferenceStyle):
+        def inner(self, role_name):
+            return join(sep=self.text_reference_sep)[
+                self.person.author_or_editor_or_title(full="s" in role_name),
+                join[self.bracket.left,
+                     join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
+                         pre_text, reference[labelled_year], post_text],
+                     self.bracket.right]]
+
+    @dataclass
+    class Year(ExtraYearReferenceStyle):
+        def inner(self, role_name):
+            return reference[labelled_year]
+
+    @dataclass
+    class CourseReferenceStyle(AuthorYearReferenceStyle):
+        def __post_init__(self):
+            super().__post_init__()
+            swap = {BasicAuthorYearParentheticalReferenceStyle: Parenthetical,
+                    BasicAuthorYearTextualReferenceStyle: Textual, ExtraYearReferenceStyle: Year}
+            for i, s in enumerate(self.styles):
+                new = swap.get(type(s))
+                if new is not None:
+                    self.styles[i] = new(**{k: getattr(s, k) for k in s.__dataclass_fields__})
+            # the group's role lookup, with the replacements
+            self.role_style = {role: style for style in self.styles for role in style.role_names()}
+
+    return CourseReferenceStyle
+
+
+def setup(app):
+    import pybtex.plugin
+    from sphinxcontrib.bibtex.plugin import register_plugin
+
+    pybtex.plugin.register_plugin("pybtex.style.formatting", "course", CourseStyle, force=True)
+    register_plugin("sphinxcontrib.bibtex.style.referencing", "course", _reference_styles(), force=True)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
