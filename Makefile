@@ -3,7 +3,10 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two stamps: reading the book needs only the runtime dependencies; the tests add the [test] extra
+# (pytest, Playwright, ...), so `make book` never downloads the test tools.
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: book test pdf epub reader all clean doctor preview
 
@@ -11,13 +14,18 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@echo "Installing the course package and its dependencies into $(VENV) ..."
 	@$(BIN)/python -m pip install -q --upgrade pip
-	@$(BIN)/python -m pip install -q -e '.[test]'
+	@$(BIN)/python -m pip install -q -e .
 	@touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	@echo "Installing the test tools into $(VENV) ..."
+	@$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(TEST_STAMP)
 
 book: $(STAMP)      ## build the student edition as HTML and print (and try to open) its path
 	@$(BIN)/course build html --open
 
-test: $(STAMP)      ## run the whole test suite (builds both editions in every format)
+test: $(TEST_STAMP) ## run the whole test suite (builds both editions in every format)
 	@$(BIN)/python -m pytest
 
 pdf: $(STAMP)

@@ -4,6 +4,7 @@ command that installs it."""
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 from rich.table import Table
 
 from course.build import TEX_INSTALL
+
+AXE_INSTALL = "cd .ci && npm install --prefix . axe-core@4   (or set COURSE_AXE_JS to axe.min.js)"
 
 PY_DEPS = ("sphinx", "myst-parser", "sphinx-book-theme", "sphinx-design", "sphinxcontrib-bibtex",
            "pydantic", "ruamel.yaml", "rich", "click", "matplotlib", "sphinx-autobuild")
@@ -29,14 +32,15 @@ def _fc_has(family: str) -> bool:
 def checks() -> list[tuple[str, bool, str, str]]:
     """(what, ok, found, how to install) for every piece."""
     rows = []
-    pip_fix = "pip install -e '.[test]'   (or: make book, which creates .venv and installs)"
     for dist in PY_DEPS + TEST_DEPS:
+        test = dist in TEST_DEPS
+        fix = ("pip install -e '.[test]'   (or: make test, which installs the test extra)" if test
+               else "pip install -e .   (or: make book, which creates .venv and installs)")
         try:
             ver = importlib.metadata.version(dist)
-            rows.append((f"Python: {dist}", True, ver, ""))
+            rows.append((f"Python: {dist}" + (" (tests)" if test else ""), True, ver, ""))
         except importlib.metadata.PackageNotFoundError:
-            need = "for tests" if dist in TEST_DEPS else "for building"
-            rows.append((f"Python: {dist} ({need})", False, "missing", pip_fix))
+            rows.append((f"Python: {dist} ({'tests' if test else 'building'})", False, "missing", fix))
     for tool in ("xelatex", "latexmk", "xindy"):
         path = shutil.which(tool)
         rows.append((f"PDF: {tool}", bool(path), path or "missing", TEX_INSTALL))
@@ -44,17 +48,39 @@ def checks() -> list[tuple[str, bool, str, str]]:
                  "sudo apt-get install -y fonts-hosny-amiri"))
     rows.append(("PDF: FreeSerif font", _fc_has("FreeSerif"), "fc-list :family=FreeSerif",
                  "sudo apt-get install -y fonts-freefont-otf"))
+    rows.append(("PDF: Linux Libertine O font (text face)", _fc_has("Linux Libertine O"),
+                 "fc-list ':family=Linux Libertine O'", "sudo apt-get install -y fonts-linuxlibertine"))
     rows.append(("PDF tests: pdftotext, pdffonts", bool(shutil.which("pdftotext") and shutil.which("pdffonts")),
                  shutil.which("pdftotext") or "missing", "sudo apt-get install -y poppler-utils"))
     rows.append(("EPUB tests: epubcheck", EPUBCHECK_JAR.exists() and bool(shutil.which("java")),
                  str(EPUBCHECK_JAR) if EPUBCHECK_JAR.exists() else "missing",
                  "sudo apt-get install -y --no-install-recommends epubcheck"))
-    rows.append(("Browser tests: Chromium (optional)", CHROMIUM.exists(), str(CHROMIUM) if CHROMIUM.exists() else "missing",
+    rows.append(("Browser tests: Chromium", CHROMIUM.exists(), str(CHROMIUM) if CHROMIUM.exists() else "missing",
                  "sudo apt-get install -y --no-install-recommends chromium"))
     node = shutil.which("npm")
-    rows.append(("Browser tests: npm, for axe-core (optional)", bool(node), node or "missing",
+    rows.append(("Browser tests: npm, for axe-core", bool(node), node or "missing",
                  "sudo apt-get install -y npm"))
+    node_js = shutil.which("node") or shutil.which("nodejs")
+    rows.append(("Search tests: node (runs the search box's folding)", bool(node_js), node_js or "missing",
+                 "sudo apt-get install -y nodejs"))
+    axe = _axe_path()
+    rows.append(("Browser tests: axe-core", axe is not None, str(axe) if axe else "missing", AXE_INSTALL))
     return rows
+
+
+def _axe_path() -> Path | None:
+    """axe.min.js as the browser tests find it: $COURSE_AXE_JS, else .ci/node_modules (see
+    tests/browser_helpers.py)."""
+    from course.paths import project_root
+    env = os.environ.get("COURSE_AXE_JS")
+    try:
+        default = project_root() / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
+    except Exception:  # noqa: BLE001 - outside a course folder there is no default
+        default = None
+    for p in (Path(env) if env else None, default):
+        if p is not None and p.is_file():
+            return p
+    return None
 
 
 def run_doctor(console) -> bool:
@@ -67,10 +93,16 @@ def run_doctor(console) -> bool:
         table.add_row("[green]✓[/green]" if ok else "[red]✗[/red]", what, found)
     console.print(table)
     missing = [(w, fix) for w, ok, _, fix in rows if not ok]
-    required_missing = [m for m in missing if "optional" not in m[0]]
+    # the book needs the building rows; the tests need every row (they skip, or fail under CI)
+    required_missing = [m for m in missing if "tests" not in m[0]]
     if not missing:
-        console.print("[green]Everything is installed.[/green]")
+        console.print("[green]Everything is installed: the book builds in every format and no test "
+                      "will be skipped.[/green]")
         return True
+    if not required_missing:
+        console.print("[green]Everything the book needs is installed.[/green] "
+                      f"[yellow]{len(missing)} tool(s) the tests use are missing: those tests will be "
+                      "skipped (under CI=true they fail).[/yellow]")
     console.print("\n[bold]To install what is missing:[/bold]")
     for fix in dict.fromkeys(fix for _, fix in missing):
         console.print(f"  {fix}")

@@ -12,6 +12,7 @@ from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 
 from course.errors import CourseInputError
+from course.sphinxext.folding import fold
 from course.paths import project_root
 from course.yamlio import load_yaml_file
 
@@ -52,8 +53,9 @@ class CourseGlossary(Directive):
         for f in {e["_file"] for e in entries}:
             env.note_dependency(str(root / f))
         env.course_glossary_files = _data_files(root)
-        lines = ["```{glossary}", ":sorted:"]
-        for e in entries:
+        # sorted by the folded form (ʿulamāʾ with the U's, ḥizb with the H's), not by code point
+        lines = ["```{glossary}"]
+        for e in sorted(entries, key=lambda e: (fold(str(e["term"])), str(e["term"]))):
             lines.append(str(e["term"]).strip())
             body = " ".join(str(e["definition"]).split())
             if e.get("arabic"):

@@ -23,6 +23,10 @@ FONTPKG = r"""
 \setmainfont{Linux Libertine O}[Ligatures=TeX, Numbers=OldStyle]
 \setsansfont{Linux Biolinum O}[Ligatures=TeX]
 \setmonofont{FreeMono}[Scale=MatchLowercase]
+% symbols the text face lacks (the analysis sheet's ballot boxes), from FreeSerif
+\newfontfamily\coursesymbolfont{FreeSerif}
+\usepackage{newunicodechar}
+\newunicodechar{☐}{{\coursesymbolfont ☐}}
 """
 FONT_PACKAGES = "fonts-linuxlibertine"
 
@@ -46,7 +50,7 @@ BOOK_PREAMBLE = r"""
   \renewcommand{\chaptermark}[1]{\markboth{\ifnum\c@secnumdepth>\m@ne\thechapter.\ \fi#1}{}}}
 \renewcommand{\sectionmark}[1]{\markright{#1}}
 % Answer space under a printed exercise: a label and N ruled lines
-\newcommand{\courseanswerspace}[2]{\par\smallskip\noindent{\small\sffamily\color{black!65}#1}\par
+\newcommand{\courseanswerspace}[3]{\par\needspace{#3\baselineskip}\smallskip\noindent{\small\sffamily\color{black!65}#1}\par
   \nopagebreak\begingroup\color{black!40}\count@=#2\relax
   \loop\ifnum\count@>0 \noindent\rule{0pt}{1.9em}\hrulefill\par\advance\count@\m@ne\repeat
   \endgroup\medskip}
@@ -132,7 +136,7 @@ def title_page(config, edition: str, reader: bool) -> str:
 \textbf{{How to cite.}} {cite}
 
 Set in Linux Libertine and Linux Biolinum, with Arabic in Amiri; typeset with XeLaTeX from the
-course's sources. Transliteration follows a simplified IJMES system.
+course's sources.
 \par}}
 \clearpage
 """
@@ -149,8 +153,6 @@ def configure_latex(app, config):
     el.setdefault("tableofcontents", r"\setcounter{tocdepth}{1}\sphinxtableofcontents" if not reader
                   else r"\setcounter{tocdepth}{1}\tableofcontents\clearpage")
     el.setdefault("extraclassoptions", "openany,twoside" if not reader else "oneside")
-    el.setdefault("printindex", r"\cleardoublepage\phantomsection\addcontentsline{toc}{chapter}{Index}"
-                                r"\printindex" if not reader else r"\printindex")
     config.latex_elements = el
 
 
@@ -174,11 +176,25 @@ def add_parts(app, doctree, docname):
         return
     if docname != app.config.root_doc:
         return
-    captions = [t.get("caption") for t in app.env.get_doctree(docname).findall(addnodes.toctree)]
-    wrappers = [c for c in doctree.findall(nodes.compound) if "toctree-wrapper" in c["classes"]]
-    for wrapper, caption in zip(wrappers, captions):
+    firsts = {}
+    for toctree in app.env.get_doctree(docname).findall(addnodes.toctree):
+        entries = [doc for _, doc in toctree["entries"]]
+        if toctree.get("caption") and entries:
+            firsts[entries[0]] = toctree["caption"]
+    for sof in list(doctree.findall(addnodes.start_of_file)):
+        caption = firsts.pop(sof.get("docname"), None)
         if caption:
-            wrapper.insert(0, nodes.raw("", "\n\\part{%s}\n" % tex_escape(caption), format="latex"))
+            sof.parent.insert(sof.parent.index(sof),
+                              nodes.raw("", "\n\\part{%s}\n" % tex_escape(caption), format="latex"))
+
+
+def _inside_included_file(node) -> bool:
+    p = node.parent
+    while p is not None:
+        if isinstance(p, addnodes.start_of_file):
+            return True
+        p = p.parent
+    return False
 
 
 def add_answer_space(app, doctree, docname):
@@ -191,8 +207,10 @@ def add_answer_space(app, doctree, docname):
         kind = next((c[len("exercise-"):] for c in box["classes"]
                      if c.startswith("exercise-") and c[len("exercise-"):] in ANSWER_LINES), None)
         if kind:
-            box += nodes.raw("", "\n\\courseanswerspace{%s}{%d}\n" % (ANSWER_LABEL[kind], ANSWER_LINES[kind]),
-                             format="latex")
+            lines = ANSWER_LINES[kind]
+            # keep the label with its first lines (up to four) on one page
+            box += nodes.raw("", "\n\\courseanswerspace{%s}{%d}{%d}\n"
+                             % (ANSWER_LABEL[kind], lines, 2 * min(lines, 4) + 2), format="latex")
 
 
 # ------------------------------------------------------------------------------------------------

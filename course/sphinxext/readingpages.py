@@ -328,7 +328,13 @@ def _fill_backlinks(app, box, fromdocname):
             for n in range(it["start"], it["end"] + 1):
                 by_para[n].append((doc, it))
     if not by_para:
-        box.replace_self(nodes.paragraph("", "No lesson or exercise cites this reading yet."))
+        if app.tags.has("reader"):
+            # the reader pack holds no lessons, so it cannot list them (saying none cite the
+            # reading would be false): point to the course book instead
+            box.replace_self(nodes.paragraph("", "The lessons and exercises that cite each paragraph "
+                                             "are listed on this reading's page in the course book."))
+        else:
+            box.replace_self(nodes.paragraph("", "No lesson or exercise cites this reading yet."))
         return
     reading = load_reading(rid)
     lst = nodes.bullet_list(classes=["backlinks"])

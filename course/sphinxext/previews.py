@@ -1,0 +1,71 @@
+"""Hover and focus previews, built offline: a reading paragraph's first sentence for ``{para}``
+links, the glossary definition for ``{term}`` links, the full reference for citations.
+
+The paragraph and citation links already carry their preview as ``title`` (written by the reading
+pages and by sphinxcontrib-bibtex); after the HTML build this module gives each glossary link a
+``data-preview`` with the term's definition, read from the built glossary page. The small script
+``course-previews.js`` (no third-party code) shows the preview in one ``role="tooltip"`` element on
+mouse hover and on keyboard focus, ties it to the link with ``aria-describedby``, keeps it open
+while the pointer is over it, and closes it with Escape (WCAG 1.4.13).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from pathlib import Path
+
+_TERM_RE = re.compile(r'<dt id="(term-[^"]+)">.*?</dt>\s*<dd>(.*?)</dd>', re.S)
+_LINK_RE = re.compile(r'<a class="reference internal" href="([^"#]*glossary\.html)#(term-[^"]+)"')
+MAX_CHARS = 320
+
+
+def plain(fragment: str) -> str:
+    text = re.sub(r"<[^>]+>", "", fragment)
+    return " ".join(htmllib.unescape(text).split())
+
+
+def first_sentences(text: str, limit: int = MAX_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    return cut[:end + 1] if end > 80 else cut.rsplit(" ", 1)[0] + "…"
+
+
+def glossary_previews(outdir: Path) -> dict[str, str]:
+    page = outdir / "glossary.html"
+    if not page.exists():
+        return {}
+    return {tid: first_sentences(plain(dd)) for tid, dd in _TERM_RE.findall(page.read_text(encoding="utf-8"))}
+
+
+def add_term_previews(html: str, terms: dict[str, str]) -> str:
+    def repl(m):
+        text = terms.get(m.group(2))
+        if not text:
+            return m.group(0)
+        return m.group(0) + f' data-preview="{htmllib.escape(text, quote=True)}"'
+    html = re.sub(r'(<a class="reference internal" href="[^"#]*glossary\.html#term-[^"]+") data-preview="[^"]*"',
+                  r"\1", html)  # idempotent
+    return _LINK_RE.sub(repl, html)
+
+
+def write_previews(app, exc):
+    if exc is not None or app.builder.name not in ("html", "dirhtml"):
+        return
+    outdir = Path(app.outdir)
+    terms = glossary_previews(outdir)
+    if not terms:
+        return
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = add_term_previews(text, terms)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
+def setup(app):
+    app.add_js_file("course-previews.js", loading_method="defer")
+    app.connect("build-finished", write_previews)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

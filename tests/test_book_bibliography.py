@@ -1,0 +1,105 @@
+"""The bibliography: one author–year style in the text and the list (the course's pybtex style),
+a/b for same-author same-year works, titles as written, no date twice, and no TeX left-overs in the
+built HTML or PDF."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+
+import pytest
+from pybtex.database import parse_string
+
+from conftest import built, require
+from course.sphinxext.bibstyle import CourseStyle, tex_quotes
+
+# what TeX markup looks like when it leaks: quotes, braces, backslash commands, ties, -- and ---
+RESIDUE = re.compile(r"`|''|[{}\\~]|(?<!-)--(?!-)|---|\\[a-zA-Z]+")
+
+BIB = r"""
+@article{a1, author = {Smith, Ann and Jones, Bo and Lee, Cy}, title = {The Virtual `Caliphate': {Islamic} Superstate}, journal = {J}, year = {2023}}
+@article{a2, author = {Smith, Ann and Brown, Di and Lee, Cy}, title = {Another Study}, journal = {J}, year = {2023}}
+@article{a3, author = {Smith, Ann}, title = {Alone}, journal = {J}, year = {2023}}
+@misc{n1, author = {{Gulf News}}, title = {Rise and Fall}, year = {2019}, month = mar, howpublished = {Gulf News, 23 March 2019}}
+@book{b1, author = {Qureshi, M. Naeem}, title = {The {ʿUlamāʾ} of {British India}}, publisher = {P}, year = {1979}}
+"""
+
+
+@pytest.fixture(scope="module")
+def formatted():
+    entries = parse_string(BIB, "bibtex").entries
+    style = CourseStyle()
+    return {e.key: (e.label, e.text.render_as("text")) for e in style.format_entries(entries.values())}
+
+
+def test_labels_are_author_year_and_disambiguated(formatted):
+    labels = {k: lab for k, (lab, _) in formatted.items()}
+    assert labels["a3"] == "Smith, 2023"
+    assert sorted([labels["a1"], labels["a2"]]) == ["Smith et al., 2023a", "Smith et al., 2023b"]
+    assert labels["n1"] == "Gulf News, 2019"
+    assert len(set(labels.values())) == len(labels)
+
+
+def test_titles_keep_capitals_quotes_are_typographic_and_dates_not_repeated(formatted):
+    text = formatted["a1"][1]
+    assert "The Virtual ‘Caliphate’: Islamic Superstate" in text
+    assert "ʿUlamāʾ of British India" in formatted["b1"][1]
+    gulf = formatted["n1"][1]
+    assert gulf.count("2019") == 1 and "March 2019, March" not in gulf, gulf
+    for _, t in formatted.values():
+        assert not RESIDUE.search(t), t
+
+
+def test_tex_quotes():
+    assert tex_quotes("``Linkage-Based'' Approach") == "“Linkage-Based” Approach"
+    assert tex_quotes("Acheson's `Present at the Creation' Reminds") == "Acheson's ‘Present at the Creation’ Reminds"
+
+
+def _bibliography_items(html_dir):
+    page = (html_dir / "bibliography.html").read_text(encoding="utf-8")
+    items = re.findall(r'<div class="citation" id="[^"]+"[^>]*>(.*?)</div>', page, re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", i)).split()) for i in items]
+
+
+def test_built_html_bibliography_has_no_tex_residue_and_matches_the_text(html_student):
+    html_dir = html_student.output.parent
+    items = _bibliography_items(html_dir)
+    assert len(items) > 50
+    labels = []
+    for item in items:
+        m = re.match(r"\[([^\]]+)\]", item)
+        assert m, item[:80]
+        labels.append(m.group(1))
+        body = item[m.end():]
+        bad = RESIDUE.search(re.sub(r"https?://\S+|doi:\S+", "", body))
+        assert not bad, f"TeX residue {bad.group(0)!r} in: {item[:160]}"
+        assert not re.search(r"\b(\w+ \d{4}), \1\b", body), f"date twice: {item[:160]}"
+    for lab in labels:
+        assert re.fullmatch(r".+, (\d{4}|n\.d\.)[a-z]?", lab), f"label not author–year: {lab!r}"
+    assert len(set(labels)) == len(labels), "two entries with the same label"
+    # every citation in a page's text is one of the list's labels (same style in both)
+    cited = set()
+    for page in html_dir.rglob("modules/*/*.html"):
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r'<a class="reference internal" href="[^"]*bibliography\.html#[^"]+"[^>]*>(.*?)</a>', text, re.S):
+            cited.add(" ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()))
+    years = {re.search(r"(\d{4}|n\.d\.)[a-z]?$", lab).group(0) for lab in labels}
+    assert cited and all(re.search(r"(\d{4}|n\.d\.)[a-z]?$", c).group(0) in years for c in cited
+                         if re.search(r"\d{4}", c))
+    pisk = [lab for lab in labels if lab.startswith("Piskorski et al., 2023")]
+    assert len(pisk) == len(set(pisk)) >= 2 and all(p[-1] in "abc" for p in pisk)
+
+
+def test_built_pdf_bibliography_has_no_tex_residue():
+    require("pdftotext")
+    pdf = built("pdf", "student").output
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    start = text.rfind("Bibliography\n")
+    end = text.rfind("Index")
+    bib = text[start:end]
+    assert len(bib) > 5000, "bibliography not found in the PDF text"
+    bib = re.sub(r"https?://\S+|doi:\S+", "", bib)
+    for bad in ("`", "''", "{", "}", "\\", "~"):
+        assert bad not in bib, f"TeX residue {bad!r} in the PDF bibliography"
+    assert "GovernmentoPakistan" not in bib and "[Pis+23" not in bib
