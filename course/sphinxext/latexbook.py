@@ -39,7 +39,6 @@ BOOK_PREAMBLE = r"""
   \fancyhead[RO]{{\py@HeaderFamily\small\nouppercase{\rightmark}\hspace{1.5em}\thepage}}%
   \if@twoside\else
     \fancyhead[R]{{\py@HeaderFamily\small\nouppercase{\rightmark}\hspace{1.5em}\thepage}}%
-    \fancyhead[L]{{\py@HeaderFamily\small\nouppercase{\leftmark}}}%
   \fi
   \renewcommand{\headrulewidth}{0.3pt}%
   \renewcommand{\footrulewidth}{0pt}%
