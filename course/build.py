@@ -94,6 +94,38 @@ def _problems(log: Path, limit: int = 25) -> list[str]:
     return keep[:limit] or [l for l in lines if l.strip()][-5:]
 
 
+INTERRUPTED = ".build-in-progress"
+
+
+def _searchindex_ok(path: Path) -> bool:
+    import json
+    try:
+        text = path.read_text(encoding="utf-8")
+        json.loads(text[text.index("(") + 1:text.rindex(")")])
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def recover_interrupted(out: Path, doctrees: Path) -> str | None:
+    """A build killed part-way leaves a half-written search index or environment, and the next
+    build fails ("search index couldn't be loaded"). Detect it (the marker this module writes before
+    a build and removes after it, or an unreadable search index) and start that output afresh.
+    Returns what was done, for the log, or None."""
+    marker = out / INTERRUPTED
+    index = out / "searchindex.js"
+    why = None
+    if marker.exists():
+        why = "the previous build of this output was interrupted"
+    elif index.exists() and not _searchindex_ok(index):
+        why = f"{index} is damaged"
+    if why is None:
+        return None
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(doctrees, ignore_errors=True)
+    return f"{why}; rebuilding it from scratch ({out} and {doctrees} removed)."
+
+
 def build(fmt: str, edition: str = "student", builddir: Path | None = None,
           readings: str | None = None, progress=None, root: Path | None = None) -> BuildResult:
     if fmt not in FORMATS:
@@ -121,6 +153,18 @@ def build(fmt: str, edition: str = "student", builddir: Path | None = None,
             f"{'is' if len(missing_tex()) == 1 else 'are'} not installed. On Debian or Ubuntu run:\n  "
             f"{TEX_INSTALL}\nthen build again ('course doctor' checks everything)."
         )
+
+    recovered = recover_interrupted(base if fmt in ("html", "epub") else base.parent / (
+        "latex" if fmt == "pdf" else "reader-latex"), doctrees)
+    if recovered:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"course: {recovered}\n")
+        if progress is not None:
+            progress("recovering", recovered, 0)
+    marker_dir = base if fmt in ("html", "epub") else base.parent / ("latex" if fmt == "pdf" else "reader-latex")
+    marker_dir.mkdir(parents=True, exist_ok=True)
+    (marker_dir / INTERRUPTED).write_text("a build started and has not finished\n", encoding="utf-8")
 
     if fmt == "html":
         rc = _run(_sphinx_cmd("html", root, base, doctrees, edition, extra), log, "HTML", progress)
@@ -152,10 +196,12 @@ def build(fmt: str, edition: str = "student", builddir: Path | None = None,
                 pdfdir.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(produced, output)
     seconds = time.perf_counter() - start
+    (marker_dir / INTERRUPTED).unlink(missing_ok=True)  # finished (well or not), not interrupted
     if rc != 0 or not output.exists():
         problems = "\n  ".join(_problems(log)) or "(no warning lines; see the log)"
         raise BuildFailed(f"the {fmt.upper()} build of the {edition} edition failed.\n  {problems}\n"
-                          f"Full log: {log}")
+                          f"Full log: {log}\nIf the output looks damaged, delete {base.parent} and build "
+                          "again (a build that was interrupted is detected and redone from scratch).")
     return BuildResult(fmt, edition, output, seconds, log)
 
 

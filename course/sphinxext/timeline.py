@@ -40,7 +40,7 @@ from course.yamlio import load_yaml_file
 logger = logging.getLogger(__name__)
 
 #: Bump when the drawing code changes, so cached figures are redrawn.
-RENDER_VERSION = "5"
+RENDER_VERSION = "7"
 
 KINDS = {
     # kind: (legend label, face colour, hatch) -- hatches keep the kinds apart in greyscale print
@@ -48,6 +48,23 @@ KINDS = {
     "eclipsed": ("Caliphs without effective power", "#9dbbd9", "////"),
     "claim": ("Caliphal title claimed by a sultan", "#e3c36b", "...."),
 }
+
+def marker_rows(years: list[int], start: int, end: int, gap_fraction: float = 0.05) -> list[int]:
+    """A row for each event marker, lowest first, so that no two markers in one row are closer than
+    ``gap_fraction`` of the axis (a marker's width, with a margin): close events stack instead of
+    overlapping."""
+    gap = (end - start) * gap_fraction
+    last: list[float] = []  # the year of the last marker in each row
+    rows = []
+    for y in years:
+        row = next((r for r, x in enumerate(last) if y - x >= gap), len(last))
+        if row == len(last):
+            last.append(y)
+        else:
+            last[row] = y
+        rows.append(row)
+    return rows
+
 
 _PERIOD_KEYS = {"id", "label", "start", "end", "kind", "source", "capital"}
 _EVENT_KEYS = {"year", "label", "source"}
@@ -206,7 +223,9 @@ def render(data: dict[str, Any], base: Path) -> tuple[Path, Path]:
     axis = data["axis"]
     with plt.rc_context(rc):
         n = len(periods)
-        fig, ax = plt.subplots(figsize=(8, 1.2 + 0.4 * n))
+        rows = marker_rows([e["year"] for e in events], axis["start"], axis["end"])
+        top = 0.45 * (max(rows, default=0) + 1) + 0.3  # room above the bars for the marker rows
+        fig, ax = plt.subplots(figsize=(8, 1.2 + 0.4 * (n + top)))
         try:
             for lane, p in enumerate(periods):
                 _label, colour, hatch = KINDS[p["kind"]]
@@ -216,10 +235,10 @@ def render(data: dict[str, Any], base: Path) -> tuple[Path, Path]:
                         edgecolor="#333333", linewidth=0.6)
             ax.set_yticks(range(n))
             ax.set_yticklabels([f"{p['label']}  {p['start']}–{p['end']}" for p in reversed(periods)])
-            ax.set_ylim(-0.8, n - 0.2 + 1.0)
-            for i, e in enumerate(events, 1):
+            ax.set_ylim(-0.8, n - 0.2 + top)
+            for i, (e, row) in enumerate(zip(events, rows), 1):
                 ax.axvline(e["year"], color="#8b0000", linewidth=0.5, alpha=0.6, zorder=0)
-                level = n - 0.2 + (0.2, 0.5, 0.8)[i % 3]
+                level = n - 0.2 + 0.35 + 0.45 * row
                 ax.annotate(str(i), (e["year"], level), ha="center", va="center", fontsize=6.5,
                             color="white",
                             bbox={"boxstyle": "circle,pad=0.2", "fc": "#8b0000", "ec": "none"})
