@@ -19,9 +19,11 @@ extensions = [
 _edition = edition_settings(tags)  # noqa: F821 (tags is provided by Sphinx)
 course_edition = _edition["course_edition"]
 html_copy_source = _edition["html_copy_source"]
+html_show_sourcelink = _edition["html_show_sourcelink"]
+
+# Title and copyright pages of the PDF (course/sphinxext/latexbook.py adds edition, version, date)
 course_subtitle = "A critical course on the caliphate in history, its modern revivals, and propaganda analysis"
 course_licence = "Text licensed under CC BY 4.0; code under the MIT licence."
-html_show_sourcelink = _edition["html_show_sourcelink"]
 
 # Readings: "full" (default) or "excerpts" (only the paragraphs lessons and exercises cite).
 course_readings = "full"
@@ -63,7 +65,8 @@ latex_show_urls = "no"
 
 # EPUB
 epub_basename = _edition["basename"]
-epub_identifier = epub_uid = "reading-the-caliphate-2026"
+epub_title = _edition["html_title"]
+epub_identifier = epub_uid = _edition["basename"] + "-2026"  # each edition its own publication
 epub_publisher = author
 epub_show_urls = "no"
 

@@ -162,7 +162,9 @@ def metadata(config, edition: str, reader: bool) -> str:
     keywords = "caliphate, Islamic history, propaganda analysis, Hizb ut-Tahrir, Khilafat Movement"
     e = tex_escape
     return (r"\AtBeginDocument{\hypersetup{pdftitle={" + e(title) + "}, pdfauthor={" + e(config.author)
-            + "}, pdfsubject={" + e(subject) + "}, pdfkeywords={" + keywords + "}, pdflang={en-GB}}}\n")
+            + "}, pdfsubject={" + e(subject) + "}, pdfkeywords={" + keywords + "}, pdflang={en-GB}}}\n"
+            # the document language in the catalogue (hyperref's pdflang does not reach xdvipdfmx)
+            + r"\AtBeginDocument{\special{pdf:put @catalog <</Lang (en-GB)>>}}" + "\n")
 
 
 # ------------------------------------------------------------------------------------------------
