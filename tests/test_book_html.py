@@ -48,10 +48,16 @@ def test_purge_css_keeps_what_pages_use():
     assert ".a:not(.zz){x:6}" in out and "[data-x]{x:7}" in out and "fontawesome" not in out
 
 
-def test_glossary_links_carry_the_definition(html_student):
-    lesson = _lesson(html_student.output.parent).read_text(encoding="utf-8")
+def test_links_carry_their_previews(html_student):
+    html_dir = html_student.output.parent
+    lesson = _lesson(html_dir).read_text(encoding="utf-8")
     m = re.search(r'href="[^"]*glossary\.html#term-umma" data-preview="([^"]+)"', lesson)
     assert m and len(m.group(1)) > 30
+    # a {para} link: its label and the paragraph's first sentences, more than the title's few words
+    page = (html_dir / "modules" / "m3-analysis" / "02-taxonomy.html").read_text(encoding="utf-8")
+    m = re.search(r'#al-waie-472-p79" title="([^"]*)" data-preview="([^"]*)"', page)
+    assert m and m.group(2).startswith("Reading B, ¶79: However, this small group")
+    assert len(m.group(2)) > len(m.group(1)) + 50
 
 
 @pytest.mark.browser

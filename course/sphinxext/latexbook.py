@@ -149,7 +149,8 @@ def configure_latex(app, config):
     el.setdefault("fontpkg", FONTPKG)
     el["preamble"] = el.get("preamble", "") + BOOK_PREAMBLE + metadata(config, edition, reader)
     el.setdefault("maketitle", title_page(config, edition, reader))
-    el.setdefault("tableofcontents", r"\setcounter{tocdepth}{1}\sphinxtableofcontents" if not reader
+    # (the marks cleared after the contents: the book's opening page has no running head)
+    el.setdefault("tableofcontents", r"\setcounter{tocdepth}{1}\sphinxtableofcontents\markboth{}{}" if not reader
                   else r"\setcounter{tocdepth}{1}\tableofcontents\clearpage")
     el.setdefault("extraclassoptions", "openany,twoside" if not reader else "oneside")
     config.latex_elements = el

@@ -51,16 +51,43 @@ def add_term_previews(html: str, terms: dict[str, str]) -> str:
     return _LINK_RE.sub(repl, html)
 
 
+_PARA_RE = re.compile(r'<p class="reading-para[^"]*" id="([^"]+-p\d+)">(.*?)</p>', re.S)
+_PARA_LINK_RE = re.compile(r'(<a class="reference internal" href="[^"#]*readings/[^"#/]+\.html#([^"]+-p\d+)")'
+                           r'( title="([^"]*)")?')
+
+
+def paragraph_previews(outdir: Path) -> dict[str, str]:
+    """anchor → the paragraph's first sentences, read from the built reading pages."""
+    out: dict[str, str] = {}
+    for page in (outdir / "readings").glob("*.html"):
+        for anchor, body in _PARA_RE.findall(page.read_text(encoding="utf-8")):
+            body = re.sub(r'<span class="paranum">.*?</span>', "", body, count=1)
+            out[anchor] = first_sentences(plain(body))
+    return out
+
+
+def add_paragraph_previews(html: str, paras: dict[str, str]) -> str:
+    """A {para} link's preview: its label ("Reading B, ¶79") and the paragraph's first sentences
+    (the ``title`` the link already has keeps only the first words)."""
+    def repl(m):
+        text = paras.get(m.group(2))
+        if not text or 'data-preview="' in html[m.end():m.end() + 15]:
+            return m.group(0)
+        label = (m.group(4) or "").split(":", 1)[0]
+        preview = f"{htmllib.unescape(label)}: {text}" if label else text
+        return m.group(0) + f' data-preview="{htmllib.escape(preview, quote=True)}"'
+    return _PARA_LINK_RE.sub(repl, html)
+
+
 def write_previews(app, exc):
     if exc is not None or app.builder.name not in ("html", "dirhtml"):
         return
     outdir = Path(app.outdir)
     terms = glossary_previews(outdir)
-    if not terms:
-        return
+    paras = paragraph_previews(outdir)
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        new = add_term_previews(text, terms)
+        new = add_paragraph_previews(add_term_previews(text, terms), paras)
         if new != text:
             page.write_text(new, encoding="utf-8")
 

@@ -53,8 +53,8 @@
         var isPreview = link.querySelector(".para-ref") || /bibliography\.html#/.test(link.getAttribute("href"));
         if (!isPreview) return;
         link.setAttribute("data-preview", link.getAttribute("title"));
-        link.removeAttribute("title");
       }
+      link.removeAttribute("title");  // one preview, not the browser's tooltip as well
       link.addEventListener("mouseenter", function () { show(link); });
       link.addEventListener("mouseleave", scheduleHide);
       link.addEventListener("focus", function () { show(link); });
