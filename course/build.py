@@ -97,6 +97,11 @@ def _problems(log: Path, limit: int = 25) -> list[str]:
 INTERRUPTED = ".build-in-progress"
 
 
+def _marker(out: Path) -> Path:
+    """Beside the output folder, not in it (the EPUB builder would pack it)."""
+    return out.parent / f".{out.name}{INTERRUPTED}"
+
+
 def _searchindex_ok(path: Path) -> bool:
     import json
     try:
@@ -112,7 +117,7 @@ def recover_interrupted(out: Path, doctrees: Path) -> str | None:
     build fails ("search index couldn't be loaded"). Detect it (the marker this module writes before
     a build and removes after it, or an unreadable search index) and start that output afresh.
     Returns what was done, for the log, or None."""
-    marker = out / INTERRUPTED
+    marker = _marker(out)
     index = out / "searchindex.js"
     why = None
     if marker.exists():
@@ -123,6 +128,7 @@ def recover_interrupted(out: Path, doctrees: Path) -> str | None:
         return None
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(doctrees, ignore_errors=True)
+    marker.unlink(missing_ok=True)
     return f"{why}; rebuilding it from scratch ({out} and {doctrees} removed)."
 
 
@@ -163,8 +169,8 @@ def build(fmt: str, edition: str = "student", builddir: Path | None = None,
         if progress is not None:
             progress("recovering", recovered, 0)
     marker_dir = base if fmt in ("html", "epub") else base.parent / ("latex" if fmt == "pdf" else "reader-latex")
-    marker_dir.mkdir(parents=True, exist_ok=True)
-    (marker_dir / INTERRUPTED).write_text("a build started and has not finished\n", encoding="utf-8")
+    _marker(marker_dir).parent.mkdir(parents=True, exist_ok=True)
+    _marker(marker_dir).write_text("a build started and has not finished\n", encoding="utf-8")
 
     if fmt == "html":
         rc = _run(_sphinx_cmd("html", root, base, doctrees, edition, extra), log, "HTML", progress)
@@ -196,7 +202,7 @@ def build(fmt: str, edition: str = "student", builddir: Path | None = None,
                 pdfdir.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(produced, output)
     seconds = time.perf_counter() - start
-    (marker_dir / INTERRUPTED).unlink(missing_ok=True)  # finished (well or not), not interrupted
+    _marker(marker_dir).unlink(missing_ok=True)  # finished (well or not), not interrupted
     if rc != 0 or not output.exists():
         problems = "\n  ".join(_problems(log)) or "(no warning lines; see the log)"
         raise BuildFailed(f"the {fmt.upper()} build of the {edition} edition failed.\n  {problems}\n"

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from conftest import ROOT
 from course import doctor
-from course.build import INTERRUPTED, recover_interrupted
+from course.build import _marker, recover_interrupted
 
 
 def _recipe(makefile: str, target: str) -> str:
@@ -53,6 +53,7 @@ def test_an_interrupted_build_is_redone_from_scratch(tmp_path):
     msg = recover_interrupted(out, doctrees)
     assert msg and "damaged" in msg and not out.exists() and not doctrees.exists()
     out.mkdir()
-    (out / INTERRUPTED).write_text("", encoding="utf-8")
+    _marker(out).write_text("", encoding="utf-8")
+    assert _marker(out).parent == out.parent  # beside the output, never packed into it
     msg = recover_interrupted(out, doctrees)
-    assert msg and "interrupted" in msg and not out.exists()
+    assert msg and "interrupted" in msg and not out.exists() and not _marker(out).exists()

@@ -37,24 +37,57 @@ def _theme_static() -> Path:
     return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
 
 
-@functools.lru_cache(maxsize=1)
-def _fontawesome_source() -> str:
-    path = _theme_static() / "scripts" / "fontawesome.js"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+def _fontawesome_path() -> Path:
+    return _theme_static() / "scripts" / "fontawesome.js"
+
+
+_CACHE_DIR: Path | None = None  # set at build time: the doctree folder keeps the extracted icons
 
 
 @functools.lru_cache(maxsize=1)
-def _solid_icons() -> dict[str, tuple[str, str, list[str]]]:
-    """unicode code point (hex) → (width, height, paths) of every solid icon in the theme's script."""
-    src = _fontawesome_source()
-    icons: dict[str, tuple[str, str, list[str]]] = {}
-    pat = re.compile(r'[{,]"?[\w-]+"?:\[(\d+),(\d+),\[[^\]]*\],"([0-9a-f]+)",("[^"]+"|\[[^\]]*\])\]')
+def _icon_index() -> dict:
+    """The solid icons of the theme's script, by name and alias (``names``) and by code point
+    (``codes``): [width, height, [paths]]. Reading the 1.5 MB script takes seconds, so the index is
+    kept in a small JSON file in the doctree folder, keyed by the script's size and date."""
+    import json
+    path = _fontawesome_path()
+    if not path.exists():
+        return {"names": {}, "codes": {}}
+    st = path.stat()
+    key = f"{st.st_size}-{st.st_mtime_ns}"
+    cache = _CACHE_DIR / "course-icons.json" if _CACHE_DIR else None
+    if cache is not None and cache.exists():
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("key") == key:
+                return data
+        except ValueError:
+            pass
+    src = path.read_text(encoding="utf-8")
     packs = [(m.start(), m.group(1)) for m in re.finditer(r'\b[\w$]+\(\s*"(fa[a-z]+)"\s*,', src)]
+    pat = re.compile(r'[{,]"?([\w-]+)"?:\[(\d+),(\d+),\[([^\]]*)\],"([0-9a-f]+)",("[^"]+"|\[[^\]]*\])\]')
+    names: dict[str, list] = {}
+    codes: dict[str, list] = {}
     for m in pat.finditer(src):
         pack = next((name for pos, name in packs if pos > m.end()), None)
-        if pack == "fas":
-            icons.setdefault(m.group(3), (m.group(1), m.group(2), re.findall(r'"([^"]+)"', m.group(4))))
-    return icons
+        if pack != "fas":
+            continue
+        icon = [m.group(2), m.group(3), re.findall(r'"([^"]+)"', m.group(6))]
+        for alias in [m.group(1), *re.findall(r'"([\w-]+)"', m.group(4))]:
+            names.setdefault(alias, icon)
+        codes.setdefault(m.group(5), icon)
+    data = {"key": key, "names": names, "codes": codes}
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps(data), encoding="utf-8")
+        except OSError:
+            pass
+    return data
+
+
+def _solid_icons() -> dict:
+    return _icon_index()["codes"]
 
 
 def _mask_url(width: str, height: str, paths: list[str]) -> str:
@@ -95,17 +128,13 @@ def icon_font_free(css: str) -> str:
 @functools.lru_cache(maxsize=64)
 def icon_svg(name: str) -> str | None:
     """The solid icon ``name`` as SVG markup, or None when the theme's script does not have it."""
-    src = _fontawesome_source()
-    pat = re.compile(r'[{,]"?' + re.escape(name) + r'"?:\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+",("[^"]+"|\[[^\]]*\])\]')
-    for m in pat.finditer(src):
-        pack = re.search(r'\b[\w$]+\(\s*"(fa[a-z]+)"\s*,', src[m.end():])
-        if pack and pack.group(1) == "fas":
-            width, height = m.group(1), m.group(2)
-            paths = re.findall(r'"([^"]+)"', m.group(3))
-            body = "".join(f'<path d="{d}"/>' for d in paths if d)
-            return (f'<svg class="course-icon fa-{name}{{extra}}" aria-hidden="true" focusable="false" '
-                    f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{body}</svg>')
-    return None
+    icon = _icon_index()["names"].get(name)
+    if icon is None:
+        return None
+    width, height, paths = icon
+    body = "".join(f'<path d="{d}"/>' for d in paths if d)
+    return (f'<svg class="course-icon fa-{name}{{extra}}" aria-hidden="true" focusable="false" '
+            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{body}</svg>')
 
 
 def inline_icons(html: str) -> str:
@@ -195,20 +224,36 @@ def _known_classes(outdir: Path) -> set[str]:
 
 
 def make_lean(app, exc):
+    global _CACHE_DIR
     if exc is not None or app.builder.name not in ("html", "dirhtml"):
         return
+    if getattr(app, "doctreedir", None):
+        _CACHE_DIR = Path(app.doctreedir)
     outdir = Path(app.outdir)
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
+        if "fontawesome.js" not in text and 'class="fa-solid' not in text:
+            continue  # written by an earlier build and already lean
         lean = lean_page(text, page.name == "search.html" and page.parent == outdir)
         if lean != text:
             page.write_text(lean, encoding="utf-8")
     theme_css = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
     source = _theme_static() / "styles" / "pydata-sphinx-theme.css"  # the full sheet, every build
     if theme_css.exists() and source.exists():
-        css = source.read_text(encoding="utf-8")
-        purged = icon_font_free(purge_css(css, _known_classes(outdir)))
-        if purged != css:
+        import hashlib
+        known = _known_classes(outdir)
+        key = hashlib.sha256((f"{source.stat().st_size}-{source.stat().st_mtime_ns}|"
+                              + " ".join(sorted(known))).encode()).hexdigest()
+        cache = (_CACHE_DIR / f"course-theme-{key[:16]}.css") if _CACHE_DIR else None
+        if cache is not None and cache.exists():
+            purged = cache.read_text(encoding="utf-8")
+        else:
+            purged = icon_font_free(purge_css(source.read_text(encoding="utf-8"), known))
+            if cache is not None:
+                for old in cache.parent.glob("course-theme-*.css"):
+                    old.unlink(missing_ok=True)
+                cache.write_text(purged, encoding="utf-8")
+        if theme_css.read_text(encoding="utf-8") != purged:
             theme_css.write_text(purged, encoding="utf-8")
     for name in ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt"):
         (outdir / "_static" / "scripts" / name).unlink(missing_ok=True)
