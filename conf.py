@@ -69,6 +69,7 @@ epub_title = _edition["html_title"]
 epub_identifier = epub_uid = _edition["basename"] + "-2026"  # each edition its own publication
 epub_publisher = author
 epub_show_urls = "no"
+epub_exclude_files = [".buildinfo.bak"]  # Sphinx keeps the old build info there after a config change
 
 # The reader pack (`course build reader`, i.e. `-t reader`): the three readings only, wide margins.
 globals().update(reader_settings(tags, globals()))  # noqa: F821

@@ -9,8 +9,6 @@ with unjoined letters and no warning of its own.
 
 from __future__ import annotations
 
-import re
-
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.util import logging
@@ -112,25 +110,7 @@ def check_unmarked_arabic(app, doctree: nodes.document) -> None:
             )
 
 
-# Quranic pause marks (U+06D6–U+06DC) written after a space have no letter to sit on, and fonts draw
-# them high above the line, over the English text of the line before (Reading B, ¶32). Printed
-# mushafs set them over the end of the word they follow; so does the book (a layout edit at render
-# time; the reading's text is unchanged).
-_PAUSE_AFTER_SPACE = re.compile("(?<=\\S) +(?=[\u06d6-\u06dc])")
-
-
-def attach_pause_marks(app, doctree: nodes.document) -> None:
-    for node in list(doctree.findall(nodes.Text)):
-        if not _inside_arabic(node):
-            continue
-        text = node.astext()
-        fixed = _PAUSE_AFTER_SPACE.sub("", text)
-        if fixed != text:
-            node.parent.replace(node, nodes.Text(fixed))
-
-
 def setup(app):
-    app.connect("doctree-read", attach_pause_marks)
     app.add_node(ar_inline, html=(visit_ar_inline_html, depart_ar_inline_html),
                  latex=(visit_ar_inline_latex, depart_ar_inline_latex),
                  text=(_noop, _noop), man=(_noop, _noop), texinfo=(_noop, _noop))
