@@ -54,6 +54,7 @@ def test_titles_keep_capitals_quotes_are_typographic_and_dates_not_repeated(form
 def test_tex_quotes():
     assert tex_quotes("``Linkage-Based'' Approach") == "“Linkage-Based” Approach"
     assert tex_quotes("Acheson's `Present at the Creation' Reminds") == "Acheson's ‘Present at the Creation’ Reminds"
+    assert tex_quotes(r"Mawsu{\textquoteleft}at, 1990\textendash 1995") == "Mawsu‘at, 1990–1995"
 
 
 def _bibliography_items(html_dir):

@@ -34,8 +34,17 @@ _YEAR_RE = re.compile(r"(\d{4}[a-z]?|n\.d\.[a-z]?)$")
 _TEX_SINGLE = re.compile(r"(?<![`\w])`((?:[^`']|'(?=\w))+)'(?!')")
 
 
+_TEXT_COMMANDS = {"textquoteleft": "‘", "textquoteright": "’", "textquotedblleft": "“",
+                  "textquotedblright": "”", "textendash": "–", "textemdash": "—",
+                  "textsubscript": "", "textellipsis": "…", "textasciigrave": "`"}
+_CMDS = "|".join(_TEXT_COMMANDS)
+_TEXT_COMMAND_RE = re.compile(r"\{\\(" + _CMDS + r")\}|\\(" + _CMDS + r")\b(?:\{\}| )?")
+
+
 def tex_quotes(value: str) -> str:
-    """``text'' → “text”, `text' → ‘text’ (an apostrophe inside a word stays)."""
+    """``text'' → “text”, `text' → ‘text’ (an apostrophe inside a word stays), and the text-mode
+    quote and dash commands ({\\textquoteleft}) as the characters they stand for."""
+    value = _TEXT_COMMAND_RE.sub(lambda m: _TEXT_COMMANDS[m.group(1) or m.group(2)], value)
     value = value.replace("``", "“").replace("''", "”")
     return _TEX_SINGLE.sub(lambda m: f"‘{m.group(1)}’", value)
 
