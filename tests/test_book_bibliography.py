@@ -55,6 +55,7 @@ def test_tex_quotes():
     assert tex_quotes("``Linkage-Based'' Approach") == "“Linkage-Based” Approach"
     assert tex_quotes("Acheson's `Present at the Creation' Reminds") == "Acheson's ‘Present at the Creation’ Reminds"
     assert tex_quotes(r"Mawsu{\textquoteleft}at, 1990\textendash 1995") == "Mawsu‘at, 1990–1995"
+    assert tex_quotes(r"about \$4.0 trillion") == "about $4.0 trillion"
 
 
 def _bibliography_items(html_dir):
@@ -104,3 +105,16 @@ def test_built_pdf_bibliography_has_no_tex_residue():
     for bad in ("`", "''", "{", "}", "\\", "~"):
         assert bad not in bib, f"TeX residue {bad!r} in the PDF bibliography"
     assert "GovernmentoPakistan" not in bib and "[Pis+23" not in bib
+
+
+def test_every_entry_of_references_bib_formats_without_tex_residue(root):
+    """The whole references.bib (new entries included) through the course style, no build needed."""
+    from pybtex.database import parse_file
+    entries = parse_file(str(root / "references.bib")).entries
+    bad = []
+    for e in CourseStyle().format_entries(entries.values()):
+        text = re.sub(r"https?://\S+|doi:\S+", "", e.text.render_as("text"))
+        if RESIDUE.search(text):
+            bad.append(f"{e.key}: {RESIDUE.search(text).group(0)!r} in {text[:120]}")
+    assert not bad, "\n".join(bad[:10])
+    assert tex_quotes(r"Ma{\d{h}}m{\=u}d") == r"Maḥm{\=u}d"

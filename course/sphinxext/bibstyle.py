@@ -16,6 +16,7 @@ New entries need nothing special; ``tests/test_book_bibliography.py`` scans the 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ _TEX_SINGLE = re.compile(r"(?<![`\w])`((?:[^`']|'(?=\w))+)'(?!')")
 _TEXT_COMMANDS = {"textquoteleft": "‘", "textquoteright": "’", "textquotedblleft": "“",
                   "textquotedblright": "”", "textendash": "–", "textemdash": "—",
                   "textsubscript": "", "textellipsis": "…", "textasciigrave": "`"}
+_DOT_UNDER_RE = re.compile(r"\{\\d\{([A-Za-z])\}\}|\\d\{([A-Za-z])\}")
 _CMDS = "|".join(_TEXT_COMMANDS)
 _TEXT_COMMAND_RE = re.compile(r"\{\\(" + _CMDS + r")\}|\\(" + _CMDS + r")\b(?:\{\}| )?")
 
@@ -45,6 +47,10 @@ def tex_quotes(value: str) -> str:
     """``text'' → “text”, `text' → ‘text’ (an apostrophe inside a word stays), and the text-mode
     quote and dash commands ({\\textquoteleft}) as the characters they stand for."""
     value = _TEXT_COMMAND_RE.sub(lambda m: _TEXT_COMMANDS[m.group(1) or m.group(2)], value)
+    value = value.replace(r"\$", "$")  # pybtex leaves an escaped dollar as it is
+    # a dot under (\d{h}: ḥ), which pybtex's decoder knows for some letters only
+    value = _DOT_UNDER_RE.sub(lambda m: unicodedata.normalize("NFC", (m.group(1) or m.group(2)) + "\u0323"),
+                              value)
     value = value.replace("``", "“").replace("''", "”")
     return _TEX_SINGLE.sub(lambda m: f"‘{m.group(1)}’", value)
 
