@@ -62,6 +62,10 @@ def build(fmt, edition, readings, builddir, open_):
             results.append(res)
     for res in results:
         out.print(f"[green]✓[/green] {res.fmt.upper()} ({res.edition}) in {res.seconds:.1f} s: {res.output}")
+    if results and results[-1].coverage:
+        out.print("The excerpts edition prints the paragraphs lessons and exercises cite:")
+        for line in results[-1].coverage:
+            out.print(f"  {line}")
     if open_ and results:
         target = results[0].output
         if not webbrowser.open(target.resolve().as_uri()):

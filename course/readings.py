@@ -13,8 +13,19 @@ Every block of the laid-out text is a numbered paragraph, addressed ``<reading-i
 ``<reading-id>:<n>-<m>``. The verbatim check compares token sequences (whitespace-separated runs, so
 every word, number, punctuation mark and Arabic letter counts) of a rendering with the reference copy.
 
+Two editorial apparatus lists live in ``reading.yaml`` beside the layout, as data:
+
+``redact``
+    movement web addresses withheld from every student output: the one documented exception to the
+    verbatim rule (``readings/editorial-policy.md``). Each entry names a paragraph, the exact text
+    (which must be a web address) and its replacement (a bracketed editorial phrase). The instructor
+    edition prints the text as received; :meth:`Reading.display_text` applies the list.
+``margin_notes``
+    editorial notes set beside a run of paragraphs (for example "Call to action").
+
 Public API: :func:`list_readings`, :func:`load_reading`, :class:`Reading`, :class:`Paragraph`,
-:func:`parse_ref`, :func:`resolve_ref`, :func:`tokens`, :func:`diff_tokens`, :func:`segments`.
+:class:`Redaction`, :class:`MarginNote`, :func:`redact_text`, :func:`parse_ref`, :func:`resolve_ref`,
+:func:`tokens`, :func:`diff_tokens`, :func:`segments`.
 Command line: ``python -m course.readings list <id>`` prints the numbered paragraphs.
 """
 
@@ -40,6 +51,11 @@ ARABIC_RE = re.compile(f"[{ARABIC_CHARS}]")
 ARABIC_RUN_RE = re.compile(f"[{ARABIC_CHARS}](?:[{ARABIC_CHARS}\\s\u200c\u200d().:!]*[{ARABIC_CHARS}])?")
 
 READING_MINUTES_WPM = 200  # a careful reading pace for argumentative prose
+
+#: A web address: a scheme, a ``www.`` host or a bare host name ending in a top-level domain.
+WEB_ADDRESS_RE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/[^\s<>]*)?",
+    re.I)
 
 KINDS = ("para", "title", "meta", "heading", "question", "image-description", "signature", "rating",
          "quote", "stray")
@@ -73,6 +89,25 @@ class Paragraph:
         return len(self.text.split())
 
 
+@dataclass(frozen=True)
+class Redaction:
+    """A web address withheld from student outputs (the one exception to the verbatim rule)."""
+
+    paragraph: int
+    text: str
+    replacement: str
+
+
+@dataclass(frozen=True)
+class MarginNote:
+    """An editorial note set beside paragraphs ``start``–``end`` of a reading."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+
+
 @dataclass
 class Reading:
     id: str
@@ -82,6 +117,8 @@ class Reading:
     source_path: Path
     source_text: str
     sha256: str
+    redactions: tuple[Redaction, ...] = ()
+    margin_notes: tuple[MarginNote, ...] = ()
     _by_n: dict[int, Paragraph] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -117,6 +154,20 @@ class Reading:
             raise ReadingRefError(
                 f"{self.label} ({self.id}) has no paragraph {n}; it has paragraphs 1–{len(self)}."
             ) from None
+
+    def display_text(self, p: Paragraph, redact: bool) -> str:
+        """The paragraph's text as an edition prints it: verbatim, or (``redact``, every student
+        edition) with this reading's listed web addresses replaced by their editorial phrase."""
+        return redact_text(p.text, [r for r in self.redactions if r.paragraph == p.n]) if redact else p.text
+
+    @property
+    def web_addresses(self) -> list[str]:
+        """Every movement web address this reading's data knows of: the withheld texts and the
+        instructor-only ``web_address`` field. None may appear in a student output."""
+        out = [r.text for r in self.redactions]
+        if self.meta.get("web_address"):
+            out.append(str(self.meta["web_address"]))
+        return out
 
     def search(self, *words: str) -> list[Paragraph]:
         """Paragraphs containing every one of ``words`` (case-insensitive substring match)."""
@@ -168,8 +219,76 @@ def _load_cached(meta_path: str, _m1: int, src_path: str, _m2: int) -> Reading:
     text = raw.decode("utf-8")
     rid = meta["id"]
     paragraphs = lay_out(rid, text, meta.get("layout", {}), meta_path)
+    redactions = _redactions(meta.get("redact"), paragraphs, meta_path)
+    margin_notes = _margin_notes(meta.get("margin_notes"), len(paragraphs), meta_path)
     return Reading(id=rid, letter=str(meta.get("letter", "?")), meta=meta, paragraphs=paragraphs,
-                   source_path=Path(src_path), source_text=text, sha256=sha)
+                   source_path=Path(src_path), source_text=text, sha256=sha, redactions=redactions,
+                   margin_notes=margin_notes)
+
+
+def redact_text(text: str, redactions) -> str:
+    """``text`` with each redaction's exact text replaced by its replacement."""
+    for r in redactions:
+        text = text.replace(r.text, r.replacement)
+    return text
+
+
+def _redactions(spec, paragraphs: list[Paragraph], where: str) -> tuple[Redaction, ...]:
+    """Validate ``redact``: only web addresses may be withheld, each exactly where the entry says,
+    and each replaced by a bracketed editorial phrase that is not itself an address."""
+    if not spec:
+        return ()
+    if not isinstance(spec, list):
+        raise CourseInputError(f"{where}: 'redact' must be a list of entries with paragraph, text and "
+                               "replacement.")
+    out = []
+    for i, entry in enumerate(spec, 1):
+        if not isinstance(entry, dict) or set(entry) != {"paragraph", "text", "replacement"}:
+            raise CourseInputError(
+                f"{where}: redact entry {i} must have exactly the keys paragraph, text and replacement "
+                f"(it has {sorted(entry) if isinstance(entry, dict) else entry!r}).")
+        n, text, repl = entry["paragraph"], str(entry["text"]), str(entry["replacement"])
+        if not isinstance(n, int) or not 1 <= n <= len(paragraphs):
+            raise CourseInputError(f"{where}: redact entry {i}: paragraph {n!r} does not exist "
+                                   f"(the reading has paragraphs 1–{len(paragraphs)}).")
+        core = text.strip("<>()[] ")
+        if not WEB_ADDRESS_RE.fullmatch(core):
+            raise CourseInputError(
+                f"{where}: redact entry {i}: {text!r} is not a web address. Only movement web "
+                "addresses may be withheld from a reading (readings/editorial-policy.md); every other "
+                "word is printed as received.")
+        count = paragraphs[n - 1].text.count(text)
+        if count != 1:
+            raise CourseInputError(
+                f"{where}: redact entry {i}: paragraph {n} contains {text!r} {count} times; it must "
+                "contain it exactly once. Copy the address exactly as it stands in source.txt.")
+        if not (repl.startswith("[") and repl.endswith("]")) or WEB_ADDRESS_RE.search(repl):
+            raise CourseInputError(
+                f"{where}: redact entry {i}: the replacement {repl!r} must be a bracketed editorial "
+                "phrase, such as \"[web address withheld]\", and must not contain an address.")
+        out.append(Redaction(n, text, repl))
+    return tuple(out)
+
+
+def _margin_notes(spec, count: int, where: str) -> tuple[MarginNote, ...]:
+    if not spec:
+        return ()
+    if not isinstance(spec, list):
+        raise CourseInputError(f"{where}: 'margin_notes' must be a list of entries with paragraphs, "
+                               "label and text.")
+    out = []
+    for i, entry in enumerate(spec, 1):
+        if not isinstance(entry, dict) or set(entry) != {"paragraphs", "label", "text"}:
+            raise CourseInputError(
+                f"{where}: margin note {i} must have exactly the keys paragraphs, label and text.")
+        numbers = _expand_numbers(entry["paragraphs"])
+        a, b = min(numbers), max(numbers)
+        if a < 1 or b > count or numbers != list(range(a, b + 1)):
+            raise CourseInputError(
+                f"{where}: margin note {i}: paragraphs {entry['paragraphs']!r} must be one paragraph "
+                f"or a range such as \"13-18\" within 1–{count}.")
+        out.append(MarginNote(a, b, str(entry["label"]).strip(), str(entry["text"]).strip()))
+    return tuple(out)
 
 
 def lay_out(reading_id: str, text: str, layout: dict, where: str = "reading.yaml") -> list[Paragraph]:

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from course.paths import project_root
-from course.readings import load_reading
+from course.readings import load_reading, redact_text
 
 
 class _ReadingExtractor(HTMLParser):
@@ -85,18 +85,60 @@ def rendered_reading_tokens(html: str, reading_id: str) -> list[tuple[str, int]]
     return p.out
 
 
-def reference_tokens(reading_id: str, paragraphs: set[int] | None = None) -> list[str]:
+def reference_tokens(reading_id: str, paragraphs: set[int] | None = None, redacted: bool = False) -> list[str]:
     """Reference tokens of a reading: from the raw reference copy (independent of the layout code),
-    or, when ``paragraphs`` is given, of those paragraphs' source lines only."""
+    or, when ``paragraphs`` is given, of those paragraphs' source lines only.
+
+    ``redacted`` gives what a student edition must print: the reference with exactly the reading's
+    ``redact`` list applied (each listed web address, in its listed paragraph, replaced by its
+    bracketed phrase) and nothing else changed."""
     r = load_reading(reading_id)
-    if paragraphs is None:
+    if paragraphs is None and not redacted:
         return r.source_tokens()
     lines = r.source_text.split("\n")
     toks: list[str] = []
     for p in r.paragraphs:
-        if p.n in paragraphs:
-            toks += " ".join(lines[p.lines[0] - 1:p.lines[1]]).split()
+        if paragraphs is None or p.n in paragraphs:
+            text = " ".join(lines[p.lines[0] - 1:p.lines[1]])
+            if redacted:
+                text = redact_text(text, [x for x in r.redactions if x.paragraph == p.n])
+            toks += text.split()
     return toks
+
+
+def student_output_addresses(root: Path | None = None) -> list[str]:
+    """Every movement web address the readings' data lists (withheld texts and instructor-only
+    ``web_address`` fields), as bare host-and-path strings. None may appear in a student output."""
+    from course.readings import list_readings
+
+    out = []
+    for rid in list_readings(root):
+        for addr in load_reading(rid, root).web_addresses:
+            bare = re.sub(r"^[a-z]+://", "", addr.strip("<>()[] "), flags=re.I)
+            out.append(re.sub(r"^www\.", "", bare, flags=re.I))
+    return out
+
+
+def address_hits(paths: list[Path], addresses: list[str]) -> list[tuple[str, str]]:
+    """(output file, address) for every listed address, or its bare domain, found in the outputs:
+    searched both as written and folded (so ``al-waie.org`` split across a line or tags is still
+    found), in HTML, search index, EPUB and PDF text alike."""
+    needles = []
+    for a in addresses:
+        domain = a.split("/")[0].casefold()
+        # a distinctive host label ("muznagroup") is searched on its own too: a search index stores
+        # words, not addresses
+        label = domain.split(".")[0]
+        word = label if len(label) >= 8 and label.isalnum() else None
+        needles.append((a, domain, _norm(domain), word))
+    hits = []
+    for p in paths:
+        for fname, raw, folded in _output_texts_raw(p):
+            low = raw.casefold()
+            for a, domain, folded_domain, word in needles:
+                if domain in low or folded_domain in folded or (word and word in low):
+                    hits.append((fname, a))
+    return hits
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,23 +232,33 @@ def instructor_only_strings(root: Path | None = None, min_chars: int = 40) -> li
 def output_texts(path: Path) -> list[tuple[str, str]]:
     """(file, folded text) for every text-bearing file of a build output: a folder (HTML, search
     index, _sources…), an EPUB (zip) or a PDF (via pdftotext)."""
+    return [(f, folded) for f, _raw, folded in _output_texts_raw(path)]
+
+
+def _output_texts_raw(path: Path) -> list[tuple[str, str, str]]:
+    """(file, text with tags stripped, folded text) for every text-bearing file of an output."""
     path = Path(path)
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     text_ext = {".html", ".xhtml", ".js", ".txt", ".md", ".json", ".xml", ".ncx", ".opf", ".tex", ".inv"}
+
+    def add(name: str, text: str) -> None:
+        plain = _strip_tags(text)
+        out.append((name, plain, _norm(plain)))
+
     if path.is_dir():
         for f in sorted(path.rglob("*")):
             if f.is_file() and f.suffix in text_ext:
-                out.append((str(f), _norm(_strip_tags(f.read_text(encoding="utf-8", errors="replace")))))
+                add(str(f), f.read_text(encoding="utf-8", errors="replace"))
             elif f.is_file() and f.suffix in (".pdf", ".epub"):
-                out += output_texts(f)
+                out += _output_texts_raw(f)
     elif path.suffix == ".epub":
         with zipfile.ZipFile(path) as z:
             for name in z.namelist():
                 if Path(name).suffix in text_ext:
-                    out.append((f"{path}!{name}", _norm(_strip_tags(z.read(name).decode("utf-8", "replace")))))
+                    add(f"{path}!{name}", z.read(name).decode("utf-8", "replace"))
     elif path.suffix == ".pdf":
         res = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
-        out.append((str(path), _norm(res.stdout)))
+        out.append((str(path), res.stdout, _norm(res.stdout)))
     return out
 
 

@@ -9,7 +9,10 @@
   with visible paragraph numbers, the list of every lesson and exercise citing each paragraph, and
   the side-by-side index of the readings.
 - ``course_readings = "excerpts"`` prints only cited paragraphs and replaces each omitted run with a
-  one-line bracketed editorial note.
+  one-line bracketed editorial note; ``excerpts-coverage`` shows how much of each reading that is,
+  and the build records the same figures for ``course build`` to print.
+- Student editions withhold the movement web addresses a reading's ``redact`` list names (the
+  instructor edition prints them as received); ``margin_notes`` are set beside their paragraphs.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from course.errors import CourseInputError
-from course.readings import ReadingRefError, list_readings, load_reading, resolve_ref, segments
+from course.readings import (ReadingRefError, list_readings, load_reading, redact_text, resolve_ref,
+                             segments)
 from course.sphinxext.arabic import ar_inline
 
 logger = logging.getLogger(__name__)
@@ -44,6 +48,15 @@ class reading_backlinks(nodes.container):
 
 class readings_table(nodes.container):
     """Placeholder for the readings index table."""
+
+
+class excerpts_coverage(nodes.container):
+    """Placeholder for the table of how much of each reading the excerpts edition prints."""
+
+
+def _redact(env) -> bool:
+    """Every edition but the instructor's withholds movement web addresses."""
+    return env.config.course_edition != "instructor"
 
 
 # --------------------------------------------------------------------------------------------
@@ -96,6 +109,17 @@ def collect_citations(app, doctree):
                       "refid": node["ids"][0], "label": _citation_label(env, node)})
     if items:
         store[env.docname] = items
+    tables = _tables(env)
+    tables.discard(env.docname)
+    if any(True for _ in doctree.findall(readings_table)) or any(True for _ in doctree.findall(excerpts_coverage)):
+        tables.add(env.docname)
+
+
+def _tables(env) -> set:
+    """Pages showing figures computed from every citation (readings table, excerpts coverage)."""
+    if not hasattr(env, "course_citation_tables"):
+        env.course_citation_tables = set()
+    return env.course_citation_tables
 
 
 def _store(env) -> dict:
@@ -106,6 +130,7 @@ def _store(env) -> dict:
 
 def purge(app, env, docname):
     _store(env).pop(docname, None)
+    _tables(env).discard(docname)
 
 
 def merge(app, env, docnames, other):
@@ -113,6 +138,7 @@ def merge(app, env, docnames, other):
     for doc, items in getattr(other, "course_para_cites", {}).items():
         if doc in docnames:
             store[doc] = items
+    _tables(env).update(d for d in getattr(other, "course_citation_tables", set()) if d in docnames)
 
 
 def outdated(app, env, added, changed, removed):
@@ -120,7 +146,8 @@ def outdated(app, env, added, changed, removed):
     whenever any other page changes."""
     if not (added or changed or removed):
         return []
-    return [f"readings/{rid}" for rid in list_readings() if f"readings/{rid}" in env.found_docs]
+    pages = [f"readings/{rid}" for rid in list_readings() if f"readings/{rid}" in env.found_docs]
+    return pages + sorted(d for d in _tables(env) if d in env.found_docs and d not in pages)
 
 
 def cited_paragraphs(env) -> dict[str, set[int]]:
@@ -162,6 +189,9 @@ class ReadingProvenance(Directive):
         rows = [(label, r.meta[key]) for label, key in self.FIELDS if r.meta.get(key)]
         if r.meta.get("title_note"):
             rows[0] = ("Title", f"{r.meta['title']} ({r.meta['title_note']})")
+        if r.meta.get("web_address") and not _redact(self.state.document.settings.env):
+            rows.insert(5, ("Web address (instructor edition only)",
+                            f"{r.meta['web_address']} (printed as text, never linked)"))
         rows += [("Length", f"{r.word_count:,} words in {len(r)} numbered paragraphs; about "
                             f"{r.reading_minutes} minutes at {200} words a minute"),
                  ("Reference copy", f"readings/{r.id}/source.txt, SHA-256 {r.sha256[:16]}…")]
@@ -190,10 +220,14 @@ class ReadingText(Directive):
     def run(self):
         r = _load(self)
         env = self.state.document.settings.env
+        redact = _redact(env)
         box = reading_text(classes=["reading-text", f"reading-{r.id}"], reading=r.id)
         _no_smartquotes(box)
         notes = {int(k): v for k, v in (r.meta.get("notes") or {}).items()}
+        margin = {m.start: m for m in r.margin_notes}
         for p in r.paragraphs:
+            if p.n in margin:
+                box += _margin_note(margin[p.n])
             para = nodes.paragraph(classes=["reading-para", f"kind-{p.kind}"], ids=[p.anchor], n=p.n)
             para += nodes.raw("", r"\phantomsection\label{\detokenize{%s:%s}}" % (env.docname, p.anchor),
                               format="latex")
@@ -202,7 +236,7 @@ class ReadingText(Directive):
             if p.kind in KIND_LABELS:
                 para += nodes.inline("", f"[{KIND_LABELS[p.kind]}] ", classes=["apparatus", "kind-label"])
             target = nodes.strong(classes=["reading-heading"]) if p.kind in ("heading", "title") else para
-            for style, chunk in segments(p.text):
+            for style, chunk in segments(r.display_text(p, redact)):
                 if style == "text":
                     target += nodes.Text(chunk)
                 elif style == "strong":
@@ -216,14 +250,38 @@ class ReadingText(Directive):
             if target is not para:
                 para += target
             box += para
-            remarks = [f"in the received text this paragraph is split by a page break after “{j}”; "
-                       "the two parts are joined here" for j in p.joined_after]
+            remarks = [f"In the received text this paragraph is split by a page break after “{j}”; "
+                       "the two parts are joined here." for j in p.joined_after]
             if p.n in notes:
                 remarks.append(str(notes[p.n]).strip())
             if remarks:
-                box += nodes.paragraph("", f"Editorial note on ¶{p.n}: " + "; ".join(remarks) + ".",
-                                       classes=["apparatus", "reading-note"])
+                box += nodes.paragraph("", f"Editorial note on ¶{p.n}: " + _sentences(remarks),
+                                       classes=["apparatus", "reading-note"], note_for=p.n)
         return [box]
+
+
+def _sentences(remarks: list[str]) -> str:
+    """Join editorial remarks as sentences, each ending in exactly one full stop (or other
+    closing punctuation already there)."""
+    out = []
+    for rem in remarks:
+        rem = rem.strip()
+        if rem and rem[-1] not in ".!?…":
+            rem += "."
+        out.append(rem[:1].upper() + rem[1:])
+    return " ".join(out)
+
+
+def _margin_note(m) -> nodes.sidebar:
+    """An editorial margin note (HTML: an aside in the margin; PDF and EPUB: a boxed note before the
+    first paragraph it concerns). Marked as apparatus, so the verbatim check skips it."""
+    where = f"¶{m.start}" if m.start == m.end else f"¶{m.start}–{m.end}"
+    side = nodes.sidebar(classes=["margin", "reading-margin-note", "apparatus"], note_start=m.start,
+                         note_end=m.end)
+    side += nodes.title("", f"{m.label} ({where})")
+    side += nodes.paragraph("", m.text)
+    _no_smartquotes(side)
+    return side
 
 
 class ReadingBacklinks(Directive):
@@ -234,6 +292,13 @@ class ReadingBacklinks(Directive):
     def run(self):
         r = _load(self)
         return [reading_backlinks(reading=r.id, classes=["reading-backlinks"])]
+
+
+class ExcerptsCoverage(Directive):
+    """How much of each reading the excerpts edition prints (filled at write time)."""
+
+    def run(self):
+        return [excerpts_coverage(classes=["excerpts-coverage"])]
 
 
 class ReadingsTable(Directive):
@@ -260,8 +325,11 @@ def resolve(app, doctree, fromdocname):
             # e.g. a build without the reading pages: keep the label, no link
             node.replace_self(nodes.inline("", label, ids=node["ids"], classes=["para-ref"]))
             continue
+        opening = first.opening(14)
+        if _redact(env):
+            opening = redact_text(opening, reading.redactions)
         ref = make_refnode(builder, fromdocname, reading.docname, first.anchor, inner,
-                           title=f"{label}: {first.opening(14)}")
+                           title=f"{label}: {opening}")
         out = [nodes.inline("", "", ids=node["ids"])] if builder.format == "html" else []
         out.append(ref)
         if builder.format == "latex":
@@ -278,6 +346,51 @@ def resolve(app, doctree, fromdocname):
         _fill_backlinks(app, box, fromdocname)
     for box in list(doctree.findall(readings_table)):
         _fill_table(app, box, fromdocname, cited)
+    for box in list(doctree.findall(excerpts_coverage)):
+        _fill_coverage(box, cited)
+
+
+def coverage(cited: dict[str, set[int]]) -> list[dict]:
+    """Per reading: the paragraphs and words the excerpts edition prints (the cited paragraphs)
+    against the whole reading."""
+    rows = []
+    for rid in list_readings():
+        r = load_reading(rid)
+        keep = cited.get(rid, set())
+        words = sum(p.word_count for p in r.paragraphs if p.n in keep)
+        rows.append({"reading": rid, "label": r.label, "paragraphs": len(keep & {p.n for p in r.paragraphs}),
+                     "paragraphs_total": len(r), "words": words, "words_total": r.word_count,
+                     "percent": round(100 * words / r.word_count) if r.word_count else 0})
+    rows.sort(key=lambda x: x["label"])
+    return rows
+
+
+def coverage_line(row: dict) -> str:
+    """'Reading B: 3,771 of 5,167 words (73 %)': as the build prints it and the pages show it."""
+    return (f"{row['label']}: {row['words']:,} of {row['words_total']:,} words ({row['percent']} %), "
+            f"{row['paragraphs']} of {row['paragraphs_total']} paragraphs")
+
+
+def _fill_coverage(box, cited):
+    rows = coverage(cited)
+    lst = nodes.bullet_list(classes=["excerpts-coverage"])
+    for row in rows:
+        lst += nodes.list_item("", nodes.paragraph("", coverage_line(row)))
+    box.replace_self(lst)
+
+
+COVERAGE_FILE = "excerpts-coverage.json"
+
+
+def write_coverage(app, exc):
+    """After a build, record the excerpts coverage beside the doctrees, for ``course build`` to
+    print (it is computed from every citation, so only the finished build knows it)."""
+    if exc is not None:
+        return
+    import json
+    from pathlib import Path
+    data = {"mode": app.config.course_readings, "readings": coverage(cited_paragraphs(app.env))}
+    Path(app.doctreedir, COVERAGE_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
 def _apply_excerpts(box: reading_text, keep: set[int]) -> None:
@@ -301,15 +414,33 @@ def _apply_excerpts(box: reading_text, keep: set[int]) -> None:
                                    classes=["apparatus", "omission"], ids=[p.anchor for p in ps]))
         run.clear()
 
+    notes: dict[int, list[nodes.Node]] = defaultdict(list)
+    margins: list[nodes.Node] = []
+    paras: list[nodes.Node] = []
     for child in children:
-        n = child.get("n")
-        if n is None:  # an editorial note belongs to the paragraph before it
-            if not run:
-                box.append(child)
-            continue
+        if child.get("n") is not None:
+            paras.append(child)
+        elif child.get("note_for") is not None:
+            notes[child["note_for"]].append(child)
+        elif child.get("note_start") is not None:
+            margins.append(child)
+        else:  # anything else stays where it was, after the paragraph before it
+            notes[paras[-1]["n"] if paras else 0].append(child)
+    placed: set[int] = set()
+    for child in notes.get(0, []):
+        box.append(child)
+    for child in paras:
+        n = child["n"]
         if n in keep:
             flush()
+            # a margin note goes before the first printed paragraph of its range
+            for i, m in enumerate(margins):
+                if i not in placed and m["note_start"] <= n <= m["note_end"]:
+                    box.append(m)
+                    placed.add(i)
             box.append(child)
+            for extra in notes.get(n, []):
+                box.append(extra)
         else:
             run.append(n)
     flush()
@@ -360,6 +491,13 @@ def _fill_backlinks(app, box, fromdocname):
     box.replace_self(lst)
 
 
+def _cited_words(r, cited) -> str:
+    keep = cited.get(r.id, set())
+    words = sum(p.word_count for p in r.paragraphs if p.n in keep)
+    pct = round(100 * words / r.word_count) if r.word_count else 0
+    return f"{words:,} of {r.word_count:,} ({pct} %)"
+
+
 def _fill_table(app, box, fromdocname, cited):
     table = nodes.table(classes=["readings-side-by-side"])
     rids = list_readings()
@@ -398,6 +536,7 @@ def _fill_table(app, box, fromdocname, cited):
         ("Length", lambda r: f"{r.word_count:,} words, {len(r)} paragraphs"),
         ("Reading time", lambda r: f"about {r.reading_minutes} min"),
         ("Paragraphs the course cites", lambda r: f"{len(cited.get(r.id, ()))} of {len(r)}"),
+        ("Words in those paragraphs", lambda r: _cited_words(r, cited)),
         ("Used in the course for", lambda r: r.meta.get("used_for", "")),
     ]
     for label, fn in lines:
@@ -413,17 +552,20 @@ def setup(app):
     app.add_node(reading_text)
     app.add_node(reading_backlinks)
     app.add_node(readings_table)
+    app.add_node(excerpts_coverage)
     app.add_role("para", para_role)
     app.add_directive("reading-provenance", ReadingProvenance)
     app.add_directive("reading-text", ReadingText)
     app.add_directive("reading-backlinks", ReadingBacklinks)
     app.add_directive("readings-table", ReadingsTable)
+    app.add_directive("excerpts-coverage", ExcerptsCoverage)
     app.connect("doctree-read", collect_citations)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-get-outdated", outdated)
     app.connect("doctree-resolved", resolve)
     app.connect("config-inited", _check_mode)
+    app.connect("build-finished", write_coverage)
 
 
 def _check_mode(app, config):
