@@ -106,7 +106,8 @@ def collect_citations(app, doctree):
     items = []
     for node in doctree.findall(para_ref):
         items.append({"reading": node["reading"], "start": node["start"], "end": node["end"],
-                      "refid": node["ids"][0], "label": _citation_label(env, node)})
+                      "refid": node["ids"][0], "label": _citation_label(env, node),
+                      "instructor_only": _instructor_only(env.docname, node)})
     if items:
         store[env.docname] = items
     tables = _tables(env)
@@ -120,6 +121,21 @@ def _tables(env) -> set:
     if not hasattr(env, "course_citation_tables"):
         env.course_citation_tables = set()
     return env.course_citation_tables
+
+
+INSTRUCTOR_ONLY_CLASSES = {"instructor-note", "instructor-only", "exercise-key"}
+
+
+def _instructor_only(docname: str, node: nodes.Node) -> bool:
+    """A citation that only the instructor edition contains (an instructor page, note or key)."""
+    if docname.startswith("instructor/"):
+        return True
+    p = node.parent
+    while p is not None:
+        if INSTRUCTOR_ONLY_CLASSES & set(p.get("classes", []) if isinstance(p, nodes.Element) else []):
+            return True
+        p = p.parent
+    return False
 
 
 def _store(env) -> dict:
@@ -150,11 +166,14 @@ def outdated(app, env, added, changed, removed):
     return pages + sorted(d for d in _tables(env) if d in env.found_docs and d not in pages)
 
 
-def cited_paragraphs(env) -> dict[str, set[int]]:
-    """Paragraphs cited by lessons and exercises (a reading page's own frame does not count)."""
+def cited_paragraphs(env, student: bool = False) -> dict[str, set[int]]:
+    """Paragraphs cited by lessons and exercises (a reading page's own frame does not count);
+    ``student``: only the citations the student edition contains."""
     out: dict[str, set[int]] = defaultdict(set)
     for doc, items in _store(env).items():
         for it in items:
+            if student and it.get("instructor_only"):
+                continue
             if doc != f"readings/{it['reading']}":
                 out[it["reading"]].update(range(it["start"], it["end"] + 1))
     return out
@@ -347,7 +366,8 @@ def resolve(app, doctree, fromdocname):
     for box in list(doctree.findall(readings_table)):
         _fill_table(app, box, fromdocname, cited)
     for box in list(doctree.findall(excerpts_coverage)):
-        _fill_coverage(box, cited)
+        # what the *student* excerpts edition prints, in either edition's pages
+        _fill_coverage(box, cited_paragraphs(env, student=True))
 
 
 def coverage(cited: dict[str, set[int]]) -> list[dict]:
