@@ -259,3 +259,18 @@ def test_coverage_is_shown_where_the_excerpts_edition_is_offered(html_student, h
             assert line in text, (page.name, line)
     index = (html_student.output.parent / "readings" / "index.html").read_text(encoding="utf-8")
     assert "Words in those paragraphs" in index
+
+
+def test_margin_note_quotations_are_in_their_paragraphs():
+    """A margin note that quotes its paragraphs quotes them word for word."""
+    from test_quotations import check
+
+    checked = 0
+    for rid in list_readings():
+        r = load_reading(rid)
+        for m in r.margin_notes:
+            ref = f"{rid}:{m.start}" if m.start == m.end else f"{rid}:{m.start}-{m.end}"
+            for q in re.findall(r"“([^”]+)”", m.text):
+                assert check(q, [ref]) is None, (rid, m.label, q)
+                checked += 1
+    assert checked >= 3
