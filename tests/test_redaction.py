@@ -274,3 +274,32 @@ def test_margin_note_quotations_are_in_their_paragraphs():
                 assert check(q, [ref]) is None, (rid, m.label, q)
                 checked += 1
     assert checked >= 3
+
+
+def test_link_previews_withhold_the_address_in_student_editions(tmp_path):
+    """A {para} link's hover preview quotes the paragraph's opening: in a student edition it shows
+    the editorial phrase, in the instructor edition the text as received."""
+    import subprocess
+    import sys
+    import textwrap
+
+    (tmp_path / "conf.py").write_text(textwrap.dedent("""
+        extensions = ["myst_parser", "course.sphinxext"]
+        exclude_patterns = ["_build"]
+    """))
+    (tmp_path / "index.md").write_text("# T\n\nSee {para}`al-waie-472:3`.\n\n```{toctree}\nreadings/al-waie-472\n```\n",
+                                       encoding="utf-8")
+    (tmp_path / "readings").mkdir()
+    (tmp_path / "readings" / "al-waie-472.md").write_text("# B\n\n```{reading-text} al-waie-472\n```\n",
+                                                          encoding="utf-8")
+    pages = {}
+    for edition in ("student", "instructor"):
+        out = tmp_path / f"_build_{edition}"
+        res = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-D", f"course_edition={edition}",
+                              str(tmp_path), str(out)], capture_output=True, text=True, cwd=ROOT)
+        assert res.returncode == 0, res.stderr
+        pages[edition] = (out / "index.html").read_text(encoding="utf-8") + \
+            (out / "readings" / "al-waie-472.html").read_text(encoding="utf-8")
+    assert 'title="Reading B, ¶3: [web address withheld]"' in pages["student"]
+    assert "al-waie.org" not in pages["student"]
+    assert 'title="Reading B, ¶3: &lt;https://www.al-waie.org/archives/article/20069&gt;"' in pages["instructor"]
