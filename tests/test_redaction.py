@@ -16,8 +16,8 @@ import pytest
 from conftest import ROOT, built, require
 from course.errors import CourseInputError
 from course.readings import WEB_ADDRESS_RE, list_readings, load_reading
-from course.verify import address_hits, reference_tokens, rendered_reading_tokens, student_output_addresses
 from course.readings import diff_tokens
+from course.verify import address_hits, reference_tokens, rendered_reading_tokens, student_output_addresses
 
 B = "al-waie-472"
 
@@ -279,7 +279,6 @@ def test_margin_note_quotations_are_in_their_paragraphs():
 def test_link_previews_withhold_the_address_in_student_editions(tmp_path):
     """A {para} link's hover preview quotes the paragraph's opening: in a student edition it shows
     the editorial phrase, in the instructor edition the text as received."""
-    import subprocess
     import sys
     import textwrap
 
