@@ -39,7 +39,7 @@ def _report(con: Console, p, out: Path, what: str, adjustments=()) -> None:
 
 @click.group()
 def export():
-    """Export the exercise sets to a learning platform (Moodle XML, or QTI 1.2 for Canvas and others)."""
+    """Export to a learning platform: the exercise sets (Moodle XML, QTI 1.2) or the book as SCORM 1.2 packages."""
 
 
 @export.command()
@@ -77,6 +77,45 @@ def qti(out, set_ids, include_manual, exercises_path):
                                  param_hint="--out")
     path, p = export_qti(sets, out, include_manual=include_manual)
     _report(Console(highlight=False), p, path, "QTI 1.2 package")
+
+
+@export.command()
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
+              help="The folder to write the packages to (one zip per module).")
+@click.option("--module", "modules", multiple=True, metavar="MODULE",
+              help="Export only this module (repeat for several; default: every module).")
+@click.option("--whole-course", is_flag=True,
+              help="Also write one package (one SCO) for the whole course.")
+@click.option("--edition", type=click.Choice(["student"]), default="student", show_default=True,
+              help="Only the student edition: a package goes to learners.")
+@click.option("--readings", type=click.Choice(["full", "excerpts"]), default=None,
+              help="Print the readings in full (default) or only the cited paragraphs.")
+@click.option("--mastery", type=float, default=0.6, show_default=True,
+              help="Share of the auto-checked points that passes (lesson_status passed/failed).")
+@click.option("--html", "html_dir", type=click.Path(path_type=Path), default=None,
+              help="Use this existing student HTML build instead of building one.")
+@click.option("--force", is_flag=True, help="Replace packages that already exist in --output.")
+@handle_errors
+def scorm(output, modules, whole_course, edition, readings, mastery, html_dir, force):
+    """SCORM 1.2 packages (zip), one per module: upload them as a SCORM activity in Moodle,
+    Canvas, Blackboard or Brightspace; scores and answers go to the LMS gradebook."""
+    from course.lms.scorm import MAX_PACKAGE_BYTES, export_scorm
+
+    con = Console(highlight=False)
+    con.print("Building the student HTML once, then the packages …")
+    res = export_scorm(output, modules=tuple(modules), whole_course=whole_course, edition=edition,
+                       readings=readings, mastery=mastery, force=force, html_dir=html_dir)
+    for p in res.packages:
+        unit = "points" if p.scale == 1 else f"(a percentage: {p.max_points:g} points scaled to 0-100)"
+        size = f"{p.bytes / 1e6:.2f} MB"
+        if p.name != "course" and p.bytes > MAX_PACKAGE_BYTES:
+            size = f"[red]{size}[/red]"
+        con.print(f"Wrote {p.path} ({size}, {p.files} files, {len(p.pages)} pages): "
+                  f"score out of {p.reported_max:g} {unit}; set the LMS activity's maximum grade to "
+                  f"{p.reported_max:g}.")
+    con.print(f"[dim]HTML build {res.build_seconds:.1f} s, packages {res.assemble_seconds:.1f} s.[/dim]")
+    for n in res.notes:
+        con.print(f"[yellow]Note:[/yellow] {escape(n)}")
 
 
 COMMANDS = [export]

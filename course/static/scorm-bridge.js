@@ -1,0 +1,499 @@
+/* The SCORM 1.2 bridge of Reading the Caliphate: loaded only in the pages of a SCORM package
+ * (`course export scorm`), after the page's self-check. It uses only the self-check's public API
+ * (window.courseSelfCheck: onResult, exportAnswers, importAnswers, score, setStorage, sets and the
+ * `courseselfcheck:ready` event) and the LMS's SCORM 1.2 runtime API (window.API, found as the
+ * SCORM 1.2 RTE's FindAPI does: up the parent frames, then the opener).
+ *
+ * The package's launcher page (scorm-launch.html) owns the LMS session, so moving between the
+ * pages of a module inside its frame never ends it: LMSInitialize when the launcher opens,
+ * LMSFinish when it closes. Pages in the frame attach their self-check to that session. A page
+ * that an LMS opens directly, without the launcher, runs a session of its own. Without an LMS
+ * nothing changes: the self-check keeps its answers in localStorage as in the plain book.
+ *
+ * What the LMS receives: cmi.core.lesson_status (incomplete, then passed/failed against the
+ * package's mastery share, or completed when nothing is auto-checked), cmi.core.score.raw/min/max
+ * (the auto-checked points as the self-check's score() gives them; scaled to 0-100 when the package
+ * is worth more than 100 points, as SCORM 1.2 requires), cmi.suspend_data (the learner's answers,
+ * compact, within 4,096 characters: what does not fit is never dropped silently), and one
+ * cmi.interactions.n record per Check where the LMS supports interactions. LMSCommit follows each
+ * Check (debounced) and the page being hidden.
+ */
+(function () {
+  "use strict";
+  var CFG = window.courseScormConfig || null;
+  if (!CFG) { return; }
+  var root = document.documentElement;
+  var IS_LAUNCHER = root.getAttribute("data-scorm-role") === "launcher";
+  var FORMAT = "R1";
+  var COMMIT_DELAY = 800; // ms after the last Check
+  var LIMIT = CFG.suspendLimit || 4096;
+
+  // ------------------------------------------------------------------------------------------
+  // Finding the API (SCORM 1.2 RTE, section 3.3.6.1: at most 7 parents, then the opener)
+
+  function readAPI(win) {
+    try { return win.API || null; } catch (e) { return null; } // a cross-origin frame throws
+  }
+  function scanForAPI(win) {
+    var tries = 0;
+    while (win) {
+      var api = readAPI(win);
+      if (api) { return api; }
+      var parent = null;
+      try { parent = win.parent; } catch (e) { parent = null; }
+      if (!parent || parent === win) { return null; }
+      tries += 1;
+      if (tries > 7) { return null; }
+      win = parent;
+    }
+    return null;
+  }
+  function findAPI(win) {
+    var api = scanForAPI(win);
+    if (!api) {
+      var op = null;
+      try { op = win.opener; } catch (e) { op = null; }
+      if (op) { api = scanForAPI(op); }
+    }
+    if (!api) {
+      var top = null;
+      try { top = win.top && win.top.opener; } catch (e) { top = null; }
+      if (top) { api = scanForAPI(top); }
+    }
+    return api;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Compact answers for cmi.suspend_data
+
+  var SETS = Object.keys(CFG.sets || {});
+  function itemOrder(setId) { return (CFG.itemOrder && CFG.itemOrder[setId]) || []; }
+
+  function encodeState(state, dropped) {
+    // "R1|<fingerprint>|" + JSON [time, answers as flat (set, item, value) triples,
+    //   scores as flat (set, points, max, attempted, total) tuples, not-kept items as "s.i"]
+    var a = [], s = [], x = [];
+    SETS.forEach(function (setId, si) {
+      var ans = state.a[setId] || {};
+      itemOrder(setId).forEach(function (itemId, ii) {
+        if (!Object.prototype.hasOwnProperty.call(ans, itemId)) { return; }
+        if (dropped && dropped[setId + "\u0000" + itemId]) { x.push(si + "." + ii); return; }
+        a.push(si, ii, ans[itemId]);
+      });
+      var sc = state.s[setId];
+      if (sc) { s.push(si, sc[0], sc[1], sc[2], sc[3]); }
+    });
+    var body = [state.t || 0, a, s];
+    if (x.length) { body.push(x); }
+    return FORMAT + "|" + CFG.fingerprint + "|" + JSON.stringify(body);
+  }
+
+  function decodeState(text) {
+    // -> {state, notKept: [[set, item]...]} or {error}
+    if (!text) { return null; }
+    var parts = /^R1\|([^|]*)\|(.*)$/.exec(text);
+    if (!parts) { return {error: "saved answers in an unknown format"}; }
+    if (parts[1] !== CFG.fingerprint) {
+      return {error: "saved answers belong to another version of this package"};
+    }
+    var body;
+    try { body = JSON.parse(parts[2]); } catch (e) { return {error: "saved answers could not be read"}; }
+    var state = {t: body[0] || 0, a: {}, s: {}};
+    var a = body[1] || [], s = body[2] || [], x = body[3] || [];
+    for (var i = 0; i + 2 < a.length; i += 3) {
+      var setId = SETS[a[i]], itemId = setId && itemOrder(setId)[a[i + 1]];
+      if (!itemId) { continue; }
+      (state.a[setId] = state.a[setId] || {})[itemId] = a[i + 2];
+    }
+    for (var j = 0; j + 4 < s.length; j += 5) {
+      if (SETS[s[j]]) { state.s[SETS[s[j]]] = [s[j + 1], s[j + 2], s[j + 3], s[j + 4]]; }
+    }
+    var notKept = [];
+    x.forEach(function (ref) {
+      var p = String(ref).split("."), sid = SETS[+p[0]], iid = sid && itemOrder(sid)[+p[1]];
+      if (iid) { notKept.push([sid, iid]); }
+    });
+    return {state: state, notKept: notKept};
+  }
+
+  function textSize(v) {
+    if (typeof v === "string") { return v.length; }
+    if (v && typeof v === "object") {
+      var n = 0;
+      Object.keys(v).forEach(function (k) { n += textSize(v[k]); });
+      return n;
+    }
+    return 0;
+  }
+
+  // The suspend_data text within LIMIT: everything if it fits; else open responses (never scored
+  // in the LMS) are left out first, then the longest other answers, each one recorded as not kept.
+  function fitState(state) {
+    var dropped = {}, order = [];
+    var full = encodeState(state, null);
+    if (full.length <= LIMIT) { return {text: full, dropped: []}; }
+    SETS.forEach(function (setId) {
+      var ans = state.a[setId] || {}, types = (CFG.itemTypes || {})[setId] || {};
+      Object.keys(ans).forEach(function (itemId) {
+        order.push({setId: setId, itemId: itemId, open: types[itemId] === "open", size: textSize(ans[itemId])});
+      });
+    });
+    order.sort(function (p, q) { return (q.open - p.open) || (q.size - p.size); });
+    var text = full, out = [];
+    for (var k = 0; k < order.length && text.length > LIMIT; k++) {
+      dropped[order[k].setId + "\u0000" + order[k].itemId] = true;
+      out.push([order[k].setId, order[k].itemId]);
+      text = encodeState(state, dropped);
+    }
+    return {text: text, dropped: out};
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // localStorage (the newest full state, per learner and package)
+
+  function safeStorage() {
+    try {
+      var ls = window.localStorage, k = "__scorm_probe__";
+      ls.setItem(k, "1"); ls.removeItem(k);
+      return ls;
+    } catch (e) { return null; }
+  }
+  var memory = {};
+  function storageAdapter(prefix) {
+    var ls = safeStorage();
+    return {
+      get: function (key) {
+        if (ls) { try { return ls.getItem(prefix + key); } catch (e) { /* fall through */ } }
+        return Object.prototype.hasOwnProperty.call(memory, prefix + key) ? memory[prefix + key] : null;
+      },
+      set: function (key, value) {
+        memory[prefix + key] = String(value);
+        if (ls) { try { ls.setItem(prefix + key, String(value)); } catch (e) { /* quota: memory only */ } }
+      },
+      remove: function (key) {
+        delete memory[prefix + key];
+        if (ls) { try { ls.removeItem(prefix + key); } catch (e) { /* ignore */ } }
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The session
+
+  function Session(win) {
+    this.win = win;
+    this.api = findAPI(win);
+    this.active = false;
+    this.finished = false;
+    this.state = {t: 0, a: {}, s: {}};
+    this.notKept = [];
+    this.interactions = false;
+    this.nInteractions = 0;
+    this.timer = null;
+    this.errors = [];
+    this.log = [];
+  }
+
+  Session.prototype.call = function (name, a, b) {
+    var r;
+    try { r = b === undefined ? this.api[name](a) : this.api[name](a, b); } catch (e) {
+      this.errors.push(name + " threw " + e);
+      return "";
+    }
+    return r;
+  };
+  Session.prototype.lastError = function () {
+    var e = this.call("LMSGetLastError", "");
+    return String(e === undefined || e === null ? "0" : e);
+  };
+  Session.prototype.get = function (el) {
+    var v = this.call("LMSGetValue", el);
+    return this.lastError() === "0" ? String(v === undefined || v === null ? "" : v) : "";
+  };
+  Session.prototype.set = function (el, value) {
+    var ok = String(this.call("LMSSetValue", el, String(value))) === "true";
+    var err = this.lastError();
+    if (!ok || err !== "0") {
+      this.errors.push("LMSSetValue(" + el + ") failed: error " + err);
+      return false;
+    }
+    return true;
+  };
+
+  Session.prototype.start = function () {
+    if (!this.api) { return false; }
+    if (String(this.call("LMSInitialize", "")) !== "true") {
+      this.errors.push("LMSInitialize failed: error " + this.lastError());
+      return false;
+    }
+    this.active = true;
+    this.t0 = Date.now();
+    var prefix = "course-scorm:" + CFG.courseId + ":" + CFG["package"] + ":" +
+                 (this.get("cmi.core.student_id") || "learner") + ":";
+    this.storage = storageAdapter(prefix + "bridge:");
+    this.checkerStorage = storageAdapter(prefix + "checker:");
+    var status = this.get("cmi.core.lesson_status");
+    if (!status || status === "not attempted") {
+      this.set("cmi.core.lesson_status", "incomplete");
+    }
+    var count = this.call("LMSGetValue", "cmi.interactions._count");
+    this.interactions = this.lastError() === "0" && /^\d+$/.test(String(count));
+    this.nInteractions = this.interactions ? parseInt(count, 10) : 0;
+    this.location = this.get("cmi.core.lesson_location");
+    this.restore();
+    this.call("LMSCommit", "");
+    return true;
+  };
+
+  Session.prototype.restore = function () {
+    var fromLms = decodeState(this.get("cmi.suspend_data"));
+    var local = null;
+    var raw = this.storage.get("state");
+    if (raw) { try { local = JSON.parse(raw); } catch (e) { local = null; } }
+    var lmsState = fromLms && fromLms.state;
+    if (fromLms && fromLms.error) { this.notify("Your saved answers could not be restored from the LMS (" + fromLms.error + ")."); }
+    if (local && local.t && (!lmsState || local.t >= lmsState.t)) {
+      this.state = local;
+      this.restoredFrom = "browser";
+    } else if (lmsState) {
+      this.state = lmsState;
+      this.restoredFrom = "lms";
+      if (fromLms.notKept.length) {
+        this.notKept = fromLms.notKept;
+        this.notify("Some of your answers from an earlier session were too long for the LMS to keep, " +
+                    "and this browser has no copy of them: " + this.describe(fromLms.notKept) +
+                    ". The rest of your answers are restored.");
+      }
+    }
+  };
+
+  Session.prototype.describe = function (pairs) {
+    return pairs.map(function (p) { return p[1]; }).join(", ");
+  };
+
+  Session.prototype.notify = function (msg) {
+    this.log.push(msg);
+    var doc = this.win.document, el = doc.getElementById("scorm-notice");
+    if (!el && doc.body) {
+      el = doc.createElement("p");
+      el.id = "scorm-notice";
+      el.setAttribute("role", "status");
+      el.setAttribute("aria-live", "polite");
+      el.style.cssText = "position:sticky;top:0;z-index:2000;margin:0;padding:.5rem 1rem;background:#fff4ce;" +
+                         "color:#3b2e00;border-bottom:1px solid #b58a00";
+      doc.body.insertBefore(el, doc.body.firstChild);
+    }
+    if (el) { el.textContent = msg; el.hidden = false; }
+    try { console.info("[SCORM] " + msg); } catch (e) { /* no console */ }
+  };
+
+  Session.prototype.attach = function (cs, pageWin) {
+    if (!this.active || !cs) { return; }
+    var self = this;
+    try { cs.setStorage(this.checkerStorage); } catch (e) { this.errors.push("setStorage threw " + e); }
+    var onPage = {};
+    try { (cs.sets() || []).forEach(function (s) { onPage[s] = true; }); } catch (e) { /* none */ }
+    var give = {}, any = false;
+    Object.keys(this.state.a).forEach(function (setId) {
+      if (onPage[setId]) { give[setId] = self.state.a[setId]; any = true; }
+    });
+    if (any) {
+      var problems = [];
+      try { problems = cs.importAnswers(give, {source: "scorm"}) || []; } catch (e) { problems = [String(e)]; }
+      if (problems.length) {
+        this.notify("Some saved answers could not be put back: " + problems.slice(0, 3).join("; "));
+      }
+    }
+    cs.onResult(function (r) { self.onResult(r, cs); });
+    (this.pages = this.pages || []).push(pageWin);
+  };
+
+  Session.prototype.onResult = function (r, cs) {
+    if (!this.active || this.finished) { return; }
+    var setId = r.setId;
+    var exported = {};
+    try { exported = cs.exportAnswers() || {}; } catch (e) { exported = {}; }
+    var mine = Object.assign({}, this.state.a[setId] || {}, exported[setId] || {});
+    if (!exported[setId] || !Object.prototype.hasOwnProperty.call(exported[setId], r.itemId)) {
+      delete mine[r.itemId];
+    }
+    this.state.a[setId] = mine;
+    try {
+      var sc = cs.score(setId);
+      this.state.s[setId] = [+sc.points || 0, +sc.maxPoints || 0, +sc.attempted || 0, +sc.total || 0];
+      var expected = CFG.sets[setId];
+      if (expected !== undefined && Math.abs((+sc.maxPoints || 0) - expected) > 1e-6) {
+        this.errors.push("score(" + setId + ").maxPoints is " + sc.maxPoints + ", the package expects " + expected);
+      }
+    } catch (e) { this.errors.push("score threw " + e); }
+    this.state.t = Date.now();
+    this.record(r);
+    this.report();
+    this.save();
+    this.scheduleCommit();
+  };
+
+  Session.prototype.record = function (r) {
+    if (!this.interactions) { return; }
+    var n = this.nInteractions;
+    var p = "cmi.interactions." + n + ".";
+    var result = {right: "correct", wrong: "wrong", invalid: "unanticipated"}[r.status];
+    if (!result) {
+      result = r.status === "partial" && r.maxPoints > 0 ? (r.points / r.maxPoints).toFixed(2) : "neutral";
+    }
+    if (r.type === "open") { result = "neutral"; }
+    var id = String(r.itemId).replace(/[^A-Za-z0-9_.:-]/g, "-").slice(0, 255);
+    if (!this.set(p + "id", id)) {
+      this.interactions = false; // the LMS does not take interactions: stop trying
+      return;
+    }
+    this.nInteractions = n + 1;
+    this.set(p + "type", (CFG.interactionTypes || {})[r.type] || "performance");
+    var d = new Date();
+    var pad = function (x) { return (x < 10 ? "0" : "") + x; };
+    this.set(p + "time", pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()));
+    if (r.maxPoints > 0 && r.maxPoints <= 100) { this.set(p + "weighting", String(r.maxPoints)); }
+    this.set(p + "student_response", String(r.response || "").replace(/[\r\n]+/g, " ").slice(0, 255));
+    this.set(p + "result", result);
+  };
+
+  Session.prototype.totals = function () {
+    var points = 0, max = 0, attempted = 0, total = 0, complete = true, self = this;
+    SETS.forEach(function (setId) {
+      max += CFG.sets[setId];
+      var sc = self.state.s[setId];
+      if (sc) {
+        points += sc[0]; attempted += sc[2]; total += sc[3];
+        if (sc[3] === 0 || sc[2] < sc[3]) { complete = false; }
+      } else if (CFG.sets[setId] > 0) {
+        complete = false;
+      }
+    });
+    return {points: points, max: max, attempted: attempted, complete: complete};
+  };
+
+  Session.prototype.report = function () {
+    var t = this.totals(), scale = CFG.scale || 1;
+    var round = function (x) { return Math.round(x * 100) / 100; };
+    this.set("cmi.core.score.min", "0");
+    this.set("cmi.core.score.max", String(round(t.max * scale)));
+    this.set("cmi.core.score.raw", String(round(t.points * scale)));
+    var status;
+    if (t.max <= 0) {
+      status = t.attempted > 0 ? "completed" : "incomplete";
+    } else if (t.points / t.max >= CFG.mastery - 1e-9) {
+      status = "passed";
+    } else {
+      status = t.complete ? "failed" : "incomplete";
+    }
+    this.set("cmi.core.lesson_status", status);
+    this.status = status;
+  };
+
+  Session.prototype.save = function () {
+    var fit = fitState(this.state);
+    this.storage.set("state", JSON.stringify(this.state));
+    if (!this.set("cmi.suspend_data", fit.text)) {
+      this.notify("The LMS did not accept your saved answers. They are kept in this browser; " +
+                  "use Download my answers to keep a copy.");
+    }
+    var key = fit.dropped.map(function (p) { return p[1]; }).join(",");
+    if (fit.dropped.length && key !== this.lastDropped) {
+      this.notify("Your answer" + (fit.dropped.length > 1 ? "s to " : " to ") + this.describe(fit.dropped) +
+                  (fit.dropped.length > 1 ? " are" : " is") + " too long for the LMS to keep between sessions " +
+                  "(SCORM 1.2 allows 4,096 characters of saved answers). " +
+                  (safeStorage() ? "They are kept in this browser on this computer. " : "") +
+                  "To keep a copy, use Download my answers.");
+    }
+    this.lastDropped = key;
+    this.notKept = fit.dropped;
+    this.suspendLength = fit.text.length;
+  };
+
+  Session.prototype.scheduleCommit = function () {
+    var self = this;
+    if (this.timer) { clearTimeout(this.timer); }
+    this.timer = setTimeout(function () { self.timer = null; self.commit(); }, COMMIT_DELAY);
+  };
+  Session.prototype.commit = function () {
+    if (!this.active || this.finished) { return false; }
+    return String(this.call("LMSCommit", "")) === "true";
+  };
+
+  Session.prototype.setLocation = function (path) {
+    if (this.active && !this.finished && path && path.length <= 255 && path !== this.location) {
+      this.location = path;
+      this.set("cmi.core.lesson_location", path);
+    }
+  };
+
+  Session.prototype.finish = function () {
+    if (!this.active || this.finished) { return; }
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    var secs = Math.max(0, Math.round((Date.now() - this.t0) / 1000));
+    var h = Math.floor(secs / 3600), m = Math.floor(secs / 60) % 60, s = secs % 60;
+    var two = function (x) { return (x < 10 ? "0" : "") + x; };
+    this.set("cmi.core.session_time", (h < 10 ? "000" : h < 100 ? "00" : h < 1000 ? "0" : "") + h + ":" + two(m) + ":" + two(s));
+    this.set("cmi.core.exit", "suspend"); // keep suspend_data for the next launch
+    this.call("LMSCommit", "");
+    this.call("LMSFinish", "");
+    this.finished = true;
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // Wiring
+
+  function whenChecker(win, cb) {
+    if (win.courseSelfCheck) { cb(win.courseSelfCheck); return; }
+    win.document.addEventListener("courseselfcheck:ready", function () {
+      if (win.courseSelfCheck) { cb(win.courseSelfCheck); }
+    }, {once: true});
+  }
+
+  function ownSession(win) {
+    var session = new Session(win);
+    if (!session.start()) { return null; }
+    var end = function () { session.finish(); };
+    win.addEventListener("pagehide", end);
+    win.addEventListener("beforeunload", end);
+    win.document.addEventListener("visibilitychange", function () {
+      if (win.document.visibilityState === "hidden") { session.commit(); }
+    });
+    return session;
+  }
+
+  function packageRoot() {
+    // the launcher sits at the package root; its URL's folder is the root of every page path
+    return window.location.href.replace(/[#?].*$/, "").replace(/[^/]*$/, "");
+  }
+
+  if (IS_LAUNCHER) {
+    var session = ownSession(window);
+    window.courseScormSession = session; // pages in the frame attach here (null: no LMS)
+    var base = packageRoot();
+    document.addEventListener("DOMContentLoaded", function () {
+      var frame = document.getElementById("scorm-frame");
+      if (!frame) { return; }
+      if (session && session.location && /^[A-Za-z0-9_\/.-]+\.html(#[A-Za-z0-9_.:-]*)?$/.test(session.location) &&
+          session.location.indexOf("..") < 0 && session.location !== frame.getAttribute("data-start")) {
+        frame.setAttribute("src", session.location);
+      }
+      frame.addEventListener("load", function () {
+        var href = "";
+        try { href = frame.contentWindow.location.href; } catch (e) { return; }
+        if (session && href.indexOf(base) === 0) { session.setLocation(href.slice(base.length).replace(/[?].*$/, "")); }
+      });
+    });
+  } else {
+    var parentSession;
+    try { parentSession = window.parent !== window ? window.parent.courseScormSession : undefined; } catch (e) { parentSession = undefined; }
+    var s = parentSession !== undefined ? parentSession : ownSession(window);
+    if (s) {
+      whenChecker(window, function (cs) { s.attach(cs, window); });
+      window.addEventListener("pagehide", function () { s.commit(); });
+    }
+  }
+
+  window.courseScormBridge = {findAPI: findAPI, encodeState: encodeState, decodeState: decodeState,
+                              fitState: fitState, config: CFG};
+}());
