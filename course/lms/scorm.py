@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import posixpath
 import re
@@ -43,7 +44,7 @@ from xml.sax.saxutils import quoteattr
 
 from course.errors import CourseInputError
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parent / "static"  # not the book's static folder: SCORM packages only
 BRIDGE_JS = "scorm-bridge.js"
 LAUNCHER = "scorm-launch.html"
 COURSE_ID = "reading-the-caliphate"
@@ -67,6 +68,14 @@ _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)|@import\s+(["'])([^"']
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
+def reported_score(points: float, max_points: float) -> float:
+    """The cmi.core.score.raw the bridge reports for ``points`` out of ``max_points``: the points
+    when the package is worth at most 100, else a percentage; rounded to 2 decimals as JavaScript's
+    Math.round does (halves up)."""
+    x = points * 100 / max_points if max_points > SCORE_CEILING else points
+    return math.floor(x * 100 + 0.5) / 100
+
+
 @dataclass
 class Package:
     name: str  # module id, or "course"
@@ -85,7 +94,7 @@ class Package:
 
     @property
     def reported_max(self) -> float:
-        return round(self.max_points * self.scale, 2)
+        return reported_score(self.max_points, self.max_points)
 
 
 @dataclass
@@ -248,6 +257,7 @@ def _launcher_html(title: str, start: str) -> str:
 <head>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
+<link rel="icon" href="data:," />
 <title>{xml_escape(title)}</title>
 <style>
 html, body {{ margin: 0; padding: 0; height: 100%; overflow: hidden; font-family: system-ui, sans-serif; }}
@@ -262,7 +272,9 @@ body {{ display: flex; flex-direction: column; }}
 </head>
 <body>
 <p id="scorm-notice" role="status" aria-live="polite" hidden></p>
-<iframe id="scorm-frame" title="{xml_escape(title)}" src="{xml_escape(start)}" data-start="{xml_escape(start)}"></iframe>
+<iframe id="scorm-frame" title="{xml_escape(title)}" data-start="{xml_escape(start)}"></iframe>
+<script>/* the bridge opens the start page, or the page the learner left off at; without it: */
+if (!window.courseScormBridge) {{ document.getElementById("scorm-frame").src = {json.dumps(start)}; }}</script>
 </body>
 </html>
 """

@@ -24,7 +24,6 @@
   if (!CFG) { return; }
   var root = document.documentElement;
   var IS_LAUNCHER = root.getAttribute("data-scorm-role") === "launcher";
-  var FORMAT = "R1";
   var COMMIT_DELAY = 800; // ms after the last Check
   var LIMIT = CFG.suspendLimit || 4096;
 
@@ -70,7 +69,7 @@
   function itemOrder(setId) { return (CFG.itemOrder && CFG.itemOrder[setId]) || []; }
 
   function encodeState(state, dropped) {
-    // "R1|<fingerprint>|" + JSON [time, answers as flat (set, item, value) triples,
+    // "R1|<fingerprint>|" + JSON, or "R2|<fingerprint>|" + the JSON packed (when shorter): [time, answers as flat (set, item, value) triples,
     //   scores as flat (set, points, max, attempted, total) tuples, not-kept items as "s.i"]
     var a = [], s = [], x = [];
     SETS.forEach(function (setId, si) {
@@ -85,19 +84,120 @@
     });
     var body = [state.t || 0, a, s];
     if (x.length) { body.push(x); }
-    return FORMAT + "|" + CFG.fingerprint + "|" + JSON.stringify(body);
+    var json = JSON.stringify(body), packed = lzwPack(json);
+    return packed.length < json.length ? "R2|" + CFG.fingerprint + "|" + packed
+                                       : "R1|" + CFG.fingerprint + "|" + json;
+  }
+
+  // LZW with variable-width codes, written as 6-bit characters (A-Z a-z 0-9 - _): learners' texts
+  // take about half the room. Code 0: a new character follows (16 bits); code 1: the end; codes from
+  // 2: the dictionary. Both sides read and write each code in width(entries the decoder knows + 1).
+  var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  function width(n) { var b = 1; while ((1 << b) <= n) { b++; } return b; }
+  // Both sides start from the same dictionary, built from words learners' answers are made of, so
+  // that even short answers pack well.
+  var SEED = ("the of and to in a is that it for as was with by on not this his their which from are be " +
+    "but they an or have had has were its at he who all one would been there more than also only " +
+    "what when because does how claim text reading paragraph evidence source sources verse scripture " +
+    "caliph caliphate caliphs khilafa khilafat ottoman ottomans umayyad abbasid fatimid sultan empire " +
+    "muslim muslims islam islamic islamist islamism jihad jihadist movement movements party state " +
+    "brotherhood hizb ut-tahrir ahmadiyya isis authority legitimacy history historians scholars " +
+    "century centuries 1924 1919 argument because however therefore accurate inaccurate misleading " +
+    "unverifiable writer author audience propaganda technique appeal fear loaded language community " +
+    "al-waie-472: khilafat-web: critique-ht-foreign-policy: \"verdict\":\"evidence\":\" \",\" ,[\" \"],[");
+  var primedDict = null;
+  function prime() {
+    if (primedDict) { return primedDict; }
+    var dict = new Map(), next = 2, w = "";
+    for (var i = 0; i < SEED.length; i++) {
+      var c = SEED.charAt(i);
+      if (!dict.has(c)) { w = ""; dict.set(c, next++); continue; }
+      var wc = w + c;
+      if (dict.has(wc)) { w = wc; continue; }
+      dict.set(wc, next++);
+      w = c;
+    }
+    primedDict = dict;
+    return dict;
+  }
+  function lzwPack(s) {
+    var out = "", acc = 0, nacc = 0;
+    function put(v, bits) {
+      for (var i = bits - 1; i >= 0; i--) {
+        acc = (acc << 1) | ((v >> i) & 1); nacc++;
+        if (nacc === 6) { out += B64.charAt(acc); acc = 0; nacc = 0; }
+      }
+    }
+    var primed = prime(), dict = new Map(primed), next = primed.size + 2, pending = 0, w = "";
+    function emit(code) { put(code, width(next - pending + 1)); }
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charAt(i);
+      if (!dict.has(c)) {
+        if (w) { emit(dict.get(w)); pending = 0; w = ""; }
+        emit(0); put(c.charCodeAt(0), 16);
+        dict.set(c, next++); pending = 0;
+        continue;
+      }
+      var wc = w + c;
+      if (dict.has(wc)) { w = wc; continue; }
+      emit(dict.get(w));
+      dict.set(wc, next++); pending = 1;
+      w = c;
+    }
+    if (w) { emit(dict.get(w)); pending = 0; }
+    emit(1);
+    if (nacc) { put(0, 6 - nacc); }
+    return out;
+  }
+  function lzwUnpack(t) {
+    var pos = 0, acc = 0, nacc = 0;
+    function get(bits) {
+      var v = 0;
+      for (var i = 0; i < bits; i++) {
+        if (nacc === 0) {
+          if (pos >= t.length) { throw new Error("truncated"); }
+          acc = B64.indexOf(t.charAt(pos++));
+          if (acc < 0) { throw new Error("bad character"); }
+          nacc = 6;
+        }
+        nacc--;
+        v = (v << 1) | ((acc >> nacc) & 1);
+      }
+      return v;
+    }
+    var dict = [null, null], out = [], prev = null;
+    prime().forEach(function (code, str) { dict[code] = str; });
+    for (;;) {
+      var k = get(width(dict.length + 1));
+      if (k === 1) { break; }
+      if (k === 0) {
+        var c = String.fromCharCode(get(16));
+        dict.push(c); out.push(c); prev = null;
+        continue;
+      }
+      var entry;
+      if (k < dict.length) { entry = dict[k]; } else if (k === dict.length && prev !== null) {
+        entry = prev + prev.charAt(0);
+      } else { throw new Error("bad code"); }
+      out.push(entry);
+      if (prev !== null) { dict.push(prev + entry.charAt(0)); }
+      prev = entry;
+    }
+    return out.join("");
   }
 
   function decodeState(text) {
     // -> {state, notKept: [[set, item]...]} or {error}
     if (!text) { return null; }
-    var parts = /^R1\|([^|]*)\|(.*)$/.exec(text);
+    var parts = /^R([12])\|([^|]*)\|(.*)$/.exec(text);
     if (!parts) { return {error: "saved answers in an unknown format"}; }
-    if (parts[1] !== CFG.fingerprint) {
+    if (parts[2] !== CFG.fingerprint) {
       return {error: "saved answers belong to another version of this package"};
     }
     var body;
-    try { body = JSON.parse(parts[2]); } catch (e) { return {error: "saved answers could not be read"}; }
+    try { body = JSON.parse(parts[1] === "2" ? lzwUnpack(parts[3]) : parts[3]); } catch (e) {
+      return {error: "saved answers could not be read"};
+    }
     var state = {t: body[0] || 0, a: {}, s: {}};
     var a = body[1] || [], s = body[2] || [], x = body[3] || [];
     for (var i = 0; i + 2 < a.length; i += 3) {
@@ -273,7 +373,15 @@
 
   Session.prototype.notify = function (msg) {
     this.log.push(msg);
-    var doc = this.win.document, el = doc.getElementById("scorm-notice");
+    var doc = this.win.document, self = this;
+    if (doc.readyState === "loading") { // the launcher's head: show it once the page is there
+      if (!this.waiting) {
+        this.waiting = true;
+        doc.addEventListener("DOMContentLoaded", function () { self.notify(self.log.join(" ")); self.log.pop(); });
+      }
+      return;
+    }
+    var el = doc.getElementById("scorm-notice");
     if (!el && doc.body) {
       el = doc.createElement("p");
       el.id = "scorm-notice";
@@ -372,12 +480,18 @@
     return {points: points, max: max, attempted: attempted, complete: complete};
   };
 
+  // points as reported: as they are up to 100, else a percentage (SCORM 1.2 scores lie in 0..100);
+  // rounded to 2 decimals (course.lms.scorm.reported_score does the same)
+  function reported(points, max) {
+    var x = max > 100 ? points * 100 / max : points;
+    return Math.round(x * 100) / 100;
+  }
+
   Session.prototype.report = function () {
-    var t = this.totals(), scale = CFG.scale || 1;
-    var round = function (x) { return Math.round(x * 100) / 100; };
+    var t = this.totals();
     this.set("cmi.core.score.min", "0");
-    this.set("cmi.core.score.max", String(round(t.max * scale)));
-    this.set("cmi.core.score.raw", String(round(t.points * scale)));
+    this.set("cmi.core.score.max", String(reported(t.max, t.max)));
+    this.set("cmi.core.score.raw", String(reported(t.points, t.max)));
     var status;
     if (t.max <= 0) {
       status = t.attempted > 0 ? "completed" : "incomplete";
@@ -474,15 +588,17 @@
     document.addEventListener("DOMContentLoaded", function () {
       var frame = document.getElementById("scorm-frame");
       if (!frame) { return; }
+      var target = frame.getAttribute("data-start") || CFG.start;
       if (session && session.location && /^[A-Za-z0-9_\/.-]+\.html(#[A-Za-z0-9_.:-]*)?$/.test(session.location) &&
-          session.location.indexOf("..") < 0 && session.location !== frame.getAttribute("data-start")) {
-        frame.setAttribute("src", session.location);
+          session.location.indexOf("..") < 0) {
+        target = session.location; // resume where the learner left off
       }
       frame.addEventListener("load", function () {
         var href = "";
         try { href = frame.contentWindow.location.href; } catch (e) { return; }
         if (session && href.indexOf(base) === 0) { session.setLocation(href.slice(base.length).replace(/[?].*$/, "")); }
       });
+      frame.setAttribute("src", target);
     });
   } else {
     var parentSession;
@@ -495,5 +611,5 @@
   }
 
   window.courseScormBridge = {findAPI: findAPI, encodeState: encodeState, decodeState: decodeState,
-                              fitState: fitState, config: CFG};
+                              fitState: fitState, pack: lzwPack, unpack: lzwUnpack, config: CFG};
 }());
