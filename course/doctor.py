@@ -22,6 +22,14 @@ EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+def scorm_again_path() -> Path:
+    """scorm-again's SCORM 1.2 runtime: $COURSE_SCORM_AGAIN_JS, else .ci/node_modules/ (as .ci/run installs it)."""
+    from course.paths import project_root
+
+    env = os.environ.get("COURSE_SCORM_AGAIN_JS")
+    return Path(env) if env else project_root() / ".ci" / "node_modules" / "scorm-again" / "dist" / "scorm12.min.js"
+
+
 def _fc_has(family: str) -> bool:
     if not shutil.which("fc-list"):
         return False
@@ -65,6 +73,10 @@ def checks() -> list[tuple[str, bool, str, str]]:
                  "sudo apt-get install -y nodejs"))
     axe = _axe_path()
     rows.append(("Browser tests: axe-core", axe is not None, str(axe) if axe else "missing", AXE_INSTALL))
+    scorm = scorm_again_path()
+    rows.append(("SCORM tests: scorm-again, the SCORM 1.2 runtime", scorm.is_file(),
+                 str(scorm) if scorm.is_file() else "missing",
+                 "cd .ci && npm install --prefix . scorm-again@2   (or set COURSE_SCORM_AGAIN_JS)"))
     return rows
 
 
