@@ -102,7 +102,8 @@ def scorm(output, modules, whole_course, edition, readings, mastery, html_dir, f
     from course.lms.scorm import MAX_PACKAGE_BYTES, export_scorm
 
     con = Console(highlight=False)
-    con.print("Building the student HTML once, then the packages …")
+    if html_dir is None:
+        con.print("Building the student HTML once, then the packages …")
     res = export_scorm(output, modules=tuple(modules), whole_course=whole_course, edition=edition,
                        readings=readings, mastery=mastery, force=force, html_dir=html_dir)
     for p in res.packages:

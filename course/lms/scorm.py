@@ -236,6 +236,11 @@ def collect_assets(html_dir: Path, page_texts: dict[str, str]) -> set[str]:
         for t in _page_refs(text, page):
             if not t.endswith(".html") and (html_dir / t).is_file():
                 todo.append(t)
+    # files a script loads by itself (fetch, dynamic <script>): any other _static/ file whose name an
+    # included page or script mentions; source maps and licence notes are left out
+    static = {p.relative_to(html_dir).as_posix(): p.name for p in (html_dir / "_static").rglob("*")
+              if p.is_file() and p.suffix not in (".map", ".txt") and not p.name.endswith(".LICENSE.txt")}
+    texts = list(page_texts.values())
     while todo:
         t = todo.pop()
         if t in assets:
@@ -244,7 +249,20 @@ def collect_assets(html_dir: Path, page_texts: dict[str, str]) -> set[str]:
         if t.endswith(".css"):
             css = (html_dir / t).read_text(encoding="utf-8", errors="replace")
             todo.extend(r for r in _css_refs(css, t) if (html_dir / r).is_file())
+        if t.endswith(".js") and t.startswith("_static/"):
+            texts.append((html_dir / t).read_text(encoding="utf-8", errors="replace"))
+            for rel, name in static.items():
+                if rel not in assets and _mentions(texts[-1], name):
+                    todo.append(rel)
+    for text in page_texts.values():
+        for rel, name in static.items():
+            if rel not in assets and rel.endswith((".json", ".js")) and _mentions(text, name):
+                assets.add(rel)
     return assets
+
+
+def _mentions(text: str, name: str) -> bool:
+    return re.search(r"(?<![\w.-])" + re.escape(name) + r"(?![\w-])", text) is not None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -528,6 +546,10 @@ def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool
                                + (f" (and {len(existing) - 1} more package(s))" if len(existing) > 1 else "")
                                + "; nothing was written. Add --force to replace them, or choose another --output.")
 
+    if html_dir is not None and readings:
+        raise CourseInputError("--readings chooses how the export builds the HTML; with --html the build "
+                               "is already made. Build it with 'course build html --readings "
+                               f"{readings}' and pass that, or leave out --html.")
     t0 = time.perf_counter()
     if html_dir is not None:
         html_dir = Path(html_dir)
