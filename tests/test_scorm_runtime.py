@@ -97,8 +97,9 @@ def _fake_config() -> dict:
 class Lms:
     """One learner's browser (context) with the test LMS page and the package in its frame."""
 
-    def __init__(self, browser, base: str, real: bool, ctx=None):
+    def __init__(self, browser, base: str, real: bool, ctx=None, site_dir: Path | None = None):
         self.base = base
+        self.site_dir = site_dir
         self.real = real
         self.own_ctx = ctx is None
         self.ctx = ctx or browser.new_context(viewport={"width": 1300, "height": 900}, service_workers="block")
@@ -167,7 +168,11 @@ class Lms:
         result = {"status": res.status, "points": res.points, "max_points": res.max_points,
                   "response": json.dumps(value, ensure_ascii=False)[:250]}
         if self.real:
-            _answer_real(self.content, set_id, item_id, value)
+            page = _page_of(self.site_dir / self.pkg, item_id)
+            frame = self.content
+            if not frame.url.endswith("/" + page):
+                frame = self.go(page)
+            _answer_real(frame, set_id, item_id, value)
         else:
             self.content.evaluate("([s, i, v, r]) => window.__fakeSelfCheck.check(s, i, v, r)",
                                   [set_id, item_id, value, result])
@@ -207,17 +212,35 @@ class Lms:
         assert self.session("s ? s.errors : ['no session']") == []
 
 
+_PAGES: dict[tuple[Path, str], str] = {}
+
+
+def _page_of(pkg_dir: Path, item_id: str) -> str:
+    """The package page that holds an item's controls (its set's exercise page, or the lesson where
+    the item is practised)."""
+    key = (pkg_dir, item_id)
+    if key not in _PAGES:
+        for page in sorted(pkg_dir.rglob("*.html")):
+            if re.search(rf'data-item="{re.escape(item_id)}"', page.read_text(encoding="utf-8")):
+                _PAGES[key] = page.relative_to(pkg_dir).as_posix()
+                break
+        else:
+            raise AssertionError(f"no page of {pkg_dir.name} holds item {item_id}")
+    return _PAGES[key]
+
+
 def _answer_real(frame, set_id: str, item_id: str, value) -> None:
-    """Answer a real item: put the answer in through the checker's importAnswers, then press the
-    item's Check button. If the real checker's markup differs, adapt this function."""
+    """Answer a real item: put the answer into its controls through the checker's importAnswers,
+    then press the item's Check button (the self-check's markup: .selfcheck[data-set][data-item]).
+    If the real checker's markup changes, adapt this function."""
     found = frame.evaluate("""([s, i, v]) => {
         const cs = window.courseSelfCheck;
         const problems = cs.importAnswers({[s]: {[i]: v}}, {source: 'test'});
-        const box = document.querySelector(`[data-item-id="${i}"], [data-item="${i}"], #${CSS.escape(i)}`);
+        const box = document.querySelector(`.selfcheck[data-set="${s}"][data-item="${i}"]`)
+                    || document.querySelector(`[data-item="${i}"]`);
         if (!box) return 'no element for item ' + i;
-        const scope = box.closest('section, div, form, article') || box;
-        const btn = [...scope.querySelectorAll('button')].find(b => /^\\s*check\\b/i.test(b.textContent));
-        if (!btn) return 'no Check button near item ' + i;
+        const btn = [...box.querySelectorAll('button')].find(b => /^\\s*check\\b/i.test(b.textContent));
+        if (!btn) return 'no Check button for item ' + i;
         btn.click();
         return problems.length ? 'importAnswers: ' + problems.join('; ') : '';
     }""", [set_id, item_id, value])
@@ -226,7 +249,7 @@ def _answer_real(frame, set_id: str, item_id: str, value) -> None:
 
 @contextmanager
 def lms(browser, site, real, pkg, **kw):
-    m = Lms(browser, site[0], real, kw.pop("ctx", None)).open(pkg, **kw)
+    m = Lms(browser, site[0], real, kw.pop("ctx", None), site[1]).open(pkg, **kw)
     try:
         yield m
     finally:
@@ -432,7 +455,7 @@ def test_all_wrong_fails_and_partial_attempt_stays_incomplete(browser, site, use
         assert "wrong" in {r[2] for r in interactions(m)}
 
 
-def test_close_and_relaunch_restores_answers(browser, site, uses_real_checker):
+def test_close_and_relaunch_restores_answers(browser, site, uses_real_checker, tmp_path):
     set_id = "m1-history"
     answers = scenario(set_id, "mixed")
     with lms(browser, site, uses_real_checker, set_id) as m:
@@ -451,6 +474,13 @@ def test_close_and_relaunch_restores_answers(browser, site, uses_real_checker):
         assert restored.get(set_id) == json.loads(json.dumps(answers))
         assert m.cmi("cmi.core.score.raw") == raw
         assert m.session("s.restoredFrom") == "lms"
+        # on this computer the self-check has no record of the earlier Checks: one more Check must
+        # still give the LMS the score of all the answers
+        changed = next(k for k, v in answers.items() if v != answer_for(SETS[set_id].item(k), "right"))
+        answers[changed] = answer_for(SETS[set_id].item(changed), "right")
+        m.answer(set_id, changed, answers[changed])
+        assert float(m.cmi("cmi.core.score.raw")) == reported_score(course_grade(tmp_path, set_id, answers),
+                                                                     package(set_id).max_points)
         m.assert_clean()
 
 
@@ -461,9 +491,9 @@ def test_suspend_data_limit_with_the_largest_answers(browser, site, uses_real_ch
         big = largest_plausible(s.id)
         with lms(browser, site, uses_real_checker, s.module) as m:
             fit = m.launcher.evaluate("""([sid, a]) => {
-                const f = courseScormBridge.fitState({t: Date.now(), a: {[sid]: a}, s: {}});
+                const f = courseScormBridge.fitState({t: Date.now(), a: {[sid]: a}, r: {}});
                 return {len: f.text.length, dropped: f.dropped.map(p => p[1]),
-                        full: courseScormBridge.encodeState({t: Date.now(), a: {[sid]: a}, s: {}}).length};
+                        full: courseScormBridge.encodeState({t: Date.now(), a: {[sid]: a}, r: {}}).length};
             }""", [s.id, big])
         open_ids = {i.id for i in s.items if i.type == "open"}
         sizes[s.id] = fit

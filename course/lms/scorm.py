@@ -228,8 +228,10 @@ def _css_refs(text: str, css_path: str) -> list[str]:
     return out
 
 
-def collect_assets(html_dir: Path, page_texts: dict[str, str]) -> set[str]:
-    """Every non-page file the pages load (scripts, styles, images, fonts), following CSS url()s."""
+def collect_assets(html_dir: Path, page_texts: dict[str, str], set_ids: tuple[str, ...] = ()) -> set[str]:
+    """Every non-page file the pages load (scripts, styles, images, fonts), following CSS url()s;
+    files that scripts load by name; and the per-set files of the package's exercise sets
+    (``_static/**/<set>.*``, which a script may build the name of, such as an answer-file template)."""
     assets: set[str] = set()
     todo: list[str] = []
     for page, text in page_texts.items():
@@ -258,6 +260,9 @@ def collect_assets(html_dir: Path, page_texts: dict[str, str]) -> set[str]:
         for rel, name in static.items():
             if rel not in assets and rel.endswith((".json", ".js")) and _mentions(text, name):
                 assets.add(rel)
+    for rel, name in static.items():
+        if any(name.startswith(f"{sid}.") for sid in set_ids):
+            assets.add(rel)
     return assets
 
 
@@ -483,7 +488,7 @@ def assemble(html_dir: Path, name: str, module_id: str | None, title: str, start
     pages = select_pages(html_dir, module_id, all_pages)
     page_set = set(pages)
     raw = {p: (html_dir / p).read_text(encoding="utf-8") for p in pages}
-    assets = collect_assets(html_dir, raw)
+    assets = collect_assets(html_dir, raw, tuple(sets))
     total = sum(sets.values())
     scale = 1.0 if total <= SCORE_CEILING else SCORE_CEILING / total
     files: dict[str, bytes] = {}

@@ -69,8 +69,9 @@
   function itemOrder(setId) { return (CFG.itemOrder && CFG.itemOrder[setId]) || []; }
 
   function encodeState(state, dropped) {
-    // "R1|<fingerprint>|" + JSON, or "R2|<fingerprint>|" + the JSON packed (when shorter): [time, answers as flat (set, item, value) triples,
-    //   scores as flat (set, points, max, attempted, total) tuples, not-kept items as "s.i"]
+    // "R1|<fingerprint>|" + JSON, or "R2|<fingerprint>|" + the JSON packed (when shorter):
+    // [time, answers as flat (set, item, value) triples, the points of each checked auto-checked item
+    //  as flat (set, item, points) triples, not-kept items as "s.i"]; sets and items by position
     var a = [], s = [], x = [];
     SETS.forEach(function (setId, si) {
       var ans = state.a[setId] || {};
@@ -79,8 +80,10 @@
         if (dropped && dropped[setId + "\u0000" + itemId]) { x.push(si + "." + ii); return; }
         a.push(si, ii, ans[itemId]);
       });
-      var sc = state.s[setId];
-      if (sc) { s.push(si, sc[0], sc[1], sc[2], sc[3]); }
+      var pts = state.r[setId] || {};
+      itemOrder(setId).forEach(function (itemId, ii) {
+        if (Object.prototype.hasOwnProperty.call(pts, itemId)) { s.push(si, ii, pts[itemId]); }
+      });
     });
     var body = [state.t || 0, a, s];
     if (x.length) { body.push(x); }
@@ -198,20 +201,21 @@
     try { body = JSON.parse(parts[1] === "2" ? lzwUnpack(parts[3]) : parts[3]); } catch (e) {
       return {error: "saved answers could not be read"};
     }
-    var state = {t: body[0] || 0, a: {}, s: {}};
+    var state = {t: body[0] || 0, a: {}, r: {}};
     var a = body[1] || [], s = body[2] || [], x = body[3] || [];
     for (var i = 0; i + 2 < a.length; i += 3) {
       var setId = SETS[a[i]], itemId = setId && itemOrder(setId)[a[i + 1]];
       if (!itemId) { continue; }
       (state.a[setId] = state.a[setId] || {})[itemId] = a[i + 2];
     }
-    for (var j = 0; j + 4 < s.length; j += 5) {
-      if (SETS[s[j]]) { state.s[SETS[s[j]]] = [s[j + 1], s[j + 2], s[j + 3], s[j + 4]]; }
+    for (var j = 0; j + 2 < s.length; j += 3) {
+      var sid = SETS[s[j]], iid = sid && itemOrder(sid)[s[j + 1]];
+      if (iid && typeof s[j + 2] === "number") { (state.r[sid] = state.r[sid] || {})[iid] = s[j + 2]; }
     }
     var notKept = [];
     x.forEach(function (ref) {
-      var p = String(ref).split("."), sid = SETS[+p[0]], iid = sid && itemOrder(sid)[+p[1]];
-      if (iid) { notKept.push([sid, iid]); }
+      var p = String(ref).split("."), setId = SETS[+p[0]], itemId = setId && itemOrder(setId)[+p[1]];
+      if (itemId) { notKept.push([setId, itemId]); }
     });
     return {state: state, notKept: notKept};
   }
@@ -285,7 +289,8 @@
     this.api = findAPI(win);
     this.active = false;
     this.finished = false;
-    this.state = {t: 0, a: {}, s: {}};
+    this.state = {t: 0, a: {}, r: {}};
+    this.setPoints = {}; // set -> points from the self-check's score(), when it knows every checked item
     this.notKept = [];
     this.interactions = false;
     this.nInteractions = 0;
@@ -352,7 +357,7 @@
     if (raw) { try { local = JSON.parse(raw); } catch (e) { local = null; } }
     var lmsState = fromLms && fromLms.state;
     if (fromLms && fromLms.error) { this.notify("Your saved answers could not be restored from the LMS (" + fromLms.error + ")."); }
-    if (local && local.t && (!lmsState || local.t >= lmsState.t)) {
+    if (local && local.t && local.r && (!lmsState || local.t >= lmsState.t)) {
       this.state = local;
       this.restoredFrom = "browser";
     } else if (lmsState) {
@@ -426,14 +431,24 @@
       delete mine[r.itemId];
     }
     this.state.a[setId] = mine;
+    var known = this.state.r[setId] = this.state.r[setId] || {};
+    if (r.type !== "open" && r.status !== "neutral") { known[r.itemId] = +r.points || 0; }
+    // The score is the self-check's score(): the points of the set's auto-checked items as
+    // `course check` computes them. On a computer where the self-check has not seen the learner's
+    // earlier Checks (answers restored from the LMS are not checked again), it counts fewer items
+    // than the LMS already holds; then the points of each item's latest Check, kept with the
+    // answers, are added up instead.
     try {
-      var sc = cs.score(setId);
-      this.state.s[setId] = [+sc.points || 0, +sc.maxPoints || 0, +sc.attempted || 0, +sc.total || 0];
-      var expected = CFG.sets[setId];
+      var sc = cs.score(setId), expected = CFG.sets[setId];
       if (expected !== undefined && Math.abs((+sc.maxPoints || 0) - expected) > 1e-6) {
         this.errors.push("score(" + setId + ").maxPoints is " + sc.maxPoints + ", the package expects " + expected);
       }
-    } catch (e) { this.errors.push("score threw " + e); }
+      if ((+sc.attempted || 0) >= Object.keys(known).length) {
+        this.setPoints[setId] = +sc.points || 0;
+      } else {
+        delete this.setPoints[setId];
+      }
+    } catch (e) { this.errors.push("score threw " + e); delete this.setPoints[setId]; }
     this.state.t = Date.now();
     this.record(r);
     this.report();
@@ -466,18 +481,18 @@
   };
 
   Session.prototype.totals = function () {
-    var points = 0, max = 0, attempted = 0, total = 0, complete = true, self = this;
+    var points = 0, max = 0, attempted = 0, complete = true, self = this;
     SETS.forEach(function (setId) {
       max += CFG.sets[setId];
-      var sc = self.state.s[setId];
-      if (sc) {
-        points += sc[0]; attempted += sc[2]; total += sc[3];
-        if (sc[3] === 0 || sc[2] < sc[3]) { complete = false; }
-      } else if (CFG.sets[setId] > 0) {
-        complete = false;
-      }
+      var known = self.state.r[setId] || {}, types = (CFG.itemTypes || {})[setId] || {};
+      var sum = 0, n = 0;
+      Object.keys(known).forEach(function (k) { sum += known[k]; n += 1; });
+      points += Object.prototype.hasOwnProperty.call(self.setPoints, setId) ? self.setPoints[setId] : sum;
+      attempted += n;
+      var auto = Object.keys(types).filter(function (k) { return types[k] !== "open"; }).length;
+      if (n < auto) { complete = false; }
     });
-    return {points: points, max: max, attempted: attempted, complete: complete};
+    return {points: Math.round(points * 10000) / 10000, max: max, attempted: attempted, complete: complete};
   };
 
   // points as reported: as they are up to 100, else a percentage (SCORM 1.2 scores lie in 0..100);
