@@ -418,11 +418,38 @@
       }
     }
     cs.onResult(function (r) { self.onResult(r, cs); });
+    // answers typed without a Check (open responses) reach the LMS when the page is left or hidden,
+    // and every 20 seconds
+    var sync = function () { self.sync(cs); };
+    pageWin.addEventListener("pagehide", sync);
+    pageWin.document.addEventListener("visibilitychange", function () {
+      if (pageWin.document.visibilityState === "hidden") { sync(); }
+    });
+    pageWin.setInterval(sync, 20000);
     (this.pages = this.pages || []).push(pageWin);
+  };
+
+  Session.prototype.sync = function (cs) {
+    if (!this.active || this.finished) { return; }
+    var exported, onPage, changed = false, self = this;
+    try { exported = cs.exportAnswers() || {}; onPage = cs.sets() || []; } catch (e) { return; }
+    onPage.forEach(function (setId) {
+      var merged = Object.assign({}, self.state.a[setId] || {}, exported[setId] || {});
+      if (JSON.stringify(merged) !== JSON.stringify(self.state.a[setId] || {})) {
+        self.state.a[setId] = merged;
+        changed = true;
+      }
+    });
+    if (changed) {
+      this.state.t = Date.now();
+      this.save();
+      this.scheduleCommit();
+    }
   };
 
   Session.prototype.onResult = function (r, cs) {
     if (!this.active || this.finished) { return; }
+    this.checks = (this.checks || 0) + 1;
     var setId = r.setId;
     var exported = {};
     try { exported = cs.exportAnswers() || {}; } catch (e) { exported = {}; }
