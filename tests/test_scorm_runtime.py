@@ -628,3 +628,29 @@ def test_api_found_through_the_opener(browser, site, uses_real_checker):
         page.wait_for_function("API.isTerminated()")
     finally:
         ctx.close()
+
+
+def test_suspend_data_encoding_round_trips(browser, site, uses_real_checker):
+    """Every answer shape, any text (Arabic, emoji, quotes, newlines), packed or not, comes back as it
+    was, and what the LMS stores is printable ASCII whenever the answers are not."""
+    set_id = "m1-history"
+    items = [i for i in SETS[set_id].items]
+    texts = ["", "a", "ʿAbbāsid خلافة “quoted” \\ \"x\" 😀\nnew line", "word " * 300, "\u0000\u001f|R1|"]
+    states = []
+    for n, t in enumerate(texts):
+        answers = {it.id: answer_for(it, ("right", "partial", "wrong")[k % 3]) if it.auto_graded else t
+                   for k, it in enumerate(items[: 5 + 7 * n])}
+        answers[items[0].id] = t or "a"
+        states.append(answers)
+    with lms(browser, site, uses_real_checker, "m1-history") as m:
+        out = m.launcher.evaluate("""([sid, states]) => states.map(a => {
+            const st = {t: 1767225600000, a: {[sid]: a}, r: {[sid]: {[Object.keys(a)[0]]: 0.5}}};
+            const text = courseScormBridge.encodeState(st, null);
+            const back = courseScormBridge.decodeState(text);
+            return {text, a: back.state.a[sid], r: back.state.r[sid], t: back.state.t};
+        })""", [set_id, states])
+    for answers, got in zip(states, out):
+        assert got["a"] == json.loads(json.dumps(answers))
+        assert got["r"] == {next(iter(answers)): 0.5} and got["t"] == 1767225600000
+        if any(ord(c) > 126 or ord(c) < 32 for c in json.dumps(answers, ensure_ascii=False)):
+            assert got["text"].startswith("R2|") and all(32 <= ord(c) <= 126 for c in got["text"])

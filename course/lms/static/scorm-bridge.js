@@ -87,9 +87,11 @@
     });
     var body = [state.t || 0, a, s];
     if (x.length) { body.push(x); }
+    // packed when shorter, and always when the text has characters outside printable ASCII (the
+    // packed form is ASCII only, which every LMS's database keeps as it is)
     var json = JSON.stringify(body), packed = lzwPack(json);
-    return packed.length < json.length ? "R2|" + CFG.fingerprint + "|" + packed
-                                       : "R1|" + CFG.fingerprint + "|" + json;
+    return packed.length < json.length || /[^\x20-\x7e]/.test(json)
+      ? "R2|" + CFG.fingerprint + "|" + packed : "R1|" + CFG.fingerprint + "|" + json;
   }
 
   // LZW with variable-width codes, written as 6-bit characters (A-Z a-z 0-9 - _): learners' texts
