@@ -240,9 +240,10 @@ def collect_assets(html_dir: Path, page_texts: dict[str, str], set_ids: tuple[st
                 todo.append(t)
     # files a script loads by itself (fetch, dynamic <script>): any other _static/ file whose name an
     # included page or script mentions; source maps and licence notes are left out
-    static = {p.relative_to(html_dir).as_posix(): p.name for p in (html_dir / "_static").rglob("*")
-              if p.is_file() and p.suffix not in (".map", ".txt") and not p.name.endswith(".LICENSE.txt")}
-    texts = list(page_texts.values())
+    static: dict[str, list[str]] = {}  # file name -> its paths under _static/
+    for p in (html_dir / "_static").rglob("*"):
+        if p.is_file() and p.suffix not in (".map", ".txt"):
+            static.setdefault(p.name, []).append(p.relative_to(html_dir).as_posix())
     while todo:
         t = todo.pop()
         if t in assets:
@@ -252,22 +253,28 @@ def collect_assets(html_dir: Path, page_texts: dict[str, str], set_ids: tuple[st
             css = (html_dir / t).read_text(encoding="utf-8", errors="replace")
             todo.extend(r for r in _css_refs(css, t) if (html_dir / r).is_file())
         if t.endswith(".js") and t.startswith("_static/"):
-            texts.append((html_dir / t).read_text(encoding="utf-8", errors="replace"))
-            for rel, name in static.items():
-                if rel not in assets and _mentions(texts[-1], name):
-                    todo.append(rel)
+            js = (html_dir / t).read_text(encoding="utf-8", errors="replace")
+            todo.extend(r for name in _file_names(js) for r in static.get(name, ()))
     for text in page_texts.values():
-        for rel, name in static.items():
-            if rel not in assets and rel.endswith((".json", ".js")) and _mentions(text, name):
-                assets.add(rel)
-    for rel, name in static.items():
+        assets.update(r for name in _file_names(text) if name.endswith((".js", ".json"))
+                      for r in static.get(name, ()))
+    for name, rels in static.items():
         if any(name.startswith(f"{sid}.") for sid in set_ids):
-            assets.add(rel)
+            assets.update(rels)
     return assets
 
 
-def _mentions(text: str, name: str) -> bool:
-    return re.search(r"(?<![\w.-])" + re.escape(name) + r"(?![\w-])", text) is not None
+_TOKEN = re.compile(r"[\w.-]+")
+_ASSET_EXT = (".js", ".json", ".css", ".png", ".svg", ".gif", ".jpg", ".jpeg", ".webp", ".woff", ".woff2", ".ttf")
+_names_cache: dict[int, set[str]] = {}
+
+
+def _file_names(text: str) -> set[str]:
+    """Every word in ``text`` that looks like a file name (name.ext); remembered per text."""
+    key = hash(text)
+    if key not in _names_cache:
+        _names_cache[key] = {t for t in set(_TOKEN.findall(text)) if t.endswith(_ASSET_EXT)}
+    return _names_cache[key]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -454,9 +461,16 @@ def leak_scan(zip_path: Path, markers: list[tuple[str, str]]) -> list[tuple[str,
     with zipfile.ZipFile(zip_path) as zf:
         for name in zf.namelist():
             if posixpath.splitext(name)[1] in text_ext:
-                text = _norm(_strip_tags(zf.read(name).decode("utf-8", "replace")))
-                hits += [(f"{zip_path.name}!{name}", origin) for origin, m in markers if m and m in text]
+                data = zf.read(name)
+                key = (hashlib.sha1(data).digest(), id(markers))  # the theme's files recur in every package
+                if key not in _scan_cache:
+                    text = _norm(_strip_tags(data.decode("utf-8", "replace")))
+                    _scan_cache[key] = [origin for origin, m in markers if m and m in text]
+                hits += [(f"{zip_path.name}!{name}", origin) for origin in _scan_cache[key]]
     return hits
+
+
+_scan_cache: dict[tuple[bytes, int], list[str]] = {}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -503,7 +517,7 @@ def assemble(html_dir: Path, name: str, module_id: str | None, title: str, start
     names = sorted(files)
     manifest = manifest_xml(name, title, names, version).encode("utf-8")
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         zf.writestr(_zinfo("imsmanifest.xml"), manifest)
         for n in names:
             zf.writestr(_zinfo(n), files[n])
@@ -512,7 +526,9 @@ def assemble(html_dir: Path, name: str, module_id: str | None, title: str, start
 
 def _zinfo(name: str) -> zipfile.ZipInfo:
     zi = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))  # reproducible packages
-    zi.compress_type = zipfile.ZIP_DEFLATED
+    # fonts and images are compressed already
+    stored = name.endswith((".woff2", ".woff", ".png", ".jpg", ".jpeg", ".gif", ".webp"))
+    zi.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     zi.external_attr = 0o644 << 16
     return zi
 
