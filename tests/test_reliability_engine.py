@@ -217,7 +217,7 @@ def test_looping_symlink_answer_file_is_an_error(tmp_path):
 ], ids=["invalid-date", "int-over-4300-digits", "DEL", "C1-control"])
 def test_unreadable_values_get_a_line_number_and_no_python_internals(text, line, words):
     with pytest.raises(CourseInputError) as ei:
-        parse_yaml(text, "answers/x.yaml", what="answer file")
+        load_answers_bytes(text.encode(), "answers/x.yaml")
     msg = str(ei.value)
     assert f"answers/x.yaml, line {line}" in msg and words in msg
     for internal in ("timedelta", "set_int_max_str_digits", "sys.", "Exceeds the limit"):

@@ -29,6 +29,7 @@ from course.errors import CourseInputError
 from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, SetResult, grade_set,
                                       reference_answers)
 from course.exercises.loader import exercises_dir, load_all_sets, load_answers
+from course.exercises.safe import safe_text
 from course.exercises.schema import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
                                      SingleItem, _fmt, json_schema)
 from course.exercises.state import load_state
@@ -36,6 +37,7 @@ from course.exercises.templates import plain
 
 SYMBOL = {PASSED: ("✓", "green"), PARTIAL: ("◐", "yellow"), FAILED: ("✗", "red"),
           NOT_ATTEMPTED: ("·", "dim"), NEEDS_REVIEW: ("⚑", "cyan")}
+PROBLEMS_SHOWN = 20  # per answer file in `course check`; per learner in `course grade`
 LABEL = {PASSED: "right", PARTIAL: "partly right", FAILED: "not yet", NOT_ATTEMPTED: "not attempted",
          NEEDS_REVIEW: "for review"}
 
@@ -62,7 +64,7 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except CourseInputError as exc:
-            _err_console().print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
+            _err_console().print(Text("error: ", style="bold red") + Text(safe_text(str(exc))), soft_wrap=True)
             sys.exit(1)
 
     return wrapper
@@ -156,7 +158,7 @@ def _feedback(s: ExerciseSet, r: SetResult) -> list:
             continue
         sym, style = SYMBOL[res.status]
         head = Text(f"{sym} {n}. {res.item_id}", style=f"bold {style}")
-        out.append(Group(head, Padding(Text(res.message), (0, 0, 0, 3))))
+        out.append(Group(head, Padding(Text(safe_text(res.message)), (0, 0, 0, 3))))
     return out
 
 
@@ -184,6 +186,11 @@ def format_answer(item, value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
     return str(value)
+
+
+def _state_warning(state) -> None:
+    if state.warning:
+        _err_console().print(Text("warning: ", style="yellow") + Text(safe_text(state.warning)), soft_wrap=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -236,13 +243,13 @@ def check(sets, answers_dir, exercises_path, explanations, json_path):
     all_sets = _all_sets(exercises_path)
     chosen = _select(all_sets, sets)
     if not sets:
-        chosen = [s for s in chosen if (answers_dir / f"{s.id}.yaml").exists()]
+        chosen = [s for s in chosen if (answers_dir / f"{s.id}.yaml").exists()
+                  or (answers_dir / f"{s.id}.yaml").is_symlink()]
         if not chosen:
             raise CourseInputError(f"{answers_dir}/: no answer files yet. Run 'course start' to create them, "
                                    "or 'course check SET' to check one set.")
     state = load_state(answers_dir)
-    if state.warning:
-        _err_console().print(f"[yellow]warning:[/yellow] {escape(state.warning)}")
+    _state_warning(state)
     root = _root_for_sets(exercises_path)
     graded = []
     t0 = time.perf_counter()
@@ -251,7 +258,7 @@ def check(sets, answers_dir, exercises_path, explanations, json_path):
         problems: list[str] = []
         answers = {}
         af = None
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             con.print(f"[yellow]{path} does not exist yet;[/yellow] run [bold]course start {s.id}[/bold]. "
                       "Every item counts as not attempted.")
         else:
@@ -273,8 +280,11 @@ def check(sets, answers_dir, exercises_path, explanations, json_path):
         con.print(_set_table(s, r))
         for block in _feedback(s, r):
             con.print(block)
-        for p in problems:
-            con.print(Text("problem: ", style="bold red") + Text(p), soft_wrap=True)
+        for p in problems[:PROBLEMS_SHOWN]:
+            con.print(Text("problem: ", style="bold red") + Text(safe_text(p, newlines=False)), soft_wrap=True)
+        if len(problems) > PROBLEMS_SHOWN:
+            con.print(Text(f"problem: {len(problems) - PROBLEMS_SHOWN} more problem(s) in this file not shown; "
+                           "fix the ones above first.", style="bold red"), soft_wrap=True)
         con.print(_bar(r.points, r.max_points))
         tail = _counts(r)
         if r.review_points:
@@ -314,6 +324,7 @@ def hint(item_id, answers_dir, exercises_path):
     con = _console()
     s, n, it = _find_item(_all_sets(exercises_path), item_id)
     state = load_state(answers_dir)
+    _state_warning(state)
     st = state.item(it.id)
     total = len(it.hints)
     if st.hints_shown < total:
@@ -346,6 +357,7 @@ def reveal(item_id, yes, answers_dir, exercises_path):
             con.print("Not revealed. Try 'course hint ITEM' for a nudge.")
             return
     state = load_state(answers_dir)
+    _state_warning(state)
     state.item(it.id).revealed = True
     ref = reference_answers(it)
     con.print(Panel(escape(format_answer(it, ref)), title=f"{it.id}: answer", title_align="left", border_style="cyan"))
@@ -382,7 +394,7 @@ def progress(answers_dir, exercises_path):
             try:
                 answers = load_answers(path, s).answers
             except CourseInputError as exc:
-                _err_console().print(Text("problem: ", style="bold red") + Text(str(exc)), soft_wrap=True)
+                _err_console().print(Text("problem: ", style="bold red") + Text(safe_text(str(exc))), soft_wrap=True)
         r = grade_set(s, answers, root=root)
         ids = [it.id for it in s.items]
         hints = sum(state.items[i].hints_shown for i in ids if i in state.items)

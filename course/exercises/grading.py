@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterable
 
 from course.exercises import normalize
 from course.exercises.loader import describe_kind
+from course.exercises.safe import safe_text
 from course.exercises.schema import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
                                      MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
                                      VerdictItem, _fmt, words)
@@ -207,8 +208,22 @@ def _keys_list(keys: Iterable[str]) -> str:
 # Paragraph existence (readings)
 
 
+@lru_cache(maxsize=1)
+def _known_readings() -> frozenset[str] | None:
+    """The reading ids on disk, listed once (None if the readings are not available)."""
+    try:
+        from course.readings import list_readings
+
+        return frozenset(list_readings())
+    except Exception:  # noqa: BLE001 - readings not available
+        return None
+
+
 @lru_cache(maxsize=64)
 def _reading_length(reading_id: str) -> int | None:
+    known = _known_readings()
+    if known is not None and reading_id not in known:
+        return None  # not a reading: no disk lookup (evidence may cite thousands of made-up ids)
     try:
         from course.readings import load_reading
 
@@ -229,11 +244,15 @@ def citations(text: str, exists: ParagraphCheck | None = None) -> tuple[list[str
     """Paragraph references ``<reading-id>:<n>`` (or ranges) in ``text``: (existing, not existing)."""
     exists = exists or default_paragraph_check
     good, bad = [], []
+    seen: set[str] = set()
     for m in _REF.finditer(text):
+        if len(m.group(2)) > 9 or len(m.group(3) or "") > 9:
+            continue  # not a paragraph number
         rid, a, b = m.group(1), int(m.group(2)), int(m.group(3) or m.group(2))
         ref = f"{rid}:{a}" + (f"-{b}" if b != a else "")
-        if ref in good or ref in bad:
+        if ref in seen:
             continue
+        seen.add(ref)
         if b >= a and exists(rid, a) and exists(rid, b):
             good.append(ref)
         elif "-" in rid or exists(rid, 1):  # looks like a reading id: report it
@@ -299,12 +318,17 @@ def _ordering(item: OrderingItem, answer: Any) -> tuple[float, str]:
                    f"choices. Allowed: {_keys_list(item.choices)}")
     notes = []
     seen: list[str] = []
+    seen_set: set[str] = set()
+    repeated: list[str] = []
     for k in keys:
-        if k in seen:
-            if f"'{k}' appears more than once" not in notes:
-                notes.append(f"'{k}' appears more than once (only its first place counts)")
+        if k in seen_set:
+            if k not in repeated:
+                repeated.append(k)
             continue
+        seen_set.add(k)
         seen.append(k)
+    for k in repeated:
+        notes.append(f"'{k}' appears more than once (only its first place counts)")
     missing = [k for k in item.answer if k not in seen]
     if missing:
         notes.append(f"your list leaves out {len(missing)} of the {len(item.answer)} choices; place every choice once")
@@ -378,8 +402,12 @@ def _matching(item: MatchingItem, answer: Any) -> tuple[float, str]:
 def _number(item: NumericItem, answer: Any) -> float:
     if isinstance(answer, bool) or answer is None or isinstance(answer, (list, dict, tuple)):
         raise _Bad(f"write a number{f' (in {item.unit})' if item.unit else ''}; you wrote {_kind(answer)}")
+    too_large = _Bad("the number is too large; write the number asked for, in digits")
     if isinstance(answer, (int, float)):
-        x = float(answer)
+        try:
+            x = float(answer)
+        except OverflowError:
+            raise too_large from None
     else:
         parsed = normalize.parse_number(str(answer))
         if parsed is None:
@@ -716,9 +744,22 @@ def evidence_shortfalls(item: VerdictItem, evidence: str, exists: ParagraphCheck
 
 
 def _section_present(text: str, name: str) -> bool:
-    pat = re.compile(r"^\s*(?:#+\s*)?(?:\*\*|__)?\s*" + re.escape(name.strip()) + r"\s*(?:\*\*|__)?\s*(?:[:.\-—–]|$)",
-                     re.I | re.M)
-    return bool(pat.search(text))
+    """A line that starts with the section name (after optional ``#`` and ``**``/``__``), followed by
+    ``:``, ``.``, a dash or the end of the line. Line by line, so linear in the text."""
+    want = name.strip().casefold()
+    for line in text.splitlines():
+        s = line.lstrip()
+        s = s.lstrip("#").lstrip()
+        if s[:2] in ("**", "__"):
+            s = s[2:].lstrip()
+        if not s[: len(want)].casefold() == want:
+            continue
+        rest = s[len(want):].lstrip()
+        if rest[:2] in ("**", "__"):
+            rest = rest[2:].lstrip()
+        if not rest or rest[0] in ":.-—–":
+            return True
+    return False
 
 
 def _open(item: OpenItem, answer: Any, exists: ParagraphCheck) -> tuple[list[tuple[str, bool]], str]:
@@ -799,7 +840,7 @@ def grade_item(item: ItemBase, answer: Any, *, hint_level: int = 0,
         else:  # pragma: no cover - the schema admits no other type
             raise _Bad(f"unknown item type {item.type}")
     except _Bad as exc:
-        msg = str(exc)
+        msg = safe_text(str(exc))
         res.status = FAILED
         res.answer_error = True
         res.feedback = f"Your answer cannot be read: {msg[0].lower() + msg[1:]}."
@@ -807,12 +848,17 @@ def grade_item(item: ItemBase, answer: Any, *, hint_level: int = 0,
     except RecursionError:
         res.status, res.answer_error, res.feedback = FAILED, True, "Your answer cannot be read: it is nested too deeply."
         return res
+    except Exception as exc:  # noqa: BLE001 - a learner's answer never stops a check (issue 16)
+        res.status, res.answer_error = FAILED, True
+        res.feedback = (f"Your answer could not be checked ({type(exc).__name__}); it scores 0. Write it in the "
+                        "form the template shows; if it already is, tell your instructor.")
+        return res
     score = max(0.0, min(1.0, float(score)))
     res.score = 1.0 if score > 1 - 1e-9 else score
     res.status = PASSED if res.score == 1.0 else (PARTIAL if res.score > 0 else FAILED)
     if res.status == PARTIAL:
         fb += f" Partial credit: {_fmt(round(res.points, 2))} of {_fmt(item.points)} points."
-    res.feedback = fb
+    res.feedback = safe_text(fb)  # learner text in feedback never acts on a terminal
     if res.status == PASSED:
         res.hint = None
     return res

@@ -89,12 +89,29 @@ def read_text(path: Path | str, *, max_bytes: int, what: str = "file") -> str:
     return decode_bytes(raw, str(path), max_bytes=max_bytes, what=what)
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# C0 controls (but tab, newline, carriage return), DEL, C1 controls (but NEL, which YAML allows) and
+# the non-characters: YAML refuses them without a line number, so they are reported here.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def _utf16(raw: bytes) -> bool:
+    """A UTF-16 text file: a byte-order mark, or NUL as every other byte of mostly-ASCII text."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = raw[:400]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) > 0.8 * len(even) or odd.count(0) > 0.8 * len(odd)
 
 
 def decode_bytes(raw: bytes, where: str, *, max_bytes: int, what: str = "file") -> str:
     if len(raw) > max_bytes:
         raise CourseInputError(f"{where}: larger than the {_mb(max_bytes)} allowed for {_a(what)}.")
+    if _utf16(raw):
+        raise CourseInputError(
+            f"{where}: the file is saved as UTF-16 text, but {_a(what)} must be UTF-8. Save it again with the "
+            "encoding UTF-8 (in Notepad: Save as → Encoding: UTF-8; in most editors: 'Save with encoding').")
     nul = raw.find(b"\0")
     if nul >= 0:
         line = raw[:nul].count(b"\n") + 1
@@ -126,15 +143,33 @@ class YamlDoc:
     text: str
     where: str
     _root: Any = field(default=None, repr=False)
+    _top: dict | None = field(default=None, repr=False)  # top-level key text → line, built once
+
+    def _top_keys(self) -> dict[str, int]:
+        """Lines of the keys written at the start of a line (top-level keys), in one pass."""
+        if self._top is None:
+            top: dict[str, int] = {}
+            for n, line in enumerate(self.text.split("\n"), 1):
+                if not line or line[0] in " \t#-[{":
+                    continue
+                i = line.find(":")
+                if i <= 0:
+                    continue
+                k = line[:i].rstrip()
+                if len(k) >= 2 and k[0] == k[-1] and k[0] in "\"'":
+                    k = k[1:-1]
+                top.setdefault(k, n)
+            self._top = top
+        return self._top
 
     def line_of(self, loc: Iterable[Any], *, key: bool = False) -> int | None:
         """1-based line of the node at ``loc`` (keys and indexes); the deepest node found."""
         loc = tuple(loc)
-        if key and len(loc) == 1 and isinstance(loc[0], str):
-            # Fast path for top-level keys (item ids in answer files): a plain text scan.
-            m = re.search(r"^[\"']?" + re.escape(loc[0]) + r"[\"']?[ \t]*:", self.text, re.M)
-            if m:
-                return self.text.count("\n", 0, m.start()) + 1
+        if key and len(loc) == 1 and isinstance(loc[0], (str, int)) and not isinstance(loc[0], bool):
+            # Fast path for top-level keys (item ids in answer files): one scan of the text, then lookups.
+            line = self._top_keys().get(str(loc[0]))
+            if line:
+                return line
         if self._root is None:
             try:
                 self._root = _safe_yaml().compose(self.text)
@@ -147,14 +182,26 @@ class YamlDoc:
         if node is None:
             return None
         line = node.start_mark.line + 1
-        for part in loc:
+        for depth, part in enumerate(loc):
             nxt = None
             if isinstance(node, MappingNode):
-                for k, v in node.value:
-                    if isinstance(k, ScalarNode) and k.value == str(part):
-                        nxt = k if key else v
-                        line = k.start_mark.line + 1
-                        break
+                if depth == 0:  # the top mapping can hold thousands of keys: index it once
+                    if not hasattr(self, "_root_index"):
+                        index: dict[str, tuple] = {}
+                        for k, v in node.value:
+                            if isinstance(k, ScalarNode):
+                                index.setdefault(k.value, (k, v))
+                        self._root_index = index
+                    found = self._root_index.get(str(part))
+                    if found:
+                        nxt = found[0] if key else found[1]
+                        line = found[0].start_mark.line + 1
+                else:
+                    for k, v in node.value:
+                        if isinstance(k, ScalarNode) and k.value == str(part):
+                            nxt = k if key else v
+                            line = k.start_mark.line + 1
+                            break
             elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 nxt = node.value[part]
             if nxt is None:
@@ -206,8 +253,40 @@ def parse_yaml(text: str, where: str, *, what: str = "file") -> YamlDoc:
     except RecursionError:
         raise CourseInputError(f"{where}: the data is nested too deeply to read.") from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. a malformed timestamp or number
-        raise CourseInputError(f"{where}: a value cannot be read ({exc}). Put it in quotes to keep it as text.") from None
+        raise CourseInputError(_bad_value_message(text, where)) from None
     return YamlDoc(data=data, text=text, where=where)
+
+
+_DATE = re.compile(r"^\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?$")
+_INT = re.compile(r"^[-+]?[0-9_]+$")
+
+
+def _bad_value_message(text: str, where: str) -> str:
+    """A plain-words message, with the line, for an unquoted value YAML cannot build (an impossible date,
+    a whole number too long to read)."""
+    try:
+        for ev in _safe_yaml().parse(text):
+            if type(ev).__name__ != "ScalarEvent" or ev.style not in (None, "") or ev.tag is not None:
+                continue
+            v = ev.value
+            line = ev.start_mark.line + 1
+            shown = v if len(v) <= 30 else v[:29] + "…"
+            if _DATE.match(v):
+                from datetime import date
+
+                try:
+                    y, m, d = (int(x) for x in v[:10].split("-"))
+                    date(y, m, d)
+                except ValueError:
+                    return (f"{_where(where, line)}: '{shown}' looks like a date, but there is no such date. "
+                            "Correct it, or put it in quotes to keep it as text.")
+            if _INT.match(v) and sum(ch.isdigit() for ch in v) > 4000:
+                return (f"{_where(where, line)}: the number '{shown}' has {sum(ch.isdigit() for ch in v):,} digits, "
+                        "too many to read. Write the number asked for, or put it in quotes to keep it as text.")
+    except Exception:  # noqa: BLE001 - fall through to the general message
+        pass
+    return (f"{where}: a value cannot be read (an impossible date or number). Put it in quotes to keep it "
+            "as text.")
 
 
 def _yaml_error_message(exc: MarkedYAMLError, where: str, what: str, text: str = "") -> str:
@@ -514,6 +593,11 @@ class AnswerFile:
                 for r in set_result.results if r.answer_error]
 
 
+def _clip(value: Any, limit: int = 60) -> str:
+    s = str(value)
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
 def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> AnswerFile:
     data = doc.data
     if data is None:
@@ -529,17 +613,18 @@ def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> Answ
     for key, value in data.items():
         if not isinstance(key, str):
             line = doc.line_of((key,), key=True)
-            af.problems.append(f"{_where(doc.where, line)}: '{key}' is not an item id; item ids are text such "
+            af.problems.append(f"{_where(doc.where, line)}: '{_clip(key)}' is not an item id; item ids are text such "
                                "as m1-rashidun-order. This line was ignored.")
             continue
         if known is not None and key not in known:
             from difflib import get_close_matches
 
             line = doc.line_of((key,), key=True)
-            close = get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+            close = (get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+                     if len(af.unknown) < 50 and len(key) <= 200 else [])
             did = f" Did you mean '{close[0]}'?" if close else ""
             af.unknown.append(key)
-            af.problems.append(f"{_where(doc.where, line)}: '{key}' is not an item of set "
+            af.problems.append(f"{_where(doc.where, line)}: '{_clip(key)}' is not an item of set "
                                f"'{exercise_set.id}'.{did} This answer was ignored; the set's items are listed "
                                "in the template ('course start').")
             continue
@@ -552,8 +637,21 @@ def load_answers(path: Path | str, exercise_set: ExerciseSet | None = None) -> A
     binary, too big, aliases, duplicate keys, not a mapping) raise :class:`CourseInputError`."""
     p = Path(path)
     if not p.exists():
+        if p.is_symlink():
+            raise CourseInputError(
+                f"{p}: is a symbolic link to '{_link_target(p)}', which does not exist (or links back to itself). "
+                "Delete the link and run 'course start' to create a real answer file.")
         return AnswerFile(str(p), {})
     return parse_answers(load_yaml(p, max_bytes=MAX_ANSWER_BYTES, what="answer file"), exercise_set)
+
+
+def _link_target(p: Path) -> str:
+    import os
+
+    try:
+        return os.readlink(p)
+    except OSError:
+        return "?"
 
 
 def load_answers_bytes(raw: bytes, where: str, exercise_set: ExerciseSet | None = None) -> AnswerFile:

@@ -162,7 +162,9 @@ def label_key(text: object) -> str:
 # Numbers
 
 _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:([,\u202f\u00a0 _])\d{3})(?:\1\d{3})*(?:\.\d+)?$")
-_NUMBER_HEAD = re.compile(r"^\s*([+-]?(?:\d[\d,\u202f\u00a0 _]*\d|\d)(?:\.\d+)?|[+-]?\.\d+)\s*(.*?)\s*$")
+# Only the number is matched; the rest of the text is taken as it is (a lazy ``(.*?)\s*$`` tail
+# backtracks quadratically on long runs of spaces: issue 16).
+_NUMBER_HEAD = re.compile(r"\s*([+-]?(?:\d[\d,\u202f\u00a0 _]*\d|\d)(?:\.\d+)?|[+-]?\.\d+)")
 #: Unit words that mean the same unit (normal form → canonical unit).
 UNIT_SYNONYMS = {"ce": "ce", "ad": "ce", "c e": "ce", "a d": "ce", "ah": "ah", "a h": "ah"}
 
@@ -186,7 +188,7 @@ def parse_number(text: str) -> tuple[float, str] | None:
     m = _NUMBER_HEAD.match(s)
     if not m:
         return None
-    num, rest = m.group(1), m.group(2)
+    num, rest = m.group(1), s[m.end():].strip()
     sign = ""
     if num[:1] in "+-":
         sign, num = num[0], num[1:]
