@@ -424,16 +424,22 @@ def progress(answers_dir, exercises_path):
               help="An assigned set (repeatable): grade and compute percentages over these sets only.")
 @click.option("--marks", "marks_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A filled marking sheet (from 'course marking') whose rubric marks go into the gradebook.")
+@click.option("--timeout", "timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds allowed to read and grade one submission; a slower one is reported and scored 0.")
+@click.option("--jobs", "jobs", type=click.IntRange(min=0), default=None,
+              help="Grading processes (default: one per CPU, up to 4; 0: grade in this process, without the "
+                   "time and memory limits).")
 @_exercises_opt
 @handle_errors
-def grade(submissions, csv_path, json_path, feedback_dir, strict, assigned, marks_path, exercises_path):
+def grade(submissions, csv_path, json_path, feedback_dir, strict, assigned, marks_path, timeout, jobs,
+          exercises_path):
     """Grade every submission in SUBMISSIONS (a folder or .zip per learner) into a CSV."""
     from course.exercises.grade import grade_all, write_csv, write_feedback, write_json_report
 
     con = _console()
     sets = _select(_all_sets(exercises_path), assigned)
     t0 = time.perf_counter()
-    report = grade_all(submissions, sets, _root_for_sets(exercises_path))
+    report = grade_all(submissions, sets, _root_for_sets(exercises_path), jobs=jobs, timeout=timeout)
     if marks_path:
         from course.exercises.marking import apply_marks, read_marks
 
@@ -441,7 +447,7 @@ def grade(submissions, csv_path, json_path, feedback_dir, strict, assigned, mark
         applied = apply_marks(report, marks)
         con.print(f"Rubric marks merged: {applied} open response(s) from {marks_path}.")
         for p in mark_problems:
-            con.print(Text("problem: ", style="bold red") + Text(p), soft_wrap=True)
+            con.print(Text("problem: ", style="bold red") + Text(safe_text(p, newlines=False)), soft_wrap=True)
     write_csv(report, csv_path)
     outputs = [str(csv_path)]
     if json_path:
@@ -462,10 +468,18 @@ def grade(submissions, csv_path, json_path, feedback_dir, strict, assigned, mark
     if bad or report.skipped:
         con.print(Text("Submissions with problems (graded as far as possible):", style="bold"))
         for lg in bad:
-            for p in ([lg.rejected] if lg.rejected else []) + lg.problems:
-                con.print(Text(f"- {lg.learner}: ", style="bold red") + Text(p), soft_wrap=True)
+            issues = ([lg.rejected] if lg.rejected else []) + lg.problems
+            for p in issues[:PROBLEMS_SHOWN // 4]:
+                con.print(Text(f"- {safe_text(lg.learner, newlines=False)}: ", style="bold red")
+                          + Text(safe_text(p, newlines=False)), soft_wrap=True)
+            if len(issues) > PROBLEMS_SHOWN // 4:
+                more = len(issues) - PROBLEMS_SHOWN // 4
+                where = " (all of them in the JSON report and the feedback file)" if (json_path or feedback_dir) else \
+                    " (add --json or --feedback to see all of them)"
+                con.print(Text(f"- {safe_text(lg.learner, newlines=False)}: ", style="bold red")
+                          + Text(f"{more} more problem(s){where}."), soft_wrap=True)
         for p in report.skipped:
-            con.print(Text("- skipped: ", style="bold yellow") + Text(p), soft_wrap=True)
+            con.print(Text("- skipped: ", style="bold yellow") + Text(safe_text(p, newlines=False)), soft_wrap=True)
         if strict:
             sys.exit(1)
 

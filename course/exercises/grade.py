@@ -8,14 +8,25 @@ Safety:
 
 - zip archives are never extracted: members are read into memory, and only answer files are read;
 - an archive is rejected whole if any entry has an absolute path, a ``..`` component or a drive
-  letter, is a symbolic link, is encrypted, or if it declares more than :data:`MAX_UNPACKED` bytes
-  or :data:`MAX_ENTRIES` entries; each member read is capped at the answer-file limit (1 MB),
-  whatever size it claims;
-- folders are walked without following symbolic links;
+  letter, is a symbolic link, is encrypted, uses a compression other than stored or deflated
+  (bzip2 and LZMA members can be decompression bombs that ignore their declared size), or if it
+  declares more than :data:`MAX_UNPACKED` bytes or :data:`MAX_ENTRIES` entries; each member read is
+  capped at the answer-file limit (1 MB), whatever size it claims, and deflate is read in bounded
+  chunks;
+- only folders and regular files are opened (a FIFO named ``x.zip`` is skipped, never opened);
+  folders are walked without following symbolic links;
+- each submission is read and graded in a worker process with a time budget (``timeout``) and a
+  memory cap (:data:`WORKER_MEMORY`): a submission that is too slow, too big or crashes its worker is
+  reported and scored 0, and the class goes on;
 - outputs are written only to the paths given (CSV, JSON) and inside the feedback folder, with
-  learner names reduced to safe file names; spreadsheet formulas in text cells are neutralised.
+  learner names reduced to safe file names; every CSV field is quoted, control characters are
+  escaped, spreadsheet formulas are neutralised and cells are capped (the full list of problems is
+  in the JSON report and the feedback files); text printed to the terminal is escaped the same way.
 
-A malformed submission is reported in the summary and never stops the run.
+A malformed submission is reported in the summary and never stops the run: submissions without a
+readable answer file are reported with the reason (and the likely fix), and two submissions that
+look like the same learner (``x/`` and ``x.zip``, ``X`` and ``x``, NFC and NFD spellings) are
+flagged as duplicates.
 """
 
 from __future__ import annotations
@@ -26,6 +37,8 @@ import json
 import os
 import re
 import stat
+import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -36,6 +49,7 @@ from course.errors import CourseInputError
 from course.exercises.grading import NEEDS_REVIEW, NOT_ATTEMPTED, SetResult, grade_set
 from course.exercises.loader import MAX_ANSWER_BYTES, load_answers_bytes
 from course.exercises.results import results_document
+from course.exercises.safe import csv_cell, join_capped, safe_text
 from course.exercises.schema import ExerciseSet, _fmt
 
 MAX_ZIP_BYTES = 50 * 1024 * 1024  # the archive file itself
@@ -43,6 +57,11 @@ MAX_UNPACKED = 20 * 1024 * 1024  # total declared unpacked size
 MAX_ENTRIES = 5000
 MAX_DEPTH = 8
 SUFFIXES = (".yaml", ".yml")
+ZIP_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
+ZIP_METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64", 93: "Zstandard",
+                    98: "PPMd"}
+DEFAULT_TIMEOUT = 30.0  # seconds to read and grade one submission
+WORKER_MEMORY = 512 * 1024 * 1024  # address space a worker may add while grading one submission
 
 
 @dataclass
@@ -115,22 +134,69 @@ def _pick(candidates: dict[str, list[tuple[str, Any]]], sub: Submission) -> dict
     return chosen
 
 
+class _Misses:
+    """Why a submission has no (or fewer) answer files than expected: files that nearly match."""
+
+    def __init__(self, set_ids: set[str]):
+        self.by_fold = {sid.casefold(): sid for sid in set_ids}
+        self.notes: list[str] = []  # one sentence each, reported as problems
+        self.accepted: list[str] = []
+
+    def consider(self, rel: str, name: str) -> str | None:
+        """The set id ``name`` answers (exact, or a letter-case near miss), else None; notes near misses."""
+        stem, suffix = os.path.splitext(name)
+        hidden = name.startswith(".")
+        if hidden:
+            stem2, suffix2 = os.path.splitext(name.lstrip("."))
+            if suffix2.lower() in SUFFIXES and stem2.casefold() in self.by_fold:
+                self.notes.append(f"'{rel}' is a hidden file (its name starts with '.'), so it was not read; "
+                                  f"rename it {self.by_fold[stem2.casefold()]}.yaml.")
+            return None
+        low = name.casefold()
+        if suffix.lower() in SUFFIXES and stem.casefold() in self.by_fold:
+            sid = self.by_fold[stem.casefold()]
+            if stem != sid:
+                self.notes.append(f"'{rel}' was read as {sid}.yaml (file names are lower case); "
+                                  f"rename it {sid}.yaml.")
+            return sid
+        if low.endswith(".zip"):
+            self.notes.append(f"'{rel}' is a zip inside the submission; archives inside archives or folders are "
+                              "not opened. Submit the answers folder itself (or one zip of it).")
+            return None
+        for fold, sid in self.by_fold.items():
+            if fold in low:
+                self.notes.append(f"'{rel}' looks like an answer file but is not named exactly; did you mean "
+                                  f"{sid}.yaml?")
+                break
+        return None
+
+
 def read_folder(path: Path, set_ids: set[str]) -> Submission:
     sub = Submission(learner=path.name, source=str(path))
     candidates: dict[str, list[tuple[str, Any]]] = {}
+    misses = _Misses(set_ids)
     count = 0
+    too_deep: list[str] = []
     for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
         rel_dir = Path(dirpath).relative_to(path)
         depth = len(rel_dir.parts)
+        for d in dirnames:
+            if os.path.islink(os.path.join(dirpath, d)):
+                misses.notes.append(f"'{(rel_dir / d).as_posix()}/' is a symbolic link to a folder; links are not "
+                                    "followed, so nothing in it was read. Submit the folder itself.")
+        if depth >= MAX_DEPTH and dirnames:
+            too_deep.append((rel_dir / dirnames[0]).as_posix())
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and depth < MAX_DEPTH)
         for name in sorted(filenames):
             count += 1
             if count > MAX_ENTRIES:
                 sub.problems.append(f"{path}: more than {MAX_ENTRIES} files; the rest were not looked at.")
-                return _finish_folder(sub, candidates)
-            stem, suffix = os.path.splitext(name)
-            if suffix.lower() not in SUFFIXES or stem not in set_ids or name.startswith("."):
+                return _finish_folder(sub, candidates, misses)
+            rel = str((rel_dir / name).as_posix())
+            sid = misses.consider(rel, name)
+            if sid is None:
                 continue
+            stem = sid
             full = Path(dirpath) / name
             rel = str((rel_dir / name).as_posix())
             try:
@@ -142,12 +208,31 @@ def read_folder(path: Path, set_ids: set[str]) -> Submission:
                 sub.problems.append(f"{full}: is a symbolic link; links are not followed, so it was ignored.")
                 continue
             if not stat.S_ISREG(st.st_mode):
+                sub.problems.append(f"{full}: is not a regular file; ignored.")
                 continue
             candidates.setdefault(stem, []).append((rel, full))
-    return _finish_folder(sub, candidates)
+    if too_deep:
+        misses.notes.append(f"folders more than {MAX_DEPTH} levels deep were not looked at (e.g. '{too_deep[0]}'); "
+                            "put the answers folder near the top of the submission.")
+    return _finish_folder(sub, candidates, misses)
 
 
-def _finish_folder(sub: Submission, candidates) -> Submission:
+def _read_regular(full: Path) -> bytes:
+    """Read at most the answer-file limit from ``full``, refusing anything but a regular file
+    (opened without following links and without blocking, so a FIFO put in its place cannot hang)."""
+    fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "not a regular file")
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            return fh.read(MAX_ANSWER_BYTES + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _finish_folder(sub: Submission, candidates, misses: _Misses | None = None) -> Submission:
     for set_id, (rel, full) in _pick(candidates, sub).items():
         try:
             size = full.stat().st_size
@@ -155,11 +240,25 @@ def _finish_folder(sub: Submission, candidates) -> Submission:
                 sub.problems.append(f"{full}: {size:,} bytes, larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB "
                                     "allowed for an answer file; set not graded.")
                 continue
-            with open(full, "rb") as fh:
-                sub.files[set_id] = (str(full), fh.read(MAX_ANSWER_BYTES + 1))
+            raw = _read_regular(full)
+            if len(raw) > MAX_ANSWER_BYTES:
+                sub.problems.append(f"{full}: larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB allowed for an "
+                                    "answer file; set not graded.")
+                continue
+            sub.files[set_id] = (str(full), raw)
         except OSError as exc:
-            sub.problems.append(f"{full}: cannot be read ({exc.strerror}).")
+            sub.problems.append(f"{full}: cannot be read ({exc.strerror or exc}).")
+    _report_misses(sub, misses)
     return sub
+
+
+def _report_misses(sub: Submission, misses: _Misses | None, *, empty: bool = False) -> None:
+    """Add the near misses (misnamed, hidden, nested, linked files) to the submission's problems. A
+    submission with no answer file at all is reported by :func:`grade_submission` ("empty submission")."""
+    notes = misses.notes if misses else []
+    sub.problems.extend(f"{sub.source}: {n}" for n in notes)
+    if empty and sub.rejected is None:
+        sub.problems.append(f"{sub.source}: the archive is empty.")
 
 
 def _unsafe_name(name: str) -> str | None:
@@ -201,6 +300,11 @@ def read_zip(path: Path, set_ids: set[str]) -> Submission:
                 why = "is a symbolic link"
             if why is None and info.flag_bits & 0x1:
                 why = "is encrypted"
+            if why is None and info.compress_type not in ZIP_METHODS:
+                method = ZIP_METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+                why = (f"uses {method} compression; only stored and deflated (standard) compression is accepted, "
+                       "because other methods can hide a decompression bomb. Make the zip with the usual "
+                       "'Compress' or 'Send to > Compressed folder' command")
             if why:
                 sub.rejected = (f"{path}: entry '{info.filename[:120]}' {why}; archives with such entries are "
                                 "rejected whole. Ask the learner to zip the answers folder again.")
@@ -211,14 +315,21 @@ def read_zip(path: Path, set_ids: set[str]) -> Submission:
                             "limit; archive rejected.")
             return sub
         candidates: dict[str, list[tuple[str, Any]]] = {}
+        misses = _Misses(set_ids)
         for info in infos:
             if info.is_dir():
                 continue
             p = PurePosixPath(info.filename.replace("\\", "/"))
-            if any(part.startswith(".") or part == "__MACOSX" for part in p.parts):
+            if any(part == "__MACOSX" for part in p.parts):
                 continue
-            if p.suffix.lower() in SUFFIXES and p.stem in set_ids:
-                candidates.setdefault(p.stem, []).append((str(p), info))
+            if any(part.startswith(".") for part in p.parts[:-1]):
+                continue
+            if len(p.parts) > MAX_DEPTH + 1:
+                misses.notes.append(f"'{str(p)[:120]}' is more than {MAX_DEPTH} folders deep and was not looked at.")
+                continue
+            sid = misses.consider(str(p), p.name)
+            if sid is not None:
+                candidates.setdefault(sid, []).append((str(p), info))
         for set_id, (rel, info) in _pick(candidates, sub).items():
             where = f"{path}!{rel}"
             try:
@@ -232,26 +343,73 @@ def read_zip(path: Path, set_ids: set[str]) -> Submission:
                                     "answer file; set not graded.")
                 continue
             sub.files[set_id] = (where, raw)
+        _report_misses(sub, misses, empty=not any(not i.is_dir() for i in infos))
     return sub
 
 
-def discover(submissions: Path, set_ids: set[str]) -> tuple[list[Submission], list[str]]:
+_IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "__MACOSX"}
+
+
+def list_entries(submissions: Path) -> tuple[list[tuple[str, Path]], list[str]]:
+    """The submissions in ``submissions`` as (kind, path), kind "folder" or "zip", in name order; and
+    the entries skipped, each with the reason. Nothing is opened here: entries are classified with
+    ``lstat``, so a FIFO, socket or device is skipped, never read."""
     submissions = Path(submissions)
     if not submissions.is_dir():
         raise CourseInputError(f"{submissions}: not a folder. Give a folder holding one folder or .zip per learner.")
-    subs, skipped = [], []
-    for entry in sorted(submissions.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith("."):
+    entries, skipped = [], []
+    try:
+        names = sorted(os.listdir(submissions))
+    except OSError as exc:
+        raise CourseInputError(f"{submissions}: cannot be listed ({exc.strerror or exc}).") from None
+    for name in names:
+        entry = submissions / name
+        try:
+            mode = os.lstat(entry).st_mode
+        except OSError as exc:
+            skipped.append(f"{entry}: cannot be read ({exc.strerror or exc}).")
             continue
-        if entry.is_symlink():
+        if name in _IGNORED_NAMES:
+            continue
+        if name.startswith("."):
+            skipped.append(f"{entry}: a hidden name (starting with '.'); not graded. Rename it if it is a learner's "
+                           "submission.")
+        elif stat.S_ISLNK(mode):
             skipped.append(f"{entry}: a symbolic link; not followed.")
-        elif entry.is_dir():
-            subs.append(read_folder(entry, set_ids))
-        elif entry.suffix.lower() == ".zip":
-            subs.append(read_zip(entry, set_ids))
+        elif stat.S_ISDIR(mode):
+            entries.append(("folder", entry))
+        elif name.lower().endswith(".zip"):
+            if stat.S_ISREG(mode):
+                entries.append(("zip", entry))
+            else:
+                skipped.append(f"{entry}: named .zip but not a regular file (a pipe, socket or device); not opened.")
         else:
             skipped.append(f"{entry}: neither a folder nor a .zip file; ignored.")
-    return subs, skipped
+    return entries, skipped
+
+
+def read_entry(kind: str, path: Path, set_ids: set[str]) -> Submission:
+    return read_folder(path, set_ids) if kind == "folder" else read_zip(path, set_ids)
+
+
+def discover(submissions: Path, set_ids: set[str]) -> tuple[list[Submission], list[str]]:
+    entries, skipped = list_entries(submissions)
+    return [read_entry(kind, path, set_ids) for kind, path in entries], skipped
+
+
+def learner_key(name: str) -> str:
+    """The identity of a learner name: NFC, letter case ignored, a trailing .zip dropped."""
+    n = unicodedata.normalize("NFC", name).casefold()
+    return n[:-4] if n.endswith(".zip") else n
+
+
+def duplicates(entries: list[tuple[str, Path]]) -> dict[Path, list[Path]]:
+    """Entries that look like the same learner: ``x/`` and ``x.zip``, ``x.zip`` and ``x.ZIP``, ``X`` and
+    ``x``, NFC and NFD spellings. Maps each such entry to the others."""
+    groups: dict[str, list[Path]] = {}
+    for _, path in entries:
+        groups.setdefault(learner_key(path.name), []).append(path)
+    return {p: [q for q in g if q != p] for g in groups.values() if len(g) > 1 for p in g}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -275,10 +433,15 @@ def grade_submission(sub: Submission, sets: list[ExerciseSet], root=None) -> Lea
                 problems.append(f"{exc} (Set '{s.id}' scored 0.)")
             except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
                 problems.append(f"{where}: could not be graded ({type(exc).__name__}: {exc}); set '{s.id}' scored 0.")
-        result = grade_set(s, answers, root=root)
+        try:
+            result = grade_set(s, answers, root=root)
+            if af is not None:
+                problems.extend(af.unreadable(result))
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the run (issue 16)
+            problems.append(f"{sub.files.get(s.id, (sub.source,))[0]}: could not be graded "
+                            f"({type(exc).__name__}); set '{s.id}' scored 0.")
+            result = grade_set(s, {}, root=root)
         all_answers[s.id] = answers
-        if af is not None:
-            problems.extend(af.unreadable(result))
         graded.append((s, result))
     diag = _score_diagnostic(sub, root, problems)
     if sub.rejected is None and not any(s.id in sub.files for s in sets):
@@ -318,12 +481,174 @@ def _score_diagnostic(sub: Submission, root, problems: list[str]) -> dict:
     return out
 
 
-def grade_all(submissions: Path, sets: list[ExerciseSet], root=None) -> GradeReport:
-    from course.exercises.diagnostic import FORM_FILES
+def _failed(kind: str, path: Path, sets: list[ExerciseSet], why: str, root=None) -> LearnerGrade:
+    """A submission that could not be graded at all: every item 0, the reason as its problem."""
+    name = path.stem if kind == "zip" else path.name
+    return LearnerGrade(name, str(path), [(s, grade_set(s, {}, root=root)) for s in sets],
+                        [f"{path}: {why}; everything scored 0."])
 
-    subs, skipped = discover(submissions, {s.id for s in sets} | set(FORM_FILES.values()))
-    learners = [grade_submission(sub, sets, root) for sub in subs]
-    return GradeReport(sets, learners, skipped)
+
+def _grade_entry(kind: str, path: Path, sets: list[ExerciseSet], root=None) -> LearnerGrade:
+    """Read and grade one submission; never raises (the error becomes the submission's problem)."""
+    try:
+        from course.exercises.diagnostic import FORM_FILES
+
+        sub = read_entry(kind, path, {s.id for s in sets} | set(FORM_FILES.values()))
+        return grade_submission(sub, sets, root)
+    except MemoryError:
+        return _failed(kind, path, sets, "grading it needed more memory than allowed", root)
+    except Exception as exc:  # noqa: BLE001
+        return _failed(kind, path, sets, f"could not be graded ({type(exc).__name__})", root)
+
+
+def grade_all(submissions: Path, sets: list[ExerciseSet], root=None, *, jobs: int | None = None,
+              timeout: float = DEFAULT_TIMEOUT) -> GradeReport:
+    """Grade every submission. Each is read and graded in a worker process (``jobs`` of them; default:
+    up to 4, one per CPU) with ``timeout`` seconds and :data:`WORKER_MEMORY` bytes of memory;
+    ``jobs=0`` grades in this process, without those limits. Never raises on a submission."""
+    entries, skipped = list_entries(submissions)
+    if jobs is None:
+        jobs = min(4, os.cpu_count() or 1)
+    if jobs > 0 and entries and _can_fork():
+        learners = _grade_in_workers(entries, sets, root, jobs, timeout)
+    else:
+        learners = [_grade_entry(kind, path, sets, root) for kind, path in entries]
+    dups = duplicates(entries)
+    for (kind, path), lg in zip(entries, learners):
+        if path in dups:
+            others = ", ".join(q.name for q in dups[path])
+            lg.problems.insert(0, f"{path}: possible duplicate of {others} (the same learner id once letter case, "
+                                  "Unicode form and .zip are ignored); both were graded: keep the right one.")
+    for lg in learners:  # whatever a learner wrote, it is shown escaped
+        lg.learner = safe_text(lg.learner, newlines=False)
+        lg.source = safe_text(lg.source, newlines=False)
+        lg.problems = [safe_text(p, newlines=False) for p in lg.problems]
+        lg.rejected = safe_text(lg.rejected, newlines=False) if lg.rejected else lg.rejected
+    return GradeReport(sets, learners, [safe_text(s, newlines=False) for s in skipped])
+
+
+# --------------------------------------------------------------------------------------------------
+# Worker processes: a time budget and a memory cap per submission
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods() and os.name == "posix"
+
+
+def _worker_main(conn, sets, root, memory: int) -> None:
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm") as fh:
+            current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        cap = current + memory
+        if hard == resource.RLIM_INFINITY or cap < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError):
+        pass  # no cap on this system; the time budget still applies
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, kind, path = task
+        lg = _grade_entry(kind, path, sets, root)
+        lg.sets = [(s.id, r) for s, r in lg.sets]  # the sets themselves stay in the parent
+        try:
+            conn.send((index, lg, None))
+        except MemoryError:
+            conn.send((index, None, "the results were too large to return"))
+
+
+class _Worker:
+    def __init__(self, ctx, sets, root):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, sets, root, WORKER_MEMORY), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: tuple | None = None
+        self.deadline = 0.0
+
+    def give(self, task: tuple, timeout: float) -> None:
+        self.task = task
+        self.deadline = time.monotonic() + timeout
+        self.conn.send(task)
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.conn.send(None)
+            except (OSError, ValueError):
+                pass
+            self.proc.join(2)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def _grade_in_workers(entries, sets, root, jobs: int, timeout: float) -> list[LearnerGrade]:
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    ctx = multiprocessing.get_context("fork")
+    results: list[LearnerGrade | None] = [None] * len(entries)
+    by_id = {s.id: s for s in sets}
+    todo = list(reversed([(i, kind, path) for i, (kind, path) in enumerate(entries)]))
+    workers = [_Worker(ctx, sets, root) for _ in range(min(jobs, len(entries)))]
+
+    def fail(task, why):
+        i, kind, path = task
+        results[i] = _failed(kind, path, sets, why, root)
+
+    def feed(w):
+        if todo:
+            w.give(todo.pop(), timeout)
+        else:
+            w.task = None
+
+    try:
+        for w in workers:
+            feed(w)
+        while any(w.task for w in workers):
+            busy = [w for w in workers if w.task]
+            wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(wait([w.conn for w in busy], timeout=wait_for + 0.01))
+            for n, w in enumerate(workers):
+                if not w.task:
+                    continue
+                if w.conn in ready:
+                    try:
+                        i, lg, error = w.conn.recv()
+                    except (EOFError, OSError):
+                        fail(w.task, "its grading process stopped (it ran out of memory or crashed)")
+                        w.stop(kill=True)
+                        workers[n] = w = _Worker(ctx, sets, root)
+                        feed(w)
+                        continue
+                    if lg is None:
+                        fail(w.task, error)
+                    else:
+                        lg.sets = [(by_id[sid], r) for sid, r in lg.sets]
+                        results[i] = lg
+                    feed(w)
+                elif time.monotonic() > w.deadline:
+                    fail(w.task, f"too slow: reading and grading it took more than {timeout:g} s, so it was "
+                                 "stopped. Look at its answer files (a very long or unusual answer?) and grade it "
+                                 "alone with a larger --timeout if needed")
+                    w.stop(kill=True)
+                    workers[n] = w = _Worker(ctx, sets, root)
+                    feed(w)
+    finally:
+        for w in workers:
+            w.stop(kill=w.task is not None)
+    return [r if r is not None else _failed(kind, path, sets, "it was not graded (internal error)", root)
+            for r, (kind, path) in zip(results, entries)]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -331,10 +656,8 @@ def grade_all(submissions: Path, sets: list[ExerciseSet], root=None) -> GradeRep
 
 
 def _cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A safe CSV cell: formulas neutralised, control characters escaped, length capped (issue 16)."""
+    return csv_cell(value)
 
 
 def csv_rows(report: GradeReport) -> list[list[Any]]:
@@ -361,7 +684,9 @@ def csv_rows(report: GradeReport) -> list[list[Any]]:
         status = "rejected" if lg.rejected else ("problems" if lg.problems else "ok")
         issues = ([lg.rejected] if lg.rejected else []) + lg.problems
         row += [_fmt(round(lg.points, 2)), _fmt(lg.max_points), f"{pct:.1f}", lg.review_items,
-                _fmt(lg.review_points), status, _cell(" | ".join(issues))]
+                _fmt(lg.review_points), status,
+                _cell(join_capped([safe_text(i, newlines=False) for i in issues],
+                                  more=" problem(s): see the JSON report or the feedback file"))]
         row += [_fmt(round(sum(lg.justification_marks.values()), 2)) if lg.justification_marks else ""]
         row += _discernment_cells(lg)
         rows.append(row)
@@ -382,7 +707,8 @@ def write_csv(report: GradeReport, path: Path | str) -> Path:
 
     path = Path(path)
     buf = io.StringIO()
-    csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\n").writerows(csv_rows(report))
+    # Every field quoted and rows ended by CRLF (RFC 4180): no learner text can split a row.
+    csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(csv_rows(report))
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, buf.getvalue())
     return path

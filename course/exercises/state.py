@@ -132,7 +132,7 @@ def load_state(answers_dir: Path | str) -> State:
         state.items.clear()
         copy = _keep_copy(path) if path.is_file() else None
         kept = (f" A copy of the damaged file was kept as {copy.name}." if copy else "")
-        state.warning = (f"{path}: the progress file is damaged ({_why(exc)}); starting a fresh one.{kept} "
+        state.warning = (f"{path}: the progress file could not be read ({_why(exc)}); starting a fresh one.{kept} "
                          "Your answers are safe; only the record of hints and reveals was reset.")
     return state
 
