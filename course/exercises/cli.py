@@ -56,15 +56,35 @@ def _err_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit, so temporary files are removed and nothing is half-written."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        def stop(signum, frame):
+            raise SystemExit(128 + signum)
+
+        signal.signal(signal.SIGTERM, stop)
+
+
 def handle_errors(fn):
     """Print CourseInputError as one paragraph on stderr and exit 1 (never a traceback)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        _exit_cleanly_on_sigterm()
         try:
             return fn(*args, **kwargs)
         except CourseInputError as exc:
             _err_console().print(Text("error: ", style="bold red") + Text(safe_text(str(exc))), soft_wrap=True)
+            sys.exit(1)
+        except OSError as exc:  # a read or write the command did not expect to fail: still one paragraph
+            from course.exercises.templates import write_error
+
+            where = exc.filename or "a file"
+            msg = str(write_error(where, exc, what="read or write")) if exc.errno else f"{where}: {exc}"
+            _err_console().print(Text("error: ", style="bold red") + Text(safe_text(msg)), soft_wrap=True)
             sys.exit(1)
 
     return wrapper

@@ -5,14 +5,20 @@ the choices and the answer format) followed by an empty answer. Running ``course
 never overwrites or loses anything: items missing from an existing file are appended at its end,
 and the file's existing text (answers and comments) is kept byte for byte. Writes are atomic
 (temporary file in the same folder, then ``os.replace``), so an interrupted run leaves either the
-old file or the new one.
+old file or the new one. Before the rename, ``start`` checks that the file has not changed since it
+was read (size, modification time, inode): if an editor saved it in between, the merge is done again
+from the new text, so a save is never undone. Temporary files carry the writer's process id; one
+left behind by a killed run is removed by the next run. A failed write (disk full, read-only disk,
+no permission) is a one-paragraph :class:`WriteError`: what failed, where, and what to do.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
+import time
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,15 +207,103 @@ def render_template(exercise_set: ExerciseSet, root=None) -> str:
     return header(exercise_set) + "".join(item_block(it, n, root) for n, it in enumerate(exercise_set.items, 1))
 
 
-def atomic_write(path: Path | str, text: str) -> None:
-    """Write ``text`` to ``path`` atomically; the old file (if any) keeps its permissions."""
+class WriteError(CourseInputError, OSError):
+    """A file could not be written. Both a :class:`CourseInputError` (commands print it as one paragraph
+    and exit 1) and an :class:`OSError` (callers that tolerate write failures keep doing so)."""
+
+    def __init__(self, message: str, code: int = 0):
+        OSError.__init__(self, code, message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+_ADVICE = {
+    errno.ENOSPC: "The disk is full: free some space (or write somewhere else) and run the command again.",
+    errno.EDQUOT: "Your disk quota is used up: free some space (or write somewhere else) and run the command again.",
+    errno.EROFS: "That disk is read-only: write to a folder on a writable disk instead.",
+    errno.EACCES: "You do not have permission to write there: choose another folder, or check its permissions.",
+    errno.EPERM: "You do not have permission to write there: choose another folder, or check its permissions.",
+    errno.EFBIG: "The file would be larger than this system allows: write somewhere else.",
+}
+
+
+def write_error(path: Path | str, exc: OSError, *, what: str = "write") -> WriteError:
+    """The one-paragraph error for a failed write of ``path``."""
+    if isinstance(exc, WriteError):
+        return exc
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    advice = _ADVICE.get(exc.errno or 0, "Check that the folder exists and is writable, then run the command again.")
+    return WriteError(f"{path}: could not {what} the file ({reason}). Nothing was changed: any earlier version "
+                      f"of the file is intact. {advice}", exc.errno or 0)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_stale_temps(folder: Path | str, *, older_than: float = 3600.0) -> list[Path]:
+    """Remove temporary files of :func:`atomic_write` left in ``folder`` by a run that was killed:
+    those whose process is gone, and any older than ``older_than`` seconds. Never raises."""
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        m = re.match(r"^\..+\.(\d+)\.[^.]+\.tmp$", name) or re.match(r"^\..+\.tmp$", name)
+        if not m:
+            continue
+        p = Path(folder) / name
+        try:
+            st = p.lstat()
+            pid = int(m.group(1)) if m.groups() else None
+            stale = (pid is not None and pid != os.getpid() and not _pid_alive(pid)) or now - st.st_mtime > older_than
+            if stale and not os.path.islink(p):
+                p.unlink()
+                removed.append(p)
+        except (OSError, ValueError):
+            continue
+    return removed
+
+
+def atomic_write(path: Path | str, text: str, *, expect: os.stat_result | None = None) -> None:
+    """Write ``text`` to ``path`` atomically; the old file (if any) keeps its permissions. With
+    ``expect``, the file must still be the one ``expect`` describes (size, modification time, inode)
+    just before the rename, or :class:`FileChanged` is raised and nothing is changed. A failed write
+    raises :class:`WriteError`."""
     path = Path(path)
+    try:
+        _atomic_write(path, text, expect)
+    except (FileChanged, WriteError):
+        raise
+    except OSError as exc:
+        raise write_error(path, exc) from None
+
+
+class FileChanged(Exception):
+    """The file changed on disk between reading it and replacing it."""
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_ino, a.st_dev, a.st_size, a.st_mtime_ns) == (b.st_ino, b.st_dev, b.st_size, b.st_mtime_ns)
+
+
+def _atomic_write(path: Path, text: str, expect: os.stat_result | None) -> None:
     mode = None
     try:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         pass
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -220,6 +314,13 @@ def atomic_write(path: Path | str, text: str) -> None:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
+        if expect is not None:
+            try:
+                now = os.stat(path)
+            except FileNotFoundError:
+                raise FileChanged(str(path)) from None
+            if not _same_file(now, expect):
+                raise FileChanged(str(path))
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -238,17 +339,53 @@ class StartReport:
 
 def start(exercise_set: ExerciseSet, answers_dir: Path | str, root=None) -> StartReport:
     """Create ``answers/<set>.yaml``, or append the items it lacks. Never changes existing text."""
-    from course.exercises.loader import MAX_ANSWER_BYTES, parse_yaml, read_text
-
     answers_dir = Path(answers_dir)
     if answers_dir.exists() and not answers_dir.is_dir():
         raise CourseInputError(f"{answers_dir}: exists but is not a folder; answers need a folder.")
-    answers_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        answers_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(answers_dir, exc, what="create the folder for") from None
     path = answers_dir / f"{exercise_set.id}.yaml"
+    clean_stale_temps(answers_dir)
+    if path.is_symlink() and not path.exists():
+        raise CourseInputError(f"{path}: is a symbolic link to a file that does not exist (or to itself). Delete "
+                               "the link and run 'course start' again.")
     if not path.exists():
-        atomic_write(path, render_template(exercise_set, root))
-        return StartReport(path, "created", [it.id for it in exercise_set.items])
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            pass  # created meanwhile (an editor?): merge into it below
+        except OSError as exc:
+            raise write_error(path, exc, what="create") from None
+        else:
+            os.close(fd)
+            try:
+                atomic_write(path, render_template(exercise_set, root), expect=os.stat(path))
+            except FileChanged:
+                pass  # written meanwhile: merge into it below
+            except BaseException:
+                try:
+                    if os.stat(path).st_size == 0:
+                        os.unlink(path)
+                except OSError:
+                    pass
+                raise
+            else:
+                return StartReport(path, "created", [it.id for it in exercise_set.items])
+    for _attempt in range(5):
+        try:
+            return _append_missing(exercise_set, path, root)
+        except FileChanged:
+            time.sleep(0.05)
+    raise CourseInputError(f"{path}: the file kept changing while new questions were being added (is an editor "
+                           "saving it?), so it was left as it is. Save your work, then run 'course start' again.")
 
+
+def _append_missing(exercise_set: ExerciseSet, path: Path, root) -> StartReport:
+    from course.exercises.loader import MAX_ANSWER_BYTES, parse_yaml, read_text
+
+    before = os.stat(path)
     text = read_text(path, max_bytes=MAX_ANSWER_BYTES, what="answer file")
     try:
         doc = parse_yaml(text, str(path), what="answer file")
@@ -281,5 +418,5 @@ def start(exercise_set: ExerciseSet, answers_dir: Path | str, root=None) -> Star
         raise CourseInputError(f"{path}: adding the new questions would change the answers to "
                                f"{', '.join(map(str, lost))}, so the file was left untouched. Add these items by "
                                f"hand: {', '.join(it.id for _, it in missing)}.")
-    atomic_write(path, merged)
+    atomic_write(path, merged, expect=before)
     return StartReport(path, "added", [it.id for _, it in missing])
