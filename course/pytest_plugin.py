@@ -18,6 +18,12 @@ Options: ``--answers DIR`` (switches the plugin on), ``--exercises DIR`` (defaul
 ``exercises/``), ``--exercise-set SET`` (repeatable; default: every set), ``--results-json PATH``.
 
 Without ``--answers`` the plugin does nothing, so the project's own test suite is unaffected.
+
+Learner code is never run: with ``--answers``, the plugin switches on ``--noconftest`` before pytest
+loads any ``conftest.py`` (so neither ``answers/conftest.py`` nor one in the learner's repository is
+imported), never collects a ``.py`` file inside the answers folder, and reports any it finds as a
+failing test. Marks for a class come from ``course grade``, which never runs Python from a
+submission; this plugin is for learners checking their own work.
 Registered through the ``pytest11`` entry point ``course = "course.pytest_plugin"``.
 """
 
@@ -42,6 +48,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Only this exercise set (repeatable).")
     group.addoption("--results-json", dest="course_results_json", default=None, metavar="PATH",
                     help="Where to write results.json (default: <answers>/.results.json).")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    """With --answers, behave as if --noconftest was given: a conftest.py in the learner's folder
+    (answers/conftest.py, or one in the repository) is learner code and is never imported."""
+    ns = getattr(early_config, "known_args_namespace", None)
+    if ns is not None and getattr(ns, "course_answers", None):
+        ns.noconftest = True
+        early_config.option.noconftest = True
 
 
 class _CourseSession:
@@ -107,9 +123,25 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config):
     return None
 
 
+def _python_files(folder: Path, limit: int = 20) -> list[str]:
+    found = []
+    for p in sorted(folder.rglob("*")):
+        if p.suffix.lower() in (".py", ".pyc", ".pyw", ".pth", ".so") and not p.is_dir():
+            found.append(str(p.relative_to(folder)))
+            if len(found) >= limit:
+                break
+    return found
+
+
 class AnswersDir(pytest.Directory):
     def collect(self):
         sess = self.config.stash[_KEY]
+        code = _python_files(sess.answers)
+        if code:
+            yield AnswerFileProblem.from_parent(
+                self, name="answers folder: Python files", path=sess.answers / code[0],
+                messages=[f"{sess.answers}: Python files are not allowed in the answers folder and were not run: "
+                          f"{', '.join(code)}. Answers are YAML files only; delete these files."])
         for s in sess.sets:
             yield AnswerSetFile.from_parent(self, path=sess.answers / f"{s.id}.yaml", exercise_set=s)
 
@@ -162,7 +194,9 @@ class AnswerFileProblem(pytest.Item):
         self.messages = messages
 
     def runtest(self):
-        raise ExerciseNotRight("\n".join(self.messages))
+        from course.exercises.safe import safe_text
+
+        raise ExerciseNotRight("\n".join(safe_text(m, newlines=False) for m in self.messages))
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ExerciseNotRight):
