@@ -308,12 +308,12 @@ def test_problems_cell_is_capped_and_the_full_list_goes_to_feedback(tmp_path, m0
     subs = tmp_path / "subs"
     d = subs / "noisy" / "answers"
     d.mkdir(parents=True)
-    (d / "m0-orientation.yaml").write_text("".join(f"unknown-key-number-{i:05d}: x\n" for i in range(20000)),
+    (d / "m0-orientation.yaml").write_text("".join(f"unknown-key-number-{i:05d}: x\n" for i in range(9000)),
                                            encoding="utf-8")
     p, csvp = grade_cli(subs, tmp_path)
     assert p.returncode == 0, p.stdout + p.stderr
     row, = read_csv(csvp)
     assert 1000 < len(row["problems"]) <= 32_000 and "more" in row["problems"]
     fb = json.loads(next((tmp_path / "fb").iterdir()).read_text(encoding="utf-8"))
-    assert len(fb["problems"]) >= 20000
+    assert len(fb["problems"]) >= 9000
     assert len(p.stdout) < 200_000

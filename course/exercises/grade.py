@@ -167,7 +167,14 @@ class _Misses:
             if fold in low:
                 self.notes.append(f"'{rel}' looks like an answer file but is not named exactly; did you mean "
                                   f"{sid}.yaml?")
-                break
+                return None
+        if suffix.lower() in SUFFIXES and len(stem) <= 100:
+            from difflib import get_close_matches
+
+            close = get_close_matches(stem.casefold(), list(self.by_fold), n=1, cutoff=0.85)
+            if close:
+                self.notes.append(f"'{rel}' is not the name of an answer file; did you mean "
+                                  f"{self.by_fold[close[0]]}.yaml?")
         return None
 
 
@@ -520,6 +527,9 @@ def grade_all(submissions: Path, sets: list[ExerciseSet], root=None, *, jobs: in
             lg.problems.insert(0, f"{path}: possible duplicate of {others} (the same learner id once letter case, "
                                   "Unicode form and .zip are ignored); both were graded: keep the right one.")
     for lg in learners:  # whatever a learner wrote, it is shown escaped
+        if safe_text(lg.learner, newlines=False) != lg.learner:
+            lg.problems.insert(0, f"{lg.source}: the name holds control or text-direction characters (shown "
+                                  "escaped, e.g. \\x1b); rename the submission so the gradebook shows it plainly.")
         lg.learner = safe_text(lg.learner, newlines=False)
         lg.source = safe_text(lg.source, newlines=False)
         lg.problems = [safe_text(p, newlines=False) for p in lg.problems]

@@ -173,6 +173,9 @@ def _choice_keys(answer: Any, choices: dict[str, str], example: str) -> tuple[li
     """Keys of a list answer, and the entries that are not choices."""
     keys, unknown = [], []
     for raw in _as_list(answer):
+        if len(unknown) >= 5:  # enough to say what is wrong; the rest is not looked at (linear time)
+            unknown.append("…")
+            break
         if is_blank(raw):
             continue
         try:
@@ -194,10 +197,17 @@ def _choice_keys(answer: Any, choices: dict[str, str], example: str) -> tuple[li
 def _choice_by_text(raw: Any, choices: dict[str, str]) -> str | None:
     if not isinstance(raw, str) or len(raw.strip()) < 3:
         return None
+    keys = normalize.match_keys(raw)
     for k, text in choices.items():
-        if normalize.same(raw, text):
+        if keys & _normal_choice(text):
             return k
     return None
+
+
+@lru_cache(maxsize=4096)
+def _normal_choice(text: str) -> frozenset[str]:
+    """The match keys of a choice's text (computed once per text, not once per answer entry)."""
+    return normalize.match_keys(text)
 
 
 def _keys_list(keys: Iterable[str]) -> str:

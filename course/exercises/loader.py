@@ -37,6 +37,9 @@ from course.exercises.schema import ITEM_MODELS, ITEM_TYPES, ExerciseSet
 MAX_SET_BYTES = 5 * 1024 * 1024
 MAX_ANSWER_BYTES = 1 * 1024 * 1024
 MAX_DEPTH = 40
+#: Values (YAML nodes) an answer file may hold. A complete answer file has a few hundred; the cap keeps
+#: loading under a second for any file under the size limit (building a node costs ~30 µs).
+MAX_ANSWER_NODES = 20_000
 _STANDARD_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                   "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:seq",
                   "tag:yaml.org,2002:map", "!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map"}
@@ -218,9 +221,18 @@ def _where(where: str, line: int | None) -> str:
 def parse_yaml(text: str, where: str, *, what: str = "file") -> YamlDoc:
     """Load YAML ``text`` safely (see the module docstring for what is refused)."""
     y = _safe_yaml()
+    max_nodes = MAX_ANSWER_NODES if what == "answer file" else None
     try:
         depth = 0
+        nodes = 0
         for ev in y.parse(text):
+            if max_nodes is not None and isinstance(ev, NodeEvent):
+                nodes += 1
+                if nodes > max_nodes:
+                    raise CourseInputError(
+                        f"{_where(where, ev.start_mark.line + 1)}: the file holds more than {max_nodes:,} values "
+                        f"(list entries, keys and answers); {_a(what)} needs a few hundred at most. Check that this "
+                        "is the right file, and remove the extra entries.")
             if isinstance(ev, AliasEvent):
                 raise CourseInputError(
                     f"{_where(where, ev.start_mark.line + 1)}: YAML aliases (*{ev.anchor}) are not allowed "
