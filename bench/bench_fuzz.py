@@ -226,8 +226,28 @@ def r2(size: int, hostile_n: int, seed: int, tmp: Path) -> dict:
 
 
 def _partial(s, upto: int) -> str:
+    """The first ``upto`` items of the template, with the learner's answers filled in."""
+    from course.exercises.grading import reference_answers
+
     text = header(s) + "".join(item_block(it, n) for n, it in enumerate(s.items[:upto], 1))
-    return text.replace(f"{s.items[0].id}:", f"{s.items[0].id}: c", 1)
+    lines = text.split("\n")
+    for it in s.items[:upto]:
+        ref = reference_answers(it)
+        if isinstance(ref, (str, int)) and f"{it.id}:" in lines:
+            lines[lines.index(f"{it.id}:")] = f"{it.id}: {ref}"
+    return "\n".join(lines)
+
+
+def _lost(before_text: str, path: Path, s) -> bool:
+    """True if an answer present in ``before_text`` is missing or different in the file now."""
+    from course.exercises.loader import parse_answers, parse_yaml
+
+    before = parse_answers(parse_yaml(before_text, "before", what="answer file"), s).answers
+    try:
+        now = load_answers(path, s).answers
+    except CourseInputError:
+        return True
+    return any(now.get(k) != v for k, v in before.items() if v not in (None, "", []))
 
 
 def r3(kills: int, saves: int, seed: int, tmp: Path) -> dict:
@@ -247,8 +267,7 @@ def r3(kills: int, saves: int, seed: int, tmp: Path) -> dict:
         p.kill()
         p.wait()
         res["kills"] += 1
-        now = path.read_text(encoding="utf-8")
-        if not now.startswith(original) or load_answers(path, s).answers.get(s.items[0].id) != "c":
+        if not path.read_text(encoding="utf-8").startswith(original) or _lost(original, path, s):
             res["answers_lost"] += 1
         subprocess.run([sys.executable, "-m", "course", "start", s.id, "--answers", str(ans)], cwd=ROOT, env=ENV,
                        capture_output=True)
@@ -285,7 +304,8 @@ def r3(kills: int, saves: int, seed: int, tmp: Path) -> dict:
                 if not ro:
                     d = mnt / "answers"
                     d.mkdir()
-                    (d / f"{s.id}.yaml").write_text(_partial(s, 3), encoding="utf-8")
+                    original = _partial(s, 3)
+                    (d / f"{s.id}.yaml").write_text(original, encoding="utf-8")
                     try:
                         with open(mnt / "filler", "wb") as fh:
                             while True:
@@ -301,7 +321,7 @@ def r3(kills: int, saves: int, seed: int, tmp: Path) -> dict:
                     if p.returncode == 70 or "internal error" in p.stdout + p.stderr:
                         res["disk_internal_errors"] += 1
                 if not ro:
-                    if load_answers(mnt / "answers" / f"{s.id}.yaml", s).answers.get(s.items[0].id) != "c":
+                    if _lost(original, mnt / "answers" / f"{s.id}.yaml", s):
                         res["disk_answers_lost"] += 1
                     res["temp_files_left"] += sum(1 for q in (mnt / "answers").iterdir() if q.name.endswith(".tmp"))
             finally:
