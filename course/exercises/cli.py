@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -646,7 +647,167 @@ def marking(submissions, out_path, assigned, exercises_path):
               "Fill in the c1, c2 ... columns, then run course grade ... --marks " + str(out_path) + ".")
 
 
-COMMANDS = [start, check, hint, reveal, progress, grade, schema, validate, diagnostic, marking]
+@click.command(name="next")
+@click.argument("sets", nargs=-1)
+@_answers_opt
+@_exercises_opt
+@handle_errors
+def next_item(sets, answers_dir, exercises_path):
+    """Show the next unanswered item (in SET, or in the first set with one), and where to answer it."""
+    con = _console()
+    chosen = _select(_all_sets(exercises_path), sets)
+    root = _root_for_sets(exercises_path)
+    not_right = 0
+    for s in chosen:
+        path = answers_dir / f"{s.id}.yaml"
+        af = None
+        if path.exists():
+            try:
+                af = load_answers(path, s)
+            except CourseInputError as exc:
+                raise CourseInputError(f"{exc} Fix this first: 'course next' reads your answers to know what is "
+                                       "left.") from None
+        r = grade_set(s, af.answers if af else {}, root=root)
+        not_right += sum(1 for res in r.results if res.status in (FAILED, PARTIAL))
+        for n, (it, res) in enumerate(zip(s.items, r.results), 1):
+            if res.status != NOT_ATTEMPTED:
+                continue
+            where = f"{path}, line {af.line_of(it.id)}" if af and af.line_of(it.id) else \
+                (str(path) if path.exists() else f"{path} (run 'course start {s.id}' first)")
+            pts = f"{_fmt(it.points)} point{'s' if it.points != 1 else ''}"
+            con.print(Text(f"Next: {s.id} #{n} {it.id}  ·  {it.type}  ·  {pts}", style="bold"))
+            con.print(Padding(Text(plain(it.prompt)), (0, 0, 0, 2)))
+            con.print(f"Answer in {escape(where)}, then run [bold]course check {s.id}[/bold].")
+            return
+    tail = f" {not_right} item(s) are not right yet: run 'course check' to see which." if not_right else ""
+    con.print(f"Every item{'' if len(chosen) > 1 else ' of ' + chosen[0].id} has an answer.{tail}")
+
+
+@click.command()
+@_answers_opt
+@_exercises_opt
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The zip to write (default: answers-<date>-<time>.zip in this folder).")
+@handle_errors
+def submit(answers_dir, exercises_path, out):
+    """Zip your answer files for hand-in, with a manifest (what is in it, and your current points).
+
+    The zip holds answers/<set>.yaml for every set you have a file for, exactly as saved, and
+    answers/MANIFEST.json. Hand it in as your instructor asks; they grade it with `course grade`."""
+    import hashlib
+    import zipfile
+    from datetime import datetime, timezone
+
+    from course.exercises.templates import write_error
+
+    con = _console()
+    sets = _all_sets(exercises_path)
+    root = _root_for_sets(exercises_path)
+    now = datetime.now(timezone.utc)
+    out = out or Path(f"answers-{now.strftime('%Y%m%d-%H%M')}.zip")
+    files, problems = [], []
+    for s in sets:
+        path = answers_dir / f"{s.id}.yaml"
+        if path.is_symlink():
+            problems.append(f"{path}: a symbolic link; not included (submit the file itself).")
+            continue
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        entry = {"set": s.id, "file": f"answers/{s.id}.yaml", "bytes": len(raw),
+                 "sha256": hashlib.sha256(raw).hexdigest()}
+        try:
+            af = load_answers(path, s)
+            r = grade_set(s, af.answers, root=root)
+            entry.update(points=r.points, max_points=r.max_points, review_points=r.review_points,
+                         answered=sum(1 for x in r.results if x.status != NOT_ATTEMPTED), items=len(r.results))
+            problems += af.problems + af.unreadable(r)
+        except CourseInputError as exc:
+            entry["problem"] = safe_text(str(exc))
+            problems.append(str(exc))
+        files.append((path, raw, entry))
+    if not files:
+        raise CourseInputError(f"{answers_dir}/: no answer files to submit. Run 'course start' and answer some "
+                               "items first.")
+    manifest = {"kind": "course-answers", "version": 1, "created": now.isoformat(timespec="seconds"),
+                "files": [e for _, _, e in files]}
+    try:
+        if out.parent != Path(""):
+            out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        try:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                for path, raw, e in files:
+                    zf.writestr(e["file"], raw)
+                zf.writestr("answers/MANIFEST.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+            os.replace(tmp, out)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+    except OSError as exc:
+        raise write_error(out, exc) from None
+    t = Table(title=f"Submission: {out}", title_justify="left")
+    for col in ("set", "answered", "points (so far)"):
+        t.add_column(col)
+    for _, _, e in files:
+        t.add_row(e["set"], f"{e.get('answered', '?')}/{e.get('items', '?')}",
+                  f"{_fmt(round(e['points'], 2))}/{_fmt(e['max_points'])}" if "points" in e else "unreadable")
+    con.print(t)
+    for p in problems[:PROBLEMS_SHOWN]:
+        con.print(Text("problem: ", style="bold red") + Text(safe_text(p, newlines=False)), soft_wrap=True)
+    if problems:
+        con.print("The zip was written, but fix the problems above before you hand it in if you can.")
+    con.print(f"Hand in {out} as your instructor asks.")
+
+
+@click.command()
+@click.argument("sets", nargs=-1)
+@_answers_opt
+@_exercises_opt
+@click.option("--stop-after", type=int, default=None, hidden=True, help="Stop after this many checks (tests).")
+@click.pass_context
+@handle_errors
+def watch(ctx, sets, answers_dir, exercises_path, stop_after):
+    """Check your answers again every time you save an answer file (Ctrl+C to stop)."""
+    from watchfiles import watch as watch_files
+
+    con = _console()
+    chosen = _select(_all_sets(exercises_path), sets)
+    wanted = {f"{s.id}.yaml": s.id for s in chosen}
+    if not answers_dir.is_dir():
+        raise CourseInputError(f"{answers_dir}/: no such folder. Run 'course start' first.")
+    runs = 0
+
+    def run(ids):
+        nonlocal runs
+        runs += 1
+        try:
+            ctx.invoke(check, sets=tuple(ids), answers_dir=answers_dir, exercises_path=exercises_path,
+                       explanations=False, json_path=None)
+        except SystemExit:
+            pass
+        con.print(f"[dim]Watching {answers_dir}/ for saves (Ctrl+C to stop).[/dim]")
+
+    first = [sid for name, sid in wanted.items() if (answers_dir / name).exists()]
+    if first:
+        run(first)
+    else:
+        con.print(f"[dim]Watching {answers_dir}/ for saves (Ctrl+C to stop).[/dim]")
+    if stop_after is not None and runs >= stop_after:
+        return
+    try:
+        for changes in watch_files(answers_dir, debounce=300, recursive=False, raise_interrupt=False):
+            ids = sorted({wanted[Path(p).name] for _, p in changes if Path(p).name in wanted})
+            if ids:
+                run(ids)
+                if stop_after is not None and runs >= stop_after:
+                    return
+    except KeyboardInterrupt:
+        pass
+
+
+COMMANDS = [start, check, hint, reveal, progress, grade, schema, validate, diagnostic, marking, next_item,
+            submit, watch]
 
 
 @click.group()
