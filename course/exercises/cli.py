@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -171,16 +172,49 @@ def _set_table(s: ExerciseSet, r: SetResult) -> Table:
     return t
 
 
-def _feedback(s: ExerciseSet, r: SetResult) -> list:
-    """Feedback blocks for attempted items that are not right yet (and open responses)."""
+def _feedback(s: ExerciseSet, r: SetResult, af=None) -> list:
+    """Feedback blocks for attempted items that are not right yet (and open responses), each with the
+    file and line of the answer when known."""
     out = []
     for n, res in enumerate(r.results, 1):
         if res.status in (PASSED, NOT_ATTEMPTED):
             continue
         sym, style = SYMBOL[res.status]
         head = Text(f"{sym} {n}. {res.item_id}", style=f"bold {style}")
+        line = af.line_of(res.item_id) if af is not None else None
+        if line:
+            head.append(f"  ({safe_text(af.path, newlines=False)}, line {line})", style="dim")
         out.append(Group(head, Padding(Text(safe_text(res.message)), (0, 0, 0, 3))))
     return out
+
+
+def _strip(r: SetResult) -> Text:
+    """Every item on one or two lines: its number and a status symbol (the compact summary)."""
+    t = Text()
+    for n, res in enumerate(r.results, 1):
+        sym, style = SYMBOL[res.status]
+        t.append(f"{n}", style="dim")
+        t.append(sym + " ", style=style)
+    return t
+
+
+def _first_sentence(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    m = re.search(r"(?<=[.!?])\s", flat)
+    first = flat[: m.start()] if m else flat
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def _next_step(s: ExerciseSet, r: SetResult) -> Text:
+    wrong = [res.item_id for res in r.results if res.status in (FAILED, PARTIAL)]
+    todo = r.count(NOT_ATTEMPTED)
+    if wrong:
+        return Text(f"Next: fix {wrong[0]} (more help: course hint {wrong[0]})"
+                    + (f"; {len(wrong) - 1} more not right yet" if len(wrong) > 1 else "") + ".", style="bold")
+    if todo:
+        return Text(f"Next: {todo} item(s) to answer; course next {s.id} shows the first.", style="bold")
+    return Text("Every item is answered and right" + (" (open responses await an instructor)."
+                                                       if r.count(NEEDS_REVIEW) else "."), style="bold green")
 
 
 def _counts(r: SetResult) -> str:
@@ -250,12 +284,14 @@ def start(sets, answers_dir, exercises_path):
 @click.argument("sets", nargs=-1)
 @_answers_opt
 @_exercises_opt
-@click.option("--explanations", is_flag=True, help="Show the explanation of every right item, not only new ones.")
+@click.option("--explain", "--explanations", "explanations", is_flag=True,
+              help="Show the full explanation of every right item (by default, newly right items get one line).")
+@click.option("--table", "table", is_flag=True, help="Show every item in a table, not the compact summary.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write results (Exercism results.json v3 with points) to this file.")
 @handle_errors
-def check(sets, answers_dir, exercises_path, explanations, json_path):
-    """Check your answers: a table per set, points, feedback and hints.
+def check(sets, answers_dir, exercises_path, explanations, json_path, table=False):
+    """Check your answers: score, what is not right yet (with hints), what to do next.
 
     With no SET, checks every set that has an answer file in answers/."""
     from course.exercises.results import results_document, write_json
@@ -298,14 +334,11 @@ def check(sets, answers_dir, exercises_path, explanations, json_path):
             if res.status != NOT_ATTEMPTED:
                 if state.record(res.item_id, res.status, res.score):
                     new_right.append(res.item_id)
-        con.print(_set_table(s, r))
-        for block in _feedback(s, r):
-            con.print(block)
-        for p in problems[:PROBLEMS_SHOWN]:
-            con.print(Text("problem: ", style="bold red") + Text(safe_text(p, newlines=False)), soft_wrap=True)
-        if len(problems) > PROBLEMS_SHOWN:
-            con.print(Text(f"problem: {len(problems) - PROBLEMS_SHOWN} more problem(s) in this file not shown; "
-                           "fix the ones above first.", style="bold red"), soft_wrap=True)
+        if table:
+            con.print(_set_table(s, r))
+        else:
+            con.print(Text(f"{s.id}: {plain(s.title)}", style="bold"))
+            con.print(_strip(r))
         con.print(_bar(r.points, r.max_points))
         tail = _counts(r)
         if r.review_points:
@@ -313,11 +346,26 @@ def check(sets, answers_dir, exercises_path, explanations, json_path):
         elif r.max_points > r.auto_max_points:
             tail += f" · {_fmt(r.max_points - r.auto_max_points)} point(s) are marked by an instructor"
         con.print(tail)
+        for block in _feedback(s, r, af):
+            con.print(block)
+        shown_above = set(af.unreadable(r)) if af is not None else set()  # already in the feedback blocks
+        problems = [p for p in problems if p not in shown_above]
+        for p in problems[:PROBLEMS_SHOWN]:
+            con.print(Text("problem: ", style="bold red") + Text(safe_text(p, newlines=False)), soft_wrap=True)
+        if len(problems) > PROBLEMS_SHOWN:
+            con.print(Text(f"problem: {len(problems) - PROBLEMS_SHOWN} more problem(s) in this file not shown; "
+                           "fix the ones above first.", style="bold red"), soft_wrap=True)
         show = [it for it, res in zip(s.items, r.results)
                 if res.status == PASSED and (explanations or it.id in new_right)]
         for it in show:
-            con.print(Panel(escape(plain(it.explanation)), title=f"Why {it.id} is right", title_align="left",
-                            border_style="green"))
+            if explanations:
+                con.print(Panel(escape(plain(it.explanation)), title=f"Why {it.id} is right", title_align="left",
+                                border_style="green"))
+            else:
+                con.print(Text(f"Why {it.id} is right: ", style="green") + Text(_first_sentence(plain(it.explanation))))
+        if show and not explanations:
+            con.print(f"[dim](Full explanations: course check {s.id} --explain)[/dim]")
+        con.print(_next_step(s, r))
         con.print()
     try:
         state.save()
