@@ -92,7 +92,7 @@ def test_grade_command_end_to_end(subs, tmp_path, demo):
     assert b["demo-abolition-body"] == "0" and b["demo-abolition-year"] == "0" and b["points"] == "15"
     assert rows["carol"]["points"] == "0" and rows["carol"]["demo-history-use"] == "0"
     d = rows["dave"]
-    assert d["status"] == "problems" and "dave/demo.yaml, line 2" in d["problems"] and d["points"] == "0"
+    assert d["status"] == "problems" and "dave/demo.yaml, line 1" in d["problems"] and d["points"] == "0"
     e = rows["eve"]
     assert e["status"] == "rejected" and "contains '..'" in e["problems"] and e["points"] == "0"
     assert rows["frank"]["status"] == "rejected" and "not a readable zip" in rows["frank"]["problems"]

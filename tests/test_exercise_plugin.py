@@ -88,7 +88,7 @@ def test_unreadable_answer_file_is_one_failing_test(tmp_path):
     out = run_pytest(tmp_path, "--answers", "answers")
     assert out.returncode == 1
     assert "1 failed, 10 skipped" in out.stdout
-    assert "demo.yaml, line 2: not valid YAML" in out.stdout
+    assert "demo.yaml, line 1: the answer to 'demo-abolition-body'" in out.stdout  # where the [ opens
     assert "Traceback" not in out.stdout
 
 

@@ -93,3 +93,17 @@ def test_watch_checks_again_after_a_save(tmp_path):
     out += rest
     assert p.returncode == 0, out
     assert out.count("m0-orientation: Module 0") == 2, out
+
+
+def test_yaml_error_is_reported_where_the_broken_answer_starts(tmp_path):
+    from course.errors import CourseInputError
+    from course.exercises.loader import load_answers_bytes
+
+    s = next(x for x in load_all_sets(ROOT) if x.id == "m0-orientation")
+    lines = ["# a comment"] * 18 + ["m0-self-study-order: [a, b"] + ["#"] * 17 + ["m0-byline-paragraph: 12"]
+    try:
+        load_answers_bytes("\n".join(lines).encode(), "answers/m0-orientation.yaml", s)
+    except CourseInputError as exc:
+        msg = str(exc)
+    assert msg.startswith("answers/m0-orientation.yaml, line 19: the answer to 'm0-self-study-order'"), msg
+    assert "noticed it at line 37" in msg
