@@ -4,10 +4,11 @@
                                          [--saves 120] [--only R1,R2,R3] [--seed 16]
 
 R1  malformed answer files (tests/fuzz_corpus.py, every set): each is loaded and graded in-process,
-    checked with `course check` (in-process CLI), and merged by `course start`; a sample also goes
+    checked with `course check` (in-process CLI), and merged by `course start` (which must keep every
+    answer, and leave an unreadable file byte for byte as it was); a sample also goes
     through `pytest --answers` and the real `course check` command. Counts internal errors, inputs
-    slower than 2 s, exit 0 on a file reported as broken, messages without file or line, and answer
-    files changed by `start`.
+    slower than 2 s, exit 0 on a file reported as broken, messages without file or line, and answers
+    changed by `start`.
 R2  a class of --class-size submissions, --hostile of them hostile (every kind in fuzz_corpus,
     in turn): the real `course grade` command. Reports whether it finished, how many valid learners
     were graded exactly as the engine grades them alone, hostile submissions not reported, CSV cells
@@ -115,7 +116,19 @@ def r1(n_files: int, seed: int, tmp: Path) -> dict:
                 out["internal"] += 1
                 examples.append(("start internal", name, repr(res.exception)[:120]))
             after = path.read_bytes()
-            if not after.startswith(raw) and not (raw.startswith(b"\xef\xbb\xbf") and after.startswith(raw[3:])):
+            try:
+                before_answers = load_answers_bytes(raw, where, s).answers
+            except CourseInputError:
+                before_answers = None  # unreadable: `start` must leave the file exactly as it is
+            if before_answers is None:
+                changed = after != raw
+            else:
+                try:
+                    now = load_answers_bytes(after, where, s).answers
+                    changed = any(now.get(k) != v for k, v in before_answers.items())
+                except CourseInputError:
+                    changed = True
+            if changed:
                 out["start_changed_answers"] += 1
                 examples.append(("start changed", name))
             for p in ans.iterdir():

@@ -745,8 +745,22 @@ def write_json_report(report: GradeReport, path: Path | str) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, json.dumps(json_report(report), ensure_ascii=False, indent=1) + "\n")
+    atomic_write(path, _json_report_chunks(report))
     return path
+
+
+def _json_report_chunks(report: GradeReport):
+    """:func:`json_report` as text, one learner at a time: the whole document is never held in memory
+    (for a class of 1,000 it would be several hundred megabytes)."""
+    marker = "__LEARNERS__"
+    head = json_report(GradeReport(report.sets, [], report.skipped))
+    head["learners"] = marker
+    before, after = json.dumps(head, ensure_ascii=False, indent=1).split(json.dumps(marker), 1)
+    yield before + "["
+    for n, lg in enumerate(report.learners):
+        (doc,) = json_report(GradeReport(report.sets, [lg], []))["learners"]
+        yield ("," if n else "") + "\n" + json.dumps(doc, ensure_ascii=False, indent=1)
+    yield "\n]" + after + "\n"
 
 
 def safe_name(name: str) -> str:

@@ -275,7 +275,7 @@ def clean_stale_temps(folder: Path | str, *, older_than: float = 3600.0) -> list
     return removed
 
 
-def atomic_write(path: Path | str, text: str, *, expect: os.stat_result | None = None) -> None:
+def atomic_write(path: Path | str, text, *, expect: os.stat_result | None = None) -> None:
     """Write ``text`` to ``path`` atomically; the old file (if any) keeps its permissions. With
     ``expect``, the file must still be the one ``expect`` describes (size, modification time, inode)
     just before the rename, or :class:`FileChanged` is raised and nothing is changed. A failed write
@@ -306,7 +306,11 @@ def _atomic_write(path: Path, text: str, expect: os.stat_result | None) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:  # an iterable of pieces, written as they come (large reports)
+                for piece in text:
+                    fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         if mode is None:
