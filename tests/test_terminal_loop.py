@@ -107,3 +107,19 @@ def test_yaml_error_is_reported_where_the_broken_answer_starts(tmp_path):
         msg = str(exc)
     assert msg.startswith("answers/m0-orientation.yaml, line 19: the answer to 'm0-self-study-order'"), msg
     assert "noticed it at line 37" in msg
+
+
+def test_paragraph_references_in_the_forms_people_write():
+    from course.exercises.grading import grade_item
+
+    it = next(i for s in load_all_sets(ROOT) for i in s.items
+              if i.type == "locate" and i.reading == "critique-ht-foreign-policy")
+    n = it.required[0]
+    for form in (f"C:{n}", f"C {n}", f"Reading C ¶{n}", f"reading c, ¶{n}", f"critique-ht-foreign-policy:{n}",
+                 f"critique-ht-foreign-policy {n}", f"¶{n}", n):
+        got = grade_item(it, [form] + [r for r in it.required[1:]])
+        assert got.status == "passed", (form, got.feedback)
+    wrong = grade_item(it, ["B:3"])
+    assert wrong.answer_error and "Reading B (al-waie-472)" in wrong.feedback and "Reading C" in wrong.feedback
+    bad = grade_item(it, ["xyz"])
+    assert "C:12" in bad.feedback  # the example names this question's reading

@@ -475,13 +475,27 @@ def _paragraph_numbers(item: LocateItem | AnnotateItem, raw: Any, *, allow_range
         raw = int(raw)
     if isinstance(raw, int):
         return [raw]
-    s = str(raw).strip().lstrip("¶§#").strip()
-    m = re.match(r"^(?:([a-z0-9][a-z0-9-]*[a-z0-9])\s*:\s*)?(\d+)(?:\s*[-–]\s*(\d+))?$", s, re.I)
-    if not m:
-        raise _Bad(f"'{_show(raw)}' is not a paragraph id; write a number such as 12, or {item.reading}:12")
+    s = str(raw).strip()
+    if len(s) > 200:
+        raise _Bad(f"'{_show(raw)}' is not a paragraph id; write a number such as 12")
+    own = _reading_name(item.reading)
+    by_letter = _LETTER_REF.match(s)  # C:5, C 5, Reading C ¶5, reading C, para 5
+    if by_letter:
+        letter = by_letter.group(1).upper()
+        rid = _reading_letters().get(letter)
+        if rid is None:
+            raise _Bad(f"there is no Reading {letter}; this question is about {own}")
+        if rid != item.reading:
+            raise _Bad(f"'{_show(raw)}' is in {_reading_name(rid)}, but this question is about {own}")
+        s = by_letter.group(2)
+    s = s.lstrip("¶§#").strip()
+    m = re.match(r"^(?:([a-z0-9][a-z0-9-]*[a-z0-9])\s*(?::\s*|\s+)(?:¶\s*)?)?(\d+)(?:\s*[-–]\s*(\d+))?$", s, re.I)
+    if not m or len(m.group(2)) > 9 or len(m.group(3) or "") > 9:
+        raise _Bad(f"'{_show(raw)}' is not a paragraph id; write a number such as 12, or "
+                   f"{_reading_letter(item.reading) or item.reading}:12 for paragraph 12 of {own}")
     rid, a, b = m.group(1), int(m.group(2)), m.group(3)
     if rid and rid.lower() != item.reading:
-        raise _Bad(f"'{_show(raw)}' is in reading '{rid}', but this question is about {item.reading}")
+        raise _Bad(f"'{_show(raw)}' is in {_reading_name(rid.lower())}, but this question is about {own}")
     if b is None:
         return [a]
     b = int(b)
@@ -490,6 +504,34 @@ def _paragraph_numbers(item: LocateItem | AnnotateItem, raw: Any, *, allow_range
     if b < a or b - a > 200:
         raise _Bad(f"'{_show(raw)}' is not a valid range of paragraphs")
     return list(range(a, b + 1))
+
+
+_LETTER_REF = re.compile(r"^(?:reading\s+)?([a-z])(?:\s*[:,]\s*|\s+)(?:¶|§|#|para(?:graph)?\.?)?\s*"
+                         r"(\d+(?:\s*[-–]\s*\d+)?)$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _reading_letters() -> dict[str, str]:
+    """Reading letter (A, B, C) → reading id, from the readings' metadata."""
+    out = {}
+    for rid in _known_readings() or ():
+        try:
+            from course.readings import load_reading
+
+            letter = str(load_reading(rid).letter).upper()
+            out.setdefault(letter, rid)
+        except Exception:  # noqa: BLE001 - a reading without a letter is referred to by its id
+            continue
+    return out
+
+
+def _reading_letter(reading_id: str) -> str | None:
+    return next((k for k, v in _reading_letters().items() if v == reading_id), None)
+
+
+def _reading_name(reading_id: str) -> str:
+    letter = _reading_letter(reading_id)
+    return f"Reading {letter} ({reading_id})" if letter else f"reading '{reading_id}'"
 
 
 def _check_exist(item, numbers: Iterable[int], exists: ParagraphCheck) -> None:
