@@ -263,3 +263,16 @@ def test_normalize_equal(a, b):
                                  ("Ottoman", "Umayyad")])
 def test_normalize_different(a, b):
     assert normalize_text(a) != normalize_text(b)
+
+
+def test_partly_right_worked_example_says_it_carries_no_marks():
+    """A worked example (points: 0) that is half right must not report "0 of 0 points"."""
+    from course.exercises import load_set as _load_set
+
+    m3 = _load_set(Path(__file__).resolve().parents[1] / "exercises" / "m3-analysis.yaml")
+    worked = [it for it in m3.items if it.type == "verdict" and it.worked_example]
+    assert worked, "m3 has worked-example verdict items"
+    it = worked[0]
+    res = grade_item(it, {"verdict": it.answer, "evidence": "I think so because it is so and that is my view here."})
+    assert res.status == "partial" and res.points == 0
+    assert "0 of 0" not in res.feedback and "carries no marks" in res.feedback

@@ -909,7 +909,10 @@ def grade_item(item: ItemBase, answer: Any, *, hint_level: int = 0,
     res.score = 1.0 if score > 1 - 1e-9 else score
     res.status = PASSED if res.score == 1.0 else (PARTIAL if res.score > 0 else FAILED)
     if res.status == PARTIAL:
-        fb += f" Partial credit: {_fmt(round(res.points, 2))} of {_fmt(item.points)} points."
+        if item.points:
+            fb += f" Partial credit: {_fmt(round(res.points, 2))} of {_fmt(item.points)} points."
+        else:  # a worked example: the lesson works through it, so it carries no marks
+            fb += " Partly right; this worked example carries no marks."
     res.feedback = safe_text(fb)  # learner text in feedback never acts on a terminal
     if res.status == PASSED:
         res.hint = None
