@@ -1,0 +1,513 @@
+"""Data for the in-page self-check (``course/static/selfcheck*.js``), and its conformance corpus.
+
+The browser checker is a port of :mod:`course.exercises.grading` and
+:mod:`course.exercises.normalize`. It never sees a key in plain text:
+
+- **Element keys are salted hashes.** Every answer element that the grader compares for equality
+  (a choice key, a ``left=right`` pair, an ``a<b`` pair of an order, a paragraph number, a
+  ``paragraph=label`` pair, a verdict, a normalised short answer) is stored as the first 6 bytes of
+  ``SHA-256(salt | item id | element)`` ("tag"), one per element, so partial credit can be computed.
+- **The explanation unlocks only with the right answer.** Each element *slot* (a right choice, a
+  pair, a paragraph...) has a 16-byte share; an accepted element of that slot carries the share
+  XOR-ed with bytes 16..32 of its own hash. A learner who has every slot right can rebuild every
+  share; the key is ``SHA-256(shares)`` and the explanation is encrypted under it (SHA-256 in
+  counter mode, with an 8-byte SHA-256 tag that tells the page when the key is right).
+- **Feedback written for a wrong answer** (a wrong choice, a known wrong short answer) is encrypted
+  under the hash of that answer, so it shows when that answer is given.
+- **Masked, not hashed**: the hints (the page gives them on request, as ``course hint`` does), the
+  numeric answer and tolerance (the grader says "too high"/"too low", which reveals it anyway) and
+  the normalised accepted short answers (needed for "close, but check the spelling"). They are
+  XOR-ed with a key stream derived from the item id: not readable in the page's source, search index
+  or a text scan, but anyone who runs the script can recover them.
+
+So a self-check key in the page is **obscured, not secret**: marks come from ``course grade`` or
+the LMS. Hashes and streams use SHA-256 only (the page carries its own small SHA-256, so it also
+works over plain http and from file://, where Web Crypto may be unavailable).
+
+:func:`corpus` builds the conformance corpus: thousands of (item, answer) cases graded by the
+Python grader; ``tests/test_selfcheck_conformance.py`` runs them through the JavaScript checker.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import random
+import re
+import zlib
+from typing import Any
+
+from course.exercises import grading, normalize
+from course.exercises.schema import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
+                                     MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
+                                     VerdictItem)
+
+SEP = "\x1f"
+TAG_BYTES = 4
+SHARE_BYTES = 8
+
+
+# ------------------------------------------------------------------------------------------------
+# Primitives (mirrored in selfcheck-grade.js)
+
+def _h(*parts: str) -> bytes:
+    return hashlib.sha256(SEP.join(parts).encode("utf-8")).digest()
+
+
+def salt_for(set_id: str, version: str) -> str:
+    return _h("course-selfcheck", version, set_id).hex()[:16]
+
+
+def stream(key: bytes, n: int) -> bytes:
+    out = bytearray()
+    i = 0
+    while len(out) < n:
+        out += hashlib.sha256(key + i.to_bytes(4, "big")).digest()
+        i += 1
+    return bytes(out[:n])
+
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode("ascii")
+
+
+def _deflate(raw: bytes) -> bytes:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(raw) + c.flush()
+
+
+def mask(salt: str, item_id: str, value: Any) -> str:
+    """JSON ``value``, deflated, XOR-ed with the item's public key stream (obscured, not secret)."""
+    raw = _deflate(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    ks = stream(_h(salt, item_id, "mask"), len(raw))
+    return _b64(bytes(a ^ b for a, b in zip(raw, ks)))
+
+
+def encrypt(key: bytes, text: str, *, deflate: bool = True) -> str:
+    """``text`` (deflated) XOR-ed with SHA-256(key | "enc" | counter); an 8-byte tag in front
+    (SHA-256(key | "mac" | ciphertext)) tells whether a key is the right one."""
+    raw = text.encode("utf-8")
+    raw = _deflate(raw) if deflate else raw
+    ct = bytes(a ^ b for a, b in zip(raw, stream(key + b"enc", len(raw))))
+    mac = hashlib.sha256(key + b"mac" + ct).digest()[:8]
+    return _b64(mac + ct)
+
+
+class _Keys:
+    """Tags and slot shares of one item."""
+
+    def __init__(self, salt: str, item_id: str):
+        self.salt, self.item_id = salt, item_id
+        self.slots: list[bytes] = []
+        self.entries: list[bytes] = []  # tag (4) | slot + 1 (1, 0 = no slot) | masked share (8)
+
+    def slot(self, first_value: str) -> int:
+        self.slots.append(_h("share", self.salt, self.item_id, str(len(self.slots)), first_value)[:SHARE_BYTES])
+        return len(self.slots) - 1
+
+    def accept(self, slot: int, value: str) -> None:
+        h = _h(self.salt, self.item_id, value)
+        share = self.slots[slot] if slot >= 0 else bytes(SHARE_BYTES)
+        self.entries.append(h[:TAG_BYTES] + bytes([slot + 1]) + bytes(a ^ b for a, b in zip(share, h[16:16 + SHARE_BYTES])))
+
+    @property
+    def tags(self) -> str:
+        return _b64(b"".join(self.entries))
+
+    def key(self) -> bytes:
+        return hashlib.sha256(b"".join(self.slots)).digest()
+
+
+def _fb(salt: str, item_id: str, value: str, text: str) -> tuple[str, str]:
+    h = _h(salt, item_id, "fb", value)
+    return _b64(h[:TAG_BYTES]), encrypt(h, text, deflate=False)
+
+
+def _text_tags(salt: str, item_id: str, texts: dict) -> str:
+    """Tags of the normalised choice texts, in key order (a learner may write a choice's text)."""
+    return _b64(b"".join(_h(salt, item_id, "text", normalize.normalize_text(t))[:TAG_BYTES] for t in texts.values()))
+
+
+def _cut(s: str, n: int = 90) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _plain(text: str) -> str:
+    from course.exercises.templates import plain
+    return re.sub(r"\s+", " ", plain(str(text))).strip()
+
+
+# ------------------------------------------------------------------------------------------------
+# Item data for the page
+
+def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> dict:
+    """What the page needs to check ``item``: public parts in plain text, keys hashed or masked."""
+    d: dict[str, Any] = {"id": item.id, "type": item.type, "points": item.points,
+                         "hints": mask(salt, item.id, [_plain(h) for h in item.hints])}
+    k = _Keys(salt, item.id)
+    fb: dict[str, str] = {}
+    t = item.type
+    if isinstance(item, (SingleItem, MultipleItem, OrderingItem)):
+        d["keys"] = list(item.choices)
+        d["ct"] = _text_tags(salt, item.id, item.choices)
+    if isinstance(item, SingleItem):
+        k.accept(k.slot(item.answer), item.answer)
+        for c, text in item.feedback.items():
+            tag, enc = _fb(salt, item.id, c, text)
+            fb[tag] = enc
+    elif isinstance(item, MultipleItem):
+        for c in item.answer:
+            k.accept(k.slot(c), c)
+        for c, text in item.feedback.items():
+            if c not in item.answer:
+                tag, enc = _fb(salt, item.id, c, text)
+                fb[tag] = enc
+    elif isinstance(item, OrderingItem):
+        ref = list(item.answer)
+        for i in range(len(ref)):
+            for j in range(i + 1, len(ref)):
+                v = f"{ref[i]}<{ref[j]}"
+                k.accept(k.slot(v), v)
+        d["n"] = len(ref)
+    elif isinstance(item, MatchingItem):
+        d["left"] = list(item.left)
+        d["keys"] = list(item.right)
+        d["ct"] = _text_tags(salt, item.id, item.right)
+        d["rightLabels"] = [_cut(_plain(text)) for text in item.right.values()]
+        for a, b in item.answer.items():
+            v = f"{a}={b}"
+            k.accept(k.slot(v), v)
+    elif isinstance(item, NumericItem):
+        ans = item.answer
+        canon = repr(int(ans)) if float(ans).is_integer() else repr(ans)
+        d["unit"] = item.unit
+        d["unitNorm"] = normalize.normalize_text(item.unit or "")
+        d["num"] = mask(salt, item.id, [canon, item.tolerance])
+        k.accept(k.slot(canon), canon)
+    elif isinstance(item, ShortItem):
+        s = k.slot(normalize.normalize_text(item.answer[0]))
+        norms = []
+        for v in item.answer:
+            nv = normalize.normalize_text(v)
+            if nv:
+                k.accept(s, nv)
+                norms.append(nv)
+        d["near"] = mask(salt, item.id, norms)
+        for wrong, text in item.feedback.items():
+            tag, enc = _fb(salt, item.id, normalize.normalize_text(wrong), text)
+            fb.setdefault(tag, enc)
+    elif isinstance(item, LocateItem):
+        d["reading"] = item.reading
+        for n in item.required:
+            k.accept(k.slot(str(n)), str(n))
+        for n in item.optional:
+            k.accept(-1, f"o:{n}")
+    elif isinstance(item, AnnotateItem):
+        from course.taxonomy import load_taxonomy
+
+        taxo = load_taxonomy(item.taxonomy)
+        if taxonomies is not None:
+            taxonomies.setdefault(item.taxonomy, taxonomy_data(taxo))
+        d["reading"] = item.reading
+        d["taxonomy"] = item.taxonomy
+        d["paras"] = list(item.labels)
+        ids = [taxo.none_label] + [c.id for c in taxo.categories] + [t.id for t in taxo.techniques]
+        for n, ref in item.labels.items():
+            ref_id = taxo.resolve(ref) or ref
+            ok = {taxo.category_of(ref_id)} | {taxo.category_of(taxo.resolve(a) or a) for a in item.accept.get(n, [])}
+            good = [g for g in ids if taxo.category_of(g) in ok or taxo.confusable_with(g, ref_id)]
+            s = k.slot(f"{n}={ref_id}")
+            for g in good:
+                k.accept(s, f"{n}={g}")
+    elif isinstance(item, VerdictItem):
+        k.accept(k.slot(item.answer), item.answer)
+        d["minWords"] = item.evidence_min_words
+        d["minCitations"] = item.evidence_min_citations
+    elif isinstance(item, OpenItem):
+        d["rubric"] = [[_plain(c.criterion), c.points] for c in item.rubric]
+        d["minWords"], d["maxWords"] = item.min_words, item.max_words
+        d["minCitations"] = item.min_citations
+        d["sections"] = list(item.sections)
+    if t != "open":
+        d["tags"] = k.tags
+        d["slots"] = len(k.slots)
+        d["explanation"] = encrypt(k.key(), _plain(item.explanation))
+        if fb:
+            d["fb"] = fb
+    return d
+
+
+def taxonomy_data(taxo) -> dict:
+    """Public taxonomy data the annotate checker needs: label spellings and the label list."""
+    lookup = dict(getattr(taxo, "_lookup", {}))
+    return {"id": taxo.id, "none": taxo.none_label, "lookup": lookup,
+            "first": taxo.techniques[0].id,
+            "labels": [[taxo.none_label, "none (no technique)"]]
+            + [[x.id, f"{x.name}"] for c in taxo.categories for x in [c, *c.techniques]],
+            "categories": [c.id for c in taxo.categories]}
+
+
+def reading_lengths() -> dict[str, int]:
+    from course.readings import list_readings, load_reading
+
+    out = {}
+    for rid in list_readings():
+        rid = getattr(rid, "id", rid)
+        try:
+            out[rid] = len(load_reading(rid))
+        except Exception:  # noqa: BLE001 - an unreadable reading is reported elsewhere
+            continue
+    return out
+
+
+_URLISH = re.compile(r"(?i)https?:|www\.|\b[\w-]+\.(?:com|org|net|info|io|tv|me|uk|de)\b")
+
+
+def reading_openings(reading_id: str, words: int = 7) -> list[list]:
+    """[[n, first words], ...] of a reading, for the locate control (web addresses left out)."""
+    from course.readings import load_reading
+
+    out = []
+    for p in load_reading(reading_id).paragraphs:
+        toks = [t for t in p.text.replace("**", "").split() if not _URLISH.search(t)]
+        out.append([p.n, " ".join(toks[:words]) + ("…" if len(toks) > words else "")])
+    return out
+
+
+def set_data(exset: ExerciseSet, version: str) -> dict:
+    """Everything the page needs for one set (without the answer-file template)."""
+    salt = salt_for(exset.id, version)
+    taxonomies: dict = {}
+    items = [item_data(it, salt, taxonomies=taxonomies) for it in exset.items]
+    readings = sorted({it.reading for it in exset.items if isinstance(it, (LocateItem, AnnotateItem))})
+    return {"id": exset.id, "title": _plain(exset.title), "salt": salt, "items": items,
+            "taxonomies": taxonomies, "readings": {r: reading_openings(r) for r in readings}}
+
+
+def template_data(exset: ExerciseSet) -> dict:
+    """The ``course start`` template, cut so the page can fill answers in: the header and, per item,
+    the comment block before ``<id>:`` and the empty answer after it (kept byte for byte)."""
+    from course.exercises.templates import header, item_block
+
+    items = []
+    for n, it in enumerate(exset.items, 1):
+        block = item_block(it, n)
+        pre, sep, tail = block.partition(f"\n{it.id}:")
+        items.append([it.id, pre + "\n", tail])
+    return {"id": exset.id, "header": header(exset), "items": items}
+
+
+def self_check_enabled(exset: ExerciseSet) -> bool:
+    return bool(getattr(exset, "self_check", True))
+
+
+# ------------------------------------------------------------------------------------------------
+# Conformance corpus
+
+_MALFORMED: list[Any] = [None, "", True, False, [], {}, 0, -3, 2.5, "zzz", "???", ["zz"], {"x": "y"},
+                         [[1, 2]], "<script>alert(1)</script>", "مرحبا", "\u202eabc", "a" * 400]
+
+
+def _json_safe(v: Any) -> Any:
+    """The value as JSON gives it back (mapping keys become text), so both graders see the same."""
+    if isinstance(v, dict):
+        return {str(k): _json_safe(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_json_safe(x) for x in v]
+    if isinstance(v, float) and v.is_integer():
+        return int(v)  # JSON (and JavaScript) cannot tell 2.0 from 2
+    return v
+
+
+def _encode(v: Any) -> Any:
+    """JSON form for the corpus: mappings as {"$map": [[k, v], ...]} (order and key kinds kept)."""
+    if isinstance(v, dict):
+        return {"$map": [[_encode(k), _encode(x)] for k, x in v.items()]}
+    if isinstance(v, (list, tuple)):
+        return [_encode(x) for x in v]
+    return v
+
+
+def _variants_text(s: str) -> list[str]:
+    out = [s, s.upper(), s.lower(), f"  {s}  ", s.replace(" ", "-"), s.replace("-", " "),
+           normalize.strip_marks(s), f"the {s}", f"“{s}”", s.replace("a", "á", 1), s + ".", s.replace(" ", "_")]
+    return out
+
+
+def _near(s: str, rng: random.Random) -> list[str]:
+    out = []
+    if len(s) > 3:
+        i = rng.randrange(1, len(s) - 1)
+        out.append(s[:i] + s[i + 1:])  # one letter dropped
+        out.append(s[:i] + s[i] * 2 + s[i + 1:])  # one letter doubled
+        out.append(s[:i] + s[i + 1] + s[i] + s[i + 2:] if i + 2 <= len(s) else s + "x")  # swapped
+        out.append(s[: len(s) // 2])  # half
+        out.append(s + "zq")
+    return out
+
+
+def _cases_for(item: ItemBase, rng: random.Random) -> list[tuple[Any, int]]:
+    """(answer, hint level) cases for one item."""
+    ref = grading.reference_answers(item)
+    cases: list[Any] = [ref]
+    if isinstance(item, SingleItem):
+        keys = list(item.choices)
+        cases += keys + [f"({k})" for k in keys] + [k.upper() + "." for k in keys]
+        cases += [item.choices[keys[0]], [item.answer], [keys[0], keys[-1]], "a b"]
+    elif isinstance(item, MultipleItem):
+        keys = list(item.choices)
+        right = list(item.answer)
+        wrong = [c for c in keys if c not in right]
+        cases += [[c] for c in keys]
+        cases += [[c for c in right if c != x] for x in right]
+        cases += [right + [w] for w in wrong]
+        cases += [keys, ", ".join(right), " ".join(right), right + right, [x.upper() for x in right]]
+        for _ in range(6):
+            cases.append(rng.sample(keys, rng.randint(1, len(keys))))
+        cases.append(right[:1] + ["zz"])
+    elif isinstance(item, OrderingItem):
+        ref = list(item.answer)
+        for i in range(len(ref) - 1):
+            x = ref[:]
+            x[i], x[i + 1] = x[i + 1], x[i]
+            cases.append(x)
+        cases += [ref[::-1], ref[:-1], ref + [ref[0]], ref[:-1] + ["zz"], ", ".join(ref), ref[1:] + ref[:1]]
+        for _ in range(8):
+            x = ref[:]
+            rng.shuffle(x)
+            cases.append(x)
+    elif isinstance(item, MatchingItem):
+        rights = list(item.right)
+        for a, b in item.answer.items():
+            for r in rights:
+                if r != b:
+                    x = dict(item.answer)
+                    x[a] = r
+                    cases.append(x)
+            x = dict(item.answer)
+            del x[a]
+            cases.append(x)
+        x = dict(item.answer)
+        x["zz"] = rights[0]
+        cases.append(x)
+        x = dict(item.answer)
+        x[next(iter(x))] = "zz"
+        cases.append(x)
+        cases += [{"zz": "yy"}, list(item.answer), {k: [v] for k, v in item.answer.items()},
+                  {k: item.right[v] for k, v in item.answer.items()}]
+        for _ in range(4):
+            cases.append({k: rng.choice(rights) for k in item.left})
+    elif isinstance(item, NumericItem):
+        a = ref
+        unit = item.unit or ""
+        cases += [a + 1, a - 1, str(a), f"{a} {unit}".strip(), f"{a} CE", f"{a} AD", f"{a}s", f" {a} ",
+                  f"{a} banana", "1,000", "1 000", "12.5", "-5", "+7", ".5", "abc", "1e3", "inf", "nan",
+                  [a], {"n": a}, f"{a}{unit}", f"{a} {unit}s".strip(), f"{a}."]
+        if item.tolerance:
+            cases += [a + item.tolerance, a - item.tolerance, a + 2 * item.tolerance, str(a + item.tolerance / 2)]
+    elif isinstance(item, ShortItem):
+        for v in item.answer:
+            cases += _variants_text(v)
+            cases += _near(normalize.strip_marks(v), rng)
+        for w in item.feedback:
+            cases += [w, w.upper()]
+        cases += ["x" * 301, ["a"], {"a": 1}, 12, "al-", "the", "the the"]
+    elif isinstance(item, LocateItem):
+        req, opt = list(item.required), list(item.optional)
+        length = grading._reading_length(item.reading) or 40
+        cases += [req[:-1], req + [n for n in range(1, length + 1) if n not in req][:1], req + opt, opt,
+                  [f"{item.reading}:{n}" for n in req], [f"¶{n}" for n in req], ", ".join(map(str, req)),
+                  [f"{req[0]}-{req[0] + 2}"], [9999], ["other-reading:3"], [f"{req[0]}-{req[0] + 300}"],
+                  {"a": 1}, ["abc"], [str(n) for n in req], req + req, [0]]
+        for x in req:
+            cases.append([n for n in req if n != x])
+        for _ in range(5):
+            cases.append(rng.sample(range(1, length + 1), min(length, rng.randint(1, 5))))
+    elif isinstance(item, AnnotateItem):
+        from course.taxonomy import load_taxonomy
+
+        taxo = load_taxonomy(item.taxonomy)
+        labels = [taxo.none_label] + [c.id for c in taxo.categories] + [t.id for t in taxo.techniques]
+        names = [t.name for t in taxo.techniques[:3]]
+        for n in item.labels:
+            for lab in labels:
+                x = dict(item.labels)
+                x[n] = lab
+                cases.append(x)
+            x = dict(item.labels)
+            del x[n]
+            cases.append(x)
+        x = dict(item.labels)
+        x[next(iter(x))] = "not-a-label"
+        cases.append(x)
+        cases += [{9999: "none"}, {"1-3": "none"}, {f"{item.reading}:{next(iter(item.labels))}": "none"},
+                  {k: [v] for k, v in item.labels.items()}, {k: [v, v] for k, v in item.labels.items()},
+                  {k: n for k, n in zip(item.labels, names * 10)}, ["none"], "none",
+                  {str(k): v.replace("-", " ").upper() for k, v in item.labels.items()},
+                  {"other-reading:3": "none"}]
+    elif isinstance(item, VerdictItem):
+        ev = item.model_evidence or item.explanation
+        for v in VERDICTS:
+            cases += [{"verdict": v, "evidence": ev}, {"verdict": v.upper(), "evidence": "too short"}]
+        cases += [item.answer, {"verdict": item.answer}, {"verdict": item.answer, "evidence": "one two three"},
+                  {"verdict": item.answer, "evidence": " ".join(["word"] * 40)},
+                  {"verdict": item.answer, "evidence": " ".join(["word"] * 40) + " al-waie-472:12 khilafat-web:3"},
+                  {"verdict": item.answer, "evidence": ["a list", "of reasons"] * 12},
+                  {"verdict": item.answer, "evidence": 12}, {"verdict": item.answer, "why": "x"},
+                  {"verdict": ""}, {"verdict": ["accurate"]}, {"Verdict": item.answer, "EVIDENCE": ev}, "maybe",
+                  {"verdict": item.answer, "evidence": ev + " nonexistent-reading:4 al-waie-472:99999"}]
+    out = [(c, 0) for c in cases + _MALFORMED]
+    out += [(ref, 2), (_MALFORMED[5 if not isinstance(ref, dict) else 6], 1), ("zzz", 3), ("zzz", 9)]
+    return out
+
+
+def corpus(sets: list[ExerciseSet], version: str, seed: int = 13) -> dict:
+    """The conformance corpus: set data (as the page gets it) and cases graded by Python."""
+    rng = random.Random(seed)
+    data = {s.id: set_data(s, version) for s in sets}
+    cases = []
+    for s in sets:
+        for it in s.items:
+            if isinstance(it, OpenItem):
+                continue
+            for answer, level in _cases_for(it, rng):
+                value = _json_safe(answer)
+                r = grading.grade_item(it, value, hint_level=level)
+                cases.append({"set": s.id, "item": it.id, "answer": _encode(value), "hint_level": level,
+                              "status": r.status, "points": r.points, "score": round(r.score, 4),
+                              "feedback": r.feedback, "answer_error": r.answer_error,
+                              "hint": _plain(r.hint) if r.hint else None, "hint_number": r.hint_number})
+    return {"sets": data, "readings": reading_lengths(), "cases": cases,
+            "normalize": normalizer_cases(sets, rng)}
+
+
+def normalizer_cases(sets: list[ExerciseSet], rng: random.Random) -> list[list[str]]:
+    """[text, normalize_text(text), label_key(text)] over names, terms and odd input."""
+    texts: list[str] = ["Hizb-ut-Tahrir", "Hizb ut Tahrir", "al-Nabhānī", "an-Nabhani", "Bayʿa", "Bay'a",
+                        "baya", "The Caliphate", "the", "ʿAbd al-Raḥmān", "ash-Shāfiʿī", "Ibn Khaldūn",
+                        "ul-Mulk", "el-Banna", "Al Azhar", "Straße", "ǅemal", "ﬁqh", "Œuvre & Æther", "İstanbul",
+                        "ıłøđħ", "a\u00a0b", "a\u2003b", "x\u200by", "«guillemets»", "(bracketed) gloss",
+                        "1,924", "Mu'awiya", "Muʿāwiya", "Muʼawiya", "Mu`awiya", "Mu´awiya", "Mu′awiya",
+                        "Sulṭān", "SULTAN", "—dash—", "under_score", "slash/ed", "dot.ted", "semi;colon",
+                        "مرحبا", "<script>x</script>", "\u202eRTL", "  ", "", "a--b", "ad-Din", "ad-din",
+                        "az-Zarqawi", "adh-Dhahabi", "ath-Thawri", "zh-x", "as-", "il-x", "ar-Rashid",
+                        "Abū Bakr al-Ṣiddīq", "Hārūn al-Rashīd", "‘Umar’", "“quoted”", "x·y", "l'islam",
+                        "O'Brien", "1st", "caf\u0065\u0301", "ΣΊΣΥΦΟΣ", "ﬅ", "Ⅻ", "①", "x\tq", "x\x1cq",
+                        "\x85lead", "x\ufeffy"]
+    for s in sets:
+        for it in s.items:
+            for attr in ("choices", "left", "right"):
+                texts += list((getattr(it, attr, None) or {}).values())
+            if isinstance(it, ShortItem):
+                texts += list(it.answer) + list(it.feedback)
+            if isinstance(it, NumericItem) and it.unit:
+                texts.append(it.unit)
+    texts += [t.upper() for t in texts[:40]] + [t.replace(" ", "-") for t in texts[:40]]
+    seen, out = set(), []
+    for t in texts:
+        if t in seen:
+            continue
+        seen.add(t)
+        out.append([t, normalize.normalize_text(t), normalize.label_key(t)])
+    return out
