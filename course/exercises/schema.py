@@ -322,6 +322,7 @@ class ExerciseSet(_Model):
     title: Text
     module: Annotated[str, Field(pattern=ID_PATTERN, description="The module whose module.yaml declares the objectives.")]
     intro: Text | None = None
+    self_check: Annotated[bool, Field(description="false: the HTML book shows this set's items without the in-page checker.")] = True
     items: Annotated[list[Item], Field(min_length=1)]
 
     @model_validator(mode="after")

@@ -82,7 +82,8 @@ class ExerciseSetDirective(Directive):
         intro += nodes.title("", "Checking your answers")
         total = sum(it.points for it in items)
         self._parse(
-            f"{len(items)} exercises, {total:g} points. To check them on your computer, run "
+            f"{len(items)} exercises, {total:g} points. In the web version of the book you can answer and check "
+            "each exercise in the page (your answers stay in your browser). To check them on your computer, run "
             f"`course start {set_id}` (it writes a template to `answers/{set_id}.yaml` and never "
             f"overwrites your answers), fill it in, then run `course check {set_id}`. "
             "`course hint ITEM` gives the next hint for an item; explanations appear once an item is right.",
@@ -92,16 +93,35 @@ class ExerciseSetDirective(Directive):
             box = nodes.container(classes=["exercise-set-intro"])
             self._parse(exset.intro, box)
             out.append(box)
+        from course.sphinxext import selfcheck_html as sc
+
+        checker = sc.enabled(exset)
+        if checker and "items" not in self.options:
+            sc.note_set_page(env, set_id)
+            out.append(sc.tools_node(set_id))
+        practised = sc.practice_map(env)
         for it in items:
-            out.append(self._item(it, numbers[it.id], module_number, instructor, env))
+            where = practised.get(it.id)
+            if where and where != env.docname:
+                env.note_dependency(str(root / f"{where}.md"))
+                out.append(self._practice_link(it, numbers[it.id], module_number))
+                continue
+            out.append(self._item(it, numbers[it.id], module_number, instructor, env, checker=checker))
         return out
+
+    def _practice_link(self, it, number: int, module_number) -> nodes.Node:
+        num = f"{module_number}.{number}" if module_number is not None else str(number)
+        box = nodes.container(classes=["exercise-item", "practice-link"])
+        self._parse(f"**Exercise {num}** ({TYPE_LABELS[it.type]}, {_pts(it.points)}) is placed in a lesson: "
+                    f"answer it there, {{ref}}`ex-{it.id}`. It counts once, in this set.", box)
+        return box
 
     # -----------------------------------------------------------------------------------------
     def _parse(self, text: str, parent: nodes.Element) -> None:
         lines = StringList(str(text).strip("\n").splitlines(), source=str(self.path))
         self.state.nested_parse(lines, 0, parent)
 
-    def _item(self, it, number: int, module_number, instructor: bool, env) -> nodes.Node:
+    def _item(self, it, number: int, module_number, instructor: bool, env, checker: bool = False) -> nodes.Node:
         label = f"ex-{it.id}"
         num = f"{module_number}.{number}" if module_number is not None else str(number)
         box = nodes.container(classes=["exercise-item", f"exercise-{it.type}"], ids=[label], exercise_id=it.id)
@@ -130,6 +150,10 @@ class ExerciseSetDirective(Directive):
         check += nodes.Text(", hint with ")
         check += nodes.literal("", f"course hint {it.id}")
         box += check
+        if checker:
+            from course.sphinxext import selfcheck_html as sc
+
+            box += sc.item_node(self.set_id, it.id)
         if instructor:
             box += self._key(it)
         return box
@@ -285,10 +309,52 @@ def _item_quality(app) -> None:
         logger.warning(f"item quality: {problem}", type="course", subtype="item-quality")
 
 
+class PracticeDirective(ExerciseSetDirective):
+    """``{practice} ITEM-ID``: one item of a module's exercise set, with its checker, in a lesson.
+    The set's page then shows the item as a link to the lesson, so it appears and counts once."""
+
+    required_arguments = 1
+    option_spec: dict = {}
+
+    def run(self):
+        from course.exercises import load_all_sets
+        from course.modules import load_module
+
+        env = self.state.document.settings.env
+        root = project_root()
+        item_id = self.arguments[0].strip()
+        try:
+            sets = load_all_sets(root)
+        except CourseInputError as exc:
+            raise self.error(str(exc)) from None
+        for exset in sets:
+            ids = [it.id for it in exset.items]
+            if item_id in ids:
+                break
+        else:
+            raise self.error(f"practice: no exercise item '{item_id}' in exercises/*.yaml.")
+        self.path = root / "exercises" / f"{exset.id}.yaml"
+        self.set_id = exset.id
+        env.note_dependency(str(self.path))
+        try:
+            module_number = load_module(exset.module).number
+        except CourseInputError:
+            module_number = None
+        from course.sphinxext import selfcheck_html as sc
+
+        it = exset.items[ids.index(item_id)]
+        box = nodes.container(classes=["practice"])
+        box += self._item(it, ids.index(item_id) + 1, module_number, is_instructor(env.config), env,
+                          checker=sc.enabled(exset))
+        return [box]
+
+
 def setup(app):
-    from course.sphinxext import diagnostic
+    from course.sphinxext import diagnostic, selfcheck_html
 
     app.add_directive("exercise-set", ExerciseSetDirective)
+    app.add_directive("practice", PracticeDirective)
     app.connect("builder-inited", _item_quality)
     diagnostic.setup(app)
+    selfcheck_html.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -154,7 +154,7 @@
     else if (isMap(v)) { var p = []; v.forEach(function (x, k) { p.push(show(k, 20) + ': ' + show(x, 20)); }); s = '{' + p.join(', ') + '}'; }
     else s = pyStr(v);
     var c = cps(s);
-    return c.length <= limit ? s : c.slice(0, limit - 1).join('') + '…';
+    return c.length <= limit ? s : c.slice(0, limit - 1).join('') + '\u2026';
   }
   function kind(v) {
     if (v === null || v === undefined) return 'nothing (an empty value)';
@@ -405,7 +405,7 @@
     return {score: 0, fb: "'" + show(text) + "' is not an accepted answer."};
   }
 
-  var PARA = /^(?:([a-z0-9][a-z0-9-]*[a-z0-9])[\s]*:[\s]*)?(\p{Nd}+)(?:[\s]*[-–][\s]*(\p{Nd}+))?$/iu;
+  var PARA = /^(?:([a-z0-9][a-z0-9-]*[a-z0-9])[\s]*:[\s]*)?(\p{Nd}+)(?:[\s]*[-\u2013][\s]*(\p{Nd}+))?$/iu;
   var PARA_RE = new RegExp(PARA.source.replace(/\[\\s\]/g, '[' + WS + ']'), 'iu');
   function paragraphNumbers(item, raw, allowRange) {
     if (typeof raw === 'boolean' || raw === null || raw === undefined || isList(raw) || isMap(raw)) throw new Bad(show(raw) + ' is not a paragraph number');
@@ -413,7 +413,7 @@
       if (!Number.isInteger(raw)) throw new Bad(pyStr(raw) + ' is not a paragraph number');
       return [raw];
     }
-    var s = N.pyStrip(N.pyStrip(pyStr(raw)).replace(/^[¶§#]+/, ''));
+    var s = N.pyStrip(N.pyStrip(pyStr(raw)).replace(/^[\u00b6\u00a7#]+/, ''));
     var m = PARA_RE.exec(s);
     if (!m) throw new Bad("'" + show(raw) + "' is not a paragraph id; write a number such as 12, or " + item.reading + ':12');
     var rid = m[1], a = pyInt(m[2]);
@@ -434,7 +434,7 @@
     var length = ctx.readings[item.reading];
     if (length !== undefined) {
       var bad = Array.from(new Set(got.filter(function (n) { return !exists(ctx, item.reading, n); }))).sort(function (a, b) { return a - b; });
-      if (bad.length) throw new Bad(item.reading + ' has no paragraph ' + bad.join(', ') + (length ? '; it has paragraphs 1–' + length : ''));
+      if (bad.length) throw new Bad(item.reading + ' has no paragraph ' + bad.join(', ') + (length ? '; it has paragraphs 1\u2013' + length : ''));
     }
     var chosen = Array.from(new Set(got)), tp = 0, extra = 0, counted = 0, shares = [];
     chosen.forEach(function (n) {
@@ -498,7 +498,7 @@
   }
 
   var VERDICTS = ['accurate', 'inaccurate', 'misleading', 'unverifiable'];
-  var REF = new RegExp('(?<![\\p{L}\\p{N}_-])([a-z][a-z0-9]*(?:-[a-z0-9]+)*)[' + WS + ']*:[' + WS + ']*(\\p{Nd}+)(?:[' + WS + ']*[-–][' + WS + ']*(\\p{Nd}+))?', 'gu');
+  var REF = new RegExp('(?<![\\p{L}\\p{N}_-])([a-z][a-z0-9]*(?:-[a-z0-9]+)*)[' + WS + ']*:[' + WS + ']*(\\p{Nd}+)(?:[' + WS + ']*[-\u2013][' + WS + ']*(\\p{Nd}+))?', 'gu');
   function citations(ctx, text) {
     var good = [], bad = [], m;
     REF.lastIndex = 0;

@@ -303,7 +303,7 @@
   var SPECIAL = /^(?:y|n|yes|no|on|off|true|false|null|~)$/i;
   var PRINTABLE = /^[\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
   function plainOK(s) {
-    return /^[\p{L}][\p{L}\p{M}\p{N} .,'ʿʾ()\-]*$/u.test(s) && !/[ ]$/.test(s) && !SPECIAL.test(s) &&
+    return /^[\p{L}][\p{L}\p{M}\p{N} .,'\u02bf\u02be()\-]*$/u.test(s) && !/[ ]$/.test(s) && !SPECIAL.test(s) &&
       !/ #|: /.test(s) && PRINTABLE.test(s);
   }
   function quote(s) {

@@ -1,0 +1,185 @@
+"""The in-page self-check in the HTML book: placeholders in the pages, the scripts, and the data files.
+
+- Each exercise item (in its set's page, or placed in a lesson with ``{practice}``) gets a
+  ``selfcheck`` node; the set's page gets a ``selfcheck_tools`` node (score, download, load, reset).
+  In HTML they become empty ``<div>`` placeholders that ``course/static/selfcheck.js`` fills with
+  controls; every other builder (LaTeX, EPUB, text...) drops them, so the PDF and EPUB stay static.
+- After the build, ``_static/selfcheck/<set>.js`` holds the set's item data (keys hashed, see
+  :mod:`course.exercises.selfcheck`), ``<set>.tpl.js`` the ``course start`` template for "Download
+  my answers" (loaded on demand), and ``_static/selfcheck-index.js`` the course index behind the
+  progress panel on every page. A set with ``self_check: false`` gets none of this.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from docutils import nodes
+
+from course.paths import project_root
+
+SCRIPTS = ("selfcheck-normalize.js", "selfcheck-grade.js", "selfcheck-yaml.js", "selfcheck-index.js", "selfcheck.js")
+_PRACTICE = re.compile(r"^\s*(`{3,}|:{3,})\{practice\}\s+([a-z0-9][a-z0-9-]*)\s*$", re.M)
+
+
+class selfcheck(nodes.General, nodes.Element):
+    """Placeholder for one item's controls."""
+
+
+class selfcheck_tools(nodes.General, nodes.Element):
+    """Placeholder for a set's score line and its answer-file buttons."""
+
+
+def enabled(exset) -> bool:
+    return bool(getattr(exset, "self_check", True))
+
+
+def item_node(set_id: str, item_id: str) -> nodes.Node:
+    return selfcheck("", set_id=set_id, item_id=item_id)
+
+
+def tools_node(set_id: str) -> nodes.Node:
+    return selfcheck_tools("", set_id=set_id)
+
+
+def _wants_checker(builder) -> bool:
+    return builder.format == "html" and not builder.name.startswith("epub") and builder.name != "singlehtml"
+
+
+# ------------------------------------------------------------------------------------------------
+# Where items are practised, and which page holds each set
+
+def practice_map(env) -> dict[str, str]:
+    """item id → docname of the lesson that places it with ``{practice}`` (scanned from sources)."""
+    found = getattr(env, "course_practice", None)
+    if found is None:
+        found = scan_practice(Path(env.srcdir))
+        env.course_practice = found
+    return found
+
+
+def scan_practice(srcdir: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for md in sorted((srcdir / "modules").glob("**/*.md")):
+        for m in _PRACTICE.finditer(md.read_text(encoding="utf-8")):
+            out.setdefault(m.group(2), md.relative_to(srcdir).with_suffix("").as_posix())
+    return out
+
+
+def _before_read(app, env, docnames):
+    env.course_practice = scan_practice(Path(app.srcdir))
+
+
+def note_set_page(env, set_id: str) -> None:
+    pages = getattr(env, "course_selfcheck_pages", None)
+    if pages is None:
+        pages = env.course_selfcheck_pages = {}
+    pages[set_id] = env.docname
+
+
+def _purge(app, env, docname):
+    pages = getattr(env, "course_selfcheck_pages", {})
+    for k in [k for k, v in pages.items() if v == docname]:
+        del pages[k]
+
+
+def _merge(app, env, docnames, other):
+    pages = getattr(env, "course_selfcheck_pages", None)
+    if pages is None:
+        pages = env.course_selfcheck_pages = {}
+    pages.update(getattr(other, "course_selfcheck_pages", {}))
+
+
+# ------------------------------------------------------------------------------------------------
+# Rendering
+
+def _drop_elsewhere(app, doctree, docname):
+    if _wants_checker(app.builder):
+        return
+    for node in list(doctree.findall(lambda n: isinstance(n, (selfcheck, selfcheck_tools)))):
+        node.parent.remove(node)
+
+
+def _visit_item(self, node):
+    self.body.append(f'<div class="selfcheck" data-set="{self.attval(node["set_id"])}" '
+                     f'data-item="{self.attval(node["item_id"])}"></div>')
+    raise nodes.SkipNode
+
+
+def _visit_tools(self, node):
+    self.body.append(f'<div class="selfcheck-tools" data-set="{self.attval(node["set_id"])}"></div>')
+    raise nodes.SkipNode
+
+
+def _skip(self, node):
+    raise nodes.SkipNode
+
+
+def _builder_inited(app):
+    if not _wants_checker(app.builder):
+        return
+    app.add_css_file("selfcheck.css")
+    for name in SCRIPTS:
+        app.add_js_file(name)
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    if doctree is None or not _wants_checker(app.builder):
+        return
+    sets = sorted({n["set_id"] for n in doctree.findall(selfcheck)})
+    for sid in sets:
+        app.add_js_file(f"selfcheck/{sid}.js")
+
+
+def _build_finished(app, exception):
+    if exception is not None or not _wants_checker(app.builder):
+        return
+    write_data(app)
+
+
+def _js(var_push: str, data) -> str:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"(window.{var_push}=window.{var_push}||[]).push({payload});\n"
+
+
+def write_data(app) -> None:
+    from course.exercises import load_all_sets
+    from course.exercises.selfcheck import reading_lengths, set_data, template_data
+
+    env = app.env
+    version = str(app.config.version or "0")
+    static = Path(app.outdir) / "_static"
+    out = static / "selfcheck"
+    out.mkdir(parents=True, exist_ok=True)
+    pages = getattr(env, "course_selfcheck_pages", {})
+    practised = practice_map(env)
+    index_sets = []
+    for exset in load_all_sets(project_root()):
+        if exset.id not in pages or not enabled(exset):
+            continue
+        (out / f"{exset.id}.js").write_text(_js("courseSelfCheckData", set_data(exset, version)), encoding="utf-8")
+        (out / f"{exset.id}.tpl.js").write_text(_js("courseSelfCheckTemplates", template_data(exset)), encoding="utf-8")
+        index_sets.append({"id": exset.id, "title": re.sub(r"[*`]", "", exset.title), "page": pages[exset.id],
+                           "items": [[it.id, it.type, it.points] + ([practised[it.id]] if it.id in practised else [])
+                                     for it in exset.items]})
+    course_id = re.sub(r"[^a-z0-9]+", "-", str(app.config.project).lower()).strip("-") or "course"
+    index = {"courseId": course_id, "version": version, "readings": reading_lengths(), "sets": index_sets}
+    (static / "selfcheck-index.js").write_text(
+        "window.courseSelfCheckIndex=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n",
+        encoding="utf-8")
+
+
+def setup(app):
+    app.add_node(selfcheck, html=(_visit_item, None), latex=(_skip, None), text=(_skip, None),
+                 man=(_skip, None), texinfo=(_skip, None))
+    app.add_node(selfcheck_tools, html=(_visit_tools, None), latex=(_skip, None), text=(_skip, None),
+                 man=(_skip, None), texinfo=(_skip, None))
+    app.connect("env-before-read-docs", _before_read)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-resolved", _drop_elsewhere)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _build_finished)

@@ -1,0 +1,762 @@
+/* The in-page self-check: controls for every exercise item, Check / Hint, progress kept in the
+   browser, answer files in and out, and the window.courseSelfCheck API (see CONTRIBUTING.md).
+   Learner text is only ever set with textContent or as a form value, never as HTML. No network. */
+(function () {
+  'use strict';
+  var G = window.CourseGrade, N = window.CourseNormalize, Y = window.CourseYaml;
+  var IDX = window.courseSelfCheckIndex || {courseId: 'course', version: '0', sets: [], readings: {}};
+  var NS = 'courseSelfCheck:' + IDX.courseId + ':' + IDX.version;
+  var MAX_TEXT = 20000; // characters kept from one answer field (a huge paste is cut, with a message)
+  var ROOT = (function () {
+    var s = document.querySelector('script[src*="selfcheck-index.js"]');
+    return s ? s.src.replace(/_static\/selfcheck-index\.js.*$/, '') : '';
+  })();
+
+  // ----------------------------------------------------------------------------------------------
+  // Storage: one JSON document per course and version
+  var backend = {
+    get: function (k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } },
+    set: function (k, v) { try { window.localStorage.setItem(k, v); return true; } catch (e) { return false; } },
+    remove: function (k) { try { window.localStorage.removeItem(k); } catch (e) { /* nothing to do */ } }
+  };
+  function toJSON(v) {
+    if (v instanceof Map) { var p = []; v.forEach(function (x, k) { p.push([k, toJSON(x)]); }); return {$map: p}; }
+    if (Array.isArray(v)) return v.map(toJSON);
+    return v;
+  }
+  function fromJSON(v) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      if (Array.isArray(v.$map)) return new Map(v.$map.map(function (p) { return [p[0], fromJSON(p[1])]; }));
+      var m = new Map(); Object.keys(v).forEach(function (k) { m.set(k, fromJSON(v[k])); }); return m;
+    }
+    if (Array.isArray(v)) return v.map(fromJSON);
+    return v;
+  }
+  function empty() { return {answers: {}, hints: {}, results: {}, rubric: {}, checked: {}}; }
+  var state = empty();
+  function load() {
+    var raw = backend.get(NS);
+    state = empty();
+    if (!raw) return;
+    try {
+      var d = JSON.parse(raw);
+      ['answers', 'hints', 'results', 'rubric', 'checked'].forEach(function (k) { if (d && d[k] && typeof d[k] === 'object') state[k] = d[k]; });
+    } catch (e) { /* unreadable: start afresh, keep the old text under another key */ backend.set(NS + ':unreadable', raw); }
+  }
+  var storeOK = true;
+  function save() {
+    var ok = backend.set(NS, JSON.stringify(state));
+    if (ok === false && storeOK) { storeOK = false; notice('This browser does not let the page keep your answers (private mode or storage full). Use "Download my answers" before you leave.'); }
+  }
+  function answerOf(setId, itemId) { var a = state.answers[setId]; return a && itemId in a ? fromJSON(a[itemId]) : null; }
+  function storeAnswer(setId, itemId, value) {
+    state.answers[setId] = state.answers[setId] || {};
+    if (G.isBlank(value)) delete state.answers[setId][itemId];
+    else state.answers[setId][itemId] = toJSON(value);
+    save();
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Set data (pushed by _static/selfcheck/<set>.js) and the course index
+  var DATA = {};
+  function collect() {
+    (window.courseSelfCheckData || []).forEach(function (d) { DATA[d.id] = d; });
+    window.courseSelfCheckData = {push: function (d) { DATA[d.id] = d; }};
+  }
+  function setInfo(id) { for (var i = 0; i < IDX.sets.length; i++) if (IDX.sets[i].id === id) return IDX.sets[i]; return null; }
+  function itemOf(setId, itemId) {
+    var d = DATA[setId]; if (!d) return null;
+    for (var i = 0; i < d.items.length; i++) if (d.items[i].id === itemId) return d.items[i];
+    return null;
+  }
+  function ctxOf(setId) { var d = DATA[setId]; return {salt: d.salt, readings: IDX.readings || {}, taxonomies: d.taxonomies || {}}; }
+
+  // ----------------------------------------------------------------------------------------------
+  // DOM helpers (text only)
+  var uid = 0;
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) {
+      if (k === 'class') e.className = attrs[k]; else if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, attrs[k]);
+    });
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function nid(p) { uid += 1; return 'sc-' + p + '-' + uid; }
+  function plainText(s) {
+    return String(s).replace(/\{[a-z:-]+\}`([^`<]*?)(?:\s*<[^>]*>)?`/g, '$1').replace(/\*\*(.+?)\*\*/g, '$1')
+      .replace(/`([^`]+)`/g, '$1').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
+  }
+  function liTexts(box, cls) {
+    var ul = box.querySelector('ul.' + cls);
+    return ul ? Array.prototype.map.call(ul.children, function (li) { return li.textContent.replace(/\s+/g, ' ').trim(); }) : [];
+  }
+  function clip(s, field) {
+    s = String(s).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/g, '$1\ufffd');
+    if (s.length > MAX_TEXT) { if (field) field.setCustomValidity(''); return [s.slice(0, MAX_TEXT), true]; }
+    return [s, false];
+  }
+  function notice(msg) {
+    ['sc-notice', 'sc-notice-panel'].forEach(function (id) { var n = document.getElementById(id); if (n) n.textContent = msg; });
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Controls per item type: each returns {node, read(), write(value)}
+  function choiceControls(item, box, multi) {
+    var fs = el('fieldset', {'class': 'sc-choices'}), name = nid('c');
+    fs.appendChild(el('legend', null, multi ? 'Your answer (choose all that apply)' : 'Your answer (choose one)'));
+    var texts = liTexts(box, 'exercise-choices'), inputs = [];
+    item.keys.forEach(function (k, i) {
+      var id = nid('o'), lab = el('label', {'for': id});
+      var inp = el('input', {type: multi ? 'checkbox' : 'radio', name: name, id: id, value: k});
+      inputs.push(inp);
+      var row = el('div', {'class': 'sc-option'});
+      row.appendChild(inp); lab.textContent = texts[i] || k; row.appendChild(lab); fs.appendChild(row);
+    });
+    return {node: fs, inputs: inputs,
+      read: function () {
+        var v = inputs.filter(function (x) { return x.checked; }).map(function (x) { return x.value; });
+        return multi ? (v.length ? v : null) : (v[0] || null);
+      },
+      write: function (v) {
+        var keys = Array.isArray(v) ? v.map(String) : [String(v)];
+        inputs.forEach(function (x) { x.checked = keys.indexOf(x.value) >= 0; });
+      }};
+  }
+
+  function orderingControls(item, box) {
+    var texts = liTexts(box, 'exercise-choices'), order = item.keys.slice(), touched = false;
+    var wrap = el('div', {'class': 'sc-order'});
+    var label = nid('l');
+    wrap.appendChild(el('p', {id: label, 'class': 'sc-label'}, 'Your order, first to last (move with the buttons):'));
+    var ol = el('ol', {'aria-labelledby': label});
+    wrap.appendChild(ol);
+    var live = el('p', {'class': 'sc-visually-hidden', 'aria-live': 'polite'});
+    wrap.appendChild(live);
+    function text(k) { return texts[item.keys.indexOf(k)] || k; }
+    function render(focusKey, dir) {
+      ol.textContent = '';
+      order.forEach(function (k, i) {
+        var li = el('li');
+        li.appendChild(el('span', {'class': 'sc-order-text'}, text(k)));
+        var up = el('button', {type: 'button', 'class': 'sc-btn sc-small', 'aria-label': 'Move up: ' + text(k)}, '\u2191');
+        var down = el('button', {type: 'button', 'class': 'sc-btn sc-small', 'aria-label': 'Move down: ' + text(k)}, '\u2193');
+        up.disabled = i === 0; down.disabled = i === order.length - 1;
+        up.addEventListener('click', function () { move(i, -1); });
+        down.addEventListener('click', function () { move(i, 1); });
+        li.appendChild(up); li.appendChild(down);
+        ol.appendChild(li);
+        if (k === focusKey) { var b = dir < 0 ? (up.disabled ? down : up) : (down.disabled ? up : down); setTimeout(function () { b.focus(); }, 0); }
+      });
+    }
+    function move(i, d) {
+      var j = i + d; if (j < 0 || j >= order.length) return;
+      var k = order[i]; order[i] = order[j]; order[j] = k; touched = true;
+      render(k, d);
+      live.textContent = text(k).slice(0, 60) + ': now ' + (j + 1) + ' of ' + order.length + '.';
+      if (ctl.onchange) ctl.onchange();
+    }
+    render();
+    var ctl = {node: wrap,
+      read: function () { return touched ? order.slice() : null; },
+      touch: function () { touched = true; },
+      write: function (v) {
+        if (!Array.isArray(v)) return;
+        var ks = v.map(String).filter(function (k) { return item.keys.indexOf(k) >= 0; });
+        item.keys.forEach(function (k) { if (ks.indexOf(k) < 0) ks.push(k); });
+        order = ks.filter(function (k, i) { return ks.indexOf(k) === i; }); touched = true; render();
+      }};
+    return ctl;
+  }
+
+  function selectFor(labelText, options, id) {
+    var s = el('select', {id: id});
+    s.appendChild(el('option', {value: ''}, '\u2014 choose \u2014'));
+    options.forEach(function (o) { s.appendChild(el('option', {value: o[0]}, o[1])); });
+    return s;
+  }
+  function mapControls(item, rows, options) {
+    var wrap = el('div', {'class': 'sc-map'}), sels = [];
+    rows.forEach(function (r) {
+      var id = nid('s'), row = el('div', {'class': 'sc-row'});
+      var lab = el('label', {'for': id}, r[1]);
+      var s = selectFor(r[1], options, id);
+      s.dataset.key = String(r[0]);
+      row.appendChild(lab); row.appendChild(s);
+      if (r[2]) row.appendChild(r[2]);
+      wrap.appendChild(row); sels.push(s);
+    });
+    return {node: wrap,
+      read: function () {
+        var m = new Map();
+        sels.forEach(function (s, i) { if (s.value) m.set(rows[i][0], s.value); });
+        return m.size ? m : null;
+      },
+      write: function (v) {
+        if (!(v instanceof Map)) return;
+        var byKey = new Map(); v.forEach(function (x, k) { byKey.set(String(k).replace(/^.*:/, '').trim(), x); });
+        sels.forEach(function (s) {
+          var x = byKey.get(s.dataset.key); if (x === undefined || x === null) return;
+          x = String(x);
+          var opt = Array.prototype.find.call(s.options, function (o) { return o.value === x || N.labelKey(o.value) === N.labelKey(x); });
+          if (opt) s.value = opt.value;
+        });
+      }};
+  }
+
+  function matchingControls(item, box) {
+    var left = liTexts(box, 'exercise-left'), right = liTexts(box, 'exercise-right');
+    return mapControls(item, item.left.map(function (k, i) { return [k, left[i] || k]; }),
+      item.keys.map(function (k, i) { return [k, (right[i] || k).slice(0, 90)]; }));
+  }
+
+  function paraLink(rid, n) {
+    var a = el('a', {href: ROOT + 'readings/' + rid + '.html#' + rid + '-p' + n, 'class': 'sc-para-link'}, 'read \u00b6' + n);
+    return a;
+  }
+  function annotateControls(item, setId) {
+    var taxo = DATA[setId].taxonomies[item.taxonomy];
+    var opts = taxo.labels.map(function (l) { return [l[0], l[0] === taxo.none ? l[1] : l[1] + ' (' + l[0] + ')']; });
+    return mapControls(item, item.paras.map(function (n) { return [n, 'Paragraph ' + n + ' (' + item.reading + ':' + n + ')', paraLink(item.reading, n)]; }), opts);
+  }
+
+  function locateControls(item, setId) {
+    var paras = (DATA[setId].readings || {})[item.reading] || [];
+    var fs = el('fieldset', {'class': 'sc-locate'});
+    fs.appendChild(el('legend', null, 'Tick the paragraphs (' + item.reading + ')'));
+    var list = el('div', {'class': 'sc-locate-list'}), inputs = [];
+    paras.forEach(function (p) {
+      var id = nid('p'), row = el('div', {'class': 'sc-option'});
+      var inp = el('input', {type: 'checkbox', id: id, value: String(p[0])});
+      row.appendChild(inp);
+      row.appendChild(el('label', {'for': id}, '\u00b6' + p[0] + ' ' + p[1]));
+      row.appendChild(document.createTextNode(' '));
+      row.appendChild(paraLink(item.reading, p[0]));
+      list.appendChild(row); inputs.push(inp);
+    });
+    fs.appendChild(list);
+    return {node: fs,
+      read: function () { var v = inputs.filter(function (x) { return x.checked; }).map(function (x) { return parseInt(x.value, 10); }); return v.length ? v : null; },
+      write: function (v) {
+        var nums = (Array.isArray(v) ? v : [v]).map(function (x) { var m = /(\d+)\s*$/.exec(String(x)); return m ? m[1] : ''; });
+        inputs.forEach(function (x) { x.checked = nums.indexOf(x.value) >= 0; });
+      }};
+  }
+
+  function textField(labelText, multiline, cls) {
+    var id = nid('t'), wrap = el('div', {'class': 'sc-field ' + (cls || '')});
+    wrap.appendChild(el('label', {'for': id}, labelText));
+    var f = multiline ? el('textarea', {id: id, rows: multiline, spellcheck: 'true'}) : el('input', {id: id, type: 'text', autocomplete: 'off', spellcheck: 'false'});
+    wrap.appendChild(f);
+    return [wrap, f];
+  }
+
+  function numericValue(s) {
+    s = N.pyStrip(s);
+    if (/^[+-]?\d+$/.test(s) && s.length < 16) return parseInt(s, 10);
+    if (/^[+-]?\d*\.\d+$/.test(s) && s.length < 16) return parseFloat(s);
+    return s || null;
+  }
+
+  function fieldControls(item) {
+    var t = item.type;
+    if (t === 'numeric' || t === 'short') {
+      var p = textField(t === 'numeric' ? 'Your answer (a number' + (item.unit ? ', in ' + item.unit : '') + ')' : 'Your answer (a word or short phrase)', 0);
+      var f = p[1];
+      if (t === 'numeric') f.setAttribute('inputmode', 'decimal');
+      return {node: p[0], field: f,
+        read: function () { var v = clip(f.value)[0]; return t === 'numeric' ? numericValue(v) : (N.pyStrip(v) ? v : null); },
+        write: function (v) { f.value = v === null || v === undefined ? '' : G.pyStr(v); }};
+    }
+    if (t === 'verdict') {
+      var wrap = el('div', {'class': 'sc-verdict'}), id = nid('v'), row = el('div', {'class': 'sc-row'});
+      row.appendChild(el('label', {'for': id}, 'Verdict'));
+      var s = selectFor('Verdict', G.VERDICTS.map(function (v) { return [v, v]; }), id);
+      row.appendChild(s); wrap.appendChild(row);
+      var e = textField('Evidence (at least ' + item.minWords + ' words' + (item.minCitations ? ', citing paragraph ids such as al-waie-472:12' : '') + ')', 6);
+      wrap.appendChild(e[0]);
+      return {node: wrap, field: e[1],
+        read: function () {
+          var ev = clip(e[1].value)[0];
+          if (!s.value && !N.pyStrip(ev)) return null;
+          var m = new Map(); m.set('verdict', s.value || null); m.set('evidence', N.pyStrip(ev) ? ev : null); return m;
+        },
+        write: function (v) {
+          if (v instanceof Map) {
+            var low = new Map(); v.forEach(function (x, k) { low.set(String(k).trim().toLowerCase(), x); });
+            var vv = low.get('verdict'); s.value = G.VERDICTS.indexOf(String(vv || '').trim().toLowerCase()) >= 0 ? String(vv).trim().toLowerCase() : '';
+            var ev = low.get('evidence'); e[1].value = ev === null || ev === undefined ? '' : (Array.isArray(ev) ? ev.join(' ') : G.pyStr(ev));
+          } else if (typeof v === 'string') s.value = G.VERDICTS.indexOf(v.trim().toLowerCase()) >= 0 ? v.trim().toLowerCase() : '';
+        }};
+    }
+    return null;
+  }
+
+  function openControls(item, setId) {
+    var wrap = el('div', {'class': 'sc-open'});
+    var p = textField('Your answer (kept in this browser; an instructor marks it)', 10);
+    wrap.appendChild(p[0]);
+    var count = el('p', {'class': 'sc-count', 'aria-live': 'polite'});
+    wrap.appendChild(count);
+    var fs = el('fieldset', {'class': 'sc-rubric'});
+    fs.appendChild(el('legend', null, 'Check your answer against the rubric (for yourself; not scored)'));
+    var ticks = (state.rubric[item.id] || []);
+    (item.rubric || []).forEach(function (c, i) {
+      var id = nid('r'), row = el('div', {'class': 'sc-option'}), inp = el('input', {type: 'checkbox', id: id});
+      inp.checked = !!ticks[i];
+      inp.addEventListener('change', function () { state.rubric[item.id] = state.rubric[item.id] || []; state.rubric[item.id][i] = inp.checked; save(); });
+      row.appendChild(inp); row.appendChild(el('label', {'for': id}, c[0] + ' (' + G.fmt(c[1]) + ' points)'));
+      fs.appendChild(row);
+    });
+    wrap.appendChild(fs);
+    function upd() {
+      var n = G.words(p[1].value), parts = [n + ' words'];
+      if (item.minWords || item.maxWords) parts.push((item.minWords || 0) + '\u2013' + (item.maxWords || '\u2026') + ' asked');
+      if (item.minCitations) parts.push(G.citations({readings: IDX.readings || {}}, p[1].value)[0].length + ' paragraph ids cited (' + item.minCitations + ' asked)');
+      count.textContent = parts.join('; ');
+    }
+    p[1].addEventListener('input', upd);
+    return {node: wrap, field: p[1], open: true,
+      read: function () { var v = clip(p[1].value)[0]; return N.pyStrip(v) ? v : null; },
+      write: function (v) { p[1].value = v === null || v === undefined ? '' : G.pyStr(v); upd(); }};
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // One item
+  var UI = {}; // setId/itemId -> {ctl, item, ...}
+  var listeners = [];
+  var STATUS = {passed: 'Right', partial: 'Partly right', failed: 'Not right', 'not-attempted': 'Not answered yet'};
+
+  function describe(v) {
+    var s;
+    if (v instanceof Map) { var p = []; v.forEach(function (x, k) { p.push(k + ': ' + G.pyStr(x === null ? '' : x)); }); s = p.join('; '); }
+    else if (Array.isArray(v)) s = v.map(G.pyStr).join(',');
+    else s = v === null || v === undefined ? '' : G.pyStr(v);
+    s = s.replace(/\s+/g, ' ').trim();
+    return s.length > 250 ? s.slice(0, 249) + '\u2026' : s;
+  }
+
+  function build(holder) {
+    var setId = holder.getAttribute('data-set'), itemId = holder.getAttribute('data-item');
+    var item = itemOf(setId, itemId);
+    if (!item) return;
+    var box = holder.closest('.exercise-item') || holder.parentNode;
+    var ctl;
+    if (item.type === 'single' || item.type === 'multiple') ctl = choiceControls(item, box, item.type === 'multiple');
+    else if (item.type === 'ordering') ctl = orderingControls(item, box);
+    else if (item.type === 'matching') ctl = matchingControls(item, box);
+    else if (item.type === 'locate') ctl = locateControls(item, setId);
+    else if (item.type === 'annotate') ctl = annotateControls(item, setId);
+    else if (item.type === 'open') ctl = openControls(item, setId);
+    else ctl = fieldControls(item);
+    if (!ctl) return;
+    holder.textContent = '';
+    var form = el('form', {'class': 'sc-form', 'aria-label': 'Answer ' + (box.querySelector('.exercise-title strong') || {}).textContent});
+    form.appendChild(ctl.node);
+    var msg = el('p', {'class': 'sc-message', 'aria-live': 'polite'});
+    form.appendChild(msg);
+    var bar = el('div', {'class': 'sc-bar'});
+    var ui = {setId: setId, item: item, ctl: ctl, holder: holder, msg: msg};
+    if (!ctl.open) {
+      var check = el('button', {type: 'submit', 'class': 'sc-btn sc-primary'}, 'Check');
+      var hint = el('button', {type: 'button', 'class': 'sc-btn'}, 'Hint');
+      bar.appendChild(check); bar.appendChild(hint);
+      hint.addEventListener('click', function () { showHint(ui); });
+      ui.check = check;
+    }
+    form.appendChild(bar);
+    var out = el('div', {'class': 'sc-feedback', role: 'status', 'aria-live': 'polite', tabindex: '-1'});
+    form.appendChild(out);
+    ui.out = out;
+    form.addEventListener('submit', function (ev) { ev.preventDefault(); if (!ctl.open) runCheck(ui, true); });
+    var timer = null;
+    function changed() {
+      clearTimeout(timer);
+      timer = setTimeout(function () { keep(ui); }, 250);
+    }
+    form.addEventListener('input', changed);
+    form.addEventListener('change', changed);
+    ctl.onchange = changed;
+    holder.appendChild(form);
+    UI[setId + '/' + itemId] = ui;
+    var saved = answerOf(setId, itemId);
+    if (saved !== null) {
+      ctl.write(saved);
+      var snap = (state.checked[setId] || {})[itemId];
+      if (snap && snap === JSON.stringify(toJSON(saved))) runCheck(ui, false);
+    }
+  }
+
+  function keep(ui) {
+    var v = ui.ctl.read(), raw = ui.ctl.field ? ui.ctl.field.value : '';
+    if (raw && raw.length > MAX_TEXT) ui.msg.textContent = 'Your text is very long: only the first ' + MAX_TEXT + ' characters are kept and checked.';
+    else ui.msg.textContent = '';
+    storeAnswer(ui.setId, ui.item.id, v);
+  }
+
+  function levelOf(itemId) { return state.hints[itemId] || 0; }
+
+  function showHint(ui) {
+    G.hints(ctxOf(ui.setId), ui.item).then(function (hs) {
+      var lvl = Math.min(levelOf(ui.item.id) + 1, hs.length);
+      state.hints[ui.item.id] = lvl; save();
+      ui.out.textContent = '';
+      var p = el('p', {'class': 'sc-hint'});
+      p.appendChild(el('strong', null, 'Hint ' + lvl + ' of ' + hs.length + ': '));
+      p.appendChild(document.createTextNode(plainText(hs[lvl - 1])));
+      ui.out.appendChild(p);
+      if (lvl >= hs.length) ui.out.appendChild(el('p', null, 'That is the last hint.'));
+    });
+  }
+
+  function runCheck(ui, interactive) {
+    if (ui.ctl.touch && interactive) ui.ctl.touch();
+    var v = ui.ctl.read();
+    storeAnswer(ui.setId, ui.item.id, v);
+    var ctx = ctxOf(ui.setId);
+    return G.grade(ctx, ui.item, v, levelOf(ui.item.id)).then(function (r) {
+      show(ui, r, ctx);
+      if (r.status !== 'not-attempted') {
+        state.results[ui.setId] = state.results[ui.setId] || {};
+        state.results[ui.setId][ui.item.id] = {status: r.status, points: r.points, max: r.max_points, error: r.answer_error};
+        state.checked[ui.setId] = state.checked[ui.setId] || {};
+        state.checked[ui.setId][ui.item.id] = JSON.stringify(toJSON(v));
+      } else if (state.results[ui.setId]) delete state.results[ui.setId][ui.item.id];
+      save();
+      updateSummary();
+      if (interactive) {
+        ui.out.focus();
+        var payload = {setId: ui.setId, itemId: ui.item.id, type: ui.item.type,
+          status: r.status === 'passed' ? 'right' : r.status === 'partial' ? 'partial' : r.answer_error ? 'invalid' : 'wrong',
+          points: r.points, maxPoints: r.max_points, response: describe(v)};
+        if (r.status !== 'not-attempted') listeners.forEach(function (cb) { try { cb(payload); } catch (e) { /* a listener's error is its own */ } });
+      }
+      return r;
+    }).catch(function () {
+      ui.out.textContent = 'The page could not check this answer (your browser may be too old). Your answer is kept; check it with course check.';
+    });
+  }
+
+  function show(ui, r, ctx) {
+    var out = ui.out;
+    out.textContent = '';
+    out.className = 'sc-feedback sc-' + (r.answer_error ? 'invalid' : r.status);
+    var head = el('p', {'class': 'sc-status'});
+    head.appendChild(el('strong', null, r.answer_error ? 'Cannot read your answer' : STATUS[r.status] || r.status));
+    if (r.status !== 'not-attempted') head.appendChild(document.createTextNode(' \u00b7 ' + G.fmt(r.points) + ' of ' + G.fmt(r.max_points) + ' point' + (r.max_points === 1 ? '' : 's')));
+    out.appendChild(head);
+    out.appendChild(el('p', {'class': 'sc-text'}, plainText(r.feedback)));
+    if (r.status === 'failed' || r.status === 'partial') out.appendChild(el('p', {'class': 'sc-next'}, 'Try again, or ask for a hint.'));
+    if (r.status === 'passed') {
+      G.explanation(ctx, ui.item, r.shares).then(function (text) {
+        if (!text || ui.out !== out) return;
+        var why = el('div', {'class': 'sc-why'});
+        why.appendChild(el('p', {'class': 'sc-why-title'}, 'Why'));
+        why.appendChild(el('p', null, text));
+        out.appendChild(why);
+      });
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Scores, progress panel, answer files
+  function autoItems(setInfoObj) { return setInfoObj.items.filter(function (it) { return it[1] !== 'open'; }); }
+  function score(setId) {
+    var sets = setId ? [setInfo(setId)].filter(Boolean) : pageSets().map(setInfo).filter(Boolean);
+    var s = {points: 0, maxPoints: 0, attempted: 0, right: 0, total: 0};
+    sets.forEach(function (si) {
+      var res = state.results[si.id] || {};
+      autoItems(si).forEach(function (it) {
+        s.total++; s.maxPoints += it[2];
+        var r = res[it[0]];
+        if (r) { s.attempted++; s.points += r.points; if (r.status === 'passed') s.right++; }
+      });
+    });
+    s.points = G.pyRound(s.points, 4); s.maxPoints = G.pyRound(s.maxPoints, 4);
+    return s;
+  }
+  function pageSets() {
+    var ids = [];
+    document.querySelectorAll('.selfcheck[data-set]').forEach(function (h) { var s = h.getAttribute('data-set'); if (ids.indexOf(s) < 0) ids.push(s); });
+    return ids;
+  }
+  function updateSummary() {
+    document.querySelectorAll('.sc-summary[data-set]').forEach(function (p) {
+      var s = score(p.getAttribute('data-set'));
+      p.textContent = 'Your progress in this set (kept in this browser): ' + s.attempted + ' of ' + s.total + ' checked, ' + s.right + ' right, ' + G.fmt(s.points) + ' of ' + G.fmt(s.maxPoints) + ' points.';
+    });
+    if (panel && panel.open) fillPanel();
+  }
+
+  function exportAnswers() {
+    var out = {};
+    Object.keys(state.answers).forEach(function (setId) {
+      var a = state.answers[setId], o = {};
+      Object.keys(a).forEach(function (itemId) { var v = plainJSON(fromJSON(a[itemId])); if (!G.isBlank(fromJSON(a[itemId]))) o[itemId] = v; });
+      if (Object.keys(o).length) out[setId] = o;
+    });
+    return out;
+  }
+  function plainJSON(v) {
+    if (v instanceof Map) { var o = {}; v.forEach(function (x, k) { o[String(k)] = plainJSON(x); }); return o; }
+    if (Array.isArray(v)) return v.map(plainJSON);
+    return v;
+  }
+  function typeOf(setId, itemId) {
+    var si = setInfo(setId); if (!si) return null;
+    for (var i = 0; i < si.items.length; i++) if (si.items[i][0] === itemId) return si.items[i][1];
+    return null;
+  }
+  function importAnswers(obj, opts) {
+    var problems = [];
+    try {
+      if (!obj || typeof obj !== 'object') return ['the answers are not a mapping of sets to answers'];
+      var sets = obj instanceof Map ? obj : new Map(Object.keys(obj).map(function (k) { return [k, obj[k]]; }));
+      sets.forEach(function (answers, setId) {
+        if (!setInfo(setId)) { problems.push('unknown exercise set ' + setId); return; }
+        var m = answers instanceof Map ? answers : (answers && typeof answers === 'object' ? new Map(Object.keys(answers).map(function (k) { return [k, answers[k]]; })) : null);
+        if (!m) { problems.push(setId + ': the answers are not a mapping of item ids to answers'); return; }
+        m.forEach(function (v, itemId) {
+          var t = typeOf(setId, String(itemId));
+          if (!t) { problems.push(setId + ': no item ' + itemId + ' (left out)'); return; }
+          v = fromJSON(plainJSON(v));
+          if (typeof v === 'string' && v.length > MAX_TEXT * 5) { problems.push(itemId + ': the answer is too long (left out)'); return; }
+          storeAnswer(setId, String(itemId), v);
+          var ui = UI[setId + '/' + itemId];
+          if (ui) { ui.ctl.write(v); ui.out.textContent = ''; }
+        });
+      });
+    } catch (e) { problems.push('the answers could not be read: ' + (e && e.message ? e.message : e)); }
+    save();
+    updateSummary();
+    return problems;
+  }
+
+  // --- answer files
+  var TEMPLATES = {};
+  window.courseSelfCheckTemplates = {push: function (t) { TEMPLATES[t.id] = t; }};
+  function template(setId) {
+    if (TEMPLATES[setId]) return Promise.resolve(TEMPLATES[setId]);
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = ROOT + '_static/selfcheck/' + setId + '.tpl.js';
+      s.onload = function () { TEMPLATES[setId] ? resolve(TEMPLATES[setId]) : reject(new Error('no template')); };
+      s.onerror = function () { reject(new Error('the answer-file template could not be loaded')); };
+      document.head.appendChild(s);
+    });
+  }
+  function fillTail(tail, value, type) {
+    // tail starts right after "<id>:" and holds the empty answer of the template
+    if (type === 'matching' || type === 'annotate') {
+      var lines = tail.split('\n'), used = new Set(), m = value instanceof Map ? value : new Map();
+      var keyMap = new Map(); m.forEach(function (v, k) { keyMap.set(String(k), v); });
+      lines = lines.map(function (l) {
+        var r = /^( {2})([^\s:#]+):(\s*)(#.*)?$/.exec(l);
+        if (!r || !keyMap.has(r[2])) return l;
+        used.add(r[2]);
+        var v = keyMap.get(r[2]);
+        return r[1] + r[2] + ': ' + Y.scalar(v) + (r[4] ? '    ' + r[4] : '');
+      });
+      var extra = [];
+      keyMap.forEach(function (v, k) { if (!used.has(k)) extra.push('  ' + Y.scalar(/^\d+$/.test(k) ? parseInt(k, 10) : k) + ': ' + Y.scalar(v)); });
+      if (extra.length) { var i = lines.length; while (i > 1 && lines[i - 1] === '') i--; lines.splice(i, 0, extra.join('\n')); }
+      return lines.join('\n');
+    }
+    if (type === 'verdict') {
+      var vm = value instanceof Map ? value : new Map([['verdict', value]]);
+      var verdict = vm.get('verdict'), ev = vm.get('evidence');
+      return '\n  verdict: ' + Y.scalar(verdict === undefined ? null : verdict).trim() + '\n  evidence:' + (ev ? Y.text(ev, '    ') : ' |') + '\n\n';
+    }
+    if (type === 'open') return ' |\n' + String(value).replace(/\n+$/, '').split('\n').map(function (l) { return l ? '  ' + l : ''; }).join('\n') + '\n\n';
+    var body;
+    if (Array.isArray(value)) body = Y.flowList(value);
+    else if (typeof value === 'string' && value.indexOf('\n') >= 0) body = Y.quote(value);
+    else body = Y.scalar(value);
+    return ' ' + body + '\n\n';
+  }
+  function answerFile(setId) {
+    return template(setId).then(function (t) {
+      var out = t.header;
+      t.items.forEach(function (e) {
+        var v = answerOf(setId, e[0]), type = typeOf(setId, e[0]);
+        out += e[1] + e[0] + ':' + (v === null || G.isBlank(v) ? e[2] : fillTail(e[2], v, type));
+      });
+      return out;
+    });
+  }
+  function download(setId) {
+    return answerFile(setId).then(function (text) {
+      var a = el('a', {download: setId + '.yaml'});
+      var url = URL.createObjectURL(new Blob([text], {type: 'text/yaml;charset=utf-8'}));
+      a.href = url; document.body.appendChild(a); a.click();
+      setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 1000);
+      return text;
+    }).catch(function (e) { notice('The answer file could not be written: ' + e.message + '.'); });
+  }
+  // Load a file's text: returns {set, problems, loaded} and never changes anything on error.
+  function loadText(text, fileName) {
+    var doc;
+    if (text.length > 2000000) return {problems: ['the file is over 2 MB; an answer file is much smaller. Nothing was changed.']};
+    if (/\u0000/.test(text)) return {problems: ['this is not a text file (it holds binary data). Nothing was changed.']};
+    try { doc = Y.parse(text); } catch (e) {
+      if (e instanceof Y.YamlError) return {problems: [(fileName || 'the file') + ', line ' + e.line + ': ' + e.message + '. Nothing was changed; fix the file (or check it with course check) and load it again.']};
+      return {problems: ['the file could not be read. Nothing was changed.']};
+    }
+    if (doc === null) return {problems: ['the file holds no answers. Nothing was changed.']};
+    if (!(doc instanceof Map)) return {problems: ['the file is not a list of "item-id: answer" lines. Nothing was changed.']};
+    var guess = (fileName || '').replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '').replace(/\s*\(\d+\)$/, '');
+    var setId = setInfo(guess) ? guess : null;
+    if (!setId) {
+      var first = null; doc.forEach(function (v, k) { if (!first) IDX.sets.forEach(function (si) { if (si.items.some(function (it) { return it[0] === String(k); })) first = si.id; }); });
+      setId = first;
+    }
+    if (!setId) return {problems: ['none of the item ids in the file belongs to this course\'s exercise sets. Nothing was changed.']};
+    var answers = new Map();
+    doc.forEach(function (v, k) { if (!G.isBlank(v)) answers.set(String(k), v); });
+    var problems = importAnswers(new Map([[setId, answers]]), {source: 'file'});
+    return {set: setId, problems: problems, loaded: answers.size};
+  }
+  function pickFile() {
+    var inp = el('input', {type: 'file', accept: '.yaml,.yml,text/yaml,text/plain', 'class': 'sc-visually-hidden', 'aria-hidden': 'true', tabindex: '-1'});
+    document.body.appendChild(inp);
+    inp.addEventListener('change', function () {
+      var f = inp.files && inp.files[0];
+      inp.remove();
+      if (!f) return;
+      if (f.size > 2000000) { notice('"' + f.name + '" is over 2 MB; an answer file is much smaller. Nothing was changed.'); return; }
+      f.text().then(function (text) {
+        var r = loadText(text, f.name);
+        var msg = r.set ? 'Loaded ' + r.loaded + ' answers into ' + r.set + ' from "' + f.name + '".' : 'Could not load "' + f.name + '": ';
+        notice(msg + (r.problems.length ? ' ' + r.problems.join(' ') : ''));
+      });
+    });
+    inp.click();
+  }
+  function reset() {
+    if (!window.confirm('Reset: delete every answer, hint and result this browser keeps for this course? This cannot be undone. (Download your answers first to keep a copy.)')) return false;
+    backend.remove(NS);
+    state = empty();
+    Object.keys(UI).forEach(function (k) {
+      var ui = UI[k], h = ui.holder; build(h);
+    });
+    updateSummary();
+    notice('All answers kept in this browser for this course were deleted.');
+    return true;
+  }
+
+  // --- the progress panel (on every page)
+  var panel = null;
+  function fillPanel() {
+    var body = panel.querySelector('.sc-panel-body');
+    body.textContent = '';
+    var table = el('table', {'class': 'sc-progress'});
+    var cap = el('caption', null, 'Your answers are kept in this browser only. Marks come from course grade or your course\'s LMS.');
+    table.appendChild(cap);
+    var head = el('tr');
+    ['Exercise set', 'Checked', 'Right', 'Points', 'Left to do', 'Answer file'].forEach(function (h) { head.appendChild(el('th', {scope: 'col'}, h)); });
+    var thead = el('thead'); thead.appendChild(head); table.appendChild(thead);
+    var tb = el('tbody'), all = {points: 0, maxPoints: 0, attempted: 0, right: 0, total: 0};
+    IDX.sets.forEach(function (si) {
+      var s = score(si.id), tr = el('tr'), th = el('th', {scope: 'row'});
+      Object.keys(all).forEach(function (k) { all[k] += s[k]; });
+      var a = el('a', {href: ROOT + si.page + '.html'}, si.title); th.appendChild(a); tr.appendChild(th);
+      tr.appendChild(el('td', null, s.attempted + ' of ' + s.total));
+      tr.appendChild(el('td', null, String(s.right)));
+      tr.appendChild(el('td', null, G.fmt(s.points) + ' of ' + G.fmt(s.maxPoints)));
+      tr.appendChild(el('td', null, String(s.total - s.right)));
+      var td = el('td');
+      if (si.off) td.textContent = 'self-check off';
+      else {
+        var b = el('button', {type: 'button', 'class': 'sc-btn sc-small'}, 'Download ' + si.id + '.yaml');
+        b.addEventListener('click', function () { download(si.id); });
+        td.appendChild(b);
+      }
+      tr.appendChild(td); tb.appendChild(tr);
+    });
+    var tr2 = el('tr'); tr2.appendChild(el('th', {scope: 'row'}, 'Whole course'));
+    tr2.appendChild(el('td', null, all.attempted + ' of ' + all.total)); tr2.appendChild(el('td', null, String(all.right)));
+    tr2.appendChild(el('td', null, G.fmt(G.pyRound(all.points, 4)) + ' of ' + G.fmt(G.pyRound(all.maxPoints, 4))));
+    tr2.appendChild(el('td', null, String(all.total - all.right))); tr2.appendChild(el('td'));
+    tb.appendChild(tr2); table.appendChild(tb);
+    var scroll = el('div', {'class': 'sc-table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Progress table'});
+    scroll.appendChild(table);
+    body.appendChild(scroll);
+  }
+  function buildPanel() {
+    if (!IDX.sets.length) return;
+    var btn = el('button', {type: 'button', 'class': 'sc-btn sc-progress-btn', 'aria-haspopup': 'dialog'}, 'My progress');
+    var host = document.querySelector('.article-header-buttons') || document.querySelector('main') || document.body;
+    if (host.classList && host.classList.contains('article-header-buttons')) host.insertBefore(btn, host.firstChild);
+    else host.insertBefore(btn, host.firstChild);
+    panel = el('dialog', {'class': 'sc-panel', 'aria-labelledby': 'sc-panel-title'});
+    panel.appendChild(el('h2', {id: 'sc-panel-title'}, 'My progress'));
+    panel.appendChild(el('div', {'class': 'sc-panel-body'}));
+    var bar = el('div', {'class': 'sc-bar'});
+    var load = el('button', {type: 'button', 'class': 'sc-btn'}, 'Load answers\u2026');
+    var rst = el('button', {type: 'button', 'class': 'sc-btn'}, 'Reset\u2026');
+    var close = el('button', {type: 'button', 'class': 'sc-btn sc-primary'}, 'Close');
+    load.addEventListener('click', pickFile); rst.addEventListener('click', reset);
+    close.addEventListener('click', function () { panel.close(); });
+    bar.appendChild(load); bar.appendChild(rst); bar.appendChild(close);
+    panel.appendChild(bar);
+    panel.appendChild(el('p', {id: 'sc-notice-panel', 'class': 'sc-notice', 'aria-live': 'polite'}));
+    document.body.appendChild(panel);
+    btn.addEventListener('click', function () { fillPanel(); panel.showModal(); });
+    panel.addEventListener('close', function () { btn.focus(); });
+  }
+  function buildSetTools() {
+    document.querySelectorAll('.selfcheck-tools[data-set]').forEach(function (t) {
+      var setId = t.getAttribute('data-set');
+      t.textContent = '';
+      t.appendChild(el('p', {'class': 'sc-summary', 'data-set': setId}));
+      var bar = el('div', {'class': 'sc-bar'});
+      var d = el('button', {type: 'button', 'class': 'sc-btn'}, 'Download my answers (' + setId + '.yaml)');
+      var l = el('button', {type: 'button', 'class': 'sc-btn'}, 'Load answers\u2026');
+      var r = el('button', {type: 'button', 'class': 'sc-btn'}, 'Reset\u2026');
+      d.addEventListener('click', function () { download(setId); });
+      l.addEventListener('click', pickFile); r.addEventListener('click', reset);
+      bar.appendChild(d); bar.appendChild(l); bar.appendChild(r);
+      t.appendChild(bar);
+    });
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  function init() {
+    collect();
+    load();
+    var n = el('p', {id: 'sc-notice', 'class': 'sc-notice', 'aria-live': 'polite'});
+    var main = document.querySelector('main') || document.body;
+    buildPanel();
+    var tools = document.querySelector('.selfcheck-tools');
+    (tools ? tools : main).appendChild(n);
+    buildSetTools();
+    document.querySelectorAll('.selfcheck[data-set][data-item]').forEach(build);
+    updateSummary();
+    window.courseSelfCheck = {
+      version: IDX.version, courseId: IDX.courseId,
+      sets: pageSets,
+      onResult: function (cb) { if (typeof cb === 'function') listeners.push(cb); },
+      exportAnswers: exportAnswers,
+      importAnswers: function (obj, opts) { var p = importAnswers(obj, opts || {}); return p; },
+      score: score,
+      setStorage: function (adapter) {
+        if (!adapter || typeof adapter.get !== 'function' || typeof adapter.set !== 'function') return false;
+        backend = {get: adapter.get.bind(adapter), set: adapter.set.bind(adapter),
+          remove: typeof adapter.remove === 'function' ? adapter.remove.bind(adapter) : function (k) { adapter.set(k, ''); }};
+        load();
+        Object.keys(UI).forEach(function (k) { build(UI[k].holder); });
+        updateSummary();
+        return true;
+      },
+      // for tests and the benchmark
+      _grade: function (setId, itemId, value, level) { return G.grade(ctxOf(setId), itemOf(setId, itemId), value, level || 0); },
+      _check: function (setId, itemId) { return runCheck(UI[setId + '/' + itemId], true); },
+      _answerFile: answerFile,
+      _loadText: loadText,
+      _data: DATA
+    };
+    document.dispatchEvent(new CustomEvent('courseselfcheck:ready'));
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
