@@ -344,6 +344,8 @@ class PracticeDirective(ExerciseSetDirective):
 
         it = exset.items[ids.index(item_id)]
         box = nodes.container(classes=["practice"])
+        box += nodes.paragraph("", f"Practice: this exercise is part of the {exset.id} set and counts there once.",
+                               classes=["practice-title"])
         box += self._item(it, ids.index(item_id) + 1, module_number, is_instructor(env.config), env,
                           checker=sc.enabled(exset))
         return [box]

@@ -68,8 +68,23 @@ def scan_practice(srcdir: Path) -> dict[str, str]:
     return out
 
 
+def _outdated(app, env, added, changed, removed):
+    """When lessons place other items than last time, the set pages must be read again."""
+    new = scan_practice(Path(app.srcdir))
+    old = getattr(env, "course_practice", None)
+    env.course_practice = new
+    if old is not None and old != new:
+        return sorted(set(getattr(env, "course_selfcheck_pages", {}).values()) & set(env.found_docs))
+    return []
+
+
 def _before_read(app, env, docnames):
     env.course_practice = scan_practice(Path(app.srcdir))
+    # An item's label moves between a lesson and its set page; Sphinx clears each page's labels
+    # only just before reading it, so clear them all now to avoid a false "duplicate label".
+    std = env.domains.standard_domain if hasattr(env.domains, "standard_domain") else env.get_domain("std")
+    for docname in docnames:
+        std.clear_doc(docname)
 
 
 def note_set_page(env, set_id: str) -> None:
@@ -176,6 +191,7 @@ def setup(app):
                  man=(_skip, None), texinfo=(_skip, None))
     app.add_node(selfcheck_tools, html=(_visit_tools, None), latex=(_skip, None), text=(_skip, None),
                  man=(_skip, None), texinfo=(_skip, None))
+    app.connect("env-get-outdated", _outdated)
     app.connect("env-before-read-docs", _before_read)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
