@@ -334,8 +334,16 @@
     if (!body || /^[ \t]/.test(body) || /\r/.test(body) || !PRINTABLE.test(body.replace(/[\n\t]/g, ''))) return ' ' + quote(s);
     return ' |\n' + body.split('\n').map(function (l) { return l ? indent + l : ''; }).join('\n');
   }
-  function flowList(v) { return '[' + v.map(scalar).join(', ') + ']'; }
+  // any value in flow style: [a, [1, 2], {k: v}] (scalars quoted when a flow character is in them)
+  function flow(v) {
+    if (v instanceof Map) { var p = []; v.forEach(function (x, k) { p.push(flow(k) + ': ' + flow(x)); }); return '{' + p.join(', ') + '}'; }
+    if (Array.isArray(v)) return '[' + v.map(flow).join(', ') + ']';
+    if (v === null || v === undefined) return 'null';
+    var s = scalar(v);
+    return /[,\[\]{}]/.test(s) && s[0] !== '"' ? quote(String(v)) : s;
+  }
+  function flowList(v) { return flow(v); }
 
-  g.CourseYaml = {parse: parse, YamlError: YamlError, scalar: scalar, quote: quote, text: text, flowList: flowList,
+  g.CourseYaml = {parse: parse, YamlError: YamlError, scalar: scalar, quote: quote, text: text, flowList: flowList, flow: flow,
     resolvePlain: resolvePlain};
 })(typeof window !== 'undefined' ? window : globalThis);

@@ -49,7 +49,11 @@
     if (ok === false && storeOK) { storeOK = false; notice('This browser does not let the page keep your answers (private mode or storage full). Use "Download my answers" before you leave.'); }
   }
   function answerOf(setId, itemId) { var a = state.answers[setId]; return a && itemId in a ? fromJSON(a[itemId]) : null; }
+  // Another tab (a lesson and its set page) may have written since: read, change, write.
+  function refresh() { if (!resetting) load(); }
+  var resetting = false;
   function storeAnswer(setId, itemId, value) {
+    refresh();
     state.answers[setId] = state.answers[setId] || {};
     if (G.isBlank(value)) delete state.answers[setId][itemId];
     else state.answers[setId][itemId] = toJSON(value);
@@ -304,7 +308,7 @@
     (item.rubric || []).forEach(function (c, i) {
       var id = nid('r'), row = el('div', {'class': 'sc-option'}), inp = el('input', {type: 'checkbox', id: id});
       inp.checked = !!ticks[i];
-      inp.addEventListener('change', function () { state.rubric[item.id] = state.rubric[item.id] || []; state.rubric[item.id][i] = inp.checked; save(); });
+      inp.addEventListener('change', function () { refresh(); state.rubric[item.id] = state.rubric[item.id] || []; state.rubric[item.id][i] = inp.checked; save(); });
       row.appendChild(inp); row.appendChild(el('label', {'for': id}, c[0] + ' (' + G.fmt(c[1]) + ' points)'));
       fs.appendChild(row);
     });
@@ -368,9 +372,10 @@
     var out = el('div', {'class': 'sc-feedback', role: 'status', 'aria-live': 'polite', tabindex: '-1'});
     form.appendChild(out);
     ui.out = out;
-    form.addEventListener('submit', function (ev) { ev.preventDefault(); if (!ctl.open) runCheck(ui, true); });
+    form.addEventListener('submit', function (ev) { ev.preventDefault(); if (!ctl.open) runCheck(ui, true, true); });
     var timer = null;
     function changed() {
+      ui.loaded = null; // the learner changed the controls: from now on they hold the answer
       clearTimeout(timer);
       timer = setTimeout(function () { keep(ui); }, 250);
     }
@@ -380,15 +385,24 @@
     holder.appendChild(form);
     UI[setId + '/' + itemId] = ui;
     var saved = answerOf(setId, itemId);
+    if (saved !== null) restore(ui, saved);
     if (saved !== null) {
-      ctl.write(saved);
       var snap = (state.checked[setId] || {})[itemId];
       if (snap && snap === JSON.stringify(toJSON(saved))) runCheck(ui, false);
     }
   }
 
+  // Put an answer into the controls; one they cannot show exactly (a file's "(B)", an unknown
+  // key...) is kept as it is, and checked as it is, until the learner changes the controls.
+  function restore(ui, v) {
+    ui.ctl.write(v);
+    var shown = ui.ctl.read();
+    ui.loaded = JSON.stringify(toJSON(shown)) === JSON.stringify(toJSON(v)) ? null : v;
+    ui.msg.textContent = ui.loaded === null ? '' : 'Your saved answer (' + describe(v).slice(0, 80) + ') is kept as written; change the controls to replace it.';
+  }
+  function current(ui) { return ui.loaded !== null && ui.loaded !== undefined ? ui.loaded : ui.ctl.read(); }
   function keep(ui) {
-    var v = ui.ctl.read(), raw = ui.ctl.field ? ui.ctl.field.value : '';
+    var v = current(ui), raw = ui.ctl.field ? ui.ctl.field.value : '';
     if (raw && raw.length > MAX_TEXT) ui.msg.textContent = 'Your text is very long: only the first ' + MAX_TEXT + ' characters are kept and checked.';
     else ui.msg.textContent = '';
     storeAnswer(ui.setId, ui.item.id, v);
@@ -398,6 +412,7 @@
 
   function showHint(ui) {
     G.hints(ctxOf(ui.setId), ui.item).then(function (hs) {
+      refresh();
       var lvl = Math.min(levelOf(ui.item.id) + 1, hs.length);
       state.hints[ui.item.id] = lvl; save();
       ui.out.textContent = '';
@@ -409,13 +424,14 @@
     });
   }
 
-  function runCheck(ui, interactive) {
-    if (ui.ctl.touch && interactive) ui.ctl.touch();
-    var v = ui.ctl.read();
+  function runCheck(ui, interactive, touch) {
+    if (ui.ctl.touch && touch && (ui.loaded === null || ui.loaded === undefined)) ui.ctl.touch();
+    var v = current(ui);
     storeAnswer(ui.setId, ui.item.id, v);
     var ctx = ctxOf(ui.setId);
     return G.grade(ctx, ui.item, v, levelOf(ui.item.id)).then(function (r) {
       show(ui, r, ctx);
+      refresh();
       if (r.status !== 'not-attempted') {
         state.results[ui.setId] = state.results[ui.setId] || {};
         state.results[ui.setId][ui.item.id] = {status: r.status, points: r.points, max: r.max_points, error: r.answer_error};
@@ -523,7 +539,7 @@
           if (typeof v === 'string' && v.length > MAX_TEXT * 5) { problems.push(itemId + ': the answer is too long (left out)'); return; }
           storeAnswer(setId, String(itemId), v);
           var ui = UI[setId + '/' + itemId];
-          if (ui) { ui.ctl.write(v); ui.out.textContent = ''; }
+          if (ui) { restore(ui, v); ui.out.textContent = ''; }
         });
       });
     } catch (e) { problems.push('the answers could not be read: ' + (e && e.message ? e.message : e)); }
@@ -547,7 +563,8 @@
   }
   function fillTail(tail, value, type) {
     // tail starts right after "<id>:" and holds the empty answer of the template
-    if (type === 'matching' || type === 'annotate') {
+    var isMap = value instanceof Map;
+    if ((type === 'matching' || type === 'annotate') && isMap && Array.from(value.values()).every(function (x) { return x === null || typeof x !== 'object'; })) {
       var lines = tail.split('\n'), used = new Set(), m = value instanceof Map ? value : new Map();
       var keyMap = new Map(); m.forEach(function (v, k) { keyMap.set(String(k), v); });
       lines = lines.map(function (l) {
@@ -562,14 +579,16 @@
       if (extra.length) { var i = lines.length; while (i > 1 && lines[i - 1] === '') i--; lines.splice(i, 0, extra.join('\n')); }
       return lines.join('\n');
     }
-    if (type === 'verdict') {
-      var vm = value instanceof Map ? value : new Map([['verdict', value]]);
+    if (type === 'verdict' && isMap && value.size === 2 && value.has('verdict') && value.has('evidence') &&
+        (value.get('verdict') === null || typeof value.get('verdict') === 'string') &&
+        (value.get('evidence') === null || typeof value.get('evidence') === 'string')) {
+      var vm = value;
       var verdict = vm.get('verdict'), ev = vm.get('evidence');
       return '\n  verdict: ' + Y.scalar(verdict === undefined ? null : verdict).trim() + '\n  evidence:' + (ev ? Y.text(ev, '    ') : ' |') + '\n\n';
     }
-    if (type === 'open') return ' |\n' + String(value).replace(/\n+$/, '').split('\n').map(function (l) { return l ? '  ' + l : ''; }).join('\n') + '\n\n';
+    if (type === 'open' && typeof value === 'string') return ' |\n' + String(value).replace(/\n+$/, '').split('\n').map(function (l) { return l ? '  ' + l : ''; }).join('\n') + '\n\n';
     var body;
-    if (Array.isArray(value)) body = Y.flowList(value);
+    if (Array.isArray(value) || isMap) body = Y.flow(value);
     else if (typeof value === 'string' && value.indexOf('\n') >= 0) body = Y.quote(value);
     else body = Y.scalar(value);
     return ' ' + body + '\n\n';
@@ -724,6 +743,7 @@
   function init() {
     collect();
     load();
+    window.addEventListener('storage', function (e) { if (e.key === NS) { load(); updateSummary(); } });
     var n = el('p', {id: 'sc-notice', 'class': 'sc-notice', 'aria-live': 'polite'});
     var main = document.querySelector('main') || document.body;
     buildPanel();

@@ -1,0 +1,446 @@
+"""Answering in the browser: the in-page checker on the built student book, in headless Chromium.
+
+What a learner with only a browser must be able to do: answer every auto-checkable item of every
+set, get the score `course check` gives on the downloaded answer files, reload and find everything
+kept (also from file://), load answer files written in the terminal, and never have their text run
+as HTML. Plus the API other scripts use (window.courseSelfCheck), the practice items in lessons,
+and axe-core on the exercise pages before and after answering, light and dark, phone and desktop.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from browser_helpers import launch, serve
+from conftest import IN_CI, ROOT, built, require
+from course.exercises import grade_set, load_all_sets
+from course.exercises.grading import reference_answers
+from course.exercises.loader import load_answers
+from course.exercises.selfcheck import _cases_for, _json_safe, item_data, salt_for
+from course.exercises.templates import render_template
+
+pytestmark = pytest.mark.browser
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        msg = "Playwright for Python is not installed: .venv/bin/pip install playwright"
+        if IN_CI:
+            pytest.fail(f"CI must not skip: {msg}")
+        pytest.skip(msg)
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def site():
+    html = built("html", "student").output.parent
+    with serve(html) as base:
+        yield html, base
+
+
+@pytest.fixture(scope="module")
+def sets():
+    return {s.id: s for s in load_all_sets(ROOT)}
+
+
+def _page(browser, url: str, width: int = 1280, scheme: str = "light", context=None):
+    ctx = context or browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                         service_workers="block")
+    pg = ctx.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.goto(url)
+    pg.wait_for_function("window.courseSelfCheck !== undefined")
+    return ctx, pg
+
+
+def _set_page(s) -> str:
+    return f"modules/{s.module}/exercises.html"
+
+
+def _practised() -> dict[str, str]:
+    from course.sphinxext.selfcheck_html import scan_practice
+
+    return scan_practice(ROOT)
+
+
+def _check_all(pg, set_id: str) -> None:
+    pg.evaluate("""async (sid) => {
+        const holders = document.querySelectorAll('.selfcheck[data-set="' + sid + '"]');
+        for (const h of holders) { if (h.querySelector('button[type=submit]')) await courseSelfCheck._check(sid, h.dataset.item); }
+    }""", set_id)
+
+
+# ------------------------------------------------------------------------------------------------
+
+def test_every_item_has_its_checker_and_each_lesson_a_practice_item(browser, site, sets):
+    html, base = site
+    practised = _practised()
+    ctx = browser.new_context()
+    try:
+        for s in sets.values():
+            _, pg = _page(browser, base + _set_page(s), context=ctx)
+            holders = pg.evaluate("Array.from(document.querySelectorAll('.selfcheck')).map(h => [h.dataset.item, "
+                                  "!!h.querySelector('form'), !!h.querySelector('button[type=submit]')])")
+            want = [it.id for it in s.items if it.id not in practised]
+            assert [h[0] for h in holders] == want, s.id
+            assert all(h[1] for h in holders)
+            assert all(h[2] for h, it in zip(holders, [i for i in s.items if i.id not in practised]) if it.type != "open")
+            links = pg.evaluate("document.querySelectorAll('.practice-link a').length")
+            assert links == sum(1 for it in s.items if it.id in practised)
+            assert not pg.errors
+            pg.close()
+        lessons = sorted(ROOT.glob("modules/*/0*.md"))
+        assert len(lessons) >= 27
+        for md in lessons:
+            rel = md.relative_to(ROOT).with_suffix(".html").as_posix()
+            _, pg = _page(browser, base + rel, context=ctx)
+            assert pg.evaluate("document.querySelectorAll('.practice .selfcheck form').length") >= 1, rel
+            pg.close()
+    finally:
+        ctx.close()
+
+
+def _mixed_answers(s) -> dict:
+    """Right answers, wrong or partial ones, malformed ones and blanks, item by item."""
+    import random
+
+    rng = random.Random(7)
+    out = {}
+    for i, it in enumerate(s.items):
+        if it.type == "open":
+            out[it.id] = "My own answer, in my words: al-waie-472:12."
+            continue
+        if i % 4 == 3:
+            continue
+        if i % 4 == 0:
+            out[it.id] = _json_safe(reference_answers(it))
+        else:
+            cases = [c for c, _ in _cases_for(it, rng) if c is not None]
+            out[it.id] = _json_safe(cases[rng.randrange(len(cases))])
+    return out
+
+
+def test_score_reload_and_download_match_course_check(browser, site, sets, tmp_path):
+    html, base = site
+    ctx = browser.new_context()
+    try:
+        for s in sets.values():
+            _, pg = _page(browser, base + _set_page(s), context=ctx)
+            empty = pg.evaluate("(sid) => courseSelfCheck._answerFile(sid)", s.id)
+            assert empty == render_template(s), "the empty download differs from the course start template"
+            answers = _mixed_answers(s)
+            problems = pg.evaluate("([sid, a]) => courseSelfCheck.importAnswers({[sid]: a}, {source: 'test'})",
+                                   [s.id, answers])
+            assert problems == []
+            for p in sorted(_practised().items()):
+                if any(it.id == p[0] for it in s.items) and p[0] in answers:
+                    _, lp = _page(browser, base + p[1] + ".html", context=ctx)
+                    lp.evaluate("([sid, id]) => courseSelfCheck._check(sid, id)", [s.id, p[0]])
+                    lp.close()
+            _check_all(pg, s.id)
+            page_score = pg.evaluate("(sid) => courseSelfCheck.score(sid)", s.id)
+            # the Python grader on the same answers
+            res = grade_set(s, answers)
+            auto = [r for r in res.results if r.type != "open"]
+            assert page_score["points"] == pytest.approx(sum(r.points for r in auto if r.status != "not-attempted"))
+            assert page_score["right"] == sum(1 for r in auto if r.status == "passed")
+            assert page_score["total"] == len(auto)
+            # reload: everything kept
+            pg.reload()
+            pg.wait_for_function("window.courseSelfCheck !== undefined")
+            assert pg.evaluate("(sid) => courseSelfCheck.score(sid)", s.id) == page_score
+            exported = pg.evaluate("() => courseSelfCheck.exportAnswers()")[s.id]
+            assert set(exported) == {k for k, v in answers.items() if v not in (None, "", [], {})}
+            # download -> the terminal's loader and grader give the same score
+            text = pg.evaluate("(sid) => courseSelfCheck._answerFile(sid)", s.id)
+            f = tmp_path / "answers" / f"{s.id}.yaml"
+            f.parent.mkdir(exist_ok=True)
+            f.write_text(text, encoding="utf-8")
+            af = load_answers(f, s)
+            res2 = grade_set(s, af.answers)
+            got = {r.item_id: (r.status, r.points) for r in res2.results if r.type != "open"}
+            want = {r.item_id: (r.status, r.points) for r in auto}
+            assert got == want, f"{s.id}: the downloaded file grades differently"
+            assert not pg.errors, pg.errors
+            pg.close()
+    finally:
+        ctx.close()
+
+
+def _fill(pg, box, it, answer) -> None:
+    """Answer ``it`` through its controls, as a learner would (clicks, keys, selects)."""
+    t = it.type
+    if t in ("single", "multiple"):
+        keys = answer if isinstance(answer, list) else [answer]
+        for k in keys:
+            box.locator(f"input[value='{k}']").check()
+    elif t == "ordering":
+        for pos, key in enumerate(answer):
+            for _ in range(10):
+                texts = box.locator(".sc-order li .sc-order-text").all_text_contents()
+                cur = next(i for i, x in enumerate(texts) if x.startswith(f"{key}."))
+                if cur == pos:
+                    break
+                btn = box.locator(".sc-order li").nth(cur).locator("button").first
+                btn.focus()
+                pg.keyboard.press("Enter")
+    elif t in ("matching", "annotate"):
+        sels = box.locator(".sc-map select")
+        for i in range(sels.count()):
+            s = sels.nth(i)
+            s.select_option(str(answer[s.get_attribute("data-key") if t == "matching" else int(s.get_attribute("data-key"))]))
+    elif t in ("numeric", "short"):
+        box.locator("input[type=text]").fill(str(answer))
+    elif t == "locate":
+        for n in answer:
+            box.locator(f"input[value='{n}']").check()
+    elif t == "verdict":
+        box.locator("select").select_option(answer["verdict"])
+        box.locator("textarea").fill(answer["evidence"])
+
+
+def test_every_item_type_answered_with_the_keyboard_and_mouse_is_right(browser, site, sets):
+    html, base = site
+    practised = _practised()
+    done = set()
+    ctx = browser.new_context()
+    try:
+        for s in sets.values():
+            _, pg = _page(browser, base + _set_page(s), context=ctx)
+            for it in s.items:
+                if it.type in done or it.type == "open" or it.id in practised:
+                    continue
+                box = pg.locator(f".selfcheck[data-item='{it.id}']")
+                _fill(pg, box, it, reference_answers(it))
+                box.locator("button[type=submit]").focus()
+                pg.keyboard.press("Enter")
+                fb = box.locator(".sc-feedback")
+                fb.locator(".sc-why").wait_for(timeout=5000)
+                assert fb.locator(".sc-status").inner_text().startswith("Right"), (it.id, fb.inner_text())
+                assert pg.evaluate("document.activeElement.classList.contains('sc-feedback')"), "focus did not move to the feedback"
+                assert fb.get_attribute("aria-live") == "polite"
+                done.add(it.type)
+            assert not pg.errors
+            pg.close()
+    finally:
+        ctx.close()
+    assert done == {"single", "multiple", "ordering", "matching", "numeric", "short", "locate", "annotate", "verdict"}
+
+
+def test_hint_and_wrong_answer_feedback(browser, site, sets):
+    html, base = site
+    s = sets["m1-history"]
+    it = next(i for i in s.items if i.type == "single" and i.feedback and i.id not in _practised())
+    wrong = next(k for k in it.choices if k != it.answer and k in it.feedback)
+    ctx, pg = _page(browser, base + _set_page(s))
+    try:
+        box = pg.locator(f".selfcheck[data-item='{it.id}']")
+        box.locator(f"input[value='{wrong}']").check()
+        box.locator("button[type=submit]").click()
+        text = box.locator(".sc-feedback").inner_text()
+        assert "Not right" in text and "is not the best answer" in text
+        assert box.locator(".sc-why").count() == 0, "the explanation showed for a wrong answer"
+        box.get_by_role("button", name="Hint").click()
+        assert f"Hint 1 of {len(it.hints)}" in box.locator(".sc-feedback").inner_text()
+        box.get_by_role("button", name="Hint").click()
+        assert f"Hint {min(2, len(it.hints))} of {len(it.hints)}" in box.locator(".sc-feedback").inner_text()
+    finally:
+        ctx.close()
+
+
+def test_learner_text_is_never_html_and_bad_input_breaks_nothing(browser, site, sets):
+    html, base = site
+    s = sets["m1-history"]
+    short = next(i for i in s.items if i.type == "short" and i.id not in _practised())
+    verdict = next(i for i in s.items if i.type == "verdict" and i.id not in _practised())
+    ctx, pg = _page(browser, base + _set_page(s))
+    try:
+        before = pg.evaluate("document.querySelectorAll('img, script, iframe').length")
+        box = pg.locator(f".selfcheck[data-item='{short.id}']")
+        evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+        box.locator("input").fill(evil)
+        box.locator("button[type=submit]").click()
+        fb = box.locator(".sc-feedback")
+        assert "cannot be read" in fb.inner_text() or "not" in fb.inner_text()
+        box.locator("input").fill("\u202eﺍﻟﺒﻨﺎ \u0000 \ud83d\ude00 ʿ")
+        box.locator("button[type=submit]").click()
+        vbox = pg.locator(f".selfcheck[data-item='{verdict.id}']")
+        vbox.locator("select").select_option("accurate")
+        vbox.locator("textarea").fill(("<b>x</b> " * 200000)[:1_000_000])
+        vbox.locator("button[type=submit]").click()
+        pg.wait_for_timeout(400)
+        assert "only the first" in vbox.locator(".sc-message").inner_text()
+        assert pg.evaluate("window.__pwned") is None
+        assert pg.evaluate("document.querySelectorAll('img, script, iframe').length") == before
+        assert not pg.errors, pg.errors
+        pg.reload()
+        pg.wait_for_function("window.courseSelfCheck !== undefined")
+        assert not pg.errors
+    finally:
+        ctx.close()
+
+
+def test_load_answers_from_the_terminal_and_a_bad_file_loses_nothing(browser, site, sets):
+    html, base = site
+    s = sets["m0-orientation"]
+    terminal = ROOT / "tests" / "data" / "class" / "submissions" / "amira-k" / "answers" / "m0-orientation.yaml"
+    ctx, pg = _page(browser, base + _set_page(s))
+    try:
+        # something typed first
+        first = next(i for i in s.items if i.type == "single" and i.id not in _practised())
+        pg.locator(f".selfcheck[data-item='{first.id}'] input[value='{first.answer}']").check()
+        pg.wait_for_timeout(400)
+        kept = pg.evaluate("() => courseSelfCheck.exportAnswers()")
+        bad = "m0-which-command-checks: b\nm0-self-study-order: [a, b\n\nm0-letter-name: ayn\n"
+        r = pg.evaluate("(t) => courseSelfCheck._loadText(t, 'm0-orientation.yaml')", bad)
+        assert r["problems"] and re.search(r"line \d+", r["problems"][0]) and "Nothing was changed" in r["problems"][0]
+        assert pg.evaluate("() => courseSelfCheck.exportAnswers()") == kept
+        r = pg.evaluate("(t) => courseSelfCheck._loadText(t, 'x.yaml')", "\u0000\u0001binary")
+        assert r["problems"] and pg.evaluate("() => courseSelfCheck.exportAnswers()") == kept
+        # a file written in the terminal
+        r = pg.evaluate("(t) => courseSelfCheck._loadText(t, 'm0-orientation.yaml')", terminal.read_text(encoding="utf-8"))
+        assert r["set"] == "m0-orientation" and r["problems"] == [], r
+        _check_all(pg, s.id)
+        score = pg.evaluate("(sid) => courseSelfCheck.score(sid)", s.id)
+        af = load_answers(terminal, s)
+        auto = [x for x in grade_set(s, af.answers).results if x.type != "open"]
+        practised = set(_practised())
+        # items placed in lessons are checked there; count them from the Python side here
+        want = sum(x.points for x in auto if x.status != "not-attempted" and x.item_id not in practised)
+        got_practised = [x for x in auto if x.item_id in practised and x.status != "not-attempted"]
+        assert score["points"] == pytest.approx(want + sum(0 for _ in got_practised))
+    finally:
+        ctx.close()
+
+
+def test_file_url_works_offline_and_keeps_progress(browser, site, sets):
+    html, base = site
+    s = sets["m1-history"]
+    it = next(i for i in s.items if i.type == "numeric" and i.id not in _practised())
+    url = (html / _set_page(s)).as_uri()
+    ctx = browser.new_context(service_workers="block")
+    requests: list[str] = []
+    ctx.on("request", lambda r: requests.append(r.url))
+    try:
+        _, pg = _page(browser, url, context=ctx)
+        box = pg.locator(f".selfcheck[data-item='{it.id}']")
+        box.locator("input").fill(str(reference_answers(it)))
+        box.locator("button[type=submit]").click()
+        box.locator(".sc-why").wait_for()
+        pg.reload()
+        pg.wait_for_function("window.courseSelfCheck !== undefined")
+        assert box.locator("input").input_value() == str(reference_answers(it))
+        assert box.locator(".sc-status").inner_text().startswith("Right")
+        assert all(u.startswith(("file:", "data:", "blob:")) for u in requests), [u for u in requests if not u.startswith("file:")]
+    finally:
+        ctx.close()
+
+
+def test_the_api_contract(browser, site, sets):
+    html, base = site
+    s = sets["m2-movements"]
+    it = next(i for i in s.items if i.type == "multiple" and i.id not in _practised())
+    ctx = browser.new_context()
+    try:
+        pg = ctx.new_page()
+        pg.add_init_script("document.addEventListener('courseselfcheck:ready', () => { window.__ready = true; });")
+        pg.goto(base + _set_page(s))
+        pg.wait_for_function("window.__ready === true")
+        api = pg.evaluate("""() => { const c = courseSelfCheck; return {version: c.version, courseId: c.courseId,
+            sets: c.sets(), fns: ['onResult','exportAnswers','importAnswers','score','setStorage'].map(f => typeof c[f])}; }""")
+        assert api["version"] and api["courseId"] == "reading-the-caliphate"
+        assert api["sets"] == ["m2-movements"] and set(api["fns"]) == {"function"}
+        pg.evaluate("""() => { window.__mem = {}; window.__results = [];
+            courseSelfCheck.setStorage({get: k => window.__mem[k] ?? null, set: (k, v) => { window.__mem[k] = v; }, remove: k => { delete window.__mem[k]; }});
+            courseSelfCheck.onResult(r => window.__results.push(r)); }""")
+        wrong = [k for k in it.choices if k not in it.answer][:1] + list(it.answer)[:1]
+        pg.evaluate("([sid, id, a]) => courseSelfCheck.importAnswers({[sid]: {[id]: a}})", [s.id, it.id, wrong])
+        pg.evaluate("([sid, id]) => courseSelfCheck._check(sid, id)", [s.id, it.id])
+        r = pg.evaluate("window.__results")[0]
+        py = grade_set(s, {it.id: wrong}).results[[i.id for i in s.items].index(it.id)]
+        assert r == {"setId": s.id, "itemId": it.id, "type": "multiple",
+                     "status": {"passed": "right", "partial": "partial", "failed": "wrong"}[py.status],
+                     "points": py.points, "maxPoints": py.max_points, "response": ",".join(wrong)}
+        assert pg.evaluate("Object.keys(window.__mem).length") == 1, "the storage adapter was not used"
+        assert pg.evaluate("() => courseSelfCheck.exportAnswers()") == {s.id: {it.id: wrong}}
+        problems = pg.evaluate("() => courseSelfCheck.importAnswers({'no-such-set': {}, 'm2-movements': {'nope': 1}})")
+        assert len(problems) == 2
+        assert pg.evaluate("() => courseSelfCheck.importAnswers(null)")
+        sc = pg.evaluate("(sid) => courseSelfCheck.score(sid)", s.id)
+        assert set(sc) == {"points", "maxPoints", "attempted", "right", "total"} and sc["attempted"] == 1
+    finally:
+        ctx.close()
+
+
+def test_keys_are_not_in_the_page_data_in_plain_text(sets):
+    """The item data holds no reference answer, explanation, hint or model evidence as text."""
+    # ("id" is printed on the page anyway; an id such as m1-nass-term names its answer, which is
+    # the item author's choice, not the checker's)
+    opaque = {"id", "tags", "ct", "fb", "explanation", "hints", "num", "near"}
+    for s in sets.values():
+        salt = salt_for(s.id, "test")
+        for it in s.items:
+            d = item_data(it, salt)
+            public = json.dumps({k: v for k, v in d.items() if k not in opaque}, ensure_ascii=False).casefold()
+            blob = json.dumps(d, ensure_ascii=False).casefold()
+            for secret in [it.explanation, *it.hints, getattr(it, "model_evidence", None) or "",
+                           getattr(it, "model_answer", None) or ""]:
+                words = re.sub(r"\W+", " ", secret).strip().casefold()
+                assert not words or words[:40] not in re.sub(r"\W+", " ", blob), (it.id, secret[:40])
+            if it.type == "short":
+                for v in it.answer:
+                    assert v.casefold() not in public, (it.id, v)
+            if it.type == "numeric":
+                assert f"{it.answer:g}" not in public, it.id
+            if it.type in ("matching",):
+                assert "answer" not in d
+
+
+def test_axe_on_exercise_pages_before_and_after_answering(browser, site, sets):
+    from browser_helpers import axe_path
+
+    axe = axe_path()
+    if axe is None:
+        msg = "axe-core is not installed (set COURSE_AXE_JS)"
+        if IN_CI:
+            pytest.fail(msg)
+        pytest.skip(msg)
+    html, base = site
+    found = []
+    for scheme in ("light", "dark"):
+        for width in (390, 1280):
+            ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+            ctx.add_init_script(path=str(axe))
+            try:
+                for s in sets.values():
+                    pg = ctx.new_page()
+                    pg.goto(base + _set_page(s))
+                    pg.wait_for_function("window.courseSelfCheck !== undefined")
+                    for state in ("before", "wrong", "right"):
+                        if state != "before":
+                            ans = {it.id: (_json_safe(reference_answers(it)) if state == "right" else "zzz")
+                                   for it in s.items if it.type != "open"}
+                            pg.evaluate("([sid, a]) => courseSelfCheck.importAnswers({[sid]: a})", [s.id, ans])
+                            _check_all(pg, s.id)
+                            pg.wait_for_timeout(300)
+                        res = pg.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+                            .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""")
+                        found += [f"{s.id} {scheme} {width}px {state}: {v}" for v in res]
+                    pg.close()
+            finally:
+                ctx.close()
+    assert not found, "axe-core:\n  " + "\n  ".join(found[:30])
