@@ -5,11 +5,11 @@ The browser checker is a port of :mod:`course.exercises.grading` and
 
 - **Element keys are salted hashes.** Every answer element that the grader compares for equality
   (a choice key, a ``left=right`` pair, an ``a<b`` pair of an order, a paragraph number, a
-  ``paragraph=label`` pair, a verdict, a normalised short answer) is stored as the first 6 bytes of
+  ``paragraph=label`` pair, a verdict, a normalised short answer) is stored as the first 3 bytes of
   ``SHA-256(salt | item id | element)`` ("tag"), one per element, so partial credit can be computed.
 - **The explanation unlocks only with the right answer.** Each element *slot* (a right choice, a
-  pair, a paragraph...) has a 16-byte share; an accepted element of that slot carries the share
-  XOR-ed with bytes 16..32 of its own hash. A learner who has every slot right can rebuild every
+  pair, a paragraph...) has a 6-byte share; an accepted element of that slot carries the share
+  XOR-ed with bytes 16..22 of its own hash. A learner who has every slot right can rebuild every
   share; the key is ``SHA-256(shares)`` and the explanation is encrypted under it (SHA-256 in
   counter mode, with an 8-byte SHA-256 tag that tells the page when the key is right).
 - **Feedback written for a wrong answer** (a wrong choice, a known wrong short answer) is encrypted
@@ -44,8 +44,8 @@ from course.exercises.schema import (VERDICTS, AnnotateItem, ExerciseSet, ItemBa
                                      VerdictItem)
 
 SEP = "\x1f"
-TAG_BYTES = 4
-SHARE_BYTES = 8
+TAG_BYTES = 3
+SHARE_BYTES = 6
 
 
 # ------------------------------------------------------------------------------------------------
@@ -100,7 +100,8 @@ class _Keys:
     def __init__(self, salt: str, item_id: str):
         self.salt, self.item_id = salt, item_id
         self.slots: list[bytes] = []
-        self.entries: list[bytes] = []  # tag (4) | slot + 1 (1, 0 = no slot) | masked share (8)
+        self.values: dict[bytes, str] = {}
+        self.entries: list[bytes] = []  # tag (3) | slot + 1 (1, 0 = no slot) | masked share (6)
 
     def slot(self, first_value: str) -> int:
         self.slots.append(_h("share", self.salt, self.item_id, str(len(self.slots)), first_value)[:SHARE_BYTES])
@@ -108,6 +109,11 @@ class _Keys:
 
     def accept(self, slot: int, value: str) -> None:
         h = _h(self.salt, self.item_id, value)
+        seen = self.values.setdefault(h[:TAG_BYTES], value)
+        if seen == value and any(e[:TAG_BYTES] == h[:TAG_BYTES] for e in self.entries):
+            return  # the same element twice (two spellings with one normal form)
+        if seen != value:  # two elements, one tag: 1 in millions, and never silent
+            raise ValueError(f"{self.item_id}: two answer elements share a self-check tag; change the salt")
         share = self.slots[slot] if slot >= 0 else bytes(SHARE_BYTES)
         self.entries.append(h[:TAG_BYTES] + bytes([slot + 1]) + bytes(a ^ b for a, b in zip(share, h[16:16 + SHARE_BYTES])))
 
@@ -143,7 +149,7 @@ def _plain(text: str) -> str:
 
 def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> dict:
     """What the page needs to check ``item``: public parts in plain text, keys hashed or masked."""
-    d: dict[str, Any] = {"id": item.id, "type": item.type, "points": item.points,
+    d: dict[str, Any] = {"id": item.id, "type": item.type, "points": item.points, "nh": len(item.hints),
                          "hints": mask(salt, item.id, [_plain(h) for h in item.hints])}
     k = _Keys(salt, item.id)
     fb: dict[str, str] = {}
@@ -275,14 +281,23 @@ def reading_openings(reading_id: str, words: int = 7) -> list[list]:
     return out
 
 
-def set_data(exset: ExerciseSet, version: str) -> dict:
-    """Everything the page needs for one set (without the answer-file template)."""
+LATER = ("explanation", "hints")  # item fields the page loads only when they are first needed
+
+
+def set_data(exset: ExerciseSet, version: str, *, split: bool = False) -> dict | tuple[dict, dict]:
+    """Everything the page needs to check one set (without the answer-file template). With
+    ``split``, (data needed to check, data needed later: the encrypted explanations and masked
+    hints), so a page loads the second part only after a right answer or a Hint."""
     salt = salt_for(exset.id, version)
     taxonomies: dict = {}
     items = [item_data(it, salt, taxonomies=taxonomies) for it in exset.items]
     readings = sorted({it.reading for it in exset.items if isinstance(it, (LocateItem, AnnotateItem))})
-    return {"id": exset.id, "title": _plain(exset.title), "salt": salt, "items": items,
+    data = {"id": exset.id, "title": _plain(exset.title), "salt": salt, "items": items,
             "taxonomies": taxonomies, "readings": {r: reading_openings(r) for r in readings}}
+    if not split:
+        return data
+    later = {"id": exset.id, "items": {it["id"]: {k: it.pop(k) for k in LATER if k in it} for it in items}}
+    return data, later
 
 
 def template_data(exset: ExerciseSet) -> dict:

@@ -209,7 +209,7 @@
   function entries(item) {
     if (!item._entries) {
       var raw = b64d(item.tags || ''), map = new Map();
-      for (var o = 0; o + 13 <= raw.length; o += 13) map.set(b64e(raw.subarray(o, o + 4)), [raw[o + 4] - 1, raw.subarray(o + 5, o + 13)]);
+      for (var o = 0; o + 10 <= raw.length; o += 10) map.set(b64e(raw.subarray(o, o + 3)), [raw[o + 3] - 1, raw.subarray(o + 4, o + 10)]);
       item._entries = map;
       item._ct = item.ct ? b64d(item.ct) : null;
     }
@@ -217,13 +217,13 @@
   }
   // look(item, value) -> [slot, share] when value is an accepted element, else null
   function look(ctx, item, value) {
-    var h = H(ctx.salt, item.id, value), e = entries(item).get(b64e(h.subarray(0, 4)));
+    var h = H(ctx.salt, item.id, value), e = entries(item).get(b64e(h.subarray(0, 3)));
     if (!e) return null;
-    return [e[0], xor(e[1], h.subarray(16, 24))];
+    return [e[0], xor(e[1], h.subarray(16, 22))];
   }
   function feedbackFor(ctx, item, value) {
     if (!item.fb) return null;
-    var h = H(ctx.salt, item.id, 'fb', value), blob = item.fb[b64e(h.subarray(0, 4))];
+    var h = H(ctx.salt, item.id, 'fb', value), blob = item.fb[b64e(h.subarray(0, 3))];
     return blob ? decrypt(h, blob, false) : null;
   }
   function keyIn(item, k) { return item.keys.indexOf(k) >= 0; }
@@ -244,10 +244,10 @@
   function choiceByText(ctx, item, raw) {
     if (!isStr(raw) || cps(N.pyStrip(raw)).length < 3) return null;
     entries(item);
-    var t = H(ctx.salt, item.id, 'text', N.normalizeText(raw)).subarray(0, 4);
+    var t = H(ctx.salt, item.id, 'text', N.normalizeText(raw)).subarray(0, 3);
     for (var i = 0; i < item.keys.length; i++) {
       var ok = true;
-      for (var j = 0; j < 4; j++) if (item._ct[4 * i + j] !== t[j]) { ok = false; break; }
+      for (var j = 0; j < 3; j++) if (item._ct[3 * i + j] !== t[j]) { ok = false; break; }
       if (ok) return item.keys[i];
     }
     return null;
@@ -546,10 +546,11 @@
   // grade(ctx, item, answer, hintLevel) -> Promise<result> with the fields of grading.Result
   // ctx: {salt, readings: {id: length}, taxonomies: {id: data}}
   async function grade(ctx, item, answer, hintLevel) {
-    var hints = await unmask(ctx.salt, item.id, item.hints);
-    var number = Math.min(Math.max(1, hintLevel || 0), hints.length);
+    // the hint texts arrive with the set's "later" data; without them the number is still right
+    var hints = item.hints ? await unmask(ctx.salt, item.id, item.hints) : null;
+    var number = Math.min(Math.max(1, hintLevel || 0), item.nh);
     var res = {item: item.id, type: item.type, status: 'not-attempted', score: 0, max_points: item.points,
-               feedback: 'Not attempted yet.', hint: hints[number - 1], hint_number: number, hints_total: hints.length,
+               feedback: 'Not attempted yet.', hint: hints ? hints[number - 1] : null, hint_number: number, hints_total: item.nh,
                answer_error: false, points: 0, shares: null};
     if (isBlank(answer)) return res;
     var r;

@@ -3,7 +3,7 @@
    Learner text is only ever set with textContent or as a form value, never as HTML. No network. */
 (function () {
   'use strict';
-  var G = window.CourseGrade, N = window.CourseNormalize, Y = window.CourseYaml;
+  var G = window.CourseGrade, N = window.CourseNormalize, Y = null;
   var IDX = window.courseSelfCheckIndex || {courseId: 'course', version: '0', sets: [], readings: {}};
   var NS = 'courseSelfCheck:' + IDX.courseId + ':' + IDX.version;
   var MAX_TEXT = 20000; // characters kept from one answer field (a huge paste is cut, with a message)
@@ -73,6 +73,29 @@
     for (var i = 0; i < d.items.length; i++) if (d.items[i].id === itemId) return d.items[i];
     return null;
   }
+  // Scripts loaded when first needed (they work from file:// too: no fetch, a script element)
+  var loading = {};
+  function needScript(path, ready) {
+    if (ready()) return Promise.resolve();
+    if (!loading[path]) loading[path] = new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = ROOT + '_static/' + path;
+      s.onload = function () { ready() ? resolve() : reject(new Error(path + ' did not load')); };
+      s.onerror = function () { delete loading[path]; reject(new Error(path + ' could not be loaded')); };
+      document.head.appendChild(s);
+    });
+    return loading[path];
+  }
+  var LATER = {};
+  window.courseSelfCheckLater = {push: function (d) { LATER[d.id] = d; }};
+  // the encrypted explanations and masked hints of a set, merged into its items
+  function needLater(setId) {
+    return needScript('selfcheck/' + setId + '.later.js', function () { return !!LATER[setId]; }).then(function () {
+      var d = DATA[setId];
+      if (!d._later) { d.items.forEach(function (it) { var x = LATER[setId].items[it.id] || {}; Object.keys(x).forEach(function (k) { it[k] = x[k]; }); }); d._later = true; }
+    });
+  }
+  function needYaml() { return needScript('selfcheck-yaml.js', function () { return !!window.CourseYaml; }).then(function () { Y = window.CourseYaml; }); }
   function ctxOf(setId) { var d = DATA[setId]; return {salt: d.salt, readings: IDX.readings || {}, taxonomies: d.taxonomies || {}}; }
 
   // ----------------------------------------------------------------------------------------------
@@ -411,7 +434,7 @@
   function levelOf(itemId) { return state.hints[itemId] || 0; }
 
   function showHint(ui) {
-    G.hints(ctxOf(ui.setId), ui.item).then(function (hs) {
+    needLater(ui.setId).then(function () { return G.hints(ctxOf(ui.setId), ui.item); }).then(function (hs) {
       refresh();
       var lvl = Math.min(levelOf(ui.item.id) + 1, hs.length);
       state.hints[ui.item.id] = lvl; save();
@@ -464,7 +487,7 @@
     out.appendChild(el('p', {'class': 'sc-text'}, plainText(r.feedback)));
     if (r.status === 'failed' || r.status === 'partial') out.appendChild(el('p', {'class': 'sc-next'}, 'Try again, or ask for a hint.'));
     if (r.status === 'passed') {
-      G.explanation(ctx, ui.item, r.shares).then(function (text) {
+      needLater(ui.setId).then(function () { return G.explanation(ctx, ui.item, r.shares); }).then(function (text) {
         if (!text || ui.out !== out) return;
         var why = el('div', {'class': 'sc-why'});
         why.appendChild(el('p', {'class': 'sc-why-title'}, 'Why'));
@@ -552,14 +575,8 @@
   var TEMPLATES = {};
   window.courseSelfCheckTemplates = {push: function (t) { TEMPLATES[t.id] = t; }};
   function template(setId) {
-    if (TEMPLATES[setId]) return Promise.resolve(TEMPLATES[setId]);
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement('script');
-      s.src = ROOT + '_static/selfcheck/' + setId + '.tpl.js';
-      s.onload = function () { TEMPLATES[setId] ? resolve(TEMPLATES[setId]) : reject(new Error('no template')); };
-      s.onerror = function () { reject(new Error('the answer-file template could not be loaded')); };
-      document.head.appendChild(s);
-    });
+    return needScript('selfcheck/' + setId + '.tpl.js', function () { return !!TEMPLATES[setId]; })
+      .then(function () { return TEMPLATES[setId]; });
   }
   function fillTail(tail, value, type) {
     // tail starts right after "<id>:" and holds the empty answer of the template
@@ -594,7 +611,7 @@
     return ' ' + body + '\n\n';
   }
   function answerFile(setId) {
-    return template(setId).then(function (t) {
+    return needYaml().then(function () { return template(setId); }).then(function (t) {
       var out = t.header;
       t.items.forEach(function (e) {
         var v = answerOf(setId, e[0]), type = typeOf(setId, e[0]);
@@ -614,6 +631,10 @@
   }
   // Load a file's text: returns {set, problems, loaded} and never changes anything on error.
   function loadText(text, fileName) {
+    return needYaml().then(function () { return loadTextNow(text, fileName); },
+      function () { return {problems: ['the page could not load its answer-file reader. Nothing was changed.']}; });
+  }
+  function loadTextNow(text, fileName) {
     var doc;
     if (text.length > 2000000) return {problems: ['the file is over 2 MB; an answer file is much smaller. Nothing was changed.']};
     if (/\u0000/.test(text)) return {problems: ['this is not a text file (it holds binary data). Nothing was changed.']};
@@ -643,8 +664,7 @@
       inp.remove();
       if (!f) return;
       if (f.size > 2000000) { notice('"' + f.name + '" is over 2 MB; an answer file is much smaller. Nothing was changed.'); return; }
-      f.text().then(function (text) {
-        var r = loadText(text, f.name);
+      f.text().then(function (text) { return loadText(text, f.name); }).then(function (r) {
         var msg = r.set ? 'Loaded ' + r.loaded + ' answers into ' + r.set + ' from "' + f.name + '".' : 'Could not load "' + f.name + '": ';
         notice(msg + (r.problems.length ? ' ' + r.problems.join(' ') : ''));
       });
