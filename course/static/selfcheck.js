@@ -395,6 +395,8 @@
     var out = el('div', {'class': 'sc-feedback', role: 'status', 'aria-live': 'polite', tabindex: '-1'});
     form.appendChild(out);
     ui.out = out;
+    ui.hintOut = el('div', {'class': 'sc-hints', 'aria-live': 'polite'});
+    form.appendChild(ui.hintOut);
     form.addEventListener('submit', function (ev) { ev.preventDefault(); if (!ctl.open) runCheck(ui, true, true); });
     var timer = null;
     function changed() {
@@ -438,12 +440,12 @@
       refresh();
       var lvl = Math.min(levelOf(ui.item.id) + 1, hs.length);
       state.hints[ui.item.id] = lvl; save();
-      ui.out.textContent = '';
+      ui.hintOut.textContent = '';
       var p = el('p', {'class': 'sc-hint'});
       p.appendChild(el('strong', null, 'Hint ' + lvl + ' of ' + hs.length + ': '));
       p.appendChild(document.createTextNode(plainText(hs[lvl - 1])));
-      ui.out.appendChild(p);
-      if (lvl >= hs.length) ui.out.appendChild(el('p', null, 'That is the last hint.'));
+      ui.hintOut.appendChild(p);
+      if (lvl >= hs.length) ui.hintOut.appendChild(el('p', null, 'That is the last hint.'));
     });
   }
 
