@@ -447,3 +447,41 @@ def test_axe_on_exercise_pages_before_and_after_answering(browser, site, sets):
             finally:
                 ctx.close()
     assert not found, "axe-core:\n  " + "\n  ".join(found[:30])
+
+
+def _mini_book(tmp_path: Path, self_check: bool | None) -> Path:
+    """A one-page book with the demo set (one item of every type), built with the course extension."""
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / ("on" if self_check is None else "off")
+    (root / "exercises").mkdir(parents=True)
+    for d in ("readings", "data"):
+        (root / d).symlink_to(ROOT / d)
+    (root / "pyproject.toml").write_text("")
+    (root / "conf.py").write_text('extensions = ["myst_parser", "course.sphinxext"]\n'
+                                  'myst_enable_extensions = ["colon_fence"]\n'
+                                  'include_patterns = ["index.md", "readings/**"]\nproject = "Mini"\n')
+    demo = (ROOT / "tests" / "data" / "exercises" / "demo.yaml").read_text(encoding="utf-8")
+    if self_check is not None:
+        demo = demo.replace("\nitems:\n", f"\nself_check: {str(self_check).lower()}\nitems:\n", 1)
+    (root / "exercises" / "demo.yaml").write_text(demo, encoding="utf-8")
+    (root / "index.md").write_text("# Mini\n\n```{exercise-set} demo\n```\n", encoding="utf-8")
+    env = {**os.environ, "COURSE_ROOT": str(root)}
+    res = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(root), str(root / "_b")],
+                         capture_output=True, text=True, cwd=root, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    return root / "_b"
+
+
+def test_self_check_false_in_the_set_file_turns_the_checker_off(tmp_path):
+    on = _mini_book(tmp_path, None)
+    page = (on / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="selfcheck"') == 10 and (on / "_static" / "selfcheck" / "demo.js").exists()
+    off = _mini_book(tmp_path, False)
+    page = (off / "index.html").read_text(encoding="utf-8")
+    assert 'class="selfcheck' not in page, "self_check: false still placed the checker"
+    assert "Exercise" in page and "demo-abolition-body" in page, "the items must still be shown"
+    assert not (off / "_static" / "selfcheck" / "demo.js").exists()
+    assert '"sets":[]' in (off / "_static" / "selfcheck-index.js").read_text(encoding="utf-8")
