@@ -274,10 +274,17 @@ def reading_openings(reading_id: str, words: int = 7) -> list[list]:
     """[[n, first words], ...] of a reading, for the locate control (web addresses left out)."""
     from course.readings import load_reading
 
+    from course.readings import ARABIC_RE
+
     out = []
     for p in load_reading(reading_id).paragraphs:
         toks = [t for t in p.text.replace("**", "").split() if not _URLISH.search(t)]
-        out.append([p.n, " ".join(toks[:words]) + ("…" if len(toks) > words else "")])
+        head = toks[:words]
+        arabic = next((i for i, t in enumerate(head) if ARABIC_RE.search(t)), None)
+        if arabic is not None:  # never cut Arabic (often a verse) mid-way: name it instead
+            out.append([p.n, " ".join(head[:arabic] + ["[Arabic text] …"])])
+            continue
+        out.append([p.n, " ".join(head) + ("…" if len(toks) > words else "")])
     return out
 
 
