@@ -29,9 +29,10 @@ from course.exercises import load_all_sets  # noqa: E402
 from course.exercises.grading import reference_answers  # noqa: E402
 from course.exercises.selfcheck import _cases_for, _json_safe  # noqa: E402
 
-CODE = ["selfcheck-normalize.js", "selfcheck-grade.js", "selfcheck.js", "selfcheck.css", "selfcheck-index.js"]
+CODE = ["selfcheck.js", "selfcheck.css", "selfcheck-index.js"]  # every page
+ITEM_CODE = ["selfcheck-normalize.js", "selfcheck-grade.js"]      # pages that hold items
 # loaded only on demand: the answer-file reader/writer, templates, explanations and hints
-LAZY = ["selfcheck-yaml.js"]
+LAZY = ["selfcheck-yaml.js", "selfcheck-files.js"]
 
 
 def gz(path: Path) -> int:
@@ -41,12 +42,14 @@ def gz(path: Path) -> int:
 def weight(html: Path) -> list[tuple[str, int, int]]:
     static = html / "_static"
     code = sum(gz(static / f) for f in CODE)
-    rows = [("checker code (every page)", code, code)]
+    rows = [("checker code on every page (panel, storage, API)", code, code)]
+    item = sum(gz(static / f) for f in ITEM_CODE)
+    rows.append(("+ the grader, on pages with items", item, code + item))
     for data in sorted((static / "selfcheck").glob("*.js")):
         if data.name.endswith((".tpl.js", ".later.js")):
             continue
         d = gz(data)
-        rows.append((f"+ {data.stem} item data (set page, lessons placing its items)", d, code + d))
+        rows.append((f"+ {data.stem} item data (set page, lessons placing its items)", d, code + item + d))
     rows.append(("loaded on demand (not on page view):", 0, 0))
     for f in LAZY:
         rows.append((f"  {f} (Download / Load answers)", gz(static / f), 0))

@@ -21,8 +21,11 @@ from docutils import nodes
 
 from course.paths import project_root
 
-# selfcheck-yaml.js (answer files) is loaded by the page when first needed
-SCRIPTS = ("selfcheck-normalize.js", "selfcheck-grade.js", "selfcheck-index.js", "selfcheck.js")
+# Every page: the progress panel and the API. Pages with items add the grader (ITEM_SCRIPTS) and
+# their sets' data; selfcheck-yaml.js (answer files) is loaded by the page when first needed.
+SCRIPTS = ("selfcheck-index.js", "selfcheck.js")
+ITEM_SCRIPTS = ("selfcheck-normalize.js", "selfcheck-grade.js")
+LAZY_SCRIPTS = ("selfcheck-yaml.js", "selfcheck-files.js")
 _PRACTICE = re.compile(r"^\s*(`{3,}|:{3,})\{practice\}\s+([a-z0-9][a-z0-9-]*)\s*$", re.M)
 
 
@@ -146,6 +149,9 @@ def _page_context(app, pagename, templatename, context, doctree):
     if doctree is None or not _wants_checker(app.builder):
         return
     sets = sorted({n["set_id"] for n in doctree.findall(selfcheck)})
+    if sets:
+        for name in ITEM_SCRIPTS:
+            app.add_js_file(name)
     for sid in sets:
         app.add_js_file(f"selfcheck/{sid}.js")
 
@@ -176,7 +182,7 @@ def write_data(app) -> None:
     env = app.env
     version = str(app.config.version or "0")
     static = Path(app.outdir) / "_static"
-    for name in (*SCRIPTS, "selfcheck-yaml.js"):
+    for name in (*SCRIPTS, *ITEM_SCRIPTS, *LAZY_SCRIPTS):
         src = Path(__file__).resolve().parent.parent / "static" / name
         if src.exists():
             (static / name).write_text(lean_js(src.read_text(encoding="utf-8")), encoding="utf-8")

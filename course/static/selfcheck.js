@@ -3,7 +3,19 @@
    Learner text is only ever set with textContent or as a form value, never as HTML. No network. */
 (function () {
   'use strict';
-  var G = window.CourseGrade, N = window.CourseNormalize, Y = null;
+  // The grader and normaliser come only with pages that hold items (or when a file is written/read)
+  var G = null, N = null, Y = null;
+  function isBlank(v) {
+    if (G) return G.isBlank(v);
+    if (v === null || v === undefined) return true;
+    if (typeof v === 'string') return !v.trim();
+    if (Array.isArray(v)) return v.every(isBlank);
+    if (v instanceof Map) { for (var x of v.values()) if (!isBlank(x)) return false; return true; }
+    return false;
+  }
+  function fmt(x) { return G ? G.fmt(x) : String(Math.round(x * 1e4) / 1e4); }
+  function round4(x) { return G ? G.pyRound(x, 4) : Math.round(x * 1e4) / 1e4; }
+  function str(v) { return G ? G.pyStr(v) : (v === null || v === undefined ? '' : String(v)); }
   var IDX = window.courseSelfCheckIndex || {courseId: 'course', version: '0', sets: [], readings: {}};
   var NS = 'courseSelfCheck:' + IDX.courseId + ':' + IDX.version;
   var MAX_TEXT = 20000; // characters kept from one answer field (a huge paste is cut, with a message)
@@ -55,7 +67,7 @@
   function storeAnswer(setId, itemId, value) {
     refresh();
     state.answers[setId] = state.answers[setId] || {};
-    if (G.isBlank(value)) delete state.answers[setId][itemId];
+    if (isBlank(value)) delete state.answers[setId][itemId];
     else state.answers[setId][itemId] = toJSON(value);
     save();
   }
@@ -95,7 +107,15 @@
       if (!d._later) { d.items.forEach(function (it) { var x = LATER[setId].items[it.id] || {}; Object.keys(x).forEach(function (k) { it[k] = x[k]; }); }); d._later = true; }
     });
   }
-  function needYaml() { return needScript('selfcheck-yaml.js', function () { return !!window.CourseYaml; }).then(function () { Y = window.CourseYaml; }); }
+  function needGrader() {
+    return needScript('selfcheck-normalize.js', function () { return !!window.CourseNormalize; })
+      .then(function () { return needScript('selfcheck-grade.js', function () { return !!window.CourseGrade; }); })
+      .then(function () { G = window.CourseGrade; N = window.CourseNormalize; });
+  }
+  function needYaml() {
+    return needGrader().then(function () { return needScript('selfcheck-yaml.js', function () { return !!window.CourseYaml; }); })
+      .then(function () { Y = window.CourseYaml; });
+  }
   function ctxOf(setId) { var d = DATA[setId]; return {salt: d.salt, readings: IDX.readings || {}, taxonomies: d.taxonomies || {}}; }
 
   // ----------------------------------------------------------------------------------------------
@@ -293,7 +313,7 @@
       if (t === 'numeric') f.setAttribute('inputmode', 'decimal');
       return {node: p[0], field: f,
         read: function () { var v = clip(f.value)[0]; return t === 'numeric' ? numericValue(v) : (N.pyStrip(v) ? v : null); },
-        write: function (v) { f.value = v === null || v === undefined ? '' : G.pyStr(v); }};
+        write: function (v) { f.value = v === null || v === undefined ? '' : str(v); }};
     }
     if (t === 'verdict') {
       var wrap = el('div', {'class': 'sc-verdict'}), id = nid('v'), row = el('div', {'class': 'sc-row'});
@@ -312,7 +332,7 @@
           if (v instanceof Map) {
             var low = new Map(); v.forEach(function (x, k) { low.set(String(k).trim().toLowerCase(), x); });
             var vv = low.get('verdict'); s.value = G.VERDICTS.indexOf(String(vv || '').trim().toLowerCase()) >= 0 ? String(vv).trim().toLowerCase() : '';
-            var ev = low.get('evidence'); e[1].value = ev === null || ev === undefined ? '' : (Array.isArray(ev) ? ev.join(' ') : G.pyStr(ev));
+            var ev = low.get('evidence'); e[1].value = ev === null || ev === undefined ? '' : (Array.isArray(ev) ? ev.join(' ') : str(ev));
           } else if (typeof v === 'string') s.value = G.VERDICTS.indexOf(v.trim().toLowerCase()) >= 0 ? v.trim().toLowerCase() : '';
         }};
     }
@@ -332,7 +352,7 @@
       var id = nid('r'), row = el('div', {'class': 'sc-option'}), inp = el('input', {type: 'checkbox', id: id});
       inp.checked = !!ticks[i];
       inp.addEventListener('change', function () { refresh(); state.rubric[item.id] = state.rubric[item.id] || []; state.rubric[item.id][i] = inp.checked; save(); });
-      row.appendChild(inp); row.appendChild(el('label', {'for': id}, c[0] + ' (' + G.fmt(c[1]) + ' points)'));
+      row.appendChild(inp); row.appendChild(el('label', {'for': id}, c[0] + ' (' + fmt(c[1]) + ' points)'));
       fs.appendChild(row);
     });
     wrap.appendChild(fs);
@@ -345,7 +365,7 @@
     p[1].addEventListener('input', upd);
     return {node: wrap, field: p[1], open: true,
       read: function () { var v = clip(p[1].value)[0]; return N.pyStrip(v) ? v : null; },
-      write: function (v) { p[1].value = v === null || v === undefined ? '' : G.pyStr(v); upd(); }};
+      write: function (v) { p[1].value = v === null || v === undefined ? '' : str(v); upd(); }};
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -356,9 +376,9 @@
 
   function describe(v) {
     var s;
-    if (v instanceof Map) { var p = []; v.forEach(function (x, k) { p.push(k + ': ' + G.pyStr(x === null ? '' : x)); }); s = p.join('; '); }
-    else if (Array.isArray(v)) s = v.map(G.pyStr).join(',');
-    else s = v === null || v === undefined ? '' : G.pyStr(v);
+    if (v instanceof Map) { var p = []; v.forEach(function (x, k) { p.push(k + ': ' + str(x === null ? '' : x)); }); s = p.join('; '); }
+    else if (Array.isArray(v)) s = v.map(str).join(',');
+    else s = v === null || v === undefined ? '' : str(v);
     s = s.replace(/\s+/g, ' ').trim();
     return s.length > 250 ? s.slice(0, 249) + '\u2026' : s;
   }
@@ -484,7 +504,7 @@
     out.className = 'sc-feedback sc-' + (r.answer_error ? 'invalid' : r.status);
     var head = el('p', {'class': 'sc-status'});
     head.appendChild(el('strong', null, r.answer_error ? 'Cannot read your answer' : STATUS[r.status] || r.status));
-    if (r.status !== 'not-attempted') head.appendChild(document.createTextNode(' \u00b7 ' + G.fmt(r.points) + ' of ' + G.fmt(r.max_points) + ' point' + (r.max_points === 1 ? '' : 's')));
+    if (r.status !== 'not-attempted') head.appendChild(document.createTextNode(' \u00b7 ' + fmt(r.points) + ' of ' + fmt(r.max_points) + ' point' + (r.max_points === 1 ? '' : 's')));
     out.appendChild(head);
     out.appendChild(el('p', {'class': 'sc-text'}, plainText(r.feedback)));
     if (r.status === 'failed' || r.status === 'partial') out.appendChild(el('p', {'class': 'sc-next'}, 'Try again, or ask for a hint.'));
@@ -513,7 +533,7 @@
         if (r) { s.attempted++; s.points += r.points; if (r.status === 'passed') s.right++; }
       });
     });
-    s.points = G.pyRound(s.points, 4); s.maxPoints = G.pyRound(s.maxPoints, 4);
+    s.points = round4(s.points); s.maxPoints = round4(s.maxPoints);
     return s;
   }
   function pageSets() {
@@ -524,7 +544,7 @@
   function updateSummary() {
     document.querySelectorAll('.sc-summary[data-set]').forEach(function (p) {
       var s = score(p.getAttribute('data-set'));
-      p.textContent = 'Your progress in this set (kept in this browser): ' + s.attempted + ' of ' + s.total + ' checked, ' + s.right + ' right, ' + G.fmt(s.points) + ' of ' + G.fmt(s.maxPoints) + ' points.';
+      p.textContent = 'Your progress in this set (kept in this browser): ' + s.attempted + ' of ' + s.total + ' checked, ' + s.right + ' right, ' + fmt(s.points) + ' of ' + fmt(s.maxPoints) + ' points.';
     });
     if (panel && panel.open) fillPanel();
   }
@@ -533,7 +553,7 @@
     var out = {};
     Object.keys(state.answers).forEach(function (setId) {
       var a = state.answers[setId], o = {};
-      Object.keys(a).forEach(function (itemId) { var v = plainJSON(fromJSON(a[itemId])); if (!G.isBlank(fromJSON(a[itemId]))) o[itemId] = v; });
+      Object.keys(a).forEach(function (itemId) { var v = plainJSON(fromJSON(a[itemId])); if (!isBlank(fromJSON(a[itemId]))) o[itemId] = v; });
       if (Object.keys(o).length) out[setId] = o;
     });
     return out;
@@ -573,90 +593,21 @@
     return problems;
   }
 
-  // --- answer files
-  var TEMPLATES = {};
-  window.courseSelfCheckTemplates = {push: function (t) { TEMPLATES[t.id] = t; }};
-  function template(setId) {
-    return needScript('selfcheck/' + setId + '.tpl.js', function () { return !!TEMPLATES[setId]; })
-      .then(function () { return TEMPLATES[setId]; });
-  }
-  function fillTail(tail, value, type) {
-    // tail starts right after "<id>:" and holds the empty answer of the template
-    var isMap = value instanceof Map;
-    if ((type === 'matching' || type === 'annotate') && isMap && Array.from(value.values()).every(function (x) { return x === null || typeof x !== 'object'; })) {
-      var lines = tail.split('\n'), used = new Set(), m = value instanceof Map ? value : new Map();
-      var keyMap = new Map(); m.forEach(function (v, k) { keyMap.set(String(k), v); });
-      lines = lines.map(function (l) {
-        var r = /^( {2})([^\s:#]+):(\s*)(#.*)?$/.exec(l);
-        if (!r || !keyMap.has(r[2])) return l;
-        used.add(r[2]);
-        var v = keyMap.get(r[2]);
-        return r[1] + r[2] + ': ' + Y.scalar(v) + (r[4] ? '    ' + r[4] : '');
+  // --- answer files and the progress table: selfcheck-files.js, loaded when first needed
+  var FILES = null;
+  function files() {
+    return needYaml().then(function () { return needScript('selfcheck-files.js', function () { return !!window.CourseSelfCheckFiles; }); })
+      .then(function () {
+        if (!FILES) FILES = window.CourseSelfCheckFiles({G: G, Y: Y, IDX: IDX, ROOT: ROOT, needScript: needScript, answerOf: answerOf, typeOf: typeOf,
+          isBlank: isBlank, el: el, setInfo: setInfo, importAnswers: importAnswers, notice: notice, score: score, fmt: fmt, round4: round4});
+        return FILES;
       });
-      var extra = [];
-      keyMap.forEach(function (v, k) { if (!used.has(k)) extra.push('  ' + Y.scalar(/^\d+$/.test(k) ? parseInt(k, 10) : k) + ': ' + Y.scalar(v)); });
-      if (extra.length) { var i = lines.length; while (i > 1 && lines[i - 1] === '') i--; lines.splice(i, 0, extra.join('\n')); }
-      return lines.join('\n');
-    }
-    if (type === 'verdict' && isMap && value.size === 2 && value.has('verdict') && value.has('evidence') &&
-        (value.get('verdict') === null || typeof value.get('verdict') === 'string') &&
-        (value.get('evidence') === null || typeof value.get('evidence') === 'string')) {
-      var vm = value;
-      var verdict = vm.get('verdict'), ev = vm.get('evidence');
-      return '\n  verdict: ' + Y.scalar(verdict === undefined ? null : verdict).trim() + '\n  evidence:' + (ev ? Y.text(ev, '    ') : ' |') + '\n\n';
-    }
-    if (type === 'open' && typeof value === 'string') return ' |\n' + String(value).replace(/\n+$/, '').split('\n').map(function (l) { return l ? '  ' + l : ''; }).join('\n') + '\n\n';
-    var body;
-    if (Array.isArray(value) || isMap) body = Y.flow(value);
-    else if (typeof value === 'string' && value.indexOf('\n') >= 0) body = Y.quote(value);
-    else body = Y.scalar(value);
-    return ' ' + body + '\n\n';
   }
-  function answerFile(setId) {
-    return needYaml().then(function () { return template(setId); }).then(function (t) {
-      var out = t.header;
-      t.items.forEach(function (e) {
-        var v = answerOf(setId, e[0]), type = typeOf(setId, e[0]);
-        out += e[1] + e[0] + ':' + (v === null || G.isBlank(v) ? e[2] : fillTail(e[2], v, type));
-      });
-      return out;
-    });
-  }
-  function download(setId) {
-    return answerFile(setId).then(function (text) {
-      var a = el('a', {download: setId + '.yaml'});
-      var url = URL.createObjectURL(new Blob([text], {type: 'text/yaml;charset=utf-8'}));
-      a.href = url; document.body.appendChild(a); a.click();
-      setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 1000);
-      return text;
-    }).catch(function (e) { notice('The answer file could not be written: ' + e.message + '.'); });
-  }
-  // Load a file's text: returns {set, problems, loaded} and never changes anything on error.
+  function answerFile(setId) { return files().then(function (f) { return f.answerFile(setId); }); }
+  function download(setId) { return files().then(function (f) { return f.download(setId); }, function (e) { notice('The answer file could not be written: ' + e.message + '.'); }); }
   function loadText(text, fileName) {
-    return needYaml().then(function () { return loadTextNow(text, fileName); },
+    return files().then(function (f) { return f.loadText(text, fileName); },
       function () { return {problems: ['the page could not load its answer-file reader. Nothing was changed.']}; });
-  }
-  function loadTextNow(text, fileName) {
-    var doc;
-    if (text.length > 2000000) return {problems: ['the file is over 2 MB; an answer file is much smaller. Nothing was changed.']};
-    if (/\u0000/.test(text)) return {problems: ['this is not a text file (it holds binary data). Nothing was changed.']};
-    try { doc = Y.parse(text); } catch (e) {
-      if (e instanceof Y.YamlError) return {problems: [(fileName || 'the file') + ', line ' + e.line + ': ' + e.message + '. Nothing was changed; fix the file (or check it with course check) and load it again.']};
-      return {problems: ['the file could not be read. Nothing was changed.']};
-    }
-    if (doc === null) return {problems: ['the file holds no answers. Nothing was changed.']};
-    if (!(doc instanceof Map)) return {problems: ['the file is not a list of "item-id: answer" lines. Nothing was changed.']};
-    var guess = (fileName || '').replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '').replace(/\s*\(\d+\)$/, '');
-    var setId = setInfo(guess) ? guess : null;
-    if (!setId) {
-      var first = null; doc.forEach(function (v, k) { if (!first) IDX.sets.forEach(function (si) { if (si.items.some(function (it) { return it[0] === String(k); })) first = si.id; }); });
-      setId = first;
-    }
-    if (!setId) return {problems: ['none of the item ids in the file belongs to this course\'s exercise sets. Nothing was changed.']};
-    var answers = new Map();
-    doc.forEach(function (v, k) { if (!G.isBlank(v)) answers.set(String(k), v); });
-    var problems = importAnswers(new Map([[setId, answers]]), {source: 'file'});
-    return {set: setId, problems: problems, loaded: answers.size};
   }
   function pickFile() {
     var inp = el('input', {type: 'file', accept: '.yaml,.yml,text/yaml,text/plain', 'class': 'sc-visually-hidden', 'aria-hidden': 'true', tabindex: '-1'});
@@ -688,40 +639,7 @@
   // --- the progress panel (on every page)
   var panel = null;
   function fillPanel() {
-    var body = panel.querySelector('.sc-panel-body');
-    body.textContent = '';
-    var table = el('table', {'class': 'sc-progress'});
-    var cap = el('caption', null, 'Your answers are kept in this browser only. Marks come from course grade or your course\'s LMS.');
-    table.appendChild(cap);
-    var head = el('tr');
-    ['Exercise set', 'Checked', 'Right', 'Points', 'Left to do', 'Answer file'].forEach(function (h) { head.appendChild(el('th', {scope: 'col'}, h)); });
-    var thead = el('thead'); thead.appendChild(head); table.appendChild(thead);
-    var tb = el('tbody'), all = {points: 0, maxPoints: 0, attempted: 0, right: 0, total: 0};
-    IDX.sets.forEach(function (si) {
-      var s = score(si.id), tr = el('tr'), th = el('th', {scope: 'row'});
-      Object.keys(all).forEach(function (k) { all[k] += s[k]; });
-      var a = el('a', {href: ROOT + si.page + '.html'}, si.title); th.appendChild(a); tr.appendChild(th);
-      tr.appendChild(el('td', null, s.attempted + ' of ' + s.total));
-      tr.appendChild(el('td', null, String(s.right)));
-      tr.appendChild(el('td', null, G.fmt(s.points) + ' of ' + G.fmt(s.maxPoints)));
-      tr.appendChild(el('td', null, String(s.total - s.right)));
-      var td = el('td');
-      if (si.off) td.textContent = 'self-check off';
-      else {
-        var b = el('button', {type: 'button', 'class': 'sc-btn sc-small'}, 'Download ' + si.id + '.yaml');
-        b.addEventListener('click', function () { download(si.id); });
-        td.appendChild(b);
-      }
-      tr.appendChild(td); tb.appendChild(tr);
-    });
-    var tr2 = el('tr'); tr2.appendChild(el('th', {scope: 'row'}, 'Whole course'));
-    tr2.appendChild(el('td', null, all.attempted + ' of ' + all.total)); tr2.appendChild(el('td', null, String(all.right)));
-    tr2.appendChild(el('td', null, G.fmt(G.pyRound(all.points, 4)) + ' of ' + G.fmt(G.pyRound(all.maxPoints, 4))));
-    tr2.appendChild(el('td', null, String(all.total - all.right))); tr2.appendChild(el('td'));
-    tb.appendChild(tr2); table.appendChild(tb);
-    var scroll = el('div', {'class': 'sc-table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Progress table'});
-    scroll.appendChild(table);
-    body.appendChild(scroll);
+    return files().then(function (f) { f.fillPanel(panel, download); });
   }
   function buildPanel() {
     if (!IDX.sets.length) return;
@@ -763,6 +681,7 @@
 
   // ----------------------------------------------------------------------------------------------
   function init() {
+    G = window.CourseGrade || null; N = window.CourseNormalize || null;
     collect();
     load();
     window.addEventListener('storage', function (e) { if (e.key === NS) { load(); updateSummary(); } });
