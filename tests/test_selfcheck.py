@@ -485,3 +485,23 @@ def test_self_check_false_in_the_set_file_turns_the_checker_off(tmp_path):
     assert "Exercise" in page and "demo-abolition-body" in page, "the items must still be shown"
     assert not (off / "_static" / "selfcheck" / "demo.js").exists()
     assert '"sets":[]' in (off / "_static" / "selfcheck-index.js").read_text(encoding="utf-8")
+
+
+def test_marks_show_which_parts_are_right(browser, site, sets):
+    html, base = site
+    s = sets["m1-history"]
+    it = next(i for i in s.items if i.type == "matching" and i.id not in _practised())
+    answer = dict(it.answer)
+    first = next(iter(answer))
+    answer[first] = next(r for r in it.right if r != answer[first])
+    ctx, pg = _page(browser, base + _set_page(s))
+    try:
+        box = pg.locator(f".selfcheck[data-item='{it.id}']")
+        _fill(pg, box, it, answer)
+        box.locator("button[type=submit]").click()
+        box.locator(".sc-mark").first.wait_for()
+        assert box.locator(".sc-mark-no").count() == 1 and box.locator(".sc-mark-ok").count() == len(answer) - 1
+        assert "not right" in box.locator(".sc-row").first.inner_text()
+        assert box.locator(".sc-status").inner_text().startswith("Partly right")
+    finally:
+        ctx.close()

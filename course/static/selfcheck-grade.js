@@ -295,16 +295,17 @@
     if (unknown.length) throw new Bad(unknownMsg(unknown, item));
     var picked = Array.from(new Set(keys)), nRight = item.slots, nWrong = item.keys.length - item.slots;
     var hits = 0, misses = 0, shares = [], wrongPicked = [];
-    picked.forEach(function (k) { var h = look(ctx, item, k); if (h) { hits++; shares.push(h); } else { misses++; wrongPicked.push(k); } });
+    var parts = {};
+    picked.forEach(function (k) { var h = look(ctx, item, k); parts[k] = !!h; if (h) { hits++; shares.push(h); } else { misses++; wrongPicked.push(k); } });
     var score = hits / nRight - (nWrong ? misses / nWrong : 0);
     score = Math.max(0, Math.min(1, score));
-    if (hits === nRight && misses === 0) return {score: 1, fb: 'Right: you picked every right choice and nothing else.', shares: shares};
-    var parts = ['You picked ' + hits + ' of the ' + nRight + ' right choice' + (nRight !== 1 ? 's' : '')];
-    if (misses) parts.push('and ' + misses + ' that ' + (misses === 1 ? 'is' : 'are') + ' not right (each wrong pick costs credit)');
+    if (hits === nRight && misses === 0) return {score: 1, fb: 'Right: you picked every right choice and nothing else.', shares: shares, parts: parts};
+    var said = ['You picked ' + hits + ' of the ' + nRight + ' right choice' + (nRight !== 1 ? 's' : '')];
+    if (misses) said.push('and ' + misses + ' that ' + (misses === 1 ? 'is' : 'are') + ' not right (each wrong pick costs credit)');
     var fbs = [];
     for (var i = 0; i < wrongPicked.length; i++) { var f = await feedbackFor(ctx, item, wrongPicked[i]); if (f) fbs.push(f); }
     var fb = fbs.join(' ');
-    return {score: score, fb: parts.join(' ') + '.' + (fb ? ' ' + fb : '')};
+    return {score: score, fb: said.join(' ') + '.' + (fb ? ' ' + fb : ''), parts: parts};
   }
 
   async function ordering(ctx, item, answer) {
@@ -350,15 +351,15 @@
     if (ul.length) problems.push(ul.map(pyRepr).join(', ') + ' not on the left (allowed: ' + keysList(item.left) + ')');
     if (ur.length) problems.push(ur.map(pyRepr).join(', ') + ' not on the right (allowed: ' + keysList(item.keys) + ')');
     if (problems.length && !pairs.size) throw new Bad(problems.join('; '));
-    var right = 0, shares = [];
-    pairs.forEach(function (v, k) { var h = look(ctx, item, k + '=' + v); if (h) { right++; shares.push(h); } });
+    var right = 0, shares = [], parts = {};
+    pairs.forEach(function (v, k) { var h = look(ctx, item, k + '=' + v); parts[k] = !!h; if (h) { right++; shares.push(h); } });
     var n = item.slots;
-    if (right === n) return {score: 1, fb: 'Right: every pair matches.', shares: shares};
+    if (right === n) return {score: 1, fb: 'Right: every pair matches.', shares: shares, parts: parts};
     var text = 'Pairs right: ' + right + ' of ' + n + '.';
     var missing = item.left.filter(function (k) { return !pairs.has(k); });
     if (missing.length) text += ' Not yet paired: ' + keysList(missing) + '.';
     if (problems.length) text += ' Ignored: ' + problems.join('; ') + '.';
-    return {score: right / n, fb: text};
+    return {score: right / n, fb: text, parts: parts};
   }
 
   var NUM = new RegExp('^[' + WS + ']*([+-]?(?:\\p{Nd}{1,3}(?:[,\\u202f\\u00a0 _]\\p{Nd}{3})+|\\p{Nd}+)(?:\\.\\p{Nd}+)?|[+-]?\\.\\p{Nd}+)[' + WS + ']*([^\\n]*?)[' + WS + ']*\\n?$', 'u');
@@ -436,22 +437,23 @@
       var bad = Array.from(new Set(got.filter(function (n) { return !exists(ctx, item.reading, n); }))).sort(function (a, b) { return a - b; });
       if (bad.length) throw new Bad(item.reading + ' has no paragraph ' + bad.join(', ') + (length ? '; it has paragraphs 1\u2013' + length : ''));
     }
-    var chosen = Array.from(new Set(got)), tp = 0, extra = 0, counted = 0, shares = [];
+    var chosen = Array.from(new Set(got)), tp = 0, extra = 0, counted = 0, shares = [], parts = {};
     chosen.forEach(function (n) {
       var o = look(ctx, item, 'o:' + n);
       if (o && o[0] < 0) return;
       counted++;
       var h = look(ctx, item, String(n));
+      parts[n] = !!(h && h[0] >= 0);
       if (h && h[0] >= 0) { tp++; shares.push(h); } else extra++;
     });
     var nreq = item.slots;
     if (!counted) return {score: 0, fb: 'None of your paragraphs is one of the ' + nreq + ' needed (the ones you gave are neither right nor wrong).'};
     var precision = tp / counted, recall = tp / nreq;
     var score = tp === 0 ? 0 : 2 * precision * recall / (precision + recall);
-    if (tp === nreq && extra === 0) return {score: 1, fb: 'Right: you found every paragraph needed, and no others.', shares: shares};
+    if (tp === nreq && extra === 0) return {score: 1, fb: 'Right: you found every paragraph needed, and no others.', shares: shares, parts: parts};
     var text = 'You found ' + tp + ' of the ' + nreq + ' paragraph' + (nreq !== 1 ? 's' : '') + ' needed';
     if (extra) text += '; ' + extra + ' of yours ' + (extra === 1 ? 'is' : 'are') + ' not among them';
-    return {score: score, fb: text + '.'};
+    return {score: score, fb: text + '.', parts: parts};
   }
 
   function resolve(taxo, label) {
@@ -482,19 +484,20 @@
       given.set(n, r);
     });
     if (problems.length && !given.size) throw new Bad(problems.join('; '));
-    var right = 0, shares = [];
+    var right = 0, shares = [], parts = {};
     item.paras.forEach(function (n) {
       if (!given.has(n)) return;
       var h = look(ctx, item, n + '=' + given.get(n));
+      parts[n] = !!h;
       if (h) { right++; shares.push(h); }
     });
     var n = item.paras.length;
-    if (right === n && !problems.length) return {score: 1, fb: 'Right: every paragraph has a label of the right category.', shares: shares};
+    if (right === n && !problems.length) return {score: 1, fb: 'Right: every paragraph has a label of the right category.', shares: shares, parts: parts};
     var text = 'Paragraphs labelled with the right category: ' + right + ' of ' + n + '.';
     var missing = item.paras.filter(function (p) { return !given.has(p); });
     if (missing.length) text += ' Not yet labelled: ' + missing.join(', ') + " (use '" + taxo.none + "' for no technique).";
     if (problems.length) text += ' Ignored: ' + problems.join('; ') + '.';
-    return {score: right / n, fb: text, shares: right === n ? shares : null};
+    return {score: right / n, fb: text, shares: right === n ? shares : null, parts: parts};
   }
 
   var VERDICTS = ['accurate', 'inaccurate', 'misleading', 'unverifiable'];
@@ -572,6 +575,7 @@
     var fb = r.fb;
     if (res.status === 'partial') fb += ' Partial credit: ' + fmt(pyRound(res.points, 2)) + ' of ' + fmt(item.points) + ' points.';
     res.feedback = fb;
+    res.parts = r.parts || null; // which elements are right (for the page's marks; not in Python)
     if (res.status === 'passed') { res.hint = null; res.shares = r.shares; }
     return res;
   }

@@ -421,6 +421,7 @@
     var timer = null;
     function changed() {
       ui.loaded = null; // the learner changed the controls: from now on they hold the answer
+      marks(ui, null);
       clearTimeout(timer);
       timer = setTimeout(function () { keep(ui); }, 250);
     }
@@ -498,6 +499,17 @@
     });
   }
 
+  // Which parts are right: a mark (text, not only colour) beside each checked element
+  function marks(ui, parts) {
+    ui.holder.querySelectorAll('.sc-mark').forEach(function (m) { m.remove(); });
+    if (!parts) return;
+    ui.holder.querySelectorAll('input[value], select[data-key]').forEach(function (c) {
+      var k = c.tagName === 'SELECT' ? c.dataset.key : c.value;
+      if (!(k in parts) || (c.type && (c.type === 'checkbox' || c.type === 'radio') && !c.checked)) return;
+      var m = el('span', {'class': 'sc-mark ' + (parts[k] ? 'sc-mark-ok' : 'sc-mark-no')}, parts[k] ? '\u2713 right' : '\u2717 not right');
+      (c.closest('.sc-option, .sc-row') || c.parentNode).appendChild(m);
+    });
+  }
   function show(ui, r, ctx) {
     var out = ui.out;
     out.textContent = '';
@@ -507,6 +519,7 @@
     if (r.status !== 'not-attempted') head.appendChild(document.createTextNode(' \u00b7 ' + fmt(r.points) + ' of ' + fmt(r.max_points) + ' point' + (r.max_points === 1 ? '' : 's')));
     out.appendChild(head);
     out.appendChild(el('p', {'class': 'sc-text'}, plainText(r.feedback)));
+    marks(ui, r.parts);
     if (r.status === 'failed' || r.status === 'partial') out.appendChild(el('p', {'class': 'sc-next'}, 'Try again, or ask for a hint.'));
     if (r.status === 'passed') {
       needLater(ui.setId).then(function () { return G.explanation(ctx, ui.item, r.shares); }).then(function (text) {
