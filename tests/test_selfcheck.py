@@ -505,3 +505,41 @@ def test_marks_show_which_parts_are_right(browser, site, sets):
         assert box.locator(".sc-status").inner_text().startswith("Partly right")
     finally:
         ctx.close()
+
+
+def test_leak_scan_covers_the_self_check_data(site):
+    """course.verify's scan reads the checker's data files, and would find a key written in plain."""
+    from course.verify import instructor_only_strings, output_texts, scan_outputs
+
+    html, _ = site
+    files = {Path(f).name for f, _ in output_texts(html / "_static" / "selfcheck")}
+    assert {"m1-history.js", "m1-history.later.js", "m1-history.tpl.js"} <= files
+    markers = instructor_only_strings(ROOT)
+    assert not scan_outputs([html / "_static"], markers), "instructor-only text in the self-check data"
+    s = next(x for x in load_all_sets(ROOT) if x.id == "m1-history")
+    leak = (html / "_static" / "selfcheck" / "m1-history.later.js").read_text(encoding="utf-8")
+    fake = Path(html.parent / "leaktest")
+    fake.mkdir(exist_ok=True)
+    (fake / "x.js").write_text(leak + f"\n// {s.items[0].explanation}\n", encoding="utf-8")
+    assert scan_outputs([fake], markers), "the scan does not see a plain explanation in a data file"
+
+
+def test_reset_asks_first(browser, site, sets):
+    html, base = site
+    s = sets["m1-history"]
+    it = next(i for i in s.items if i.type == "numeric" and i.id not in _practised())
+    ctx, pg = _page(browser, base + _set_page(s))
+    try:
+        box = pg.locator(f".selfcheck[data-item='{it.id}']")
+        box.locator("input").fill("1000")
+        pg.wait_for_timeout(400)
+        reset = pg.locator(".selfcheck-tools").get_by_role("button", name="Reset…")
+        pg.once("dialog", lambda d: d.dismiss())
+        reset.click()
+        assert pg.evaluate("() => courseSelfCheck.exportAnswers()") == {s.id: {it.id: 1000}}
+        pg.once("dialog", lambda d: d.accept())
+        reset.click()
+        assert pg.evaluate("() => courseSelfCheck.exportAnswers()") == {}
+        assert pg.locator(f".selfcheck[data-item='{it.id}'] input").input_value() == ""
+    finally:
+        ctx.close()

@@ -701,9 +701,9 @@
     var n = el('p', {id: 'sc-notice', 'class': 'sc-notice', 'aria-live': 'polite'});
     var main = document.querySelector('main') || document.body;
     buildPanel();
+    buildSetTools();
     var tools = document.querySelector('.selfcheck-tools');
     (tools ? tools : main).appendChild(n);
-    buildSetTools();
     document.querySelectorAll('.selfcheck[data-set][data-item]').forEach(build);
     updateSummary();
     window.courseSelfCheck = {
