@@ -245,13 +245,17 @@ def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> d
 
 
 def taxonomy_data(taxo) -> dict:
-    """Public taxonomy data the annotate checker needs: label spellings and the label list."""
+    """Public taxonomy data the annotate checker needs: the labels (id, name), in the taxonomy's
+    order, and the spellings the page cannot derive from them (``extra``: label key → id)."""
+    labels = [[x.id, x.name] for c in taxo.categories for x in [c, *c.techniques]]
+    derived: dict[str, str] = {}
+    for lid, name in labels:  # what selfcheck-grade.js rebuilds, in the same order
+        derived[normalize.label_key(lid)] = lid
+        derived[normalize.label_key(name)] = lid
     lookup = dict(getattr(taxo, "_lookup", {}))
-    return {"id": taxo.id, "none": taxo.none_label, "lookup": lookup,
-            "first": taxo.techniques[0].id,
-            "labels": [[taxo.none_label, "none (no technique)"]]
-            + [[x.id, f"{x.name}"] for c in taxo.categories for x in [c, *c.techniques]],
-            "categories": [c.id for c in taxo.categories]}
+    extra = {k: v for k, v in lookup.items() if derived.get(k) != v}
+    return {"id": taxo.id, "none": taxo.none_label, "first": taxo.techniques[0].id, "extra": extra,
+            "labels": [[taxo.none_label, "none (no technique)"], *labels]}
 
 
 def reading_lengths() -> dict[str, int]:

@@ -456,9 +456,19 @@
     return {score: score, fb: text + '.', parts: parts};
   }
 
+  // the label spellings of a taxonomy: ids and names (as taxonomy.py indexes them), then the rest
+  function lookupOf(taxo) {
+    if (!taxo.lookup) {
+      var l = {};
+      taxo.labels.forEach(function (x) { if (x[0] !== taxo.none) { l[N.labelKey(x[0])] = x[0]; l[N.labelKey(x[1])] = x[0]; } });
+      Object.keys(taxo.extra || {}).forEach(function (k) { l[k] = taxo.extra[k]; });
+      taxo.lookup = l;
+    }
+    return taxo.lookup;
+  }
   function resolve(taxo, label) {
     if (label === null || label === undefined || typeof label === 'boolean' || isList(label) || isMap(label)) return null;
-    var id = taxo.lookup[N.labelKey(pyStr(label))];
+    var id = lookupOf(taxo)[N.labelKey(pyStr(label))];
     return id === undefined ? null : id;
   }
   async function annotate(ctx, item, answer) {
