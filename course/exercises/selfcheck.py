@@ -125,14 +125,22 @@ class _Keys:
         return hashlib.sha256(b"".join(self.slots)).digest()
 
 
-def _fb(salt: str, item_id: str, value: str, text: str) -> tuple[str, str]:
+def _fb(salt: str, item_id: str, value: str, text: str, index: int = 0) -> tuple[str, list]:
+    """Feedback for one wrong answer, under that answer's hash; ``index`` keeps the file's order."""
     h = _h(salt, item_id, "fb", value)
-    return _b64(h[:TAG_BYTES]), encrypt(h, text, deflate=False)
+    return _b64(h[:TAG_BYTES]), [index, encrypt(h, text, deflate=False)]
 
 
 def _text_tags(salt: str, item_id: str, texts: dict) -> str:
-    """Tags of the normalised choice texts, in key order (a learner may write a choice's text)."""
-    return _b64(b"".join(_h(salt, item_id, "text", normalize.normalize_text(t))[:TAG_BYTES] for t in texts.values()))
+    """Two tags per choice, in key order: of the two match keys of its text (a learner may write a
+    choice's text; :func:`course.exercises.normalize.same`). A missing key is zero bytes."""
+    out = b""
+    for t in texts.values():
+        keys = sorted(normalize.match_keys(t))[:2]
+        tags = [_h(salt, item_id, "text", k)[:TAG_BYTES] for k in keys]
+        tags += [bytes(TAG_BYTES)] * (2 - len(tags))
+        out += b"".join(tags)
+    return _b64(out)
 
 
 def _cut(s: str, n: int = 90) -> str:
@@ -189,20 +197,18 @@ def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> d
         canon = repr(int(ans)) if float(ans).is_integer() else repr(ans)
         d["unit"] = item.unit
         d["unitNorm"] = normalize.normalize_text(item.unit or "")
-        d["num"] = mask(salt, item.id, [canon, item.tolerance])
+        d["num"] = mask(salt, item.id, [canon, item.tolerance, list(getattr(item, "accept", []) or [])])
         k.accept(k.slot(canon), canon)
     elif isinstance(item, ShortItem):
-        s = k.slot(normalize.normalize_text(item.answer[0]))
-        norms = []
+        s = k.slot("|".join(sorted(normalize.match_keys(item.answer[0]))))
         for v in item.answer:
-            nv = normalize.normalize_text(v)
-            if nv:
-                k.accept(s, nv)
-                norms.append(nv)
-        d["near"] = mask(salt, item.id, norms)
-        for wrong, text in item.feedback.items():
-            tag, enc = _fb(salt, item.id, normalize.normalize_text(wrong), text)
-            fb.setdefault(tag, enc)
+            for key in sorted(normalize.match_keys(v)):
+                k.accept(s, key)
+        d["near"] = mask(salt, item.id, [normalize.normalize_text(v) for v in item.answer])
+        for i, (wrong, text) in enumerate(item.feedback.items()):
+            for key in sorted(normalize.match_keys(wrong)):
+                tag, enc = _fb(salt, item.id, key, text, i)
+                fb.setdefault(tag, enc)
     elif isinstance(item, LocateItem):
         d["reading"] = item.reading
         for n in item.required:
@@ -218,6 +224,9 @@ def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> d
         d["reading"] = item.reading
         d["taxonomy"] = item.taxonomy
         d["paras"] = list(item.labels)
+        if getattr(item, "justify", False):
+            d["justify"] = True
+            d["paraTokens"] = _para_tokens(item)
         ids = [taxo.none_label] + [c.id for c in taxo.categories] + [t.id for t in taxo.techniques]
         for n, ref in item.labels.items():
             ref_id = taxo.resolve(ref) or ref
@@ -230,6 +239,11 @@ def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> d
         k.accept(k.slot(item.answer), item.answer)
         d["minWords"] = item.evidence_min_words
         d["minCitations"] = item.evidence_min_citations
+        # what the evidence must cite and name: shown once the verdict is right, so under its hash
+        rel = grading.relevant_paragraphs(item)
+        src = [normalize.normalize_text(x).replace(" ", "") for x in grading.accepted_sources(item)]
+        h = _h(salt, item.id, "ev", item.answer)
+        d["ev"] = encrypt(h, json.dumps([rel, [x for x in src if x]], ensure_ascii=False), deflate=False)
     elif isinstance(item, OpenItem):
         d["rubric"] = [[_plain(c.criterion), c.points] for c in item.rubric]
         d["minWords"], d["maxWords"] = item.min_words, item.max_words
@@ -242,6 +256,18 @@ def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> d
         if fb:
             d["fb"] = fb
     return d
+
+
+def _para_tokens(item) -> dict:
+    """Paragraphs' text in normal form (" tok tok "), for the justification check of annotate items."""
+    from course.readings import load_reading
+
+    try:
+        paras = load_reading(item.reading).paragraphs
+    except Exception:  # noqa: BLE001 - without the reading the grader checks only the length
+        return {}
+    return {str(n): " " + " ".join(normalize.text_tokens(paras[n - 1].text)) + " "
+            for n in item.labels if 1 <= n <= len(paras)}
 
 
 def taxonomy_data(taxo) -> dict:
@@ -292,7 +318,7 @@ def reading_openings(reading_id: str, words: int = 7) -> list[list]:
     return out
 
 
-LATER = ("explanation", "hints")  # item fields the page loads only when they are first needed
+LATER = ("explanation", "hints", "paraTokens")  # item fields the page loads when first needed
 
 
 def set_data(exset: ExerciseSet, version: str, *, split: bool = False) -> dict | tuple[dict, dict]:
@@ -429,7 +455,9 @@ def _cases_for(item: ItemBase, rng: random.Random) -> list[tuple[Any, int]]:
         unit = item.unit or ""
         cases += [a + 1, a - 1, str(a), f"{a} {unit}".strip(), f"{a} CE", f"{a} AD", f"{a}s", f" {a} ",
                   f"{a} banana", "1,000", "1 000", "12.5", "-5", "+7", ".5", "abc", "1e3", "inf", "nan",
-                  [a], {"n": a}, f"{a}{unit}", f"{a} {unit}s".strip(), f"{a}."]
+                  [a], {"n": a}, f"{a}{unit}", f"{a} {unit}s".strip(), f"{a}.", f"AD {a}", f"CE {a}", f"{a} AH",
+                  f"{a} A.D.", f"{a} C.E.", "0,342", "3,5", "1,292", "12 500", "1 2", f"AD {a} years", "c.e. 5"]
+        cases += [v for v in getattr(item, "accept", [])] + [str(v) for v in getattr(item, "accept", [])]
         if item.tolerance:
             cases += [a + item.tolerance, a - item.tolerance, a + 2 * item.tolerance, str(a + item.tolerance / 2)]
     elif isinstance(item, ShortItem):
@@ -467,6 +495,21 @@ def _cases_for(item: ItemBase, rng: random.Random) -> list[tuple[Any, int]]:
         x = dict(item.labels)
         x[next(iter(x))] = "not-a-label"
         cases.append(x)
+        if getattr(item, "justify", False):
+            from course.readings import load_reading
+
+            paras = load_reading(item.reading).paragraphs
+            for n, lab in item.labels.items():
+                quote = " ".join(paras[n - 1].text.replace("**", "").split()[:4])
+                for why in (f'the words "{quote}" carry it', f"“{quote}” is the point", "too short",
+                            f"it says 'nothing of the kind' here", f"'{quote}' shows it"):
+                    x = dict(item.labels)
+                    x[n] = f"{lab} | {why}"
+                    cases.append(x)
+                x = dict(item.labels)
+                x[n] = {"label": lab, "why": f'because "{quote}" says so'}
+                cases.append(x)
+            cases.append({n: f"{lab} | \"{' '.join(paras[n - 1].text.split()[:3])}\" here" for n, lab in item.labels.items()})
         cases += [{9999: "none"}, {"1-3": "none"}, {f"{item.reading}:{next(iter(item.labels))}": "none"},
                   {k: [v] for k, v in item.labels.items()}, {k: [v, v] for k, v in item.labels.items()},
                   {k: n for k, n in zip(item.labels, names * 10)}, ["none"], "none",
@@ -483,6 +526,15 @@ def _cases_for(item: ItemBase, rng: random.Random) -> list[tuple[Any, int]]:
                   {"verdict": item.answer, "evidence": 12}, {"verdict": item.answer, "why": "x"},
                   {"verdict": ""}, {"verdict": ["accurate"]}, {"Verdict": item.answer, "EVIDENCE": ev}, "maybe",
                   {"verdict": item.answer, "evidence": ev + " nonexistent-reading:4 al-waie-472:99999"}]
+        rel = grading.relevant_paragraphs(item)
+        srcs = grading.accepted_sources(item)
+        filler = " ".join(["because"] * 40)
+        if rel:
+            cases += [{"verdict": item.answer, "evidence": f"{filler} {rel[0]}"},
+                      {"verdict": item.answer, "evidence": f"{filler} {rel[-1]} {srcs[0] if srcs else ''}"}]
+        for src in srcs[:3]:
+            cases += [{"verdict": item.answer, "evidence": f"{filler} {src} {rel[0] if rel else ''}"},
+                      {"verdict": item.answer, "evidence": f"{filler} {src.upper().replace('-', ' ')}"}]
     out = [(c, 0) for c in cases + _MALFORMED]
     out += [(ref, 2), (_MALFORMED[5 if not isinstance(ref, dict) else 6], 1), ("zzz", 3), ("zzz", 9)]
     return out

@@ -221,10 +221,15 @@
     if (!e) return null;
     return [e[0], xor(e[1], h.subarray(16, 22))];
   }
-  function feedbackFor(ctx, item, value) {
+  // the feedback written for the first (in the set file's order) of ``values`` that has one
+  function feedbackFor(ctx, item, values) {
     if (!item.fb) return null;
-    var h = H(ctx.salt, item.id, 'fb', value), blob = item.fb[b64e(h.subarray(0, 3))];
-    return blob ? decrypt(h, blob, false) : null;
+    var best = null;
+    (Array.isArray(values) ? values : [values]).forEach(function (v) {
+      var h = H(ctx.salt, item.id, 'fb', v), e = item.fb[b64e(h.subarray(0, 3))];
+      if (e && (!best || e[0] < best[0])) best = [e[0], e[1], h];
+    });
+    return best ? decrypt(best[2], best[1], false) : null;
   }
   function keyIn(item, k) { return item.keys.indexOf(k) >= 0; }
   function keysList(keys) { return keys.join(', '); }
@@ -244,11 +249,15 @@
   function choiceByText(ctx, item, raw) {
     if (!isStr(raw) || cps(N.pyStrip(raw)).length < 3) return null;
     entries(item);
-    var t = H(ctx.salt, item.id, 'text', N.normalizeText(raw)).subarray(0, 3);
+    var mine = N.matchKeys(raw).map(function (k) { return H(ctx.salt, item.id, 'text', k).subarray(0, 3); });
     for (var i = 0; i < item.keys.length; i++) {
-      var ok = true;
-      for (var j = 0; j < 3; j++) if (item._ct[3 * i + j] !== t[j]) { ok = false; break; }
-      if (ok) return item.keys[i];
+      for (var slot = 0; slot < 2; slot++) {
+        var o = 6 * i + 3 * slot;
+        if (!(item._ct[o] | item._ct[o + 1] | item._ct[o + 2])) continue;
+        for (var m = 0; m < mine.length; m++) {
+          if (mine[m][0] === item._ct[o] && mine[m][1] === item._ct[o + 1] && mine[m][2] === item._ct[o + 2]) return item.keys[i];
+        }
+      }
     }
     return null;
   }
@@ -362,23 +371,23 @@
     return {score: right / n, fb: text, parts: parts};
   }
 
-  var NUM = new RegExp('^[' + WS + ']*([+-]?(?:\\p{Nd}{1,3}(?:[,\\u202f\\u00a0 _]\\p{Nd}{3})+|\\p{Nd}+)(?:\\.\\p{Nd}+)?|[+-]?\\.\\p{Nd}+)[' + WS + ']*([^\\n]*?)[' + WS + ']*\\n?$', 'u');
-  function pyRstrip(s, ch) { while (s.length && s[s.length - 1] === ch) s = s.slice(0, -1); return s; }
   function number(item, answer) {
     var unitIn = item.unit ? ' (in ' + item.unit + ')' : '', x;
     if (typeof answer === 'boolean' || answer === null || answer === undefined || isList(answer) || isMap(answer))
       throw new Bad('write a number' + unitIn + '; you wrote ' + kind(answer));
     if (isNum(answer)) x = answer;
     else {
-      var m = NUM.exec(pyStr(answer));
-      if (!m) throw new Bad("'" + show(answer) + "' is not a number. Write digits only" + unitIn);
-      x = parseFloat(digitsToAscii(m[1].replace(/[,\u202f\u00a0 _]/g, '')));
-      var rest = pyRstrip(N.pyStrip(m[2]), '.');
+      var parsed = N.parseNumber(pyStr(answer));
+      if (parsed === null) throw new Bad("'" + show(answer) + "' is not a number. Write digits only" + unitIn);
+      x = parsed[0];
+      var rest = parsed[1];
       if (rest) {
-        var unit = item.unitNorm || '', got = N.normalizeText(rest);
-        var eraOnly = !unit && ['ce', 'ad', 'c e', 'a d'].indexOf(got) >= 0;
-        if (!eraOnly && (!unit || (got !== unit && pyRstrip(got, 's') !== pyRstrip(unit, 's')))) {
-          throw new Bad("'" + rest + "' after the number is not understood; write the number only, " + (item.unit ? 'in ' + item.unit : 'with no unit'));
+        var unit = N.unitKey(item.unit || ''), got = N.unitKey(rest);
+        var eraOnly = !unit && got === 'ce';
+        if (!eraOnly && got !== unit) {
+          var expected = item.unit ? 'in ' + item.unit : 'with no unit';
+          if (unit === 'ce' && got === 'ah') throw new Bad("'" + rest + "' is the Hijri calendar; give the year in " + item.unit + ' (the Common Era)');
+          throw new Bad("'" + rest + "' after the number is not understood; write the number only, " + expected);
         }
       }
     }
@@ -388,7 +397,8 @@
   async function numeric(ctx, item, answer) {
     var x = number(item, answer), key = await unmask(ctx.salt, item.id, item.num), canon = key[0], ans = Number(canon), tol = key[1];
     var unit = item.unit ? ' ' + item.unit : '';
-    if (Math.abs(x - ans) <= tol + 1e-9 * Math.max(1.0, Math.abs(ans))) return {score: 1, fb: 'Right: ' + fmt(x) + unit + '.', shares: [look(ctx, item, canon)]};
+    var ok = [ans].concat(key[2] || []).some(function (v) { return Math.abs(x - v) <= tol + 1e-9 * Math.max(1.0, Math.abs(v)); });
+    if (ok) return {score: 1, fb: 'Right: ' + fmt(x) + unit + '.', shares: [look(ctx, item, canon)]};
     return {score: 0, fb: fmt(x) + unit + ' is ' + (x > ans ? 'too high' : 'too low') + '.'};
   }
 
@@ -396,10 +406,10 @@
     if (isList(answer) || isMap(answer) || typeof answer === 'boolean') throw new Bad('write a short text answer, not ' + kind(answer));
     var text = N.pyStrip(pyStr(answer));
     if (cps(text).length > 300) throw new Bad('the answer is a short text (a name, a term, a few words); yours is over 300 characters');
-    var norm = N.normalizeText(text);
-    var hit = norm ? look(ctx, item, norm) : null;
+    var keys = N.matchKeys(text), hit = null;
+    for (var i = 0; i < keys.length && !hit; i++) hit = look(ctx, item, keys[i]);
     if (hit) return {score: 1, fb: "Right: '" + text + "'.", shares: [hit]};
-    var fb = await feedbackFor(ctx, item, norm);
+    var fb = await feedbackFor(ctx, item, keys);
     if (fb) return {score: 0, fb: "'" + show(text) + "' is not right. " + fb};
     var near = await unmask(ctx.salt, item.id, item.near);
     if (N.closestNormalized(text, near)[1] >= 0.85) return {score: 0, fb: "'" + show(text) + "' is close, but not quite: check the spelling."};
@@ -471,16 +481,45 @@
     var id = lookupOf(taxo)[N.labelKey(pyStr(label))];
     return id === undefined ? null : id;
   }
+  // an annotate answer's label and justification: "label | why" or {label: ..., why: ...}
+  function labelAndWhy(v) {
+    if (isMap(v)) {
+      var low = new Map(); v.forEach(function (x, k) { low.set(pyLower(N.pyStrip(pyStr(k))), x); });
+      var why = low.has('why') ? low.get('why') : (low.has('justification') ? low.get('justification') : null);
+      return [low.has('label') ? low.get('label') : null, why === null || why === undefined ? null : pyStr(why)];
+    }
+    if (isStr(v) && v.indexOf('|') >= 0) {
+      var i = v.indexOf('|');
+      return [N.pyStrip(v.slice(0, i)), N.pyStrip(v.slice(i + 1))];
+    }
+    return [v, null];
+  }
+  var QUOTED = /"([^"]{2,200})"|\u201c([^\u201d]{2,200})\u201d|\u00ab([^\u00bb]{2,200})\u00bb|(?:^|(?<=[\s(]))['\u2018]([^'\u2019]{2,200})['\u2019](?=[^\p{L}\p{N}_]|$)/gu;
+  function justificationOk(item, n, why) {
+    if (words(why) < 3) return false;
+    var target = item.paraTokens ? item.paraTokens[String(n)] : undefined;
+    if (target === undefined) return true;
+    QUOTED.lastIndex = 0;
+    var m;
+    while ((m = QUOTED.exec(why)) !== null) {
+      var g = m[1] !== undefined ? m[1] : m[2] !== undefined ? m[2] : m[3] !== undefined ? m[3] : m[4];
+      var quoted = N.textTokens(g).join(' ');
+      if (quoted && target.indexOf(' ' + quoted + ' ') >= 0) return true;
+    }
+    return false;
+  }
   async function annotate(ctx, item, answer) {
     var taxo = ctx.taxonomies[item.taxonomy];
     if (!isMap(answer)) throw new Bad("write one 'paragraph: label' line per paragraph, e.g. " + item.paras[0] + ': loaded-language; you wrote ' + kind(answer));
-    var given = new Map(), problems = [];
+    var given = new Map(), problems = [], whys = new Map();
     answer.forEach(function (v, k) {
       if (isBlank(v)) return;
       var nums;
       try { nums = paragraphNumbers(item, k, false); } catch (e) { if (e instanceof Bad) { problems.push(e.msg); return; } throw e; }
       var n = nums[0];
       if (item.paras.indexOf(n) < 0) { problems.push('paragraph ' + n + ' is not one of those to label (' + item.paras.join(', ') + ')'); return; }
+      var lw = labelAndWhy(v); v = lw[0];
+      if (lw[1] !== null) whys.set(n, lw[1]);
       if (isList(v)) {
         var vals = v.filter(function (x) { return !isBlank(x); });
         if (vals.length !== 1) { problems.push('paragraph ' + n + ': give one label, not a list'); return; }
@@ -501,9 +540,14 @@
       parts[n] = !!h;
       if (h) { right++; shares.push(h); }
     });
-    var n = item.paras.length;
-    if (right === n && !problems.length) return {score: 1, fb: 'Right: every paragraph has a label of the right category.', shares: shares, parts: parts};
-    var text = 'Paragraphs labelled with the right category: ' + right + ' of ' + n + '.';
+    var n = item.paras.length, whyText = '';
+    if (item.justify) {
+      var okN = item.paras.filter(function (p) { return given.has(p) && justificationOk(item, p, whys.has(p) ? whys.get(p) : ''); }).length;
+      whyText = okN === n ? ' Justifications that quote the paragraph: ' + okN + ' of ' + n + ' (your instructor marks them).'
+        : ' Justifications that quote the paragraph: ' + okN + ' of ' + n + '; for the others, add | and a line quoting the words that carry the label (your instructor marks them).';
+    }
+    if (right === n && !problems.length) return {score: 1, fb: 'Right: every paragraph has a label of the right category.' + whyText, shares: shares, parts: parts};
+    var text = 'Paragraphs labelled with the right category: ' + right + ' of ' + n + '.' + whyText;
     var missing = item.paras.filter(function (p) { return !given.has(p); });
     if (missing.length) text += ' Not yet labelled: ' + missing.join(', ') + " (use '" + taxo.none + "' for no technique).";
     if (problems.length) text += ' Ignored: ' + problems.join('; ') + '.';
@@ -543,12 +587,27 @@
     if (VERDICTS.indexOf(v) < 0) throw new Bad("'" + show(v0) + "' is not a verdict. Allowed: " + VERDICTS.join(', '));
     var hit = look(ctx, item, v);
     if (!hit) return {score: 0, fb: "The verdict '" + v + "' is not the best fit for this claim."};
-    var nWords = words(evidence), shortOf = [];
-    if (nWords < item.minWords) shortOf.push('at least ' + item.minWords + ' words (you wrote ' + nWords + ')');
-    if (item.minCitations) {
-      var good = citations(ctx, evidence)[0];
-      if (good.length < item.minCitations) shortOf.push('at least ' + item.minCitations + ' paragraph id' + (item.minCitations !== 1 ? 's' : '') + ' such as al-waie-472:12 (you cited ' + good.length + ')');
+    // what the evidence must cite and name, readable once the verdict is right (evidence_shortfalls)
+    var hk = H(ctx.salt, item.id, 'ev', v), req = JSON.parse(await decrypt(hk, item.ev, false));
+    var rel = req[0], src = req[1], shortOf = [];
+    var good = citations(ctx, evidence)[0];
+    if (rel.length) {
+      var cited = {};
+      good.forEach(function (ref) {
+        var i = ref.lastIndexOf(':'), rid = ref.slice(0, i), rng = ref.slice(i + 1).split('-');
+        var a = parseInt(rng[0], 10), b = rng[1] ? parseInt(rng[1], 10) : a;
+        for (var n = a; n <= b; n++) cited[rid + ':' + n] = 1;
+      });
+      if (!rel.some(function (r) { return cited[r]; })) shortOf.push('a citation of a paragraph the claim rests on (one of ' + rel.slice(0, 4).join(', ') + (rel.length > 4 ? ' ...' : '') + ')');
     }
+    if (src.length) {
+      var toks = N.textTokens(evidence), grams = {};
+      for (var len = 1; len <= 4; len++) for (var i = 0; i + len <= toks.length; i++) grams[toks.slice(i, i + len).join('')] = 1;
+      if (!src.some(function (k) { return grams[k]; })) shortOf.push('the name of a source you checked the claim against (an author, a work or an institution from the lesson)');
+    }
+    if (item.minCitations && good.length < item.minCitations) shortOf.push('at least ' + item.minCitations + ' paragraph id' + (item.minCitations !== 1 ? 's' : '') + ' such as al-waie-472:12 (you cited ' + good.length + ')');
+    var nWords = words(evidence);
+    if (nWords < item.minWords) shortOf.push('at least ' + item.minWords + ' words (you wrote ' + nWords + ')');
     if (shortOf.length) return {score: 0.5, fb: "The verdict '" + v + "' is right; now support it: the evidence needs " + shortOf.join(' and ') + '.'};
     return {score: 1, fb: "Right: '" + v + "', with evidence.", shares: [hit]};
   }

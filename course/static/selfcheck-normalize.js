@@ -46,14 +46,61 @@
     return s.replace(MAP_RE, function (c) { return MAP[c]; });
   }
 
-  // normalize_text: the comparison form of a short answer.
-  function normalizeText(text) {
-    var s = casefold(stripMarks(text));
+  // Step 7 and 9 word lists (normalize.py INNER_ARTICLES, TITLES)
+  var ARTICLE_FREE = {al: 1, el: 1};
+  var INNER = {};
+  'ul ut un ud us ur uz ush udh uth an ad as at ar az ash adh ath'.split(' ').forEach(function (w) { INNER[w] = 1; });
+  var TITLES = {};
+  ('shaykh sheikh shaikh sheik shaich imam mawlana maulana molana maulvi mawlawi sayyid sayed syed hazrat ' +
+   'hadrat hadhrat hajji haji hajj mulla mullah mufti ayatollah ayatullah caliph khalif sultan sir dr prof ' +
+   'professor ustadh ustaz allama allamah').split(' ').forEach(function (w) { TITLES[w] = 1; });
+  var BRACKETS = /\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}/g;
+
+  // step 1: strip_glosses
+  function stripGlosses(text) {
+    var s = text;
+    for (var i = 0; i < 10; i++) {
+      var t = s.replace(BRACKETS, ' ');
+      if (t === s) break;
+      s = t;
+    }
+    return pyStrip(s) ? s : text;
+  }
+
+  // steps 1-9: _tokens
+  function tokens(text, dropArticles, glosses) {
+    var s = glosses === false ? String(text) : stripGlosses(String(text));
+    s = casefold(stripMarks(s));
     s = s.replace(DASHES, '-');
-    s = s.replace(ARTICLE_HYPHEN, '');
-    var tokens = s.split(SEP).filter(function (t) { return t && t !== 'al' && t !== 'el'; });
-    if (tokens.length > 1 && tokens[0] === 'the') tokens = tokens.slice(1);
-    return tokens.join(' ');
+    if (dropArticles) s = s.replace(ARTICLE_HYPHEN, '');
+    var t = s.split(SEP).filter(function (x) { return x; });
+    if (dropArticles) {
+      var n = t.length;
+      t = t.filter(function (x, i) { return !ARTICLE_FREE[x] && !(INNER[x] && i > 0 && i < n - 1); });
+    }
+    if (t.length > 1 && t[0] === 'the') t = t.slice(1);
+    while (t.length > 1 && TITLES[t[0]]) t = t.slice(1);
+    return t;
+  }
+  function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  ARTICLE_FREE = Object.assign(Object.create(null), ARTICLE_FREE);
+  INNER = Object.assign(Object.create(null), INNER);
+  TITLES = Object.assign(Object.create(null), TITLES);
+
+  // normalize_text: steps 1-9, articles dropped, one space between tokens
+  function normalizeText(text) { return tokens(text, true).join(' '); }
+  // text_tokens: for longer texts, brackets kept
+  function textTokens(text) { return tokens(text, true, false); }
+  // match_keys: the two keys (articles dropped / kept), tokens joined without spaces
+  function matchKeys(text) {
+    var a = tokens(text, true).join(''), b = tokens(text, false).join(''), out = [];
+    if (a) out.push(a);
+    if (b && b !== a) out.push(b);
+    return out;
+  }
+  function same(a, b) {
+    var ka = matchKeys(a), kb = matchKeys(b);
+    return ka.some(function (k) { return kb.indexOf(k) >= 0; });
   }
 
   // label_key: normal form of a taxonomy label.
@@ -108,10 +155,47 @@
   }
 
   function matches(answer, variants) {
-    var norm = normalizeText(answer);
-    if (!norm) return null;
-    for (var i = 0; i < variants.length; i++) if (normalizeText(variants[i]) === norm) return variants[i];
+    if (!matchKeys(answer).length) return null;
+    for (var i = 0; i < variants.length; i++) if (same(answer, variants[i])) return variants[i];
     return null;
+  }
+
+  // ---- numbers: parse_number and unit_key
+  var UNIT_SYNONYMS = {'ce': 'ce', 'ad': 'ce', 'c e': 'ce', 'a d': 'ce', 'ah': 'ah', 'a h': 'ah'};
+  function unitKey(text) {
+    var n = normalizeText(text);
+    if (own(UNIT_SYNONYMS, n)) return UNIT_SYNONYMS[n];
+    return (n.length > 2 && n[n.length - 1] === 's') ? n.slice(0, -1) : n;
+  }
+  var D = '\\p{Nd}';
+  var THOUSANDS = new RegExp('^[1-9]' + D + '{0,2}(?:([,\\u202f\\u00a0 _])' + D + '{3})(?:\\1' + D + '{3})*(?:\\.' + D + '+)?$', 'u');
+  var NUMBER_HEAD = new RegExp('^[' + WS + ']*([+-]?(?:' + D + '[' + '\\p{Nd},\\u202f\\u00a0 _]*' + D + '|' + D + ')(?:\\.' + D + '+)?|[+-]?\\.' + D + '+)[' + WS + ']*([^\\n]*?)[' + WS + ']*\\n?$', 'u');
+  var ERA_FIRST = new RegExp('^(a\\.?[' + WS + ']?d\\.?|c\\.?[' + WS + ']?e\\.?)[' + WS + ']+(?=' + D + ')', 'iu');
+  function digitsToAscii(s) {
+    return s.replace(/\p{Nd}/gu, function (c) {
+      var cp = c.codePointAt(0);
+      if (cp < 128) return c;
+      var start = cp; while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
+      return String((cp - start) % 10);
+    });
+  }
+  function parseNumber(text) {
+    var s = pyStrip(String(text)), prefix = '', m = ERA_FIRST.exec(s);
+    if (m) { prefix = m[1]; s = s.slice(m[0].length); }
+    m = NUMBER_HEAD.exec(s);
+    if (!m) return null;
+    var num = m[1], rest = m[2], sign = '';
+    if (num[0] === '+' || num[0] === '-') { sign = num[0]; num = num.slice(1); }
+    if (/[\u202f\u00a0 _]/.test(num) && !THOUSANDS.test(num)) {
+      var head = new RegExp('^' + D + '+', 'u').exec(num)[0];
+      rest = pyStrip(num.slice(head.length) + ' ' + rest);
+      num = head;
+    }
+    if (THOUSANDS.test(num)) num = num.replace(/[,\u202f\u00a0 _]/g, '');
+    else if (num.split(',').length === 2 && num.indexOf('.') < 0 && new RegExp('^' + D + '+,' + D + '+$', 'u').test(num)) num = num.replace(',', '.');
+    if (!new RegExp('^(?:' + D + '+(?:\\.' + D + '+)?|\\.' + D + '+)$', 'u').test(num)) return null;
+    if (prefix && rest) return null;
+    return [parseFloat(sign + digitsToAscii(num)), pyStrip(prefix || rest)];
   }
 
   // closest, on variants that are already normalised (the page holds them in that form).
@@ -125,6 +209,7 @@
   }
 
   g.CourseNormalize = {stripMarks: stripMarks, normalizeText: normalizeText, labelKey: labelKey,
-    matches: matches, closestNormalized: closestNormalized, ratio: ratio, pyStrip: pyStrip,
+    textTokens: textTokens, matchKeys: matchKeys, same: same, parseNumber: parseNumber, unitKey: unitKey,
+    stripGlosses: stripGlosses, matches: matches, closestNormalized: closestNormalized, ratio: ratio, pyStrip: pyStrip,
     pySplit: pySplit, WS: WS};
 })(typeof window !== 'undefined' ? window : globalThis);

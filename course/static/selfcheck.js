@@ -264,7 +264,35 @@
   function annotateControls(item, setId) {
     var taxo = DATA[setId].taxonomies[item.taxonomy];
     var opts = taxo.labels.map(function (l) { return [l[0], l[0] === taxo.none ? l[1] : l[1] + ' (' + l[0] + ')']; });
-    return mapControls(item, item.paras.map(function (n) { return [n, 'Paragraph ' + n + ' (' + item.reading + ':' + n + ')', paraLink(item.reading, n)]; }), opts);
+    var ctl = mapControls(item, item.paras.map(function (n) { return [n, 'Paragraph ' + n + ' (' + item.reading + ':' + n + ')', paraLink(item.reading, n)]; }), opts);
+    if (!item.justify) return ctl;
+    // a justification per label ("label | why"), quoting the words that carry it
+    var whys = {};
+    ctl.node.querySelectorAll('.sc-row').forEach(function (row) {
+      var key = row.querySelector('select').dataset.key;
+      var f = textField('Why, for paragraph ' + key + ' (quote the words that carry the label, in quotation marks)', 0, 'sc-why-field');
+      row.appendChild(f[0]); whys[key] = f[1];
+    });
+    var read = ctl.read, write = ctl.write;
+    ctl.read = function () {
+      var m = read();
+      if (!m) return m;
+      m.forEach(function (v, k) { var w = whys[String(k)] && N.pyStrip(whys[String(k)].value); if (w) m.set(k, v + ' | ' + w); });
+      return m;
+    };
+    ctl.write = function (v) {
+      if (!(v instanceof Map)) return;
+      var labels = new Map();
+      v.forEach(function (x, k) {
+        var key = String(k).replace(/^.*:/, '').trim(), lab = x, why = '';
+        if (typeof x === 'string' && x.indexOf('|') >= 0) { lab = x.slice(0, x.indexOf('|')).trim(); why = x.slice(x.indexOf('|') + 1).trim(); }
+        else if (x instanceof Map) { lab = x.get('label'); why = x.get('why') || x.get('justification') || ''; }
+        labels.set(k, lab);
+        if (whys[key]) whys[key].value = why ? str(why) : '';
+      });
+      write(labels);
+    };
+    return ctl;
   }
 
   function locateControls(item, setId) {
@@ -475,7 +503,9 @@
     var v = current(ui);
     storeAnswer(ui.setId, ui.item.id, v);
     var ctx = ctxOf(ui.setId);
-    return G.grade(ctx, ui.item, v, levelOf(ui.item.id)).then(function (r) {
+    // a justification check needs the paragraphs' text, which comes with the set's later data
+    var ready = ui.item.justify ? needLater(ui.setId) : Promise.resolve();
+    return ready.then(function () { return G.grade(ctx, ui.item, v, levelOf(ui.item.id)); }).then(function (r) {
       show(ui, r, ctx);
       refresh();
       if (r.status !== 'not-attempted') {
