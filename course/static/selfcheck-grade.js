@@ -203,6 +203,15 @@
   function pyInt(s) { return parseInt(digitsToAscii(s), 10); }
 
   function Bad(msg) { this.msg = msg; }
+  // safe.py safe_text: control and bidi characters shown as visible escapes (newlines kept)
+  var UNSAFE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+  function safeText(s) {
+    return String(s).replace(UNSAFE, function (c) {
+      if (c === '\t') return ' ';
+      var o = c.charCodeAt(0);
+      return o < 0x100 ? '\\x' + o.toString(16).padStart(2, '0') : '\\u' + o.toString(16).padStart(4, '0');
+    });
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Item keys
@@ -634,7 +643,8 @@
         throw e;
       }
       res.status = 'failed'; res.answer_error = true;
-      res.feedback = 'Your answer cannot be read: ' + lowerFirst(e.msg) + '.';
+      var msg = safeText(e.msg);
+      res.feedback = 'Your answer cannot be read: ' + lowerFirst(msg) + '.';
       return res;
     }
     var score = Math.max(0, Math.min(1, r.score));
@@ -643,7 +653,7 @@
     res.status = res.score === 1 ? 'passed' : (res.score > 0 ? 'partial' : 'failed');
     var fb = r.fb;
     if (res.status === 'partial') fb += ' Partial credit: ' + fmt(pyRound(res.points, 2)) + ' of ' + fmt(item.points) + ' points.';
-    res.feedback = fb;
+    res.feedback = safeText(fb);
     res.parts = r.parts || null; // which elements are right (for the page's marks; not in Python)
     if (res.status === 'passed') { res.hint = null; res.shares = r.shares; }
     return res;
