@@ -43,7 +43,7 @@ async (C) => {
   let ran = 0, explained = 0;
   for (const c of C.cases) {
     const [s, it] = items[c.item];
-    const ctx = {salt: s.salt, readings: C.readings, taxonomies: s.taxonomies};
+    const ctx = {salt: s.salt, readings: C.readings, letters: C.letters, taxonomies: s.taxonomies};
     let r;
     try { r = await G.grade(ctx, it, revive(c.answer), c.hint_level); }
     catch (e) { bad.push({item: c.item, answer: c.answer, error: String(e)}); continue; }

@@ -556,7 +556,7 @@ def corpus(sets: list[ExerciseSet], version: str, seed: int = 13) -> dict:
                               "status": r.status, "points": r.points, "score": round(r.score, 4),
                               "feedback": r.feedback, "answer_error": r.answer_error,
                               "hint": _plain(r.hint) if r.hint else None, "hint_number": r.hint_number})
-    return {"sets": data, "readings": reading_lengths(), "cases": cases,
+    return {"sets": data, "readings": reading_lengths(), "letters": dict(grading._reading_letters()), "cases": cases,
             "normalize": normalizer_cases(sets, rng)}
 
 

@@ -202,7 +202,10 @@ def write_data(app) -> None:
                            "items": [[it.id, it.type, it.points] + ([practised[it.id]] if it.id in practised else [])
                                      for it in exset.items]})
     course_id = re.sub(r"[^a-z0-9]+", "-", str(app.config.project).lower()).strip("-") or "course"
-    index = {"courseId": course_id, "version": version, "readings": reading_lengths(), "sets": index_sets}
+    from course.exercises.grading import _reading_letters
+
+    index = {"courseId": course_id, "version": version, "readings": reading_lengths(),
+             "letters": dict(_reading_letters()), "sets": index_sets}
     (static / "selfcheck-index.js").write_text(
         "window.courseSelfCheckIndex=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n",
         encoding="utf-8")

@@ -425,19 +425,30 @@
     return {score: 0, fb: "'" + show(text) + "' is not an accepted answer."};
   }
 
-  var PARA = /^(?:([a-z0-9][a-z0-9-]*[a-z0-9])[\s]*:[\s]*)?(\p{Nd}+)(?:[\s]*[-\u2013][\s]*(\p{Nd}+))?$/iu;
-  var PARA_RE = new RegExp(PARA.source.replace(/\[\\s\]/g, '[' + WS + ']'), 'iu');
-  function paragraphNumbers(item, raw, allowRange) {
+  var PARA_RE = new RegExp('^(?:([a-z0-9][a-z0-9-]*[a-z0-9])[' + WS + ']*(?::[' + WS + ']*|[' + WS + ']+)(?:\u00b6[' + WS + ']*)?)?(\\p{Nd}+)(?:[' + WS + ']*[-\u2013][' + WS + ']*(\\p{Nd}+))?$', 'iu');
+  var LETTER_REF = new RegExp('^(?:reading[' + WS + ']+)?([a-z])(?:[' + WS + ']*[:,][' + WS + ']*|[' + WS + ']+)(?:\u00b6|\u00a7|#|para(?:graph)?\\.?)?[' + WS + ']*(\\p{Nd}+(?:[' + WS + ']*[-\u2013][' + WS + ']*\\p{Nd}+)?)$', 'iu');
+  function readingLetter(ctx, rid) { var L = ctx.letters || {}; for (var k in L) if (L[k] === rid) return k; return null; }
+  function readingName(ctx, rid) { var l = readingLetter(ctx, rid); return l ? 'Reading ' + l + ' (' + rid + ')' : "reading '" + rid + "'"; }
+  function paragraphNumbers(ctx, item, raw, allowRange) {
     if (typeof raw === 'boolean' || raw === null || raw === undefined || isList(raw) || isMap(raw)) throw new Bad(show(raw) + ' is not a paragraph number');
     if (isNum(raw)) {
       if (!Number.isInteger(raw)) throw new Bad(pyStr(raw) + ' is not a paragraph number');
       return [raw];
     }
-    var s = N.pyStrip(N.pyStrip(pyStr(raw)).replace(/^[\u00b6\u00a7#]+/, ''));
+    var s = N.pyStrip(pyStr(raw));
+    if (cps(s).length > 200) throw new Bad("'" + show(raw) + "' is not a paragraph id; write a number such as 12");
+    var own = readingName(ctx, item.reading), bl = LETTER_REF.exec(s);
+    if (bl) {
+      var letter = bl[1].toUpperCase(), lrid = (ctx.letters || {})[letter];
+      if (lrid === undefined) throw new Bad('there is no Reading ' + letter + '; this question is about ' + own);
+      if (lrid !== item.reading) throw new Bad("'" + show(raw) + "' is in " + readingName(ctx, lrid) + ', but this question is about ' + own);
+      s = bl[2];
+    }
+    s = N.pyStrip(s.replace(/^[\u00b6\u00a7#]+/, ''));
     var m = PARA_RE.exec(s);
-    if (!m) throw new Bad("'" + show(raw) + "' is not a paragraph id; write a number such as 12, or " + item.reading + ':12');
+    if (!m || m[2].length > 9 || (m[3] || '').length > 9) throw new Bad("'" + show(raw) + "' is not a paragraph id; write a number such as 12, or " + (readingLetter(ctx, item.reading) || item.reading) + ':12 for paragraph 12 of ' + own);
     var rid = m[1], a = pyInt(m[2]);
-    if (rid && rid.toLowerCase() !== item.reading) throw new Bad("'" + show(raw) + "' is in reading '" + rid + "', but this question is about " + item.reading);
+    if (rid && rid.toLowerCase() !== item.reading) throw new Bad("'" + show(raw) + "' is in " + readingName(ctx, rid.toLowerCase()) + ', but this question is about ' + own);
     if (m[3] === undefined) return [a];
     var b = pyInt(m[3]);
     if (!allowRange) throw new Bad("'" + show(raw) + "': give one paragraph per line, not a range");
@@ -450,7 +461,7 @@
   async function locate(ctx, item, answer) {
     if (isMap(answer)) throw new Bad('write a list of paragraph numbers, e.g. [12, 14] or [' + item.reading + ':12]');
     var got = [];
-    asList(answer).forEach(function (raw) { if (!isBlank(raw)) got = got.concat(paragraphNumbers(item, raw, true)); });
+    asList(answer).forEach(function (raw) { if (!isBlank(raw)) got = got.concat(paragraphNumbers(ctx, item, raw, true)); });
     var length = ctx.readings[item.reading];
     if (length !== undefined) {
       var bad = Array.from(new Set(got.filter(function (n) { return !exists(ctx, item.reading, n); }))).sort(function (a, b) { return a - b; });
@@ -524,7 +535,7 @@
     answer.forEach(function (v, k) {
       if (isBlank(v)) return;
       var nums;
-      try { nums = paragraphNumbers(item, k, false); } catch (e) { if (e instanceof Bad) { problems.push(e.msg); return; } throw e; }
+      try { nums = paragraphNumbers(ctx, item, k, false); } catch (e) { if (e instanceof Bad) { problems.push(e.msg); return; } throw e; }
       var n = nums[0];
       if (item.paras.indexOf(n) < 0) { problems.push('paragraph ' + n + ' is not one of those to label (' + item.paras.join(', ') + ')'); return; }
       var lw = labelAndWhy(v); v = lw[0];
@@ -652,7 +663,10 @@
     res.points = pyRound(res.score * item.points, 4);
     res.status = res.score === 1 ? 'passed' : (res.score > 0 ? 'partial' : 'failed');
     var fb = r.fb;
-    if (res.status === 'partial') fb += ' Partial credit: ' + fmt(pyRound(res.points, 2)) + ' of ' + fmt(item.points) + ' points.';
+    if (res.status === 'partial') {
+      if (item.points) fb += ' Partial credit: ' + fmt(pyRound(res.points, 2)) + ' of ' + fmt(item.points) + ' points.';
+      else fb += ' Partly right; this worked example carries no marks.';
+    }
     res.feedback = safeText(fb);
     res.parts = r.parts || null; // which elements are right (for the page's marks; not in Python)
     if (res.status === 'passed') { res.hint = null; res.shares = r.shares; }

@@ -116,7 +116,7 @@
     return needGrader().then(function () { return needScript('selfcheck-yaml.js', function () { return !!window.CourseYaml; }); })
       .then(function () { Y = window.CourseYaml; });
   }
-  function ctxOf(setId) { var d = DATA[setId]; return {salt: d.salt, readings: IDX.readings || {}, taxonomies: d.taxonomies || {}}; }
+  function ctxOf(setId) { var d = DATA[setId]; return {salt: d.salt, readings: IDX.readings || {}, letters: IDX.letters || {}, taxonomies: d.taxonomies || {}}; }
 
   // ----------------------------------------------------------------------------------------------
   // DOM helpers (text only)
