@@ -7,9 +7,7 @@ by bench/bench_fuzz.py)."""
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +15,7 @@ from course.errors import CourseInputError
 from course.exercises import grading as G
 from course.exercises import load_all_sets, load_answers
 from course.exercises.grading import FAILED, grade_item, grade_set
-from course.exercises.loader import load_answers_bytes, parse_yaml
+from course.exercises.loader import load_answers_bytes
 from course.exercises.state import STATE_NAME, load_state
 
 from reliability_helpers import ROOT, bounded, course
@@ -214,7 +212,9 @@ def test_looping_symlink_answer_file_is_an_error(tmp_path):
     ("a: 1\n\nb: " + "9" * 5000 + "\n", 3, "digits"),
     ("a: 1\nb: x\x7fy\n", 2, "U+007F"),
     ("a: 1\nb: x\x85y\x9b\n", 2, "U+009B"),
-], ids=["invalid-date", "int-over-4300-digits", "DEL", "C1-control"])
+    ("!!float", 1, "!!float"),
+    ("a: 1\nb: !!int\n", 2, "!!int"),
+], ids=["invalid-date", "int-over-4300-digits", "DEL", "C1-control", "empty-float-tag", "empty-int-tag"])
 def test_unreadable_values_get_a_line_number_and_no_python_internals(text, line, words):
     with pytest.raises(CourseInputError) as ei:
         load_answers_bytes(text.encode(), "answers/x.yaml")

@@ -264,7 +264,7 @@ def parse_yaml(text: str, where: str, *, what: str = "file") -> YamlDoc:
         raise CourseInputError(f"{where}: not valid YAML ({first}). Check the quoting and indentation.") from None
     except RecursionError:
         raise CourseInputError(f"{where}: the data is nested too deeply to read.") from None
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a malformed timestamp or number
+    except (ValueError, TypeError, OverflowError, IndexError):  # e.g. a malformed timestamp or number, an empty !!float
         raise CourseInputError(_bad_value_message(text, where)) from None
     return YamlDoc(data=data, text=text, where=where)
 
@@ -278,10 +278,17 @@ def _bad_value_message(text: str, where: str) -> str:
     a whole number too long to read)."""
     try:
         for ev in _safe_yaml().parse(text):
-            if type(ev).__name__ != "ScalarEvent" or ev.style not in (None, "") or ev.tag is not None:
+            if type(ev).__name__ != "ScalarEvent" or ev.style not in (None, ""):
                 continue
             v = ev.value
             line = ev.start_mark.line + 1
+            if ev.tag is not None:
+                tag = str(ev.tag)
+                if tag.startswith(("tag:yaml.org,2002:", "!!")) and not tag.endswith(":str"):
+                    shown = (tag.replace("tag:yaml.org,2002:", "!!") + " " + v).strip()[:30]
+                    return (f"{_where(where, line)}: '{shown}' asks YAML for a typed value it cannot build. "
+                            "Delete the '!!' tag and write the answer itself.")
+                continue
             shown = v if len(v) <= 30 else v[:29] + "…"
             if _DATE.match(v):
                 from datetime import date
