@@ -120,10 +120,10 @@ def main() -> None:
                 grade_set(s, load_answers(answers / f"{s.id}.yaml", s).answers)
 
         t = best(check_lib, args.repeat)
-        rows.append((f"check all sets (library)", t, f"{len(sets)} sets, {n_items} items"))
+        rows.append(("check all sets (library)", t, f"{len(sets)} sets, {n_items} items"))
         t = best(lambda: subprocess.run(course + ["check", "--answers", str(answers)], cwd=ROOT,
                                         capture_output=True), args.repeat)
-        rows.append((f"check all sets (CLI)", t, "start-up included"))
+        rows.append(("check all sets (CLI)", t, "start-up included"))
         t = best(lambda: [render_template(s) for s in sets], args.repeat)
         rows.append(("render all answer templates", t, ""))
 

@@ -72,6 +72,29 @@ def launch(playwright):
                                       headless=True)
 
 
+@contextmanager
+def chromium():
+    """The system Chromium under Playwright, for a module-scoped fixture: skips (fails under CI) when
+    Chromium or Playwright for Python is missing."""
+    import pytest
+    from conftest import IN_CI, require
+
+    require("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        msg = "Playwright for Python is not installed: .venv/bin/pip install playwright (never `playwright install`)"
+        if IN_CI:
+            pytest.fail(f"CI must not skip: {msg}")
+        pytest.skip(msg)
+    with sync_playwright() as pw:
+        b = launch(pw)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 def is_local(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS

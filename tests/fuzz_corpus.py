@@ -95,7 +95,7 @@ def answer_files(set_id: str, item_ids: list[str], template: str, reference: dic
             f"{k}: &a [1, 2]\nother: *a\n", f"{k}: !!python/object/apply:os.system ['echo hi']\n",
             f"{k}: !custom x\n", f"{k}: a\n{k}: b\n", "[" * 200 + "]" * 200, "{" * 100 + "}" * 100,
             f"{k}:\n\t- a\n", f"{k}: 2024-02-30\n", f"{k}: {'9' * 5000}\n", f"{k}: 1e999999\n",
-            "--- a\n--- b\n", f"%YAML 1.1\n---\n{k}: a\n", f"? [a, b]\n: c\n", f"{k}: 'unterminated\n",
+            "--- a\n--- b\n", f"%YAML 1.1\n---\n{k}: a\n", "? [a, b]\n: c\n", f"{k}: 'unterminated\n",
             f"{k}: \"\\x00\\e[2J\"\n", "- a\n- b\n", "just text\n", "12\n", "~\n", "", "\n\n\n", "# only comments\n",
             f"{k}: |\n  " + "long line " * 20_000 + "\n", f"{k}: [" + ", ".join(["a"] * 30_000) + "]\n",
             "".join(f"{i}: x\n" for i in range(rng.randint(100, 8000))),

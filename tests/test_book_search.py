@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import IN_CI, built, require
+from conftest import IN_CI, built
 from course.sphinxext.folding import _search_language, fold
 
 PAIRS = [("Nabhani", "Nabhānī"), ("nusra", "nuṣra"), ("baya", "bayʿa"), ("ulama", "ʿulamāʾ")]

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from browser_helpers import (AXE_INSTALL, PageReport, Surveyor, axe_path, html_pages, is_local,
-                             launch, serve)
-from conftest import IN_CI, ROOT, built, require
+                             chromium, serve)
+from conftest import IN_CI, ROOT, built
 from course.verify import instructor_only_strings, scan_outputs
 from course.yamlio import load_yaml_file
 
@@ -52,18 +52,8 @@ AXE_ALLOW: dict[str, tuple[str, str]] = {}
 
 @pytest.fixture(scope="module")
 def browser():
-    require("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        msg = "Playwright for Python is not installed: .venv/bin/pip install playwright (never `playwright install`)"
-        if IN_CI:
-            pytest.fail(f"CI must not skip: {msg}")
-        pytest.skip(msg)
-    with sync_playwright() as pw:
-        b = launch(pw)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import is_local, launch, serve
-from conftest import IN_CI, ROOT, require
+from browser_helpers import chromium, is_local, serve
+from conftest import ROOT
 from course.exercises.grading import grade_item
 from course.exercises.loader import load_all_sets
 from course.lms.scorm import reported_score
@@ -53,18 +53,8 @@ LMS_HTML = """<!DOCTYPE html>
 
 @pytest.fixture(scope="module")
 def browser():
-    require("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        msg = "Playwright for Python is not installed: .venv/bin/pip install playwright"
-        if IN_CI:
-            pytest.fail(f"CI must not skip: {msg}")
-        pytest.skip(msg)
-    with sync_playwright() as pw:
-        b = launch(pw)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import launch, serve
-from conftest import IN_CI, ROOT, built, require
+from browser_helpers import chromium, serve
+from conftest import IN_CI, ROOT, built
 from course.exercises import grade_set, load_all_sets
 from course.exercises.grading import reference_answers
 from course.exercises.loader import load_answers
@@ -29,18 +29,8 @@ SERIOUS = {"serious", "critical"}
 
 @pytest.fixture(scope="module")
 def browser():
-    require("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        msg = "Playwright for Python is not installed: .venv/bin/pip install playwright"
-        if IN_CI:
-            pytest.fail(f"CI must not skip: {msg}")
-        pytest.skip(msg)
-    with sync_playwright() as pw:
-        b = launch(pw)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

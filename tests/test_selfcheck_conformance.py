@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 
-from browser_helpers import launch
-from conftest import IN_CI, ROOT, require
+from browser_helpers import chromium
+from conftest import ROOT
 from course import __version__
 from course.exercises import load_all_sets
 from course.exercises.selfcheck import _plain, corpus
@@ -66,20 +65,11 @@ async (C) => {
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    require("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        msg = "Playwright for Python is not installed: .venv/bin/pip install playwright"
-        if IN_CI:
-            pytest.fail(f"CI must not skip: {msg}")
-        pytest.skip(msg)
     d = tmp_path_factory.mktemp("selfcheck")
     tags = "".join(f'<script src="{(STATIC / s).as_uri()}"></script>' for s in SCRIPTS)
     (d / "index.html").write_text(f"<!doctype html><html lang=en><title>t</title>{tags}<body></body></html>",
                                   encoding="utf-8")
-    with sync_playwright() as pw:
-        b = launch(pw)
+    with chromium() as b:
         pg = b.new_page()
         errors: list[str] = []
         pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -87,7 +77,6 @@ def page(tmp_path_factory):
         pg.wait_for_function("window.CourseGrade !== undefined")
         pg.errors = errors
         yield pg
-        b.close()
 
 
 @pytest.fixture(scope="module")

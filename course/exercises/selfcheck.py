@@ -502,7 +502,7 @@ def _cases_for(item: ItemBase, rng: random.Random) -> list[tuple[Any, int]]:
             for n, lab in item.labels.items():
                 quote = " ".join(paras[n - 1].text.replace("**", "").split()[:4])
                 for why in (f'the words "{quote}" carry it', f"“{quote}” is the point", "too short",
-                            f"it says 'nothing of the kind' here", f"'{quote}' shows it"):
+                            "it says 'nothing of the kind' here", f"'{quote}' shows it"):
                     x = dict(item.labels)
                     x[n] = f"{lab} | {why}"
                     cases.append(x)

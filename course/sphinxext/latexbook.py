@@ -223,7 +223,7 @@ _INDEX_RE = re.compile(r"\\index\{")
 
 def _fold_index_keys(entry: str) -> str:
     """``key@display!key@display|…`` with each sort key folded."""
-    out, depth, seg_start, i = [], 0, 0, 0
+    out, depth = [], 0
     parts, cur = [], []
     # split at top-level '!' (sub-entries), keeping '|…' with the last part
     for ch in entry:
