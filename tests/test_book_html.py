@@ -16,12 +16,15 @@ def _lesson(html_dir):
     return html_dir / "modules" / "m1-history" / "01-origins.html"
 
 
-def test_no_icon_font_and_search_files_only_on_the_search_page(html_student):
-    html_dir = html_student.output.parent
+@pytest.mark.parametrize("edition", ["student", "instructor"])
+def test_no_icon_font_and_search_files_only_on_the_search_page(edition, html_student, html_instructor):
+    html_dir = (html_student if edition == "student" else html_instructor).output.parent
     for page in html_dir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "fontawesome" not in text, page
-        assert not re.search(r'<(i|span) class="fa-solid', text), f"{page}: an icon left for the icon font"
+        # any element still waiting for the icon font (theme switch, download menu) shows an empty box
+        left = re.search(r'<(i|span) class="[^"]*\b(fa-solid|fas|far|fab)\b[^"]*"', text)
+        assert not left, f"{page}: an icon left for the icon font: {left.group(0) if left else ''}"
         if page != html_dir / "search.html":
             assert "searchindex.js" not in text, page
     assert "searchindex.js" in (html_dir / "search.html").read_text(encoding="utf-8")
@@ -46,6 +49,25 @@ def test_purge_css_keeps_what_pages_use():
     assert ".a{x:1}" in out and ".b{x:2}" not in out and ".a{x:3}" in out
     assert "@media (min-width:1px){.a .c{x:5}}" in out
     assert ".a:not(.zz){x:6}" in out and "[data-x]{x:7}" in out and "fontawesome" not in out
+
+
+def test_purge_css_keeps_selector_lists_inside_is_whole():
+    # the instructor edition uses .fas (download buttons): purging must not cut ':is(.fas,.far)' at its
+    # inner comma, which left an unclosed '(' that swallowed the rest of the theme's stylesheet
+    css = ":is(.fas,.far,.fa-solid)::before{content:var(--fa)}.zz,.a{x:1}"
+    out = purge_css(css, {"fas", "a"})
+    assert ":is(.fas,.far,.fa-solid)::before{content:var(--fa)}" in out and ".a{x:1}" in out
+
+
+@pytest.mark.parametrize("edition", ["student", "instructor"])
+def test_purged_theme_css_is_well_formed(edition, html_student, html_instructor):
+    html_dir = (html_student if edition == "student" else html_instructor).output.parent
+    css = (html_dir / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    # data URLs and strings may hold any bracket: drop them first
+    body = re.sub(r"""url\("[^"]*"\)|url\('[^']*'\)|url\([^)"']*\)|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""", "", css)
+    for prelude in re.findall(r"(?:^|[{}])([^{}]+)\{", body):
+        assert prelude.count("(") == prelude.count(")"), f"{edition}: unbalanced selector {prelude[:80]!r}"
+    assert ".bd-sidebar-primary" in css and ".bd-main" in css
 
 
 def test_links_carry_their_previews(html_student):

@@ -29,4 +29,4 @@ def setup(app):
         if importlib.util.find_spec(name) is not None:
             app.setup_extension(name)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 2}
+            "env_version": 3}

@@ -26,7 +26,10 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-_ICON_RE = re.compile(r'<(i|span) class="fa-solid fa-([a-z0-9-]+)((?: [\w-]+)*)"(?: aria-hidden="true")?></\1>')
+# an icon element: other classes before and after (the theme switch's "theme-switch"), and its own
+# attributes (data-mode, title), all kept on the SVG that replaces it
+_ICON_RE = re.compile(r'<(i|span) class="((?:[\w-]+ )*)(?:fa-solid|fas) fa-([a-z0-9-]+)((?: [\w-]+)*)"'
+                      r'((?: (?!aria-hidden)[\w-]+="[^"<>]*")*)(?: aria-hidden="true")?></\1>')
 _FA_SCRIPT_RE = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
 _SEARCH_SCRIPTS_RE = re.compile(
     r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>')
@@ -139,10 +142,11 @@ def icon_svg(name: str) -> str | None:
 
 def inline_icons(html: str) -> str:
     def repl(m):
-        svg = icon_svg(m.group(2))
+        svg = icon_svg(m.group(3))
         if svg is None:
             return m.group(0)
-        return svg.replace("{extra}", m.group(3))
+        svg = svg.replace("{extra}", m.group(4) + (" " + m.group(2).strip() if m.group(2) else ""))
+        return svg.replace(' aria-hidden="true"', m.group(5) + ' aria-hidden="true"', 1)
     return _ICON_RE.sub(repl, html)
 
 
@@ -179,6 +183,23 @@ def _split_rules(css: str) -> list[tuple[str, str]]:
     return out
 
 
+def split_selectors(prelude: str) -> list[str]:
+    """A selector list split at its top-level commas only: ``:is(.a,.b)::before`` stays whole."""
+    out, cur, depth = [], [], 0
+    for ch in prelude:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        if ch == "," and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return out
+
+
 def _selector_used(selector: str, known: set[str]) -> bool:
     # classes inside :not()/:is()/:where()/:has() and attribute selectors don't decide (keep the rule)
     plain = re.sub(r"\[[^\]]*\]", "", selector)
@@ -204,7 +225,7 @@ def purge_css(css: str, known: set[str]) -> str:
             out.append(f"{p}{{{block}}}")
         else:
             p = re.sub(r"/\*.*?\*/", "", p, flags=re.S).strip()
-            sels = [s for s in p.split(",") if _selector_used(s, known)]
+            sels = [s for s in split_selectors(p) if _selector_used(s, known)]
             if sels:
                 out.append(f"{','.join(sels)}{{{block}}}")
     return "".join(out)
