@@ -476,6 +476,9 @@
   }
   function current(ui) { return ui.loaded !== null && ui.loaded !== undefined ? ui.loaded : ui.ctl.read(); }
   function keep(ui) {
+    // a save still pending from controls that Reset (or Load answers) has since replaced must not
+    // bring back what the learner just deleted
+    if (UI[ui.setId + '/' + ui.item.id] !== ui) return;
     var v = current(ui), raw = ui.ctl.field ? ui.ctl.field.value : '';
     if (raw && raw.length > MAX_TEXT) ui.msg.textContent = 'Your text is very long: only the first ' + MAX_TEXT + ' characters are kept and checked.';
     else ui.msg.textContent = '';
