@@ -74,7 +74,12 @@ def site():
 
 @pytest.fixture(scope="module")
 def uses_real_checker(site) -> bool:
-    return real_checker(site[1] / "m1-history")
+    real = real_checker(site[1] / "m1-history")
+    # the in-page checker is part of the course now: a package without it is a regression, not a
+    # reason to fall back to the test double
+    if (ROOT / "course" / "static" / "selfcheck.js").is_file():
+        assert real, "the m1 SCORM package does not carry the in-page self-check (course/static/selfcheck.js)"
+    return real
 
 
 def _fake_config() -> dict:
