@@ -30,7 +30,6 @@ import hashlib
 import io
 import json
 import math
-import os
 import posixpath
 import re
 import tempfile
@@ -43,6 +42,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from course.errors import CourseInputError
+from course.lms import _write_bytes
 
 STATIC = Path(__file__).resolve().parent / "static"  # not the book's static folder: SCORM packages only
 BRIDGE_JS = "scorm-bridge.js"
@@ -477,20 +477,6 @@ _scan_cache: dict[tuple[bytes, int], list[str]] = {}
 # The export
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def package_name(name: str) -> str:
     return f"{COURSE_ID}-{name}-scorm12.zip"
 
@@ -620,7 +606,7 @@ def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool
             raise CourseInputError(f"the package for {name} holds instructor-only text, so it was not written:\n  "
                                    + "\n  ".join(f"{f}: {o}" for f, o in leaks[:10]))
         dest = output / fname
-        _write_atomic(dest, data)
+        _write_bytes(dest, data)
         with zipfile.ZipFile(dest) as zf:
             unpacked = sum(i.file_size for i in zf.infolist())
         total = sum(set_points.values())

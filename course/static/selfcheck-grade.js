@@ -192,14 +192,7 @@
   function words(text) {
     return N.pySplit(text).filter(function (t) { return /[\p{L}\p{N}_]/u.test(t); }).length;
   }
-  function digitsToAscii(s) {
-    return s.replace(/\p{Nd}/gu, function (c) {
-      var cp = c.codePointAt(0);
-      if (cp < 128) return c;
-      var start = cp; while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
-      return String((cp - start) % 10);
-    });
-  }
+  var digitsToAscii = N.digitsToAscii;  // one definition, in the normaliser
   function pyInt(s) { return parseInt(digitsToAscii(s), 10); }
 
   function Bad(msg) { this.msg = msg; }

@@ -208,7 +208,7 @@
     return [best, bestRatio];
   }
 
-  g.CourseNormalize = {stripMarks: stripMarks, normalizeText: normalizeText, labelKey: labelKey,
+  g.CourseNormalize = {digitsToAscii: digitsToAscii, stripMarks: stripMarks, normalizeText: normalizeText, labelKey: labelKey,
     textTokens: textTokens, matchKeys: matchKeys, same: same, parseNumber: parseNumber, unitKey: unitKey,
     stripGlosses: stripGlosses, matches: matches, closestNormalized: closestNormalized, ratio: ratio, pyStrip: pyStrip,
     pySplit: pySplit, WS: WS};
