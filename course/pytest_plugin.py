@@ -159,7 +159,7 @@ class AnswerSetFile(pytest.File):
         answers, problems, fatal = {}, [], None
         af = None
         try:
-            af = load_answers(self.path, s)
+            af = load_answers(self.path, s, recover=True)
             answers, problems = af.answers, af.problems
         except CourseInputError as exc:
             fatal = str(exc)
@@ -171,7 +171,7 @@ class AnswerSetFile(pytest.File):
             line = af.line_of(it.id) if (af is not None and it.id in answers) else None
             yield ExerciseItem.from_parent(self, name=it.id, item=it, number=number, answer=answers.get(it.id),
                                            hint_level=levels.get(it.id, 0), line=line,
-                                           unreadable=fatal is not None)
+                                           unreadable=fatal is not None or (af.unread.get(it.id) if af else None))
 
 
 def _skip(reason: str):
@@ -232,7 +232,8 @@ class ExerciseItem(pytest.Item):
         if res.status == PASSED:
             return
         if res.status == NOT_ATTEMPTED:
-            why = "answer file unreadable" if self.unreadable else "not attempted"
+            why = self.unreadable if isinstance(self.unreadable, str) else (
+                "answer file unreadable" if self.unreadable else "not attempted")
             _skip(f"{self.item.id}: {why} ({res.max_points:g} points)")
         if res.status == NEEDS_REVIEW:
             _skip(f"{self.item.id}: needs instructor review. {res.feedback}")

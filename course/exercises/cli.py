@@ -31,6 +31,7 @@ from course.errors import CourseInputError
 from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, SetResult, grade_set,
                                       reference_answers)
 from course.exercises.loader import exercises_dir, load_all_sets, load_answers
+from course.exercises.recovery import mark_unread
 from course.exercises.safe import safe_text
 from course.exercises.schema import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
                                      SingleItem, _fmt, json_schema)
@@ -320,12 +321,13 @@ def check(sets, answers_dir, exercises_path, explanations, json_path, table=Fals
                       "Every item counts as not attempted.")
         else:
             try:
-                af = load_answers(path, s)
+                af = load_answers(path, s, recover=True)
                 answers, problems = af.answers, af.problems
             except CourseInputError as exc:
                 problems = [str(exc)]
         r = grade_set(s, answers, hint_levels=state.hint_levels(), problems=problems, root=root)
         if af is not None:
+            mark_unread(r, af)  # items of a broken YAML block: "could not be read: line N" (issue 13)
             r.problems.extend(af.unreadable(r))
             problems = r.problems
         graded.append((s, r))
@@ -461,7 +463,7 @@ def progress(answers_dir, exercises_path):
         answers = {}
         if path.exists():
             try:
-                answers = load_answers(path, s).answers
+                answers = load_answers(path, s, recover=True).answers
             except CourseInputError as exc:
                 _err_console().print(Text("problem: ", style="bold red") + Text(safe_text(str(exc))), soft_wrap=True)
         r = grade_set(s, answers, root=root)
@@ -711,7 +713,7 @@ def next_item(sets, answers_dir, exercises_path):
         af = None
         if path.exists():
             try:
-                af = load_answers(path, s)
+                af = load_answers(path, s, recover=True)
             except CourseInputError as exc:
                 raise CourseInputError(f"{exc} Fix this first: 'course next' reads your answers to know what is "
                                        "left.") from None
@@ -725,6 +727,8 @@ def next_item(sets, answers_dir, exercises_path):
             pts = f"{_fmt(it.points)} point{'s' if it.points != 1 else ''}"
             con.print(Text(f"Next: {s.id} #{n} {it.id}  ·  {it.type}  ·  {pts}", style="bold"))
             con.print(Padding(Text(plain(it.prompt)), (0, 0, 0, 2)))
+            if af is not None and it.id in af.unread:  # its answer is there but has a YAML error (issue 13)
+                con.print(Text(af.unread[it.id], style="yellow"))
             con.print(f"Answer in {escape(where)}, then run [bold]course check {s.id}[/bold].")
             return
     tail = f" {not_right} item(s) are not right yet: run 'course check' to see which." if not_right else ""
@@ -765,7 +769,7 @@ def submit(answers_dir, exercises_path, out):
         entry = {"set": s.id, "file": f"answers/{s.id}.yaml", "bytes": len(raw),
                  "sha256": hashlib.sha256(raw).hexdigest()}
         try:
-            af = load_answers(path, s)
+            af = load_answers(path, s, recover=True)
             r = grade_set(s, af.answers, root=root)
             entry.update(points=r.points, max_points=r.max_points, review_points=r.review_points,
                          answered=sum(1 for x in r.results if x.status != NOT_ATTEMPTED), items=len(r.results))

@@ -48,6 +48,7 @@ from typing import Any
 from course.errors import CourseInputError
 from course.exercises.grading import NEEDS_REVIEW, NOT_ATTEMPTED, SetResult, grade_set
 from course.exercises.loader import MAX_ANSWER_BYTES, load_answers_bytes
+from course.exercises.recovery import partly_unreadable
 from course.exercises.results import results_document
 from course.exercises.safe import csv_cell, join_capped, safe_text
 from course.exercises.schema import ExerciseSet, _fmt
@@ -433,9 +434,9 @@ def grade_submission(sub: Submission, sets: list[ExerciseSet], root=None) -> Lea
         if sub.rejected is None and s.id in sub.files:
             where, raw = sub.files[s.id]
             try:
-                af = load_answers_bytes(raw, where, s)
+                af = load_answers_bytes(raw, where, s, recover=True)
                 answers = af.answers
-                problems.extend(af.problems)
+                problems.extend(partly_unreadable(af, s.id))  # issue 13: a YAML error hides only its items
             except CourseInputError as exc:
                 problems.append(f"{exc} (Set '{s.id}' scored 0.)")
             except Exception as exc:  # noqa: BLE001 - one bad file never stops the run

@@ -601,6 +601,7 @@ class AnswerFile:
     problems: list[str] = field(default_factory=list)  # one-paragraph messages, each with file and line
     unknown: list[str] = field(default_factory=list)  # item ids not in the set
     doc: YamlDoc | None = None
+    unread: dict[str, str] = field(default_factory=dict)  # item id → "could not be read: line N" (recovery.py)
 
     def line_of(self, item_id: str) -> int | None:
         return self.doc.line_of((item_id,), key=True) if self.doc else None
@@ -651,9 +652,10 @@ def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> Answ
     return af
 
 
-def load_answers(path: Path | str, exercise_set: ExerciseSet | None = None) -> AnswerFile:
+def load_answers(path: Path | str, exercise_set: ExerciseSet | None = None, *, recover: bool = False) -> AnswerFile:
     """Read a learner's answer file. A missing file means nothing attempted. Fatal problems (not YAML,
-    binary, too big, aliases, duplicate keys, not a mapping) raise :class:`CourseInputError`."""
+    binary, too big, aliases, duplicate keys, not a mapping) raise :class:`CourseInputError`; with
+    ``recover``, a YAML error leaves only the broken items unread (see :mod:`course.exercises.recovery`)."""
     p = Path(path)
     if not p.exists():
         if p.is_symlink():
@@ -661,7 +663,8 @@ def load_answers(path: Path | str, exercise_set: ExerciseSet | None = None) -> A
                 f"{p}: is a symbolic link to '{_link_target(p)}', which does not exist (or links back to itself). "
                 "Delete the link and run 'course start' to create a real answer file.")
         return AnswerFile(str(p), {})
-    return parse_answer_text(read_text(p, max_bytes=MAX_ANSWER_BYTES, what="answer file"), str(p), exercise_set)
+    return parse_answer_text(read_text(p, max_bytes=MAX_ANSWER_BYTES, what="answer file"), str(p), exercise_set,
+                             recover=recover)
 
 
 def _link_target(p: Path) -> str:
@@ -673,63 +676,24 @@ def _link_target(p: Path) -> str:
         return "?"
 
 
-def load_answers_bytes(raw: bytes, where: str, exercise_set: ExerciseSet | None = None) -> AnswerFile:
+def load_answers_bytes(raw: bytes, where: str, exercise_set: ExerciseSet | None = None, *,
+                       recover: bool = False) -> AnswerFile:
     text = decode_bytes(raw, where, max_bytes=MAX_ANSWER_BYTES, what="answer file")
-    return parse_answer_text(text, where, exercise_set)
+    return parse_answer_text(text, where, exercise_set, recover=recover)
 
 
-def parse_answer_text(text: str, where: str, exercise_set: ExerciseSet | None = None) -> AnswerFile:
+def parse_answer_text(text: str, where: str, exercise_set: ExerciseSet | None = None, *,
+                      recover: bool = False) -> AnswerFile:
     """Parse an answer file. A YAML syntax error is reported at the line where the broken answer
     *starts* (an unclosed ``[`` on line 19 is reported at line 19, not where the parser gave up)."""
     try:
         doc = parse_yaml(text, where, what="answer file")
     except CourseInputError as exc:
-        better = _locate_broken_block(text, where, str(exc))
-        if better is None:
-            raise
-        raise CourseInputError(better) from None
+        # -- hook: per-item recovery (issue 13), all of it in course/exercises/recovery.py --
+        from course.exercises.recovery import recover_or_raise
+
+        return recover_or_raise(text, where, exc, exercise_set, recover_items=recover)
     return parse_answers(doc, exercise_set)
-
-
-_MAX_RECOVER_BLOCKS = 500
-_MAX_RECOVER_CHARS = 256 * 1024
-
-
-def _top_level_key(line: str) -> str | None:
-    """The key of a line that starts a top-level ``key: value`` entry, or None. Linear, no regex."""
-    if not line or line[0] in " \t#-[{]}\"'" or line.startswith(("---", "...")):
-        return None
-    i = line.find(":")
-    if i <= 0 or (i + 1 < len(line) and line[i + 1] not in " \t"):
-        return None
-    return line[:i].rstrip()
-
-
-def _locate_broken_block(text: str, where: str, message: str) -> str | None:
-    """For a "not valid YAML" error: the same error, reported at the first line of the first top-level
-    entry that cannot be read on its own (None when that changes nothing)."""
-    if "not valid YAML" not in message or len(text) > _MAX_RECOVER_CHARS:
-        return None
-    lines = text.split("\n")
-    starts = [i for i, ln in enumerate(lines) if _top_level_key(ln) is not None]
-    if not starts or len(starts) > _MAX_RECOVER_BLOCKS:
-        return None
-    for k, a in enumerate(starts):
-        b = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        try:
-            parse_yaml("\n" * a + "\n".join(lines[a:b]), where, what="answer file")
-        except CourseInputError as exc:
-            first = str(exc)
-            if "not valid YAML" not in first:
-                return None
-            detail = first.split("not valid YAML", 1)[1].strip()
-            m = re.match(r"^.*?, line (\d+):", message)
-            noticed = f" (the YAML reader noticed it at line {m.group(1)})" if m and int(m.group(1)) != a + 1 else ""
-            return (f"{_where(where, a + 1)}: the answer to '{_clip(_top_level_key(lines[a]))}', which starts on this "
-                    f"line, is not valid YAML{noticed}: {detail.lstrip('(').split(')', 1)[0]}. Close every [ and {{, "
-                    "and every quote, on the line where it opens (or indent the lines that continue it); put text "
-                    "containing ': ' or '#' in quotes.")
-    return None
 
 
 def clear_cache() -> None:
