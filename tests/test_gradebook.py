@@ -25,8 +25,13 @@ CLASS = ROOT / "tests" / "data" / "class" / "submissions"
 PAGE = ROOT / "instructor" / "gradebook.md"
 
 
+#: learners whose answer file is partly unreadable (a YAML error in some answers; issue 13), filled by _expected
+PARTLY: set[str] = set()
+
+
 def _expected():
-    """learner → {set id: SetResult or None (unreadable)} from the answer files, read directly."""
+    """learner → {set id: SetResult or None (unreadable)} from the answer files, read directly, with the
+    per-item recovery `course grade` uses: items in a broken YAML block count as not attempted."""
     sets = {s.id: s for s in load_all_sets(ROOT)}
     out: dict[str, dict] = {}
     for entry in sorted(CLASS.iterdir()):
@@ -42,7 +47,10 @@ def _expected():
             tmp.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(raw)
             try:
-                out[learner][set_id] = grade_set(sets[set_id], load_answers(tmp, sets[set_id]).answers)
+                af = load_answers(tmp, sets[set_id], recover=True)
+                out[learner][set_id] = grade_set(sets[set_id], af.answers)
+                if af.broken:
+                    PARTLY.add(learner)
             except CourseInputError:
                 out[learner][set_id] = None
     return out
@@ -98,7 +106,7 @@ def test_csv_matches_independent_grading(graded):
                         assert float(cell) == pytest.approx(r.points, abs=0.01), (row["learner"], r.item_id)
         assert float(row["points"]) == pytest.approx(total, abs=0.01)
         assert float(row["max_points"]) == pytest.approx(sum(s.max_points for s in sets))
-        bad = any(v is None for v in mine.values())
+        bad = any(v is None for v in mine.values()) or row["learner"] in PARTLY
         assert row["status"] == ("problems" if bad else "ok"), row["learner"]
         assert bool(row["problems"]) == bad
     amira = next(r for r in rows if r["learner"] == "amira-k")
@@ -108,6 +116,10 @@ def test_csv_matches_independent_grading(graded):
     ben = next(r for r in rows if r["learner"] == "ben-o")
     partial = [it.id for it in m0.items if 0 < float(ben[it.id]) < it.points]
     assert len(partial) >= 3  # partial credit, as the page says
+    dara = next(r for r in rows if r["learner"] == "dara-m")  # the broken list hides only its own item
+    assert dara["status"] == "problems" and "partly unreadable" in dara["problems"]
+    assert float(dara["m0-self-study-order"]) == 0 and float(dara["m0-which-command-checks"]) == 1
+    assert float(dara["total m0-orientation"]) == 2
 
 
 def _snippet() -> str:

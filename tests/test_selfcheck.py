@@ -297,8 +297,19 @@ def test_load_answers_from_the_terminal_and_a_bad_file_loses_nothing(browser, si
         pg.locator(f".selfcheck[data-item='{first.id}'] input[value='{first.answer}']").check()
         pg.wait_for_timeout(400)
         kept = pg.evaluate("() => courseSelfCheck.exportAnswers()")
-        bad = "m0-which-command-checks: b\nm0-self-study-order: [a, b\n\nm0-letter-name: ayn\n"
+        # a file with a YAML error in one answer (issue 13): the rest loads, the broken item keeps what was typed
+        short = next(i for i in s.items if i.type == "short" and i.id not in _practised())
+        bad = f"# my answers\n{first.id}: [b\n\n{short.id}: ayn\n"
         r = pg.evaluate("(t) => courseSelfCheck._loadText(t, 'm0-orientation.yaml')", bad)
+        assert r["set"] == s.id and r["loaded"] == 1 and r["unread"] == [first.id], r
+        assert r["problems"][0].startswith(f"m0-orientation.yaml, line 2: the answer to '{first.id}' could not be "
+                                           "read"), r["problems"]
+        now = pg.evaluate("() => courseSelfCheck.exportAnswers()")
+        assert now[s.id][first.id] == kept[s.id][first.id] and now[s.id][short.id] == "ayn"
+        assert pg.locator(f".selfcheck[data-item='{first.id}'] input[value='{first.answer}']").is_checked()
+        kept = now
+        # a file that cannot be split into answers changes nothing
+        r = pg.evaluate("(t) => courseSelfCheck._loadText(t, 'm0-orientation.yaml')", "- [a, b\n- c\n")
         assert r["problems"] and re.search(r"line \d+", r["problems"][0]) and "Nothing was changed" in r["problems"][0]
         assert pg.evaluate("() => courseSelfCheck.exportAnswers()") == kept
         r = pg.evaluate("(t) => courseSelfCheck._loadText(t, 'x.yaml')", "\u0000\u0001binary")

@@ -158,3 +158,56 @@ def test_explanation_stays_locked_without_the_right_answer(page, sets):
         return [r.status, r.shares, await CourseGrade.explanation(ctx, it, forged)];
     }""", [s, it, c["readings"], partial["answer"]])
     assert res == ["partial", None, None]
+
+
+# ------------------------------------------------------------------------------------------------
+# Answer files with a YAML error (issue 13): the page's reader (CourseYaml.readAnswers) and the
+# terminal's (course/exercises/recovery.py) read the same items, with the same values, and report the
+# same broken blocks at the same lines, on a corpus of broken files (tests/answer_recovery_corpus.py).
+
+READ_ANSWERS = r"""
+(C) => {
+  const Y = window.CourseYaml;
+  const js = (v) => v instanceof Map ? {'$map': Array.from(v, ([k, x]) => [js(k), js(x)])}
+    : Array.isArray(v) ? v.map(js) : v;
+  const out = {};
+  for (const [name, text] of Object.entries(C)) {
+    try {
+      const r = Y.readAnswers(text);
+      out[name] = {data: js(r.data), broken: r.broken.map((b) => [b.line, b.key])};
+    } catch (e) { out[name] = e instanceof Y.YamlError ? {error: true} : {exception: String(e)}; }
+  }
+  return out;
+}
+"""
+
+
+def _recovery_differences(page, cases: dict[str, str]) -> list[str]:
+    from answer_recovery_corpus import python_read
+
+    got = page.evaluate(READ_ANSWERS, cases)
+    return [f"{name}:\n  python {json.dumps(python_read(text), ensure_ascii=False)}\n"
+            f"  page   {json.dumps(got[name], ensure_ascii=False)}"
+            for name, text in cases.items() if got[name] != python_read(text)]
+
+
+def test_page_and_terminal_recover_the_same_items_from_broken_answer_files(page):
+    from answer_recovery_corpus import BASE, CASES, NOT_SPLIT
+
+    assert len(CASES) - len(NOT_SPLIT) >= 30
+    diffs = _recovery_differences(page, {"base": BASE, **CASES})
+    assert not diffs, f"{len(diffs)} of {len(CASES) + 1} files read differently:\n" + "\n".join(diffs[:10])
+    assert not page.errors, page.errors
+
+
+def test_the_recovery_comparison_catches_a_difference(page):
+    """The same comparison fails when the page's reader drifts (here: it stops recovering)."""
+    from answer_recovery_corpus import CASES
+
+    page.evaluate("() => { window.__readAnswers = CourseYaml.readAnswers; "
+                  "CourseYaml.readAnswers = (t) => ({data: CourseYaml.parse(t), broken: []}); }")
+    try:
+        diffs = _recovery_differences(page, {k: CASES[k] for k in ("unclosed-list-middle", "duplicate-top-level")})
+    finally:
+        page.evaluate("() => { CourseYaml.readAnswers = window.__readAnswers; }")
+    assert len(diffs) == 2

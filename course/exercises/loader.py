@@ -602,6 +602,7 @@ class AnswerFile:
     unknown: list[str] = field(default_factory=list)  # item ids not in the set
     doc: YamlDoc | None = None
     unread: dict[str, str] = field(default_factory=dict)  # item id → "could not be read: line N" (recovery.py)
+    broken: list = field(default_factory=list)  # recovery.Broken: the unread blocks (line, key, message)
 
     def line_of(self, item_id: str) -> int | None:
         return self.doc.line_of((item_id,), key=True) if self.doc else None

@@ -31,9 +31,9 @@ MAX_CHARS = 256 * 1024
 #: A line that starts a top-level ``key: value`` entry; group 1 is the key as written. The same pattern
 #: is in selfcheck-yaml.js (BLOCK_START): keep them identical.
 BLOCK_START = re.compile(r"^(?![ \t#\[\]{},?:|>&*!%@`])(?!-(?:[ \t]|$))(?!---|\.\.\.)"
-                         r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|[^\"'].*?)[ \t]*:(?:[ \t]|$)")
+                         r"(\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\n]|'')*'|[^\"'\n][^\n]*?)[ \t]*:(?:[ \t]|$)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_PREAMBLE_OK = re.compile(r"^(?:[ \t]*(?:#.*)?|---(?:[ \t]+(?:#.*)?)?)$")
+_PREAMBLE_OK = re.compile(r"^(?:[ \t]*(?:#[^\n]*)?|---(?:[ \t]+(?:#[^\n]*)?)?)$")  # also in the JS
 _UNREAD_TAIL = "the other answers were."  # every unread-block message ends so (see partly_unreadable)
 _DOC_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)")
 
@@ -189,6 +189,7 @@ def recover_or_raise(text: str, where: str, exc: CourseInputError, exercise_set=
     af = parse_answers(YamlDoc(data=rec.data, text=text, where=where), exercise_set)
     af.problems[:0] = [b.message for b in rec.broken]
     af.unread = {b.key: unread_feedback(b) for b in rec.broken}
+    af.broken = rec.broken
     return af
 
 

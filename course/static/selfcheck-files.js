@@ -65,13 +65,15 @@ window.CourseSelfCheckFiles = function (I) {
       return text;
     }).catch(function (e) { notice('The answer file could not be written: ' + e.message + '.'); });
   }
-  // Load a file's text: returns {set, problems, loaded} and never changes anything on error.
+  // Load a file's text: returns {set, problems, loaded, unread}. A file that cannot be read changes
+  // nothing; a file with a broken part (a YAML error in some answers) loads every answer that can be
+  // read and leaves what was typed for the others as it is (issue 13).
   function loadTextNow(text, fileName) {
-    var doc;
+    var doc, broken = [], name = fileName || 'the file';
     if (text.length > 2000000) return {problems: ['the file is over 2 MB; an answer file is much smaller. Nothing was changed.']};
     if (/\u0000/.test(text)) return {problems: ['this is not a text file (it holds binary data). Nothing was changed.']};
-    try { doc = Y.parse(text); } catch (e) {
-      if (e instanceof Y.YamlError) return {problems: [(fileName || 'the file') + ', line ' + e.line + ': ' + e.message + '. Nothing was changed; fix the file (or check it with course check) and load it again.']};
+    try { var r = Y.readAnswers(text); doc = r.data; broken = r.broken; } catch (e) {
+      if (e instanceof Y.YamlError) return {problems: [name + ', line ' + e.line + ': ' + e.message + '. Nothing was changed; fix the file (or check it with course check) and load it again.']};
       return {problems: ['the file could not be read. Nothing was changed.']};
     }
     if (doc === null) return {problems: ['the file holds no answers. Nothing was changed.']};
@@ -79,14 +81,19 @@ window.CourseSelfCheckFiles = function (I) {
     var guess = (fileName || '').replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '').replace(/\s*\(\d+\)$/, '');
     var setId = setInfo(guess) ? guess : null;
     if (!setId) {
-      var first = null; doc.forEach(function (v, k) { if (!first) IDX.sets.forEach(function (si) { if (si.items.some(function (it) { return it[0] === String(k); })) first = si.id; }); });
+      var first = null, keys = Array.from(doc.keys()).concat(broken.map(function (b) { return b.key; }));
+      keys.forEach(function (k) { if (!first) IDX.sets.forEach(function (si) { if (si.items.some(function (it) { return it[0] === String(k); })) first = si.id; }); });
       setId = first;
     }
     if (!setId) return {problems: ['none of the item ids in the file belongs to this course\'s exercise sets. Nothing was changed.']};
     var answers = new Map();
     doc.forEach(function (v, k) { if (!isBlank(v)) answers.set(String(k), v); });
-    var problems = importAnswers(new Map([[setId, answers]]), {source: 'file'});
-    return {set: setId, problems: problems, loaded: answers.size};
+    var unread = broken.map(function (b) {
+      return name + ', line ' + b.line + ": the answer to '" + b.key + "' could not be read (" + b.message +
+        '), so it was not loaded; what you typed for it here is kept. Fix that line and load the file again.';
+    });
+    var problems = unread.concat(importAnswers(new Map([[setId, answers]]), {source: 'file'}));
+    return {set: setId, problems: problems, loaded: answers.size, unread: broken.map(function (b) { return b.key; })};
   }
 
   function fillPanel(panel, download) {

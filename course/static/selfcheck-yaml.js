@@ -67,7 +67,9 @@
       i++;
     }
     if (i >= this.lines.length) return null;
-    for (var j = 0; j < this.lines.length; j++) if (/\t/.test(this.lines[j].match(/^\s*/)[0]) && !isBlankLine(this.lines[j])) this.err(j, 'a tab is used for indentation; YAML needs spaces');
+    // a tab in the indentation of a line, or at the start of any line (even a blank or comment line,
+    // as the terminal's YAML reader refuses it too)
+    for (var j = 0; j < this.lines.length; j++) if (/^\t/.test(this.lines[j]) || (/\t/.test(this.lines[j].match(/^\s*/)[0]) && !isBlankLine(this.lines[j]))) this.err(j, 'a tab is used for indentation; YAML needs spaces');
     var r = this.block(i, indentOf(this.lines[i]));
     for (var k = r[1]; k < this.lines.length; k++) {
       if (!isBlankLine(this.lines[k]) && !/^(?:\.\.\.|---)\s*$/.test(this.lines[k])) this.err(k, 'this line is not part of the answers above it (check its indentation)');
@@ -299,6 +301,73 @@
   function parse(text) { return new Parser(String(text)).parse(); }
 
   // ----------------------------------------------------------------------------------------------
+  // Per-item recovery (issue 13), the rule of course/exercises/recovery.py: when the whole file cannot
+  // be read, split it into top-level blocks (a 'key:' line at column 0, up to the next one) and read
+  // each on its own; keep what reads, report each broken block at the line where it starts. A file
+  // that cannot be split this way keeps the whole-file error. Keep the patterns identical to Python's.
+  var MAX_BLOCKS = 500, MAX_CHARS = 256 * 1024;
+  var BLOCK_START = /^(?![ \t#\[\]{},?:|>&*!%@`])(?!-(?:[ \t]|$))(?!---|\.\.\.)("(?:[^"\\\n]|\\[^\n])*"|'(?:[^'\n]|'')*'|[^"'\n][^\n]*?)[ \t]*:(?:[ \t]|$)/;
+  var PREAMBLE_OK = /^(?:[ \t]*(?:#[^\n]*)?|---(?:[ \t]+(?:#[^\n]*)?)?)$/;
+  var DOC_MARKER = /^(?:---|\.\.\.)(?:[ \t]|$)/;
+  function blockKey(line) {
+    var m = BLOCK_START.exec(line);
+    if (!m) return null;
+    var k = m[1];
+    if (k[0] === '"' || k[0] === "'") return k.slice(1, -1);
+    if (/[ \t]#/.test(k)) return null;
+    return k;
+  }
+  function splitBlocks(text) {
+    if (text.length > MAX_CHARS) return null;
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    var lines = text.split(/\r\n|\r|\n/), starts = [];
+    for (var i = 0; i < lines.length; i++) {
+      var k = blockKey(lines[i]);
+      if (k !== null) { starts.push([i, k]); if (starts.length > MAX_BLOCKS) return null; }
+      else if (!starts.length) { if (!PREAMBLE_OK.test(lines[i])) return null; }
+      else if (DOC_MARKER.test(lines[i]) || lines[i][0] === '%') return null;
+    }
+    if (!starts.length) return null;
+    return starts.map(function (s, n) {
+      var b = n + 1 < starts.length ? starts[n + 1][0] : lines.length;
+      return {line: s[0] + 1, key: s[1], text: '\n'.repeat(s[0]) + lines.slice(s[0], b).join('\n')};
+    });
+  }
+  function recover(text) {
+    var blocks = splitBlocks(text);
+    if (!blocks) return null;
+    var seen = new Map(), data = new Map(), broken = [];
+    blocks.forEach(function (b) { seen.set(b.key, (seen.get(b.key) || []).concat([b.line])); });
+    blocks.forEach(function (b) {
+      var lines = seen.get(b.key);
+      if (lines.length > 1) {
+        broken.push({line: b.line, key: b.key, message: "'" + b.key + "' appears twice (also at line " +
+          lines.filter(function (n) { return n !== b.line; }).join(', ') + '); keep one and delete the other'});
+        return;
+      }
+      var v;
+      try { v = new Parser(b.text).parse(); } catch (e) {
+        broken.push({line: b.line, key: b.key, message: e instanceof YamlError ? e.message : 'it cannot be read', at: e.line});
+        return;
+      }
+      if (v instanceof Map) v.forEach(function (x, k) { data.set(k, x); });
+      else broken.push({line: b.line, key: b.key, message: "it is not an 'item-id: answer' entry"});
+    });
+    return broken.length ? {data: data, broken: broken} : null;
+  }
+  // An answer file: {data, broken: []} when it reads whole, {data, broken: [{line, key, message}]} when
+  // only some items read; throws the whole-file YamlError when recovery does not apply.
+  function readAnswers(text) {
+    text = String(text);
+    try { return {data: parse(text), broken: []}; } catch (e) {
+      if (!(e instanceof YamlError)) throw e;
+      var rec = recover(text);
+      if (rec) return rec;
+      throw e;
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------
   // Writing
   var SPECIAL = /^(?:y|n|yes|no|on|off|true|false|null|~)$/i;
   var PRINTABLE = /^[\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
@@ -344,6 +413,6 @@
   }
   function flowList(v) { return flow(v); }
 
-  g.CourseYaml = {parse: parse, YamlError: YamlError, scalar: scalar, quote: quote, text: text, flowList: flowList, flow: flow,
+  g.CourseYaml = {parse: parse, readAnswers: readAnswers, splitBlocks: splitBlocks, YamlError: YamlError, scalar: scalar, quote: quote, text: text, flowList: flowList, flow: flow,
     resolvePlain: resolvePlain};
 })(typeof window !== 'undefined' ? window : globalThis);
