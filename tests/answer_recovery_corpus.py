@@ -122,6 +122,9 @@ CASES: dict[str, str] = {
                                        ("m0-c: [b, d, a, c]", "m0-c: [b, d, a, c"),
                                        ('m0-e: "al-Baghdādī"', 'm0-e: "al-Baghdādī'),
                                        ('m0-g: ["A:3", "B:4"]', 'm0-g: ["A:3", "B:4"')),
+    "open-answer-dedented": _subs(("  over two lines.", "over two lines.")),
+    "list-at-column-0-and-a-broken-item": _subs(('m0-g: ["A:3", "B:4"]', 'm0-g:\n- "A:3"\n- "B:4"'),
+                                                 ("m0-d: 1924", "m0-d: [1924")),
     # line ends and byte-order mark
     "crlf-unclosed-list": _subs(("m0-c: [b, d, a, c]", "m0-c: [b, d, a, c")).replace("\n", "\r\n"),
     "bom-unclosed-list": "\ufeff" + _subs(("m0-a: c", "m0-a: [c")),

@@ -48,6 +48,7 @@ EXPECTED = {
     "two-broken-tab-and-mapping": ["m0-b", "m0-c"], "two-broken-adjacent": ["m0-c", "m0-d"],
     "most-items-broken": ["m0-a", "m0-c", "m0-d", "m0-e", "m0-g", "m0-i"], "crlf-unclosed-list": ["m0-c"],
     "bom-unclosed-list": ["m0-a"], "no-comments-unclosed": ["m0-c"],
+    "open-answer-dedented": ["m0-h"], "list-at-column-0-and-a-broken-item": ["m0-d"],
     **{k: None for k in NOT_SPLIT},
 }
 

@@ -55,8 +55,17 @@ def block_key(line: str) -> str | None:
 class Block:
     line: int  # 1-based line where the block starts
     key: str  # the key as written on that line (quotes removed)
-    text: str  # the block's text, preceded by line breaks so that YAML line numbers are the file's
+    text: str  # the block's text (its lines only)
     end: int = 0  # 1-based last line
+
+    def parse(self, where: str):
+        """The block read on its own (a YamlDoc); errors name the file's lines, not the block's."""
+        from course.exercises.loader import parse_yaml
+
+        try:
+            return parse_yaml(self.text, where, what="answer file")
+        except CourseInputError as exc:
+            raise CourseInputError(_shift_lines(str(exc), where, self.line - 1)) from None
 
 
 def split_blocks(text: str) -> list[Block] | None:
@@ -82,7 +91,7 @@ def split_blocks(text: str) -> list[Block] | None:
     out = []
     for n, (a, k) in enumerate(starts):
         b = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
-        out.append(Block(a + 1, k, "\n" * a + "\n".join(lines[a:b]), b))
+        out.append(Block(a + 1, k, "\n".join(lines[a:b]), b))
     return out
 
 
@@ -97,6 +106,18 @@ class Broken:
 class Recovered:
     data: dict[Any, Any]  # what could be read, in file order
     broken: list[Broken] = field(default_factory=list)  # by line
+
+
+def _shift_lines(message: str, where: str, offset: int) -> str:
+    """A loader message about a block, with its line numbers made the file's (parsing the block alone,
+    not after thousands of blank lines, keeps recovery linear)."""
+    if not offset:
+        return message
+    if message.startswith(where + ", line "):
+        message = re.sub(r"^, line (\d+):", lambda m: f", line {int(m.group(1)) + offset}:", message[len(where):], count=1)
+        message = where + message
+    return re.sub(r"\(the mapping that starts at line (\d+)\)",
+                  lambda m: f"(the mapping that starts at line {int(m.group(1)) + offset})", message)
 
 
 def _strip_where(message: str, where: str) -> tuple[int | None, str]:
@@ -131,7 +152,7 @@ def _block_message(where: str, blk: Block, message: str) -> str:
 def recover(text: str, where: str) -> Recovered | None:
     """Read ``text`` block by block (see the module docstring); None when it cannot be split, or when no
     block is at fault (then the whole-file error stands)."""
-    from course.exercises.loader import _clip, _where, parse_yaml
+    from course.exercises.loader import _clip, _where
 
     blocks = split_blocks(text)
     if blocks is None:
@@ -152,7 +173,7 @@ def recover(text: str, where: str) -> Recovered | None:
                 "answers were.")))
             continue
         try:
-            doc = parse_yaml(blk.text, where, what="answer file")
+            doc = blk.parse(where)
         except CourseInputError as exc:
             if "more than" in str(exc) and "values" in str(exc):
                 return None  # the node cap: not a learner's slip, keep the whole-file error
@@ -196,7 +217,7 @@ def recover_or_raise(text: str, where: str, exc: CourseInputError, exercise_set=
 def locate_broken_block(text: str, where: str, message: str) -> str | None:
     """For a "not valid YAML" error: the same error, reported at the first line of the first top-level
     entry that cannot be read on its own (None when that changes nothing)."""
-    from course.exercises.loader import _clip, _where, parse_yaml
+    from course.exercises.loader import _clip, _where
 
     if "not valid YAML" not in message:
         return None
@@ -205,7 +226,7 @@ def locate_broken_block(text: str, where: str, message: str) -> str | None:
         return None
     for blk in blocks:
         try:
-            parse_yaml(blk.text, where, what="answer file")
+            blk.parse(where)
         except CourseInputError as exc:
             first = str(exc)
             if "not valid YAML" not in first:

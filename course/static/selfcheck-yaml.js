@@ -330,7 +330,7 @@
     if (!starts.length) return null;
     return starts.map(function (s, n) {
       var b = n + 1 < starts.length ? starts[n + 1][0] : lines.length;
-      return {line: s[0] + 1, key: s[1], text: '\n'.repeat(s[0]) + lines.slice(s[0], b).join('\n')};
+      return {line: s[0] + 1, key: s[1], text: lines.slice(s[0], b).join('\n')};  // line numbers: + line - 1
     });
   }
   function recover(text) {
@@ -347,7 +347,8 @@
       }
       var v;
       try { v = new Parser(b.text).parse(); } catch (e) {
-        broken.push({line: b.line, key: b.key, message: e instanceof YamlError ? e.message : 'it cannot be read', at: e.line});
+        broken.push({line: b.line, key: b.key, message: e instanceof YamlError ? e.message : 'it cannot be read',
+          at: e instanceof YamlError ? e.line + b.line - 1 : b.line});
         return;
       }
       if (v instanceof Map) v.forEach(function (x, k) { data.set(k, x); });
