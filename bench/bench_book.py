@@ -291,8 +291,8 @@ class Bench:
         self.real_html = real_out
 
     def pick_lesson(self) -> Path:
-        from course.modules import list_modules
-        mods = [m for m in list_modules(self.src) if m.lessons]
+        from course.content import Course
+        mods = [m for m in Course.of(self.src).modules if m.lessons]
         mod = mods[len(mods) // 2]
         return mod.path.parent / f"{mod.lessons[0].doc}.md"
 

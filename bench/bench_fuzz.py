@@ -45,7 +45,7 @@ from course.errors import CourseInputError  # noqa: E402
 from course.exercises import load_all_sets, reference_answer_file  # noqa: E402
 from course.exercises.cli import main as cli  # noqa: E402
 from course.exercises.grading import grade_set  # noqa: E402
-from course.exercises.loader import load_answers, load_answers_bytes  # noqa: E402
+from course.exercises.answers import load_answers, load_answers_bytes  # noqa: E402
 from course.exercises.safe import safe_text  # noqa: E402
 from course.exercises.templates import header, item_block, render_template  # noqa: E402
 
@@ -252,7 +252,8 @@ def _partial(s, upto: int) -> str:
 
 def _lost(before_text: str, path: Path, s) -> bool:
     """True if an answer present in ``before_text`` is missing or different in the file now."""
-    from course.exercises.loader import parse_answers, parse_yaml
+    from course.content.yaml import parse_yaml
+    from course.exercises.answers import parse_answers
 
     before = parse_answers(parse_yaml(before_text, "before", what="answer file"), s).answers
     try:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from course.content import Course
 from course.exercises import PASSED, grade_item, load_all_sets, parse_yaml
-from course.exercises.diagnostic import load_diagnostic
 from course.exercises.validate import feedback_coverage, key_distribution, lesson_label_overlap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ def main() -> None:
     ok = sum(grade_item(items[i], a).status == PASSED for i, a in right)
     rej = sum(grade_item(items[i], a).status != PASSED for i, a in wrong)
     print(f"Variant corpus: {ok} of {len(right)} correct variants accepted; {rej} of {len(wrong)} wrong answers stay wrong")
-    for fid, form in load_diagnostic(ROOT).forms.items():
+    for fid, form in Course.of(ROOT).diagnostic.forms.items():
         keys = Counter(p.key for p in form.passages)
         strands = Counter(p.strand for p in form.passages)
         pairs = len({p.pair for p in form.passages if p.pair})

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.errors import CourseInputError
-from course.paths import project_root
+from course.content import Course
 
 PDF_NAME = "reading-the-caliphate.pdf"
 READER_NAME = "reading-the-caliphate-reader.pdf"
@@ -140,7 +140,7 @@ def build(fmt: str, edition: str = "student", builddir: Path | None = None,
         raise CourseInputError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}, all.")
     if edition not in EDITIONS:
         raise CourseInputError(f"unknown edition '{edition}'; choose student or instructor.")
-    root = root or project_root()
+    root = root or Course.find().root
     builddir = (builddir or root / "_build").resolve()
     extra: list[str] = []
     if readings:

@@ -89,9 +89,9 @@ def preview(port, edition):
     import shutil
     import subprocess
 
-    from course.paths import project_root
+    from course.content import Course
 
-    root = project_root()
+    root = Course.find().root
     exe = shutil.which("sphinx-autobuild") or str(Path(sys.executable).with_name("sphinx-autobuild"))
     outdir = root / "_build" / edition / "preview"
     cmd = [exe, "--host", "127.0.0.1", "--port", str(port), "-n", "--keep-going",

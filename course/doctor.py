@@ -24,10 +24,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 def scorm_again_path() -> Path:
     """scorm-again's SCORM 1.2 runtime: $COURSE_SCORM_AGAIN_JS, else .ci/node_modules/ (as .ci/run installs it)."""
-    from course.paths import project_root
+    from course.content import Course
 
     env = os.environ.get("COURSE_SCORM_AGAIN_JS")
-    return Path(env) if env else project_root() / ".ci" / "node_modules" / "scorm-again" / "dist" / "scorm12.min.js"
+    return Path(env) if env else Course.find().root / ".ci" / "node_modules" / "scorm-again" / "dist" / "scorm12.min.js"
 
 
 def _fc_has(family: str) -> bool:
@@ -83,10 +83,10 @@ def checks() -> list[tuple[str, bool, str, str]]:
 def _axe_path() -> Path | None:
     """axe.min.js as the browser tests find it: $COURSE_AXE_JS, else .ci/node_modules (see
     tests/browser_helpers.py)."""
-    from course.paths import project_root
+    from course.content import Course
     env = os.environ.get("COURSE_AXE_JS")
     try:
-        default = project_root() / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
+        default = Course.find().root / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
     except Exception:  # noqa: BLE001 - outside a course folder there is no default
         default = None
     for p in (Path(env) if env else None, default):

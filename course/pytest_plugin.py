@@ -75,7 +75,7 @@ def pytest_configure(config: pytest.Config) -> None:
     answers = config.getoption("course_answers", default=None)
     if not answers:
         return
-    from course.exercises.loader import load_all_sets
+    from course.content.exercise_sets import load_all_sets
 
     answers_dir = Path(answers).resolve()
     if not answers_dir.is_dir():
@@ -152,7 +152,7 @@ class AnswerSetFile(pytest.File):
         self.exercise_set = exercise_set
 
     def collect(self):
-        from course.exercises.loader import load_answers
+        from course.exercises.answers import load_answers
         from course.exercises.state import load_state
 
         s = self.exercise_set

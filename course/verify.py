@@ -18,8 +18,9 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-from course.paths import project_root
-from course.readings import load_reading, redact_text
+from course.content import Course
+from course.content.readings import redact_text
+from course.errors import CourseInputError
 
 
 class _ReadingExtractor(HTMLParser):
@@ -92,7 +93,7 @@ def reference_tokens(reading_id: str, paragraphs: set[int] | None = None, redact
     ``redacted`` gives what a student edition must print: the reference with exactly the reading's
     ``redact`` list applied (each listed web address, in its listed paragraph, replaced by its
     bracketed phrase) and nothing else changed."""
-    r = load_reading(reading_id)
+    r = Course.find().reading(reading_id)
     if paragraphs is None and not redacted:
         return r.source_tokens()
     lines = r.source_text.split("\n")
@@ -109,11 +110,9 @@ def reference_tokens(reading_id: str, paragraphs: set[int] | None = None, redact
 def student_output_addresses(root: Path | None = None) -> list[str]:
     """Every movement web address the readings' data lists (withheld texts and instructor-only
     ``web_address`` fields), as bare host-and-path strings. None may appear in a student output."""
-    from course.readings import list_readings
-
     out = []
-    for rid in list_readings(root):
-        for addr in load_reading(rid, root).web_addresses:
+    for rid in Course.of(root).reading_ids:
+        for addr in Course.of(root).reading(rid).web_addresses:
             bare = re.sub(r"^[a-z]+://", "", addr.strip("<>()[] "), flags=re.I)
             out.append(re.sub(r"^www\.", "", bare, flags=re.I))
     return out
@@ -178,7 +177,7 @@ _NOTE_FENCE = re.compile(r"^(`{3,}|:{3,})\{instructor-note\}[^\n]*\n(.*?)^\1\s*$
 def public_text(root: Path | None = None) -> str:
     """Everything a student is meant to read, folded: every page source with its instructor notes
     removed (the instructor-only pages excluded). Text found here is not instructor-only."""
-    root = root or project_root()
+    root = root or Course.find().root
     parts = []
     for md in _md_sources(root):
         if md.relative_to(root).parts[0] == "instructor":
@@ -193,7 +192,7 @@ def instructor_only_strings(root: Path | None = None, min_chars: int = 40) -> li
     rubrics are published to learners (the capstone page prints its rubric), so they are not
     markers. A stretch that also stands in a student-visible page (a hint that repeats the lesson's
     own sentence) is not instructor-only either, and is left out."""
-    root = root or project_root()
+    root = root or Course.find().root
     public = public_text(root)
     found: list[tuple[str, str]] = []
 
@@ -206,26 +205,23 @@ def instructor_only_strings(root: Path | None = None, min_chars: int = 40) -> li
         for m in _NOTE_FENCE.finditer(md.read_text(encoding="utf-8")):
             for para in re.split(r"\n\s*\n", m.group(2)):
                 add(f"{md.relative_to(root)} (instructor note)", re.sub(r"^[-*\d.]+\s+", "", para.strip(), flags=re.M))
-    from course.yamlio import load_yaml_file
-    for y in sorted((root / "exercises").glob("*.yaml")):
+    course = Course(root)
+    for y in course.set_paths():
         try:
-            data = load_yaml_file(y) or {}
-        except Exception:  # an invalid set is reported by the exercise tests, not here
+            exercise_set = course.exercise_set(y.stem)
+        except CourseInputError:  # an invalid set is reported by the exercise tests, not here
             continue
-        for item in (data.get("items") or []):
-            if not isinstance(item, dict):
-                continue
-            where = f"{y.relative_to(root)} {item.get('id')}"
-            add(f"{where} explanation", str(item.get("explanation") or ""))
-            if item.get("model_answer"):
-                add(f"{where} model answer", str(item["model_answer"]))
-            for i, hint in enumerate(item.get("hints") or []):
+        for item in exercise_set.items:
+            where = f"{y.relative_to(root)} {item.id}"
+            add(f"{where} explanation", str(item.explanation or ""))
+            if getattr(item, "model_answer", None):
+                add(f"{where} model answer", str(item.model_answer))
+            for i, hint in enumerate(item.hints or []):
                 add(f"{where} hint {i + 1}", str(hint))
-    diag = root / "data" / "diagnostic.yaml"
-    if diag.exists():  # the discernment check's notes are the instructor's key
-        for fid, form in ((load_yaml_file(diag) or {}).get("forms") or {}).items():
-            for p in (form or {}).get("passages") or []:
-                add(f"data/diagnostic.yaml {p.get('id')} note", str(p.get("note") or ""))
+    if course.diagnostic_path.exists():  # the discernment check's notes are the instructor's key
+        for form in course.diagnostic.forms.values():
+            for p in form.passages:
+                add(f"data/diagnostic.yaml {p.id} note", p.note)
     return found
 
 

@@ -152,7 +152,7 @@ def jsonable(v: Any) -> Any:
 def python_read(text: str) -> dict:
     """The terminal's reading of ``text``: what was read, and the unread blocks (line, key)."""
     from course.errors import CourseInputError
-    from course.exercises.loader import parse_answer_text
+    from course.exercises.answers import parse_answer_text
 
     try:
         af = parse_answer_text(text, "answers/m0-orientation.yaml", None, recover=True)

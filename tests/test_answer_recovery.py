@@ -25,7 +25,8 @@ from course.errors import CourseInputError
 from course.exercises import grade_set, load_all_sets, load_answers
 from course.exercises.cli import main as cli
 from course.exercises.grading import NOT_ATTEMPTED
-from course.exercises.loader import parse_answer_text, parse_yaml
+from course.content.yaml import parse_yaml
+from course.exercises.answers import parse_answer_text
 from course.exercises.recovery import MAX_BLOCKS, block_key, split_blocks
 
 ROOT = Path(__file__).resolve().parent.parent

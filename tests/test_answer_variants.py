@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from course.exercises import PASSED, grade_item, load_all_sets, parse_yaml
-from course.exercises.normalize import match_keys, normalize_text, parse_number, same
+from course.content.normalize import match_keys, normalize_text, parse_number, same
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = parse_yaml((ROOT / "tests" / "data" / "answer-variants.yaml").read_text(encoding="utf-8"),

@@ -23,7 +23,7 @@ from browser_helpers import (AXE_INSTALL, PageReport, Surveyor, axe_path, html_p
                              chromium, serve)
 from conftest import IN_CI, ROOT, built
 from course.verify import instructor_only_strings, scan_outputs
-from course.yamlio import load_yaml_file
+from course.content.yaml import load_data
 
 pytestmark = pytest.mark.browser
 
@@ -228,7 +228,7 @@ def _glossary_terms(n: int = 3) -> list[str]:
     """A few glossary headwords that make a clean search query (one plain ASCII word)."""
     heads = []
     for y in sorted((ROOT / "glossary").glob("*.yaml")):
-        for entry in load_yaml_file(y) or []:
+        for entry in load_data(y) or []:
             if isinstance(entry, dict) and isinstance(entry.get("term"), str):
                 heads.append(entry["term"])
     words = sorted({h for h in heads if re.fullmatch(r"[A-Za-z]{6,}", h)})

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from course.exercises.diagnostic import load_diagnostic, score_form
+from course.content import Course
+from course.exercises.diagnostic import score_form
 
 ROOT = Path(__file__).resolve().parent.parent
-DIAG = load_diagnostic(ROOT)
+DIAG = Course.of(ROOT).diagnostic
 CLASS = ROOT / "tests" / "data" / "class" / "submissions"
 
 
@@ -43,9 +44,7 @@ def test_forms_are_parallel_and_balanced(fid):
 
 
 def test_no_passage_quotes_a_reading():
-    from course.readings import load_reading
-
-    texts = " ".join(load_reading(r, ROOT).source_text for r in ("khilafat-web", "al-waie-472",
+    texts = " ".join(Course.of(ROOT).reading(r).source_text for r in ("khilafat-web", "al-waie-472",
                                                                    "critique-ht-foreign-policy"))
     for form in DIAG.forms.values():
         for p in form.passages:

@@ -15,7 +15,7 @@ from course.errors import CourseInputError
 from course.exercises import (NOT_ATTEMPTED, grade_set, load_set, reference_answer_file,
                               render_template, start)
 from course.exercises.cli import main as cli
-from course.exercises.loader import parse_yaml
+from course.content.yaml import parse_yaml
 from course.exercises.state import load_state
 
 DATA = Path(__file__).parent / "data" / "exercises"

@@ -9,8 +9,8 @@ import pytest
 
 from course.exercises import (FAILED, ITEM_TYPES, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, grade_item,
                               grade_set, load_set, reference_answer_file, reference_answers)
-from course.exercises.normalize import normalize_text
-from course.taxonomy import load_taxonomy
+from course.content.normalize import normalize_text
+from course.content import Course
 
 DEMO = Path(__file__).parent / "data" / "exercises" / "demo.yaml"
 
@@ -171,7 +171,7 @@ def test_annotate_category_level_accept_confusable_and_none(demo):
     res = grade_item(it, {12: "none", 16: "appeal-to-values", 22: "doubt"})
     assert res.score == pytest.approx(1 / 3)
     # confusable pairs count across categories: loaded-language (MW) for name-calling (AR)
-    taxo = load_taxonomy("semeval2023")
+    taxo = Course.find().taxonomy("semeval2023")
     assert taxo.category_of("loaded-language") != taxo.category_of("name-calling-labeling")
     conf = it.model_copy(update={"labels": {12: "name-calling-labeling", 16: "appeal-to-values", 22: "none"},
                                  "accept": {}})
@@ -188,7 +188,7 @@ def test_taxonomy_has_the_verified_semeval_labels():
         "Red_Herring", "Whataboutism", "Slogans", "Appeal_to_Time", "Conversation_Killer", "Loaded_Language",
         "Repetition", "Exaggeration-Minimisation", "Obfuscation-Vagueness-Confusion", "Name_Calling-Labeling", "Doubt",
         "Guilt_by_Association", "Appeal_to_Hypocrisy", "Questioning_the_Reputation"}
-    taxo = load_taxonomy("semeval2023")
+    taxo = Course.find().taxonomy("semeval2023")
     assert {t.label for t in taxo.techniques} == expected
     assert len(taxo.categories) == 6
     for label in expected:

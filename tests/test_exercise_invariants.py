@@ -18,9 +18,8 @@ import pytest
 from course.exercises import (NEEDS_REVIEW, NOT_ATTEMPTED, PASSED, grade_item, grade_set, load_all_sets, load_set,
                               parse_yaml, reference_answer_file, reference_answers, render_template,
                               validate_references)
-from course.exercises.schema import (AnnotateItem, LocateItem, MatchingItem, MultipleItem, NumericItem, OpenItem,
+from course.content.exercise_sets import (AnnotateItem, LocateItem, MatchingItem, MultipleItem, NumericItem, OpenItem,
                                      OrderingItem, ShortItem, SingleItem, VerdictItem, VERDICTS)
-from course.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_SETS = sorted((ROOT / "exercises").glob("*.yaml"))
@@ -89,15 +88,15 @@ def wrong_answer(item):
     if isinstance(item, ShortItem):
         return "zzqx not an answer"
     if isinstance(item, LocateItem):
-        from course.readings import load_reading
+        from course.content import Course
 
         used = set(item.required) | set(item.optional)
-        free = [n for n in range(1, len(load_reading(item.reading)) + 1) if n not in used]
+        free = [n for n in range(1, len(Course.find().reading(item.reading)) + 1) if n not in used]
         if free:
             return [free[0]]
         return list(item.optional) or item.required[:-1] or None
     if isinstance(item, AnnotateItem):
-        taxo = load_taxonomy(item.taxonomy)
+        taxo = Course.find().taxonomy(item.taxonomy)
         out = {}
         for p, ref in item.labels.items():
             ok = {taxo.category_of(taxo.resolve(ref))} | {taxo.category_of(taxo.resolve(a)) for a in item.accept.get(p, [])}

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from course.errors import CourseInputError
 from course.exercises import load_answers, load_set
 from course.exercises.cli import main as cli
-from course.exercises.loader import MAX_ANSWER_BYTES, MAX_SET_BYTES, parse_yaml
+from course.content.exercise_sets import MAX_SET_BYTES
+from course.content.yaml import MAX_ANSWER_BYTES, parse_yaml
 
 DATA = Path(__file__).parent / "data" / "exercises"
 BAD_SETS = DATA / "bad"
@@ -161,7 +162,7 @@ def test_limits_are_the_documented_ones():
 ])
 def test_dangerous_or_odd_yaml(text, words, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    from course.exercises.loader import decode_bytes
+    from course.content.yaml import decode_bytes
 
     with pytest.raises(CourseInputError) as exc:
         parse_yaml(decode_bytes(text.encode(), "answers/x.yaml", max_bytes=MAX_ANSWER_BYTES), "answers/x.yaml")

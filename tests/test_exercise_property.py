@@ -13,7 +13,9 @@ from ruamel.yaml import YAML
 
 from course.errors import CourseInputError
 from course.exercises import STATUSES, grade_item, grade_set, load_set
-from course.exercises.loader import YamlDoc, load_answers_bytes, parse_yaml, validate_set_data
+from course.content.exercise_sets import validate_set_data
+from course.content.yaml import YamlDoc, parse_yaml
+from course.exercises.answers import load_answers_bytes
 
 DEMO_PATH = Path(__file__).parent / "data" / "exercises" / "demo.yaml"
 DEMO = load_set(DEMO_PATH)

@@ -138,7 +138,8 @@ def test_answers_in_lessons_rule_knows_worked_examples():
 
 
 def test_worked_example_needs_zero_points():
-    from course.exercises.loader import parse_yaml, validate_set_data
+    from course.content.exercise_sets import validate_set_data
+    from course.content.yaml import parse_yaml
     from course.errors import CourseInputError
 
     it = ITEMS["m3-verdict-wealth"]

@@ -19,8 +19,8 @@ import pytest
 from lxml import etree
 
 from course.exercises import grade_item, load_all_sets, reference_answers
-from course.exercises.normalize import normalize_text
-from course.exercises.schema import (AnnotateItem, LocateItem, MatchingItem, MultipleItem, NumericItem, OpenItem,
+from course.content.normalize import normalize_text
+from course.content.exercise_sets import (AnnotateItem, LocateItem, MatchingItem, MultipleItem, NumericItem, OpenItem,
                                      OrderingItem, ShortItem, SingleItem, VerdictItem)
 from course.lms import moodle_xml, plan, qti_zip
 from course.lms.moodle import ALLOWED

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, built, require
-from course.readings import ARABIC_RE
+from course.content.readings import ARABIC_RE
 from course.verify import instructor_only_strings, scan_outputs
 
 

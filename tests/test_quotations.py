@@ -16,8 +16,9 @@ import unicodedata
 import pytest
 
 from conftest import ROOT
-from course.readings import ReadingRefError, resolve_ref
-from course.yamlio import load_yaml_file
+from course.content import Course
+from course.content.readings import ReadingRefError
+from course.content.yaml import load_data
 
 def fold(text: str) -> str:
     """Fold for comparison: Unicode compatibility forms, no markup, no punctuation, one case."""
@@ -51,7 +52,7 @@ def _sources() -> list[tuple[str, str]]:
                       ROOT / "index.md"]):
         out.append((str(md.relative_to(ROOT)), md.read_text(encoding="utf-8")))
     for y in sorted([*ROOT.glob("exercises/*.yaml"), *ROOT.glob("glossary/*.yaml")]):
-        for i, s in enumerate(_strings(load_yaml_file(y))):
+        for i, s in enumerate(_strings(load_data(y))):
             out.append((f"{y.relative_to(ROOT)} (string {i + 1})", s))
     return out
 
@@ -76,7 +77,7 @@ def check(quotation: str, refs: list[str]) -> str | None:
     problem = None
     for ref in refs:
         try:
-            _, paras = resolve_ref(ref)
+            _, paras = Course.find().resolve_ref(ref)
         except ReadingRefError as exc:
             return str(exc)
         haystack = fold(" ".join(p.text for p in paras))

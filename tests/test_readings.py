@@ -13,23 +13,24 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, built, require
-from course.readings import (ReadingRefError, diff_tokens, list_readings, load_reading, parse_ref,
-                             resolve_ref, segments)
+from course.content import Course
+from course.content.readings import (ReadingRefError, diff_tokens, parse_ref,
+                             segments)
 from course.verify import reference_tokens, rendered_reading_tokens
-from course.yamlio import load_yaml_file
+from course.content.yaml import load_data
 
 READINGS = ["khilafat-web", "al-waie-472", "critique-ht-foreign-policy"]
 
 
 def test_the_three_readings_are_there():
-    assert list_readings() == sorted(READINGS)
-    letters = {load_reading(r).letter for r in READINGS}
+    assert Course.find().reading_ids == sorted(READINGS)
+    letters = {Course.find().reading(r).letter for r in READINGS}
     assert letters == {"A", "B", "C"}
 
 
 @pytest.mark.parametrize("rid", READINGS)
 def test_reference_copy_checksum_matches_metadata(rid):
-    r = load_reading(rid)
+    r = Course.find().reading(rid)
     assert hashlib.sha256(r.source_path.read_bytes()).hexdigest() == r.meta["sha256"]
     r.check_checksum()
 
@@ -38,30 +39,30 @@ def test_reference_copies_match_the_shared_sources_when_present():
     shared = ROOT.parent / "shared" / "sources" / "sources.yaml"
     if not shared.exists():
         pytest.skip("../shared is not beside this checkout; the committed copies are checked above")
-    entries = load_yaml_file(shared)
+    entries = load_data(shared)
     by_id = {e["suggested_id"]: e for e in entries}
     for rid in READINGS:
-        assert load_reading(rid).sha256 == by_id[rid]["sha256"], rid
+        assert Course.find().reading(rid).sha256 == by_id[rid]["sha256"], rid
 
 
 @pytest.mark.parametrize("rid", READINGS)
 def test_layout_keeps_every_token_in_order(rid):
-    r = load_reading(rid)
+    r = Course.find().reading(rid)
     laid_out = [t for p in r.paragraphs for t in p.text.split()]
     assert laid_out == r.source_tokens()
 
 
 def test_paragraph_counts_and_page_break_joins():
-    counts = {rid: len(load_reading(rid)) for rid in READINGS}
+    counts = {rid: len(Course.find().reading(rid)) for rid in READINGS}
     assert counts == {"khilafat-web": 42, "al-waie-472": 87, "critique-ht-foreign-policy": 10}
-    b = load_reading("al-waie-472")
+    b = Course.find().reading("al-waie-472")
     joined = {p.n for p in b.paragraphs if p.joined_after}
     assert joined == {24, 44, 53, 65}
     assert "Saudi Arabia, and Sudan" in b.paragraph(24).text
 
 
 def test_segments_round_trip_and_mark_arabic():
-    b = load_reading("al-waie-472")
+    b = Course.find().reading("al-waie-472")
     for p in b.paragraphs:
         rebuilt = "".join(f"**{c}**" if s.startswith("strong") else c for s, c in segments(p.text))
         assert rebuilt.replace("****", "") == p.text.replace("****", "")
@@ -72,18 +73,18 @@ def test_segments_round_trip_and_mark_arabic():
 def test_parse_and_resolve_refs():
     assert parse_ref("al-waie-472:17") == ("al-waie-472", 17, 17)
     assert parse_ref("al-waie-472:17-19") == ("al-waie-472", 17, 19)
-    reading, paras = resolve_ref("critique-ht-foreign-policy:2-3")
+    reading, paras = Course.find().resolve_ref("critique-ht-foreign-policy:2-3")
     assert [p.n for p in paras] == [2, 3] and reading.letter == "C"
     with pytest.raises(ReadingRefError, match=r"Nearest valid ids: al-waie-472:85, al-waie-472:86, al-waie-472:87"):
-        resolve_ref("al-waie-472:88")
+        Course.find().resolve_ref("al-waie-472:88")
     with pytest.raises(ReadingRefError, match="Did you mean al-waie-472:3"):
-        resolve_ref("al-waie-427:3")
+        Course.find().resolve_ref("al-waie-427:3")
     with pytest.raises(ReadingRefError, match="not a paragraph id"):
         parse_ref("al-waie-472 17")
 
 
 def test_search_api():
-    hits = load_reading("al-waie-472").search("Rumsfeld", "12 May 2005")
+    hits = Course.find().reading("al-waie-472").search("Rumsfeld", "12 May 2005")
     assert [p.n for p in hits] == [21]
 
 
@@ -99,7 +100,7 @@ def test_rendered_reading_is_verbatim(html_student, rid):
     # the student edition withholds the listed movement web addresses, and changes nothing else
     problems = diff_tokens(reference_tokens(rid, redacted=True), rendered)
     assert not problems, f"{rid} differs from its reference copy:\n" + "\n".join(problems)
-    assert {n for _, n in rendered} == set(range(1, len(load_reading(rid)) + 1))
+    assert {n for _, n in rendered} == set(range(1, len(Course.find().reading(rid)) + 1))
 
 
 @pytest.mark.parametrize("rid", READINGS)
@@ -117,7 +118,7 @@ def test_verbatim_check_catches_a_one_word_change(html_student):
     tampered = html.replace("Donald Rumsfeld", "Donald Rumsfield", 1)
     problems = diff_tokens(reference_tokens("al-waie-472", redacted=True),
                            rendered_reading_tokens(tampered, "al-waie-472"))
-    first = load_reading("al-waie-472").search("Donald Rumsfeld")[0].n
+    first = Course.find().reading("al-waie-472").search("Donald Rumsfeld")[0].n
     assert problems and problems[0].startswith(f"¶{first}:") and "Rumsfield" in problems[0]
     # a lost word and a lost Arabic letter are caught too
     target = '<span class="paranum">2</span> (Translated)'
@@ -125,8 +126,8 @@ def test_verbatim_check_catches_a_one_word_change(html_student):
     lost = html.replace(target, '<span class="paranum">2</span> ', 1)
     assert any("lost" in p for p in diff_tokens(reference_tokens("al-waie-472", redacted=True),
                                                  rendered_reading_tokens(lost, "al-waie-472")))
-    from course.readings import ARABIC_RE
-    para = next(p for p in load_reading("al-waie-472").paragraphs if ARABIC_RE.search(p.text))
+    from course.content.readings import ARABIC_RE
+    para = next(p for p in Course.find().reading("al-waie-472").paragraphs if ARABIC_RE.search(p.text))
     word = next(t for t in para.text.split() if ARABIC_RE.match(t) and len(t) > 3)
     assert word in html
     arabic = html.replace(word, word[1:], 1)  # one Arabic letter lost
@@ -191,11 +192,11 @@ def test_excerpts_mode_prints_only_cited_paragraphs_verbatim():
         assert printed, f"{rid}: nothing printed in excerpts mode"
         problems = diff_tokens(reference_tokens(rid, printed, redacted=True), rendered)
         assert not problems, "\n".join(problems)
-        if len(printed) < len(load_reading(rid)):
+        if len(printed) < len(Course.find().reading(rid)):
             omitted_somewhere = True
             assert "omitted in this excerpts edition" in html
             # links into omitted paragraphs still land: the note carries their anchors
-            missing = set(range(1, len(load_reading(rid)) + 1)) - printed
+            missing = set(range(1, len(Course.find().reading(rid)) + 1)) - printed
             assert all(f'id="{rid}-p{n}"' in html for n in missing)
     assert omitted_somewhere
 

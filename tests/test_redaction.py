@@ -15,8 +15,9 @@ import pytest
 
 from conftest import ROOT, built, require
 from course.errors import CourseInputError
-from course.readings import WEB_ADDRESS_RE, list_readings, load_reading
-from course.readings import diff_tokens
+from course.content import Course
+from course.content.readings import WEB_ADDRESS_RE
+from course.content.readings import diff_tokens
 from course.verify import address_hits, reference_tokens, rendered_reading_tokens, student_output_addresses
 
 B = "al-waie-472"
@@ -38,8 +39,8 @@ def test_the_addresses_to_withhold_are_listed():
 
 def test_every_web_address_in_a_reading_is_withheld():
     """A web address added to a reading's text must be listed in its redact list, or this fails."""
-    for rid in list_readings():
-        r = load_reading(rid)
+    for rid in Course.find().reading_ids:
+        r = Course.find().reading(rid)
         listed = {(x.paragraph, x.text) for x in r.redactions}
         for p in r.paragraphs:
             for m in re.finditer(r"(?:[a-z]+://|www\.)[^\s]+", p.text, re.I):
@@ -72,7 +73,7 @@ def _copy_reading(tmp_path: Path, rid: str, edit) -> Path:
 def test_a_redaction_that_is_not_exactly_a_web_address_is_refused(tmp_path, edit, message):
     root = _copy_reading(tmp_path, B, edit)
     with pytest.raises(CourseInputError, match=re.escape(message)):
-        load_reading(B, root)
+        Course.of(root).reading(B)
 
 
 def test_web_address_pattern():
@@ -215,7 +216,7 @@ def test_margin_note_in_excerpts_goes_before_the_first_printed_paragraph_of_its_
 
 
 def test_editorial_notes_end_with_one_full_stop(html_student):
-    for rid in list_readings():
+    for rid in Course.find().reading_ids:
         page = _page(html_student.output.parent, rid)
         notes = re.findall(r'<p class="apparatus reading-note">(.*?)</p>', page, re.S)
         assert notes, rid
@@ -231,11 +232,11 @@ def test_editorial_notes_end_with_one_full_stop(html_student):
 def test_excerpts_build_reports_coverage_that_matches_the_printed_pages():
     res = built("html", "student", readings="excerpts")
     html_dir = res.output.parent
-    assert len(res.coverage) == len(list_readings())
+    assert len(res.coverage) == len(Course.find().reading_ids)
     for line in res.coverage:
         m = re.match(r"Reading ([A-C]): ([\d,]+) of ([\d,]+) words \((\d+) %\), (\d+) of (\d+) paragraphs$", line)
         assert m, line
-        r = next(load_reading(x) for x in list_readings() if load_reading(x).letter == m.group(1))
+        r = next(Course.find().reading(x) for x in Course.find().reading_ids if Course.find().reading(x).letter == m.group(1))
         printed = {n for _, n in rendered_reading_tokens(_page(html_dir, r.id), r.id)}
         words = sum(r.paragraph(n).word_count for n in printed)
         assert int(m.group(2).replace(",", "")) == words
@@ -266,8 +267,8 @@ def test_margin_note_quotations_are_in_their_paragraphs():
     from test_quotations import check
 
     checked = 0
-    for rid in list_readings():
-        r = load_reading(rid)
+    for rid in Course.find().reading_ids:
+        r = Course.find().reading(rid)
         for m in r.margin_notes:
             ref = f"{rid}:{m.start}" if m.start == m.end else f"{rid}:{m.start}-{m.end}"
             for q in re.findall(r"“([^”]+)”", m.text):

@@ -15,7 +15,7 @@ from course.errors import CourseInputError
 from course.exercises import grading as G
 from course.exercises import load_all_sets, load_answers
 from course.exercises.grading import FAILED, grade_item, grade_set
-from course.exercises.loader import load_answers_bytes
+from course.exercises.answers import load_answers_bytes
 from course.exercises.state import STATE_NAME, load_state
 
 from reliability_helpers import ROOT, bounded, course

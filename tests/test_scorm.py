@@ -17,13 +17,13 @@ import pytest
 from conftest import ROOT, built
 from course.lms.scorm import (LAUNCHER, MAX_PACKAGE_BYTES, check_manifest, leak_scan, manifest_xml,
                               package_name)
-from course.modules import list_modules
+from course.content import Course
 from course.verify import instructor_only_strings
 from scorm_helpers import package, packages, unpacked
 
 pytestmark = pytest.mark.slow
 
-MODULES = [m.id for m in list_modules(ROOT)]
+MODULES = [m.id for m in Course.of(ROOT).modules]
 
 
 def course(*args, cwd=ROOT):

@@ -31,7 +31,7 @@ import pytest
 from browser_helpers import chromium, is_local, serve
 from conftest import ROOT
 from course.exercises.grading import grade_item
-from course.exercises.loader import load_all_sets
+from course.content.exercise_sets import load_all_sets
 from course.lms.scorm import reported_score
 from scorm_helpers import FAKE_SELFCHECK, OUT, package, real_checker, scorm_again_js, unpacked
 

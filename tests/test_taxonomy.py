@@ -10,10 +10,15 @@ from pathlib import Path
 import pytest
 
 from course.errors import CourseInputError
-from course.paths import project_root
-from course.sphinxext.taxonomy import load_taxonomy, technique_index
+from course.content import Course
+from course.sphinxext.taxonomy import technique_index
 
-ROOT = project_root()
+ROOT = Course.find().root
+
+
+def load_taxonomy(root: Path, name: str) -> dict:
+    """The taxonomy as the book renders it (the typed model, dumped)."""
+    return Course(root).taxonomy(name).model_dump()
 
 # The SemEval-2023 Task 3 scheme: 6 categories, 23 techniques (Piskorski et al. 2023). These counts
 # come from the published scheme, not from the file, so a lost or duplicated technique fails here.

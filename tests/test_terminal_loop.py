@@ -97,7 +97,7 @@ def test_watch_checks_again_after_a_save(tmp_path):
 
 def test_yaml_error_is_reported_where_the_broken_answer_starts(tmp_path):
     from course.errors import CourseInputError
-    from course.exercises.loader import load_answers_bytes
+    from course.exercises.answers import load_answers_bytes
 
     s = next(x for x in load_all_sets(ROOT) if x.id == "m0-orientation")
     lines = ["# a comment"] * 18 + ["m0-self-study-order: [a, b"] + ["#"] * 17 + ["m0-byline-paragraph: 12"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from course.errors import CourseInputError
+from course.content import timeline as timeline_data
 from course.sphinxext import timeline as tl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +26,7 @@ def _bib_keys() -> set[str]:
 # ---------------------------------------------------------------- data -----------------------
 
 def test_caliphate_data_validates_and_cites_known_works():
-    data = tl.load_timeline(DATA)
+    data = timeline_data.load_timeline(DATA)
     keys = _bib_keys()
     cited = {p["source"] for p in data["periods"]} | {e["source"] for e in data["events"]}
     missing = sorted(cited - keys)
@@ -33,7 +34,7 @@ def test_caliphate_data_validates_and_cites_known_works():
 
 
 def test_caliphate_data_has_the_overlapping_caliphates_and_the_end_points():
-    data = tl.load_timeline(DATA)
+    data = timeline_data.load_timeline(DATA)
     by_id = {p["id"]: p for p in data["periods"]}
     assert by_id["rashidun"]["start"] == 632
     assert by_id["ottoman-claim"]["end"] == 1924
@@ -69,14 +70,14 @@ def _good() -> dict:
 )
 def test_validation_rejects_bad_data_with_a_useful_message(mutate, needle):
     d = _good()
-    tl.validate_timeline(d, "ok.yaml")  # the base case passes
+    timeline_data.validate_timeline(d, "ok.yaml")  # the base case passes
     mutate(d)
     with pytest.raises(CourseInputError, match=re.escape(needle)):
-        tl.validate_timeline(d, "bad.yaml")
+        timeline_data.validate_timeline(d, "bad.yaml")
 
 
 def test_alt_text_lists_every_period_and_event_with_dates():
-    data = tl.load_timeline(DATA)
+    data = timeline_data.load_timeline(DATA)
     alt = tl.alt_text(data)
     for p in data["periods"]:
         assert f"{p['label']}, {p['start']}–{p['end']}" in alt
@@ -87,7 +88,7 @@ def test_alt_text_lists_every_period_and_event_with_dates():
 # ---------------------------------------------------------------- drawing --------------------
 
 def test_render_writes_valid_deterministic_svg_and_pdf(tmp_path):
-    data = tl.load_timeline(DATA)
+    data = timeline_data.load_timeline(DATA)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph in DejaVu Sans would warn
         svg1, pdf1 = tl.render(data, tmp_path / "one" / "fig")
@@ -159,7 +160,7 @@ def test_directive_builds_svg_for_html_with_alt_text_and_text_version(tmp_path):
     img = re.search(r'<img[^>]+src="([^"]+)"[^>]*>', html)
     assert img and img.group(1).endswith(".svg")
     alt = re.search(r'alt="([^"]*)"', img.group(0)).group(1)
-    data = tl.load_timeline(DATA)
+    data = timeline_data.load_timeline(DATA)
     for p in data["periods"]:
         assert p["label"].replace("'", "&#x27;") in alt or p["label"] in alt
     assert "Caliphates at a glance" in html

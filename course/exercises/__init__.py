@@ -10,10 +10,10 @@ Public API
 Loading (pure, cached by path and modification time; errors are :class:`CourseInputError` with
 file, line, what is wrong and what is allowed):
 
-- :func:`load_set(path) <course.exercises.loader.load_set>` → :class:`ExerciseSet`
-- :func:`load_all_sets(root=None) <course.exercises.loader.load_all_sets>` → every set in
+- :func:`load_set(path) <course.content.exercise_sets.load_set>` → :class:`ExerciseSet`
+- :func:`load_all_sets(root=None) <course.content.exercise_sets.load_all_sets>` → every set in
   ``<root>/exercises/`` (root: the course root, or an exercises folder), ids unique course-wide
-- :func:`load_answers(path, exercise_set) <course.exercises.loader.load_answers>` → :class:`AnswerFile`
+- :func:`load_answers(path, exercise_set) <course.exercises.answers.load_answers>` → :class:`AnswerFile`
 
 Grading (never raises on a learner's answer):
 
@@ -40,10 +40,11 @@ from course.errors import CourseInputError
 from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, STATUSES, Result,
                                       SetResult, grade_item, grade_set, is_blank, reference_answer_file,
                                       reference_answers)
-from course.exercises.loader import (AnswerFile, exercises_dir, load_all_sets, load_answers, load_set,
-                                     parse_yaml, set_paths)
+from course.content.exercise_sets import exercises_dir, load_all_sets, load_set, set_paths
+from course.content.yaml import parse_yaml
+from course.exercises.answers import AnswerFile, load_answers
 from course.exercises.results import results_document
-from course.exercises.schema import (ITEM_TYPES, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
+from course.content.exercise_sets import (ITEM_TYPES, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
                                      MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
                                      VerdictItem, json_schema)
 from course.exercises.templates import plain, render_template, start

@@ -27,13 +27,15 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from course.content import Course
 from course.errors import CourseInputError
 from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, SetResult, grade_set,
                                       reference_answers)
-from course.exercises.loader import exercises_dir, load_all_sets, load_answers
+from course.content.exercise_sets import exercises_dir, load_all_sets
+from course.exercises.answers import load_answers
 from course.exercises.recovery import mark_unread
 from course.exercises.safe import safe_text
-from course.exercises.schema import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
+from course.content.exercise_sets import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
                                      SingleItem, _fmt, json_schema)
 from course.exercises.state import load_state
 from course.exercises.templates import plain
@@ -622,11 +624,11 @@ def diagnostic(form, answers_dir):
 
     Form A is for the start of the course (Module 0), form B for the end (Module 4). With no FORM,
     shows the results of the forms you have answered, and the change from A to B."""
-    from course.exercises.diagnostic import load_diagnostic, score_answers_dir, template
+    from course.exercises.diagnostic import score_answers_dir, template
     from course.exercises.templates import atomic_write
 
     con = _console()
-    diag = load_diagnostic()
+    diag = Course.find().diagnostic
     if form:
         f = diag.forms[form.lower()]
         path = answers_dir / f"{f.answer_stem}.yaml"

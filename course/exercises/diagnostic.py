@@ -24,94 +24,14 @@ in the score. Nothing here ever adds to a learner's points.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
+from course.content.diagnostic import FORM_FILES, LABELS, SIGNAL, Diagnostic, Form, Passage  # noqa: F401
 from course.errors import CourseInputError
 
-LABELS = ("technique", "none")
-SIGNAL = "technique"
-FORM_FILES = {"a": "diagnostic-a", "b": "diagnostic-b"}  # answer-file stems
 _Z = NormalDist().inv_cdf
-
-
-@dataclass(frozen=True)
-class Passage:
-    id: str
-    text: str
-    key: str
-    strand: str
-    pair: str | None = None
-    techniques: tuple[str, ...] = ()
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Form:
-    id: str  # "a" or "b"
-    title: str
-    passages: tuple[Passage, ...]
-
-    @property
-    def answer_stem(self) -> str:
-        return FORM_FILES[self.id]
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    title: str
-    instructions: str
-    forms: dict[str, Form]
-
-
-def diagnostic_path(root: Path | str | None = None) -> Path:
-    if root is None:
-        from course.paths import project_root
-
-        root = project_root()
-    return Path(root) / "data" / "diagnostic.yaml"
-
-
-def load_diagnostic(root: Path | str | None = None) -> Diagnostic:
-    path = diagnostic_path(root)
-    if not path.exists():
-        raise CourseInputError(f"{path}: the diagnostic's data file is missing.")
-    return _load(str(path), path.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=4)
-def _load(path: str, _mtime: int) -> Diagnostic:
-    from course.exercises.loader import MAX_SET_BYTES, load_yaml
-
-    doc = load_yaml(path, max_bytes=MAX_SET_BYTES, what="diagnostic file")
-    data = doc.data
-    if not isinstance(data, dict) or not isinstance(data.get("forms"), dict):
-        raise CourseInputError(f"{path}: expected a mapping with 'forms: {{a: ..., b: ...}}'.")
-    forms = {}
-    seen: set[str] = set()
-    for fid, fd in data["forms"].items():
-        if fid not in FORM_FILES or not isinstance(fd, dict):
-            raise CourseInputError(f"{path}, line {doc.line_of(('forms', fid), key=True)}: form '{fid}': forms are "
-                                   f"{', '.join(FORM_FILES)}, each a mapping with title and passages.")
-        ps = []
-        for i, p in enumerate(fd.get("passages") or []):
-            line = doc.line_of(("forms", fid, "passages", i))
-            if not isinstance(p, dict) or not {"id", "text", "key", "strand"} <= set(p):
-                raise CourseInputError(f"{path}, line {line}: a passage needs id, text, key and strand.")
-            if p["key"] not in LABELS:
-                raise CourseInputError(f"{path}, line {line}: passage '{p['id']}': key '{p['key']}' is not one of "
-                                       f"{', '.join(LABELS)}.")
-            if p["id"] in seen:
-                raise CourseInputError(f"{path}, line {line}: passage id '{p['id']}' is used twice.")
-            seen.add(p["id"])
-            ps.append(Passage(id=str(p["id"]), text=" ".join(str(p["text"]).split()), key=p["key"],
-                              strand=str(p["strand"]), pair=p.get("pair"),
-                              techniques=tuple(p.get("techniques") or ()), note=str(p.get("note") or "")))
-        forms[fid] = Form(id=fid, title=str(fd.get("title") or f"Form {fid.upper()}"), passages=tuple(ps))
-    return Diagnostic(title=str(data.get("title", "Discernment check")),
-                      instructions=str(data.get("instructions", "")), forms=forms)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -253,9 +173,10 @@ def score_form(form: Form, answers: dict[str, Any] | None, where: str = "") -> D
 
 def score_answers_dir(answers_dir: Path, root=None) -> dict[str, DiagnosticResult]:
     """Results for the forms that have an answer file in ``answers_dir`` (form id → result)."""
-    from course.exercises.loader import load_answers
+    from course.content import Course
+    from course.exercises.answers import load_answers
 
-    diag = load_diagnostic(root)
+    diag = Course.of(root).diagnostic
     out = {}
     for fid, form in diag.forms.items():
         path = Path(answers_dir) / f"{form.answer_stem}.yaml"

@@ -45,13 +45,15 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from course.content import Course
 from course.errors import CourseInputError
 from course.exercises.grading import NEEDS_REVIEW, NOT_ATTEMPTED, SetResult, grade_set
-from course.exercises.loader import MAX_ANSWER_BYTES, load_answers_bytes
+from course.content.yaml import MAX_ANSWER_BYTES
+from course.exercises.answers import load_answers_bytes
 from course.exercises.recovery import partly_unreadable
 from course.exercises.results import results_document
 from course.exercises.safe import csv_cell, join_capped, safe_text
-from course.exercises.schema import ExerciseSet, _fmt
+from course.content.exercise_sets import ExerciseSet, _fmt
 
 MAX_ZIP_BYTES = 50 * 1024 * 1024  # the archive file itself
 MAX_UNPACKED = 20 * 1024 * 1024  # total declared unpacked size
@@ -464,14 +466,14 @@ def grade_submission(sub: Submission, sets: list[ExerciseSet], root=None) -> Lea
 
 def _score_diagnostic(sub: Submission, root, problems: list[str]) -> dict:
     """The discernment check's forms found in a submission (never marked)."""
-    from course.exercises.diagnostic import FORM_FILES, load_diagnostic, score_form
-    from course.exercises.loader import load_answers_bytes as _load
+    from course.exercises.diagnostic import FORM_FILES, score_form
+    from course.exercises.answers import load_answers_bytes as _load
 
     out = {}
     if sub.rejected is not None or not any(stem in sub.files for stem in FORM_FILES.values()):
         return out
     try:
-        diag = load_diagnostic(root)
+        diag = Course.of(root).diagnostic
     except CourseInputError as exc:
         problems.append(str(exc))
         return out

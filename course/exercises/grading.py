@@ -9,7 +9,7 @@ reported in the message ("what is off") and scores 0. Scoring rules (CONTRIBUTIN
 ``ordering`` share of pairs of choices in the right relative order (Kendall-style).
 ``matching`` share of right pairs.
 ``numeric``  within ``tolerance`` of ``answer``; a unit may be written after the number.
-``short``    any accepted variant after normalisation (:mod:`course.exercises.normalize`).
+``short``    any accepted variant after normalisation (:mod:`course.content.normalize`).
 ``locate``   F1 of precision and recall against ``required``; ``optional`` ids are ignored.
 ``annotate`` share of paragraphs whose label has the reference label's category, is in ``accept``,
              or forms a ``confusable`` pair with the reference; ``none`` is a label like any other.
@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from course.exercises import normalize
-from course.exercises.loader import describe_kind
+from course.content import normalize
+from course.content.yaml import describe_kind
 from course.exercises.safe import safe_text
-from course.exercises.schema import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
+from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
                                      MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
                                      VerdictItem, _fmt, words)
 
@@ -222,9 +222,9 @@ def _keys_list(keys: Iterable[str]) -> str:
 def _known_readings() -> frozenset[str] | None:
     """The reading ids on disk, listed once (None if the readings are not available)."""
     try:
-        from course.readings import list_readings
+        from course.content import Course
 
-        return frozenset(list_readings())
+        return frozenset(Course.find().reading_ids)
     except Exception:  # noqa: BLE001 - readings not available
         return None
 
@@ -235,9 +235,9 @@ def _reading_length(reading_id: str) -> int | None:
     if known is not None and reading_id not in known:
         return None  # not a reading: no disk lookup (evidence may cite thousands of made-up ids)
     try:
-        from course.readings import load_reading
+        from course.content import Course
 
-        return len(load_reading(reading_id))
+        return len(Course.find().reading(reading_id))
     except Exception:  # noqa: BLE001 - unknown reading, or readings not available
         return None
 
@@ -516,9 +516,9 @@ def _reading_letters() -> dict[str, str]:
     out = {}
     for rid in _known_readings() or ():
         try:
-            from course.readings import load_reading
+            from course.content import Course
 
-            letter = str(load_reading(rid).letter).upper()
+            letter = str(Course.find().reading(rid).letter).upper()
             out.setdefault(letter, rid)
         except Exception:  # noqa: BLE001 - a reading without a letter is referred to by its id
             continue
@@ -573,9 +573,9 @@ def _locate(item: LocateItem, answer: Any, exists: ParagraphCheck) -> tuple[floa
 
 
 def _annotate(item: AnnotateItem, answer: Any, exists: ParagraphCheck, root) -> tuple[float, str]:
-    from course.taxonomy import load_taxonomy
+    from course.content import Course
 
-    taxo = load_taxonomy(item.taxonomy, root=root)
+    taxo = Course.of(root).taxonomy(item.taxonomy)
     if not isinstance(answer, dict):
         first = next(iter(item.labels))
         raise _Bad(f"write one 'paragraph: label' line per paragraph, e.g. {first}: loaded-language; "
@@ -663,9 +663,9 @@ def justification_ok(item: AnnotateItem, n: int, why: str) -> bool:
     if words(why) < 3:
         return False
     try:
-        from course.readings import load_reading
+        from course.content import Course
 
-        para = load_reading(item.reading).paragraphs[n - 1].text
+        para = Course.find().reading(item.reading).paragraphs[n - 1].text
     except Exception:  # noqa: BLE001 - without the reading, only the length can be checked
         return True
     target = " " + " ".join(normalize.text_tokens(para)) + " "
@@ -753,7 +753,7 @@ def accepted_sources(item: VerdictItem | OpenItem) -> list[str]:
 
 def named_sources(text: str, sources: Iterable[str]) -> list[str]:
     """The ``sources`` named in ``text``. A source is named when its normal form (see
-    :mod:`course.exercises.normalize`), with spaces removed, equals one to four consecutive tokens of
+    :mod:`course.content.normalize`), with spaces removed, equals one to four consecutive tokens of
     the text's normal form joined without spaces (``Taji-Farouki`` = ``tajifarouki``)."""
     tokens = normalize.text_tokens(text)
     grams = {"".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}

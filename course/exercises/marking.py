@@ -24,7 +24,7 @@ from pathlib import Path
 
 from course.errors import CourseInputError
 from course.exercises.grading import NEEDS_REVIEW, NOT_ATTEMPTED
-from course.exercises.schema import AnnotateItem, OpenItem, _fmt
+from course.content.exercise_sets import AnnotateItem, OpenItem, _fmt
 
 FIXED = ["learner", "submission", "set", "item", "max_points", "checks", "response", "rubric"]
 

@@ -60,7 +60,7 @@ class Block:
 
     def parse(self, where: str):
         """The block read on its own (a YamlDoc); errors name the file's lines, not the block's."""
-        from course.exercises.loader import parse_yaml
+        from course.content.yaml import parse_yaml
 
         try:
             return parse_yaml(self.text, where, what="answer file")
@@ -132,7 +132,8 @@ def _strip_where(message: str, where: str) -> tuple[int | None, str]:
 
 
 def _block_message(where: str, blk: Block, message: str) -> str:
-    from course.exercises.loader import _clip, _where
+    from course.content.yaml import _where
+    from course.exercises.answers import _clip
 
     line, rest = _strip_where(message, where)
     key = _clip(blk.key)
@@ -152,7 +153,8 @@ def _block_message(where: str, blk: Block, message: str) -> str:
 def recover(text: str, where: str) -> Recovered | None:
     """Read ``text`` block by block (see the module docstring); None when it cannot be split, or when no
     block is at fault (then the whole-file error stands)."""
-    from course.exercises.loader import _clip, _where
+    from course.content.yaml import _where
+    from course.exercises.answers import _clip
 
     blocks = split_blocks(text)
     if blocks is None:
@@ -201,7 +203,8 @@ def recover_or_raise(text: str, where: str, exc: CourseInputError, exercise_set=
     With ``recover_items``: an :class:`AnswerFile` of what could be read, with each unread block in
     ``problems`` and its item in ``unread``. Without (or when recovery does not apply): raise the
     whole-file error, reported where the broken answer starts."""
-    from course.exercises.loader import YamlDoc, parse_answers
+    from course.content.yaml import YamlDoc
+    from course.exercises.answers import parse_answers
 
     rec = recover(text, where) if recover_items else None
     if rec is None:
@@ -217,7 +220,8 @@ def recover_or_raise(text: str, where: str, exc: CourseInputError, exercise_set=
 def locate_broken_block(text: str, where: str, message: str) -> str | None:
     """For a "not valid YAML" error: the same error, reported at the first line of the first top-level
     entry that cannot be read on its own (None when that changes nothing)."""
-    from course.exercises.loader import _clip, _where
+    from course.content.yaml import _where
+    from course.exercises.answers import _clip
 
     if "not valid YAML" not in message:
         return None

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterable
 
 from course.exercises.grading import NEEDS_REVIEW, PASSED, STATUSES, Result, SetResult
-from course.exercises.schema import ExerciseSet
+from course.content.exercise_sets import ExerciseSet
 
 OUTPUT_CAP = 500
 

@@ -1,7 +1,7 @@
 """Data for the in-page self-check (``course/static/selfcheck*.js``), and its conformance corpus.
 
 The browser checker is a port of :mod:`course.exercises.grading` and
-:mod:`course.exercises.normalize`. It never sees a key in plain text:
+:mod:`course.content.normalize`. It never sees a key in plain text:
 
 - **Element keys are salted hashes.** Every answer element that the grader compares for equality
   (a choice key, a ``left=right`` pair, an ``a<b`` pair of an order, a paragraph number, a
@@ -38,8 +38,9 @@ import re
 import zlib
 from typing import Any
 
-from course.exercises import grading, normalize
-from course.exercises.schema import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
+from course.content import normalize
+from course.exercises import grading
+from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
                                      MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
                                      VerdictItem)
 
@@ -133,7 +134,7 @@ def _fb(salt: str, item_id: str, value: str, text: str, index: int = 0) -> tuple
 
 def _text_tags(salt: str, item_id: str, texts: dict) -> str:
     """Two tags per choice, in key order: of the two match keys of its text (a learner may write a
-    choice's text; :func:`course.exercises.normalize.same`). A missing key is zero bytes."""
+    choice's text; :func:`course.content.normalize.same`). A missing key is zero bytes."""
     out = b""
     for t in texts.values():
         keys = sorted(normalize.match_keys(t))[:2]
@@ -216,9 +217,9 @@ def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> d
         for n in item.optional:
             k.accept(-1, f"o:{n}")
     elif isinstance(item, AnnotateItem):
-        from course.taxonomy import load_taxonomy
+        from course.content import Course
 
-        taxo = load_taxonomy(item.taxonomy)
+        taxo = Course.find().taxonomy(item.taxonomy)
         if taxonomies is not None:
             taxonomies.setdefault(item.taxonomy, taxonomy_data(taxo))
         d["reading"] = item.reading
@@ -260,10 +261,10 @@ def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> d
 
 def _para_tokens(item) -> dict:
     """Paragraphs' text in normal form (" tok tok "), for the justification check of annotate items."""
-    from course.readings import load_reading
+    from course.content import Course
 
     try:
-        paras = load_reading(item.reading).paragraphs
+        paras = Course.find().reading(item.reading).paragraphs
     except Exception:  # noqa: BLE001 - without the reading the grader checks only the length
         return {}
     return {str(n): " " + " ".join(normalize.text_tokens(paras[n - 1].text)) + " "
@@ -285,13 +286,13 @@ def taxonomy_data(taxo) -> dict:
 
 
 def reading_lengths() -> dict[str, int]:
-    from course.readings import list_readings, load_reading
+    from course.content import Course
 
     out = {}
-    for rid in list_readings():
+    for rid in Course.find().reading_ids:
         rid = getattr(rid, "id", rid)
         try:
-            out[rid] = len(load_reading(rid))
+            out[rid] = len(Course.find().reading(rid))
         except Exception:  # noqa: BLE001 - an unreadable reading is reported elsewhere
             continue
     return out
@@ -302,12 +303,12 @@ _URLISH = re.compile(r"(?i)https?:|www\.|\b[\w-]+\.(?:com|org|net|info|io|tv|me|
 
 def reading_openings(reading_id: str, words: int = 7) -> list[list]:
     """[[n, first words], ...] of a reading, for the locate control (web addresses left out)."""
-    from course.readings import load_reading
+    from course.content import Course
 
-    from course.readings import ARABIC_RE
+    from course.content.readings import ARABIC_RE
 
     out = []
-    for p in load_reading(reading_id).paragraphs:
+    for p in Course.find().reading(reading_id).paragraphs:
         toks = [t for t in p.text.replace("**", "").split() if not _URLISH.search(t)]
         head = toks[:words]
         arabic = next((i for i, t in enumerate(head) if ARABIC_RE.search(t)), None)
@@ -479,9 +480,9 @@ def _cases_for(item: ItemBase, rng: random.Random) -> list[tuple[Any, int]]:
         for _ in range(5):
             cases.append(rng.sample(range(1, length + 1), min(length, rng.randint(1, 5))))
     elif isinstance(item, AnnotateItem):
-        from course.taxonomy import load_taxonomy
+        from course.content import Course
 
-        taxo = load_taxonomy(item.taxonomy)
+        taxo = Course.find().taxonomy(item.taxonomy)
         labels = [taxo.none_label] + [c.id for c in taxo.categories] + [t.id for t in taxo.techniques]
         names = [t.name for t in taxo.techniques[:3]]
         for n in item.labels:
@@ -496,9 +497,9 @@ def _cases_for(item: ItemBase, rng: random.Random) -> list[tuple[Any, int]]:
         x[next(iter(x))] = "not-a-label"
         cases.append(x)
         if getattr(item, "justify", False):
-            from course.readings import load_reading
+            from course.content import Course
 
-            paras = load_reading(item.reading).paragraphs
+            paras = Course.find().reading(item.reading).paragraphs
             for n, lab in item.labels.items():
                 quote = " ".join(paras[n - 1].text.replace("**", "").split()[:4])
                 for why in (f'the words "{quote}" carry it', f"“{quote}” is the point", "too short",

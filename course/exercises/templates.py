@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.errors import CourseInputError
-from course.exercises.schema import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
+from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
                                      MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
                                      VerdictItem, _fmt)
 
@@ -40,8 +40,10 @@ def plain(myst: str) -> str:
     def role(m: re.Match) -> str:
         name, body = m.group(1), m.group(2)
         if name.startswith("cite"):
-            from course.bib import short_cite
-            return "(" + "; ".join(short_cite(k.strip()) for k in body.split(",")) + ")"
+            from course.content import Course
+
+            bib = Course.find().bibliography
+            return "(" + "; ".join(bib.short_cite(k.strip()) for k in body.split(",")) + ")"
         inner = re.match(r"^(.*?)\s*<[^>]*>$", body)  # {term}`text <target>`
         return inner.group(1) if inner else body
 
@@ -81,9 +83,9 @@ def _comment(text: str, indent: str = "", hang: str = "") -> list[str]:
 
 def _reading_label(reading_id: str) -> str:
     try:
-        from course.readings import load_reading
+        from course.content import Course
 
-        r = load_reading(reading_id)
+        r = Course.find().reading(reading_id)
         return f"{r.label}, {reading_id}"
     except Exception:  # noqa: BLE001 - a label is a courtesy
         return reading_id
@@ -181,9 +183,9 @@ def _annotate_help(item: AnnotateItem, root) -> list[str]:
         lines.append("# After the label, write | and one line that quotes the words carrying it, e.g.")
         lines.append("#   17: loaded-language | \"massive volcano\" makes the crisis sound unstoppable")
     try:
-        from course.taxonomy import load_taxonomy
+        from course.content import Course
 
-        taxo = load_taxonomy(item.taxonomy, root=root)
+        taxo = Course.of(root).taxonomy(item.taxonomy)
         for c in taxo.categories:
             lines += _comment(f"{c.id}: " + ", ".join(t.id for t in c.techniques), indent="  ", hang="    ")
     except Exception:  # noqa: BLE001
@@ -387,7 +389,7 @@ def start(exercise_set: ExerciseSet, answers_dir: Path | str, root=None) -> Star
 
 
 def _append_missing(exercise_set: ExerciseSet, path: Path, root) -> StartReport:
-    from course.exercises.loader import MAX_ANSWER_BYTES, parse_yaml, read_text
+    from course.content.yaml import MAX_ANSWER_BYTES, parse_yaml, read_text
 
     before = os.stat(path)
     text = read_text(path, max_bytes=MAX_ANSWER_BYTES, what="answer file")

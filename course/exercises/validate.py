@@ -13,10 +13,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
-from course.exercises.schema import AnnotateItem, ExerciseSet, ItemBase, LocateItem
+from course.content.exercise_sets import AnnotateItem, ExerciseSet, ItemBase, LocateItem
 
 PARA_ROLE = re.compile(r"\{para\}`([^`]*)`")
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
@@ -24,9 +23,9 @@ CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 
 def _root(root) -> Path:
     if root is None:
-        from course.paths import project_root
+        from course.content import Course
 
-        return project_root()
+        return Course.find().root
     return Path(root)
 
 
@@ -47,32 +46,24 @@ def text_fields(item: ItemBase) -> list[tuple[str, str]]:
     return out
 
 
-@lru_cache(maxsize=8)
-def _bib_keys(path: str, _mtime: int) -> frozenset[str]:
-    text = Path(path).read_text(encoding="utf-8")
-    return frozenset(m.group(1).strip() for m in re.finditer(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
-
-
 def bib_keys(root: Path) -> frozenset[str] | None:
-    bib = root / "references.bib"
-    if not bib.exists():
-        return None
-    return _bib_keys(str(bib), bib.stat().st_mtime_ns)
+    from course.content import Course
+
+    bib = Course(root).bibliography
+    return bib.keys if bib.exists else None
 
 
 def module_objectives(root: Path, module: str) -> set[str] | None:
-    from course.exercises.loader import MAX_SET_BYTES, load_yaml
+    from course.content import Course
 
-    path = root / "modules" / module / "module.yaml"
-    if not path.exists():
+    if not (root / "modules" / module / "module.yaml").exists():
         return None
-    data = load_yaml(path, max_bytes=MAX_SET_BYTES, what="module file").data
-    objs = data.get("objectives", []) if isinstance(data, dict) else []
-    return {o["id"] for o in objs if isinstance(o, dict) and isinstance(o.get("id"), str)}
+    return {o.id for o in Course(root).module(module).objectives}
 
 
 def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | None = None) -> list[str]:
-    from course.readings import ReadingRefError, load_reading, resolve_ref
+    from course.content import Course
+    from course.content.readings import ReadingRefError
 
     root = _root(root)
     where = where or f"exercises/{exercise_set.id}.yaml"
@@ -90,7 +81,7 @@ def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | No
                             f"modules/{exercise_set.module}/module.yaml. Declared: {known}.")
         if isinstance(item, (LocateItem, AnnotateItem)):
             try:
-                reading = load_reading(item.reading, root)
+                reading = Course.of(root).reading(item.reading)
             except (ReadingRefError, Exception) as exc:  # noqa: BLE001
                 problems.append(f"{here}: reading '{item.reading}': {exc}")
             else:
@@ -103,7 +94,7 @@ def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | No
         for field, text in text_fields(item):
             for m in PARA_ROLE.finditer(text):
                 try:
-                    resolve_ref(m.group(1), root)
+                    Course.of(root).Course.find().resolve_ref(m.group(1))
                 except (ReadingRefError, Exception) as exc:  # noqa: BLE001
                     problems.append(f"{here}, {field}: {{para}}`{m.group(1)}`: {exc}")
             if keys is not None:
@@ -196,21 +187,22 @@ def feedback_coverage(sets) -> tuple[int, int, list[str]]:
 
 
 def _module_data(root: Path, module: str) -> dict | None:
-    from course.exercises.loader import MAX_SET_BYTES, load_yaml
+    """The module's objectives and lessons as mappings (learner_minutes None when not given)."""
+    from course.content import Course
 
-    path = root / "modules" / module / "module.yaml"
-    if not path.exists():
+    if not (root / "modules" / module / "module.yaml").exists():
         return None
-    data = load_yaml(path, max_bytes=MAX_SET_BYTES, what="module file").data
-    return data if isinstance(data, dict) else None
+    m = Course(root).module(module)
+    return {"objectives": [{"id": o.id, "lesson": o.lesson, "text": o.text} for o in m.objectives],
+            "lessons": [{"doc": les.doc, "learner_minutes": les.learner_minutes or None} for les in m.lessons]}
 
 
 def scripture_only(root: Path, reading_id: str) -> set[int]:
     """Paragraphs a reading's reading.yaml marks as consisting only of scripture (``scripture_only``)."""
-    from course.readings import load_reading
+    from course.content import Course
 
     try:
-        meta = load_reading(reading_id, root).meta
+        meta = Course.of(root).reading(reading_id).meta
     except Exception:  # noqa: BLE001 - a missing reading is reported elsewhere
         return set()
     return {int(n) for n in (meta.get("scripture_only") or [])}
@@ -361,7 +353,7 @@ def lesson_label_overlap(sets, root=None) -> list[tuple[str, int, str, str]]:
     """(item, paragraph, keyed technique, lesson page) for annotate keys that a student lesson states:
     a lesson paragraph or list item that cites the paragraph and names the keyed technique. Reported by
     bench/item_quality.py (not an error: the taxonomy lesson teaches with the readings' paragraphs)."""
-    from course.taxonomy import load_taxonomy
+    from course.content import Course
 
     root = _root(root)
     pages = {p: re.sub(r"```\{instructor-note\}.*?```", "", p.read_text(encoding="utf-8"), flags=re.S)
@@ -371,7 +363,7 @@ def lesson_label_overlap(sets, root=None) -> list[tuple[str, int, str, str]]:
         for it in s.items:
             if it.type != "annotate" or it.worked_example:
                 continue
-            taxo = load_taxonomy(it.taxonomy, root=root)
+            taxo = Course.of(root).taxonomy(it.taxonomy)
             names = {t.id: t.name for c in taxo.categories for t in c.techniques}
             for n, label in it.labels.items():
                 if label == "none":

@@ -48,9 +48,9 @@ def _write_bytes(path: Path, data: bytes) -> Path:
 def objective_texts(root: Path | None = None) -> dict[str, str]:
     """Objective id → text, from every module.yaml (empty if the modules cannot be read)."""
     try:
-        from course.modules import all_objectives
+        from course.content import Course
 
-        return {k: o.text for k, o in all_objectives(root).items()}
+        return {k: o.text for k, o in Course.of(root).objectives.items()}
     except Exception:  # noqa: BLE001 - objectives are a courtesy in the export
         return {}
 

@@ -24,11 +24,11 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course.exercises.normalize import normalize_text, strip_marks
-from course.exercises.schema import (VERDICTS, AnnotateItem, ExerciseSet, LocateItem, MatchingItem, MultipleItem,
+from course.content.normalize import normalize_text, strip_marks
+from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, LocateItem, MatchingItem, MultipleItem,
                                      NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem, VerdictItem, _fmt)
 from course.lms.render import para_text, to_html, to_text
-from course.paths import project_root
+from course.content import Course
 
 AUTO_TYPES = ("single", "multiple", "ordering", "matching", "numeric", "short")
 NOT_HELD = {
@@ -171,7 +171,7 @@ def _grader(parts: list[tuple[str, str]]) -> str:
 
 
 def plan(sets: list[ExerciseSet], include_manual: bool = False, root: Path | None = None) -> Plan:
-    root = root or project_root()
+    root = root or Course.find().root
     out: list[tuple[ExerciseSet, list[Question]]] = []
     skipped: list[Skipped] = []
     used: set[str] = set()

@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from course.paths import project_root
+from course.content import Course
 
 _ROLE = re.compile(r"\{([a-z:]+)\}`([^`]*)`")
 _FENCE = re.compile(r"^```\s*(\{[a-z-]+\})?.*$")
@@ -40,12 +40,10 @@ def _clean_bib(s: str) -> str:
 @lru_cache(maxsize=4)
 def _bib(root: str) -> dict[str, tuple[str, str]]:
     """citation key → (authors for an author–year label, year)."""
-    from pybtex.database import parse_file
-
-    path = Path(root) / "references.bib"
-    if not path.exists():
+    bib = Course(root).bibliography
+    if not bib.exists:
         return {}
-    data = parse_file(str(path), bib_format="bibtex")
+    data = bib.entries()
     out = {}
     for key, entry in data.entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
@@ -83,9 +81,7 @@ def cite(keys: str, style: str, root: Path) -> str:
 @lru_cache(maxsize=16)
 def _reading_label(reading_id: str, root: str) -> str:
     try:
-        from course.readings import load_reading
-
-        return load_reading(reading_id, Path(root)).label
+        return Course(root).reading(reading_id).label
     except Exception:  # noqa: BLE001 - a label is a courtesy; the id stays visible anyway
         return reading_id
 
@@ -206,7 +202,7 @@ def to_html(myst: str | None, root: Path | None = None, base: str = "") -> str:
     """MyST → HTML fragment (``base``: the module folder, for relative ``{doc}`` targets)."""
     if not myst:
         return ""
-    root = root or project_root()
+    root = root or Course.find().root
     out = []
     for kind, lines in _blocks(str(myst)):
         if kind == "para":
@@ -225,7 +221,7 @@ def to_text(myst: str | None, root: Path | None = None, base: str = "") -> str:
     """MyST → plain text on one line (for drop-down menus and names, which take no markup)."""
     if not myst:
         return ""
-    root = root or project_root()
+    root = root or Course.find().root
     parts = []
     for kind, lines in _blocks(str(myst)):
         if kind in ("para", "ul", "ol"):

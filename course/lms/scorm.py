@@ -525,19 +525,18 @@ def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool
                  progress=None) -> ExportResult:
     from course import __version__
     from course.build import build
-    from course.exercises.loader import load_all_sets
-    from course.modules import list_modules
-    from course.paths import project_root
+    from course.content.exercise_sets import load_all_sets
+    from course.content import Course
     from course.verify import instructor_only_strings
 
-    root = root or project_root()
+    root = root or Course.find().root
     if edition != "student":
         raise CourseInputError(f"--edition is '{edition}': a SCORM package goes to learners, so only the "
                                "student edition can be exported (the instructor edition holds the answers).")
     if not (0 < mastery <= 1):
         raise CourseInputError(f"--mastery is {mastery}: give the share of points that passes, "
                                "between 0 and 1 (e.g. 0.6 for 60%).")
-    mods = {m.id: m for m in list_modules(root)}
+    mods = {m.id: m for m in Course.of(root).modules}
     unknown = [m for m in modules if m not in mods]
     if unknown:
         raise CourseInputError(f"unknown module{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "

@@ -13,7 +13,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.util import logging
 
-from course.readings import ARABIC_RE
+from course.content.readings import ARABIC_RE
 
 logger = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 
+from course.content import Course
 from course.errors import CourseInputError
 from course.sphinxext.pedagogy import is_instructor
 
@@ -26,17 +27,15 @@ class DiscernmentCheckDirective(Directive):
                                 parent)
 
     def run(self):
-        from course.exercises.diagnostic import diagnostic_path, load_diagnostic
-
         env = self.state.document.settings.env
         fid = self.arguments[0].strip().lower()
         try:
-            diag = load_diagnostic()
+            diag = Course.find().diagnostic
         except CourseInputError as exc:
             raise self.error(str(exc)) from None
         if fid not in diag.forms:
             raise self.error(f"discernment-check: no form '{fid}'; forms: {', '.join(diag.forms)}.")
-        env.note_dependency(str(diagnostic_path()))
+        env.note_dependency(str(Course.find().diagnostic_path))
         form = diag.forms[fid]
         box = nodes.container(classes=["discernment-check"], ids=[f"discernment-{fid}"], form=fid)
         howto = nodes.admonition(classes=["exercise-howto"])

@@ -20,7 +20,7 @@ from docutils.statemachine import StringList
 from sphinx.util import logging
 
 from course.errors import CourseInputError
-from course.paths import project_root
+from course.content import Course
 from course.sphinxext.pedagogy import is_instructor
 
 logger = logging.getLogger(__name__)
@@ -43,10 +43,8 @@ class ExerciseSetDirective(Directive):
 
     def run(self):
         from course.exercises import load_set
-        from course.modules import load_module
-
         env = self.state.document.settings.env
-        root = project_root()
+        root = Course.find().root
         set_id = self.arguments[0].strip()
         path = root / "exercises" / f"{set_id}.yaml"
         if not path.exists():
@@ -60,7 +58,7 @@ class ExerciseSetDirective(Directive):
         self.path = path
         self.set_id = set_id
         try:
-            module_number = load_module(exset.module).number
+            module_number = Course.find().module(exset.module).number
         except CourseInputError:
             module_number = None
 
@@ -189,11 +187,9 @@ class ExerciseSetDirective(Directive):
             self._parse(f"Answer with paragraph numbers of {{doc}}`/readings/{it.reading}`, "
                         "for example [12, 14].", box)
         elif t == "annotate":
-            from course.taxonomy import load_taxonomy
-
             paras = ", ".join(f"{{para}}`{it.reading}:{n}`" for n in it.labels)
             self._parse(f"Label each of these paragraphs with a technique or a category "
-                        f"({load_taxonomy(it.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
+                        f"({Course.find().taxonomy(it.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
                         f"technique"
                         + (", and after `|` a one-line justification that quotes the words carrying the label "
                            "(your instructor marks the justifications)" if it.justify else "")
@@ -302,10 +298,10 @@ def _item_quality(app) -> None:
     from course.exercises.validate import quality_problems
 
     try:
-        sets = load_all_sets(project_root())
+        sets = load_all_sets(Course.find().root)
     except CourseInputError:
         return  # a set that does not load is reported by the exercise-set directive
-    for problem in quality_problems(sets, project_root()):
+    for problem in quality_problems(sets, Course.find().root):
         logger.warning(f"item quality: {problem}", type="course", subtype="item-quality")
 
 
@@ -318,10 +314,8 @@ class PracticeDirective(ExerciseSetDirective):
 
     def run(self):
         from course.exercises import load_all_sets
-        from course.modules import load_module
-
         env = self.state.document.settings.env
-        root = project_root()
+        root = Course.find().root
         item_id = self.arguments[0].strip()
         try:
             sets = load_all_sets(root)
@@ -337,7 +331,7 @@ class PracticeDirective(ExerciseSetDirective):
         self.set_id = exset.id
         env.note_dependency(str(self.path))
         try:
-            module_number = load_module(exset.module).number
+            module_number = Course.find().module(exset.module).number
         except CourseInputError:
             module_number = None
         from course.sphinxext import selfcheck_html as sc

@@ -13,31 +13,7 @@ from docutils.statemachine import StringList
 
 from course.errors import CourseInputError
 from course.sphinxext.folding import fold
-from course.paths import project_root
-from course.yamlio import load_yaml_file
-
-
-def glossary_entries(root: Path | None = None) -> list[dict]:
-    root = root or project_root()
-    entries: list[dict] = []
-    for path in sorted((root / "glossary").glob("*.yaml")):
-        data = load_yaml_file(path) or []
-        if not isinstance(data, list):
-            raise CourseInputError(f"{path}: the top level must be a list of entries (- term: …).")
-        for i, e in enumerate(data, 1):
-            if not isinstance(e, dict) or not e.get("term") or not e.get("definition"):
-                raise CourseInputError(f"{path}: entry {i} needs 'term' and 'definition'.")
-            entries.append({**e, "_file": str(path.relative_to(root))})
-    for path in sorted((root / "data" / "taxonomies").glob("*.yaml")):
-        tax = load_yaml_file(path) or {}
-        for cat in tax.get("categories", []):
-            for t in cat.get("techniques", []):
-                if t.get("name") and t.get("definition"):
-                    entries.append({"term": t["name"],
-                                    "definition": f"{t['definition'].strip()} A technique of the category "
-                                                  f"“{cat.get('name', cat.get('id'))}” in the {tax.get('title', tax.get('id'))} taxonomy.",
-                                    "_file": str(path.relative_to(root))})
-    return entries
+from course.content import Course
 
 
 class CourseGlossary(Directive):
@@ -45,9 +21,10 @@ class CourseGlossary(Directive):
 
     def run(self):
         env = self.state.document.settings.env
-        root = project_root()
+        course = Course.find()
+        root = course.root
         try:
-            entries = glossary_entries(root)
+            entries = course.glossary
         except CourseInputError as exc:
             raise self.error(str(exc)) from None
         for f in {e["_file"] for e in entries}:
@@ -74,14 +51,14 @@ class CourseGlossary(Directive):
 
 
 def _data_files(root: Path) -> list[str]:
-    return sorted(str(p) for d in ("glossary", "data/taxonomies") for p in (root / d).glob("*.yaml"))
+    return sorted(str(p) for p in Course(root).glossary_files())
 
 
 def _outdated(app, env, added, changed, removed):
     """A glossary file added or removed: rebuild the glossary page (edits are tracked as
     dependencies of the page; folders cannot be, since Sphinx treats them as always changed)."""
     known = getattr(env, "course_glossary_files", None)
-    if known is not None and known != _data_files(project_root()):
+    if known is not None and known != _data_files(Course.find().root):
         return [d for d in env.found_docs if d == "glossary"]
     return []
 

@@ -11,7 +11,7 @@ from docutils.parsers.rst import Directive
 from sphinx.util import logging
 
 from course.errors import CourseInputError
-from course.modules import load_module
+from course.content import Course
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class Objectives(Directive):
         if len(parts) != 3 or parts[0] != "modules":
             raise self.error("{objectives} belongs in a lesson page modules/<module>/<lesson>.md.")
         try:
-            module = load_module(parts[1])
+            module = Course.find().module(parts[1])
         except CourseInputError as exc:
             raise self.error(str(exc)) from None
         env.note_dependency(str(module.path))

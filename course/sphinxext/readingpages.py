@@ -24,9 +24,9 @@ from docutils.parsers.rst import Directive
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
+from course.content import Course
 from course.errors import CourseInputError
-from course.readings import (ReadingRefError, list_readings, load_reading, redact_text, resolve_ref,
-                             segments)
+from course.content.readings import (ReadingRefError, redact_text, segments)
 from course.sphinxext.arabic import ar_inline
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def _redact(env) -> bool:
 def para_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     env = inliner.document.settings.env
     try:
-        reading, paras = resolve_ref(text)
+        reading, paras = Course.find().resolve_ref(text)
     except ReadingRefError as exc:
         logger.warning("%s", exc, location=(env.docname, lineno), type="course", subtype="para")
         return [nodes.inline(rawtext, text)], []
@@ -162,7 +162,7 @@ def outdated(app, env, added, changed, removed):
     whenever any other page changes."""
     if not (added or changed or removed):
         return []
-    pages = [f"readings/{rid}" for rid in list_readings() if f"readings/{rid}" in env.found_docs]
+    pages = [f"readings/{rid}" for rid in Course.find().reading_ids if f"readings/{rid}" in env.found_docs]
     return pages + sorted(d for d in _tables(env) if d in env.found_docs and d not in pages)
 
 
@@ -186,7 +186,7 @@ def cited_paragraphs(env, student: bool = False) -> dict[str, set[int]]:
 def _load(directive: Directive):
     rid = directive.arguments[0].strip()
     try:
-        return load_reading(rid)
+        return Course.find().reading(rid)
     except (ReadingRefError, CourseInputError) as exc:
         raise directive.error(str(exc)) from None
 
@@ -335,7 +335,7 @@ def resolve(app, doctree, fromdocname):
     env = app.env
     builder = app.builder
     for node in list(doctree.findall(para_ref)):
-        reading = load_reading(node["reading"])
+        reading = Course.find().reading(node["reading"])
         a, b = node["start"], node["end"]
         first = reading.paragraph(a)
         label = _label(reading.letter, a, b)
@@ -374,8 +374,8 @@ def coverage(cited: dict[str, set[int]]) -> list[dict]:
     """Per reading: the paragraphs and words the excerpts edition prints (the cited paragraphs)
     against the whole reading."""
     rows = []
-    for rid in list_readings():
-        r = load_reading(rid)
+    for rid in Course.find().reading_ids:
+        r = Course.find().reading(rid)
         keep = cited.get(rid, set())
         words = sum(p.word_count for p in r.paragraphs if p.n in keep)
         rows.append({"reading": rid, "label": r.label, "paragraphs": len(keep & {p.n for p in r.paragraphs}),
@@ -414,7 +414,7 @@ def write_coverage(app, exc):
 
 
 def _apply_excerpts(box: reading_text, keep: set[int]) -> None:
-    reading = load_reading(box["reading"])
+    reading = Course.find().reading(box["reading"])
     children = list(box.children)
     box.children = []
     run: list[int] = []
@@ -487,7 +487,7 @@ def _fill_backlinks(app, box, fromdocname):
         else:
             box.replace_self(nodes.paragraph("", "No lesson or exercise cites this reading yet."))
         return
-    reading = load_reading(rid)
+    reading = Course.find().reading(rid)
     lst = nodes.bullet_list(classes=["backlinks"])
     for n in sorted(by_para):
         item = nodes.list_item()
@@ -520,12 +520,12 @@ def _cited_words(r, cited) -> str:
 
 def _fill_table(app, box, fromdocname, cited):
     table = nodes.table(classes=["readings-side-by-side"])
-    rids = list_readings()
+    rids = Course.find().reading_ids
     tgroup = nodes.tgroup(cols=len(rids) + 1)
     table += tgroup
     for _ in range(len(rids) + 1):
         tgroup += nodes.colspec(colwidth=1)
-    readings = [load_reading(r) for r in rids]
+    readings = [Course.find().reading(r) for r in rids]
     readings.sort(key=lambda r: r.letter)
 
     def row(cells, head=False):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-from course.paths import project_root
+from course.content import Course
 
 # Every page: the progress panel and the API. Pages with items add the grader (ITEM_SCRIPTS) and
 # their sets' data; selfcheck-yaml.js (answer files) is loaded by the page when first needed.
@@ -191,7 +191,7 @@ def write_data(app) -> None:
     pages = getattr(env, "course_selfcheck_pages", {})
     practised = practice_map(env)
     index_sets = []
-    for exset in load_all_sets(project_root()):
+    for exset in load_all_sets(Course.find().root):
         if exset.id not in pages or not enabled(exset):
             continue
         now, later = set_data(exset, version, split=True)

@@ -34,7 +34,7 @@ from docutils.parsers.rst import Directive, directives
 from docutils.statemachine import StringList
 
 from course.errors import CourseInputError
-from course.paths import project_root
+from course.content import Course
 
 PARTS = ("overview", "modules", "schedule")
 
@@ -110,11 +110,9 @@ class Syllabus:
 
 def syllabus_data(root: Path | None = None) -> Syllabus:
     from course.exercises import load_all_sets
-    from course.exercises.loader import set_paths
-    from course.modules import list_modules
-
-    root = root or project_root()
-    mods = list_modules(root)
+    from course.content.exercise_sets import set_paths
+    root = root or Course.find().root
+    mods = Course.of(root).modules
     sets = load_all_sets(root)
     by_objective: dict[str, list] = {}
     for s in sets:
@@ -312,7 +310,7 @@ class SyllabusDirective(Directive):
         if part not in PARTS:
             raise self.error(f"syllabus part '{part}' is unknown; use one of: {', '.join(PARTS)}.")
         try:
-            syl = syllabus_data(project_root())
+            syl = syllabus_data(Course.find().root)
         except CourseInputError as exc:
             raise self.error(str(exc)) from None
         for p in syl.paths:

@@ -27,49 +27,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
 from course.errors import CourseInputError
-from course.yamlio import load_yaml_file
-
-REQUIRED_CATEGORY_KEYS = ("id", "name", "definition", "techniques")
-REQUIRED_TECHNIQUE_KEYS = ("id", "name", "definition")
-
-
-def taxonomy_path(root: Path, taxonomy_id: str) -> Path:
-    return Path(root) / "data" / "taxonomies" / f"{taxonomy_id}.yaml"
-
-
-def available_taxonomies(root: Path) -> list[str]:
-    return sorted(p.stem for p in (Path(root) / "data" / "taxonomies").glob("*.yaml"))
-
-
-def load_taxonomy(root: Path, taxonomy_id: str) -> dict:
-    """Load and check one taxonomy file; raise CourseInputError naming the file and the problem."""
-    path = taxonomy_path(root, taxonomy_id)
-    if not path.is_file():
-        known = ", ".join(available_taxonomies(root)) or "none"
-        raise CourseInputError(f"no taxonomy '{taxonomy_id}': {path} does not exist (known: {known}).")
-    data = load_yaml_file(path)
-    if not isinstance(data, dict) or not isinstance(data.get("categories"), list) or not data["categories"]:
-        raise CourseInputError(f"{path}: expected a mapping with a non-empty list 'categories'.")
-    seen: set[str] = set()
-    for ci, cat in enumerate(data["categories"], 1):
-        missing = [k for k in REQUIRED_CATEGORY_KEYS if not cat.get(k)] if isinstance(cat, dict) else ["all"]
-        if missing:
-            raise CourseInputError(f"{path}: category {ci} lacks {', '.join(missing)}.")
-        for ti, tech in enumerate(cat["techniques"], 1):
-            tmissing = [k for k in REQUIRED_TECHNIQUE_KEYS if not tech.get(k)] if isinstance(tech, dict) else ["all"]
-            if tmissing:
-                raise CourseInputError(
-                    f"{path}: technique {ti} of category '{cat['id']}' lacks {', '.join(tmissing)}.")
-            if tech["id"] in seen or tech["id"] == "none":
-                raise CourseInputError(f"{path}: technique id '{tech['id']}' is used twice or is reserved.")
-            seen.add(tech["id"])
-    for pair in data.get("confusable") or []:
-        unknown = [t for t in pair if t not in seen]
-        if len(pair) != 2 or unknown:
-            raise CourseInputError(f"{path}: confusable pair {pair} must name two existing technique ids"
-                                   + (f" (unknown: {', '.join(unknown)})" if unknown else "") + ".")
-    return data
-
+from course.content import Course
 
 def technique_index(tax: dict) -> dict[str, tuple[dict, dict]]:
     """technique id → (technique, its category)."""
@@ -99,10 +57,10 @@ class TaxonomyTable(Directive):
         root = Path(env.srcdir)
         tax_id = self.arguments[0].strip()
         try:
-            tax = load_taxonomy(root, tax_id)
+            tax = Course(root).taxonomy(tax_id).model_dump()
         except CourseInputError as exc:
             raise self.error(str(exc)) from None
-        env.note_dependency(str(taxonomy_path(root, tax_id)))
+        env.note_dependency(str(Course(root).taxonomy_path(tax_id)))
 
         if "confusable" in self.options:
             return [self._confusable(tax)]

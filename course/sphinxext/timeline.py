@@ -35,7 +35,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from course.errors import CourseInputError
-from course.yamlio import load_yaml_file
+from course.content.timeline import load_timeline
 
 logger = logging.getLogger(__name__)
 
@@ -64,84 +64,6 @@ def marker_rows(years: list[int], start: int, end: int, gap_fraction: float = 0.
             last[row] = y
         rows.append(row)
     return rows
-
-
-_PERIOD_KEYS = {"id", "label", "start", "end", "kind", "source", "capital"}
-_EVENT_KEYS = {"year", "label", "source"}
-
-
-# --------------------------------------------------------------------------------------------
-# Data
-# --------------------------------------------------------------------------------------------
-
-
-def _need(cond: bool, where: str, msg: str) -> None:
-    if not cond:
-        raise CourseInputError(f"{where}: {msg}")
-
-
-def _is_year(v: object) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def validate_timeline(data: object, where: str) -> dict[str, Any]:
-    """Check a loaded timeline mapping; return it unchanged or raise ``CourseInputError``."""
-    _need(isinstance(data, dict), where, "the file must be a mapping with title, alt, axis, periods and events.")
-    assert isinstance(data, dict)
-    unknown = set(data) - {"title", "alt", "axis", "periods", "events"}
-    _need(not unknown, where, f"unknown top-level key(s) {sorted(unknown)}; allowed: title, alt, axis, periods, events.")
-    for key in ("title", "alt"):
-        _need(isinstance(data.get(key), str) and data[key].strip() != "", where, f"'{key}' must be a non-empty text.")
-    axis = data.get("axis")
-    _need(isinstance(axis, dict) and set(axis) == {"start", "end", "step"}, where,
-          "'axis' must be a mapping with exactly start, end and step (years).")
-    assert isinstance(axis, dict)
-    _need(all(_is_year(axis[k]) for k in ("start", "end", "step")), where, "axis start, end and step must be whole years.")
-    _need(axis["start"] < axis["end"] and axis["step"] > 0, where, "axis start must be before end, and step positive.")
-
-    periods = data.get("periods")
-    _need(isinstance(periods, list) and periods, where, "'periods' must be a non-empty list.")
-    assert isinstance(periods, list)
-    seen: set[str] = set()
-    for i, p in enumerate(periods, 1):
-        w = f"{where}, period {i}"
-        _need(isinstance(p, dict), w, "each period must be a mapping.")
-        extra = set(p) - _PERIOD_KEYS
-        _need(not extra, w, f"unknown key(s) {sorted(extra)}; allowed: {sorted(_PERIOD_KEYS)}.")
-        for key in ("id", "label", "kind", "source"):
-            _need(isinstance(p.get(key), str) and p[key].strip() != "", w, f"'{key}' must be a non-empty text.")
-        _need(p["id"] not in seen, w, f"id '{p['id']}' is used twice; ids must be unique.")
-        seen.add(p["id"])
-        _need(p["kind"] in KINDS, w, f"kind '{p['kind']}' is not one of {sorted(KINDS)}.")
-        _need(_is_year(p.get("start")) and _is_year(p.get("end")), w, "start and end must be whole years.")
-        _need(p["start"] <= p["end"], w, f"start {p['start']} is after end {p['end']}.")
-        _need(axis["start"] <= p["start"] and p["end"] <= axis["end"], w,
-              f"{p['start']}–{p['end']} lies outside the axis {axis['start']}–{axis['end']}.")
-        if "capital" in p:
-            _need(isinstance(p["capital"], str), w, "'capital' must be text.")
-
-    events = data.get("events")
-    _need(isinstance(events, list), where, "'events' must be a list (it may be empty).")
-    assert isinstance(events, list)
-    last = None
-    for i, e in enumerate(events, 1):
-        w = f"{where}, event {i}"
-        _need(isinstance(e, dict), w, "each event must be a mapping.")
-        extra = set(e) - _EVENT_KEYS
-        _need(not extra, w, f"unknown key(s) {sorted(extra)}; allowed: {sorted(_EVENT_KEYS)}.")
-        _need(_is_year(e.get("year")), w, "'year' must be a whole year.")
-        for key in ("label", "source"):
-            _need(isinstance(e.get(key), str) and e[key].strip() != "", w, f"'{key}' must be a non-empty text.")
-        _need(axis["start"] <= e["year"] <= axis["end"], w, f"year {e['year']} lies outside the axis.")
-        _need(last is None or e["year"] >= last, w, f"events must be in date order ({e['year']} comes after {last}).")
-        last = e["year"]
-    return data
-
-
-def load_timeline(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Load and validate a timeline data file."""
-    path = Path(path)
-    return validate_timeline(load_yaml_file(path), str(path))
 
 
 def period_text(p: dict[str, Any]) -> str:

@@ -1,30 +1,27 @@
-"""Safe loading of exercise sets and answer files.
+"""The one safe YAML reader for every course file (data files, exercise sets, answer files).
 
 Every problem becomes a :class:`~course.errors.CourseInputError` whose message is one paragraph:
 the file, the line, what is wrong and what is allowed. Nothing in a file is ever executed:
 
-- a size cap is checked before reading (5 MB for a set, 1 MB for an answer file);
-- NUL bytes (binary files) and text that is not UTF-8 are refused;
+- a size cap is checked before reading (5 MB for a data file, 1 MB for an answer file);
+- NUL bytes (binary files), UTF-16 and text that is not UTF-8 are refused, and so are control characters;
 - the YAML event stream is checked first: anchors, aliases (``*name``, the "billion laughs" alias
   bomb), explicit tags (``!!python/object``) and nesting deeper than 40 levels are refused before
-  anything is built;
+  anything is built (and, for answer files, more than 20,000 values);
 - duplicate keys are refused;
 - only then is the text loaded with the safe loader (C-accelerated when available).
 
-Line numbers for schema errors are found lazily (the text is composed again only when something is
-wrong), so loading a good file costs one fast parse. Exercise sets are cached by path, size and
-modification time; loading is pure (no writes).
+Line numbers for later (schema) errors are found lazily by :meth:`YamlDoc.line_of` (the text is
+composed again only when something is wrong), so loading a good file costs one fast parse.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEvent, NodeEvent,
@@ -32,9 +29,9 @@ from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEven
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from course.errors import CourseInputError
-from course.exercises.schema import ITEM_MODELS, ITEM_TYPES, ExerciseSet
 
-MAX_SET_BYTES = 5 * 1024 * 1024
+#: The size cap of a course data file (module, reading, taxonomy, glossary, exercise set, ...).
+MAX_DATA_BYTES = 5 * 1024 * 1024
 MAX_ANSWER_BYTES = 1 * 1024 * 1024
 MAX_DEPTH = 40
 #: Values (YAML nodes) an answer file may hold. A complete answer file has a few hundred; the cap keeps
@@ -344,108 +341,6 @@ def load_yaml(path: Path | str, *, max_bytes: int, what: str = "file") -> YamlDo
     return parse_yaml(read_text(path, max_bytes=max_bytes, what=what), str(path), what=what)
 
 
-# --------------------------------------------------------------------------------------------------
-# Exercise sets
-
-
-def _error_location(doc: YamlDoc, loc: tuple) -> tuple[int | None, str]:
-    """Line and a readable description ("item 'x' (items[3]), field 'answer'") of a pydantic loc."""
-    line = doc.line_of(loc, key=False)
-    parts = []
-    data = doc.data
-    rest = list(loc)
-    if len(rest) >= 2 and rest[0] == "items" and isinstance(rest[1], int):
-        idx = rest[1]
-        item_id = None
-        if isinstance(data, dict) and isinstance(data.get("items"), list) and idx < len(data["items"]):
-            entry = data["items"][idx]
-            if isinstance(entry, dict):
-                item_id = entry.get("id")
-        parts.append(f"item '{item_id}' (items[{idx}])" if item_id else f"items[{idx}]")
-        rest = rest[2:]
-        if rest and rest[0] in ITEM_TYPES:
-            rest = rest[1:]
-    fields = ".".join(str(p) for p in rest if not (isinstance(p, str) and p.startswith("function-")))
-    if fields:
-        parts.append(f"field '{fields}'")
-    return line, ", ".join(parts)
-
-
-def _refine_loc(doc: YamlDoc, err: dict) -> tuple:
-    """Point item-level errors at the field they are about (``answer``, ``type``, ...)."""
-    loc = tuple(err.get("loc", ()))
-    typ = err.get("type", "")
-    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-        items = doc.data.get("items") if isinstance(doc.data, dict) else None
-        entry = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
-        if not isinstance(entry, dict):
-            return loc
-        if typ in ("union_tag_invalid", "union_tag_not_found") and "type" in entry:
-            return loc[:2] + ("type",)
-        if typ == "value_error" and len(loc) <= 3:
-            first = err.get("msg", "").removeprefix("Value error, ").split(" ", 1)[0]
-            if first in entry:
-                return loc[:2] + (first,)
-    return loc
-
-
-def _explain(err: dict, doc: YamlDoc) -> str:
-    typ = err.get("type", "")
-    msg = err.get("msg", "invalid value")
-    loc = tuple(err.get("loc", ()))
-    inp = err.get("input")
-    ctx = err.get("ctx") or {}
-    if typ == "missing":
-        return f"the required field '{loc[-1]}' is missing"
-    if typ == "extra_forbidden":
-        owner = _owner_type(doc, loc)
-        model = ITEM_MODELS.get(owner) if owner else None
-        if model is None and len(loc) == 1:
-            allowed = [f.alias or n for n, f in ExerciseSet.model_fields.items()]
-        elif model is not None:
-            allowed = list(model.model_fields)
-        else:
-            allowed = []
-        tail = f" Allowed fields: {', '.join(allowed)}." if allowed else ""
-        kind = f" of a {owner} item" if owner else ""
-        return f"'{loc[-1]}' is not a field{kind}.{tail}".rstrip(".")
-    if typ == "union_tag_invalid":
-        return f"unknown item type '{ctx.get('tag', inp)}'. Allowed types: {', '.join(ITEM_TYPES)}"
-    if typ == "union_tag_not_found":
-        return f"the field 'type' is missing. Allowed types: {', '.join(ITEM_TYPES)}"
-    if typ == "string_pattern_mismatch":
-        if loc and loc[-1] in ("id", "set", "module", "objective", "reading", "taxonomy"):
-            return (f"'{inp}' is not a valid id: use lower-case letters, digits and single hyphens, "
-                    "e.g. m1-rashidun-order")
-        return (f"'{inp}' is not a valid key: use short lower-case letters or digits, e.g. a, b, c")
-    if typ in ("string_type",):
-        return f"expected text, got {_kind(inp)}"
-    if typ in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"):
-        return f"expected a {'whole ' if typ.startswith('int') else ''}number, got {_kind(inp)} {_short(inp)}"
-    if typ in ("list_type",):
-        return f"expected a list such as [a, b], got {_kind(inp)}"
-    if typ in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping (key: value lines), got {_kind(inp)}"
-    if typ == "too_short":
-        return f"needs at least {ctx.get('min_length')} entr{'y' if ctx.get('min_length') == 1 else 'ies'}"
-    if typ == "string_too_short":
-        return "must not be empty"
-    if typ == "literal_error":
-        return f"'{inp}' is not allowed; allowed: {ctx.get('expected')}"
-    if typ == "value_error":
-        return msg.removeprefix("Value error, ")
-    return msg[0].lower() + msg[1:] if msg else "invalid value"
-
-
-def _owner_type(doc: YamlDoc, loc: tuple) -> str | None:
-    if len(loc) >= 3 and loc[0] == "items" and isinstance(loc[1], int):
-        items = doc.data.get("items") if isinstance(doc.data, dict) else None
-        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
-            t = items[loc[1]].get("type")
-            return t if t in ITEM_TYPES else None
-    return None
-
-
 def describe_kind(v: Any) -> str:
     """How a learner would name the kind of a YAML value ("a list", "text", ...)."""
     if v is None:
@@ -484,219 +379,7 @@ def format_problems(where: str, problems: list[tuple[int | None, str]], *, limit
     return text.replace("..", ".")
 
 
-def validate_set_data(doc: YamlDoc, *, expected_id: str | None = None) -> ExerciseSet:
-    data = doc.data
-    if data is None:
-        raise CourseInputError(f"{doc.where}: the file is empty. An exercise set is a mapping with "
-                               "set, title, module and items; see CONTRIBUTING.md, 'Exercise sets'.")
-    if not isinstance(data, dict):
-        raise CourseInputError(
-            f"{_where(doc.where, doc.line_of(()))}: the top level is {_kind(data)}, but an exercise set must be a "
-            "mapping with the keys set, title, module and items; see CONTRIBUTING.md, 'Exercise sets'.")
-    try:
-        model = ExerciseSet.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            line, desc = _error_location(doc, _refine_loc(doc, err))
-            what = _explain(err, doc)
-            problems.append((line, f"{desc}: {what}" if desc else what))
-        raise CourseInputError(format_problems(doc.where, problems)) from None
-    if expected_id and model.id != expected_id:
-        raise CourseInputError(
-            f"{_where(doc.where, doc.line_of(('set',)))}: the set id is '{model.id}' but the file is named "
-            f"'{expected_id}.yaml'. They must agree (learners' answers go to answers/<set>.yaml); rename the "
-            "file or change 'set'.")
-    _check_taxonomy_labels(model, doc)
-    return model
 
-
-def _check_taxonomy_labels(model: ExerciseSet, doc: YamlDoc) -> None:
-    from course.taxonomy import load_taxonomy
-
-    problems = []
-    for i, it in enumerate(model.items):
-        if it.type != "annotate":
-            continue
-        taxo = load_taxonomy(it.taxonomy, root=_root_for(doc.where))
-        for para, label in list(it.labels.items()) + [(p, lab) for p, labs in it.accept.items() for lab in labs]:
-            if taxo.resolve(label) is None:
-                field_name = "labels" if it.labels.get(para) == label else "accept"
-                line = doc.line_of(("items", i, field_name, para))
-                problems.append((line, f"item '{it.id}', {field_name} for paragraph {para}: '{label}' is not a "
-                                       f"label of the taxonomy '{it.taxonomy}'. Allowed: a technique id "
-                                       f"(e.g. {taxo.techniques[0].id}), a category id (e.g. {taxo.categories[0].id}) "
-                                       f"or {taxo.none_label}"))
-    if problems:
-        raise CourseInputError(format_problems(doc.where, problems))
-
-
-def _root_for(where: str) -> Path | None:
-    from course.paths import project_root
-
-    try:
-        return project_root(Path(where).resolve().parent)
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def load_set(path: Path | str) -> ExerciseSet:
-    """Load and validate one exercise set (cached by path, size and modification time)."""
-    p = Path(path)
-    try:
-        st = p.stat()
-    except OSError:
-        raise CourseInputError(f"{p}: no such exercise set file.") from None
-    return _load_set_cached(str(p), st.st_mtime_ns, st.st_size)
-
-
-@lru_cache(maxsize=256)
-def _load_set_cached(path: str, _mtime: int, _size: int) -> ExerciseSet:
-    doc = load_yaml(path, max_bytes=MAX_SET_BYTES, what="exercise set")
-    return validate_set_data(doc, expected_id=Path(path).stem)
-
-
-def set_paths(root: Path | str | None = None) -> list[Path]:
-    """The exercise-set files: ``<root>/exercises/*.yaml`` (root: the course root)."""
-    d = exercises_dir(root)
-    return sorted(p for p in d.glob("*.yaml") if p.is_file() and not p.name.startswith("."))
-
-
-def exercises_dir(root: Path | str | None = None) -> Path:
-    if root is None:
-        from course.paths import project_root
-
-        root = project_root()
-    root = Path(root)
-    return root if root.name == "exercises" and not (root / "exercises").is_dir() else root / "exercises"
-
-
-def load_all_sets(root: Path | str | None = None) -> list[ExerciseSet]:
-    """Every exercise set of the course (or of ``root``, a course root or an exercises folder),
-    in file-name order. Item ids must be unique across all of them."""
-    sets = [load_set(p) for p in set_paths(root)]
-    seen: dict[str, str] = {}
-    problems = []
-    for s in sets:
-        for it in s.items:
-            if it.id in seen and seen[it.id] != s.id:
-                problems.append(f"item id '{it.id}' is used in both set '{seen[it.id]}' and set '{s.id}'")
-            seen.setdefault(it.id, s.id)
-    if problems:
-        raise CourseInputError(f"{exercises_dir(root)}: {'; '.join(problems)}. Item ids must be unique "
-                               "course-wide; rename one of each pair.")
-    return sets
-
-
-# --------------------------------------------------------------------------------------------------
-# Answer files
-
-
-@dataclass
-class AnswerFile:
-    """A learner's answers to one set: item id → raw answer, plus the problems found while reading."""
-
-    path: str
-    answers: dict[str, Any]
-    problems: list[str] = field(default_factory=list)  # one-paragraph messages, each with file and line
-    unknown: list[str] = field(default_factory=list)  # item ids not in the set
-    doc: YamlDoc | None = None
-    unread: dict[str, str] = field(default_factory=dict)  # item id → "could not be read: line N" (recovery.py)
-    broken: list = field(default_factory=list)  # recovery.Broken: the unread blocks (line, key, message)
-
-    def line_of(self, item_id: str) -> int | None:
-        return self.doc.line_of((item_id,), key=True) if self.doc else None
-
-    def unreadable(self, set_result) -> list[str]:
-        """One-paragraph messages (file, line) for answers that could not be read as their type
-        expects, e.g. a choice that does not exist."""
-        return [f"{_where(self.path, self.line_of(r.item_id))}: item '{r.item_id}': {r.feedback}"
-                for r in set_result.results if r.answer_error]
-
-
-def _clip(value: Any, limit: int = 60) -> str:
-    s = str(value)
-    return s if len(s) <= limit else s[: limit - 1] + "…"
-
-
-def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> AnswerFile:
-    data = doc.data
-    if data is None:
-        return AnswerFile(doc.where, {}, doc=doc)
-    if not isinstance(data, dict):
-        raise CourseInputError(
-            f"{_where(doc.where, doc.line_of(()))}: the top level is {_kind(data)}, but an answer file must be a "
-            "mapping of item ids to answers (one 'item-id: answer' line per item). Run 'course start' to get "
-            "a fresh template.")
-    answers: dict[str, Any] = {}
-    af = AnswerFile(doc.where, answers, doc=doc)
-    known = {it.id for it in exercise_set.items} if exercise_set else None
-    for key, value in data.items():
-        if not isinstance(key, str):
-            line = doc.line_of((key,), key=True)
-            af.problems.append(f"{_where(doc.where, line)}: '{_clip(key)}' is not an item id; item ids are text such "
-                               "as m1-rashidun-order. This line was ignored.")
-            continue
-        if known is not None and key not in known:
-            from difflib import get_close_matches
-
-            line = doc.line_of((key,), key=True)
-            close = (get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-                     if len(af.unknown) < 50 and len(key) <= 200 else [])
-            did = f" Did you mean '{close[0]}'?" if close else ""
-            af.unknown.append(key)
-            af.problems.append(f"{_where(doc.where, line)}: '{_clip(key)}' is not an item of set "
-                               f"'{exercise_set.id}'.{did} This answer was ignored; the set's items are listed "
-                               "in the template ('course start').")
-            continue
-        answers[key] = value
-    return af
-
-
-def load_answers(path: Path | str, exercise_set: ExerciseSet | None = None, *, recover: bool = False) -> AnswerFile:
-    """Read a learner's answer file. A missing file means nothing attempted. Fatal problems (not YAML,
-    binary, too big, aliases, duplicate keys, not a mapping) raise :class:`CourseInputError`; with
-    ``recover``, a YAML error leaves only the broken items unread (see :mod:`course.exercises.recovery`)."""
-    p = Path(path)
-    if not p.exists():
-        if p.is_symlink():
-            raise CourseInputError(
-                f"{p}: is a symbolic link to '{_link_target(p)}', which does not exist (or links back to itself). "
-                "Delete the link and run 'course start' to create a real answer file.")
-        return AnswerFile(str(p), {})
-    return parse_answer_text(read_text(p, max_bytes=MAX_ANSWER_BYTES, what="answer file"), str(p), exercise_set,
-                             recover=recover)
-
-
-def _link_target(p: Path) -> str:
-    import os
-
-    try:
-        return os.readlink(p)
-    except OSError:
-        return "?"
-
-
-def load_answers_bytes(raw: bytes, where: str, exercise_set: ExerciseSet | None = None, *,
-                       recover: bool = False) -> AnswerFile:
-    text = decode_bytes(raw, where, max_bytes=MAX_ANSWER_BYTES, what="answer file")
-    return parse_answer_text(text, where, exercise_set, recover=recover)
-
-
-def parse_answer_text(text: str, where: str, exercise_set: ExerciseSet | None = None, *,
-                      recover: bool = False) -> AnswerFile:
-    """Parse an answer file. A YAML syntax error is reported at the line where the broken answer
-    *starts* (an unclosed ``[`` on line 19 is reported at line 19, not where the parser gave up)."""
-    try:
-        doc = parse_yaml(text, where, what="answer file")
-    except CourseInputError as exc:
-        # -- hook: per-item recovery (issue 13), all of it in course/exercises/recovery.py --
-        from course.exercises.recovery import recover_or_raise
-
-        return recover_or_raise(text, where, exc, exercise_set, recover_items=recover)
-    return parse_answers(doc, exercise_set)
-
-
-def clear_cache() -> None:
-    _load_set_cached.cache_clear()
-
+def load_data(path: Path | str, *, what: str = "course file", max_bytes: int = MAX_DATA_BYTES) -> Any:
+    """The data of a course YAML file (no line numbers kept); see :func:`load_yaml`."""
+    return load_yaml(path, max_bytes=max_bytes, what=what).data

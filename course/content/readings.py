@@ -26,7 +26,6 @@ Two editorial apparatus lists live in ``reading.yaml`` beside the layout, as dat
 Public API: :func:`list_readings`, :func:`load_reading`, :class:`Reading`, :class:`Paragraph`,
 :class:`Redaction`, :class:`MarginNote`, :func:`redact_text`, :func:`parse_ref`, :func:`resolve_ref`,
 :func:`tokens`, :func:`diff_tokens`, :func:`segments`.
-Command line: ``python -m course.readings list <id>`` prints the numbered paragraphs.
 """
 
 from __future__ import annotations
@@ -34,14 +33,12 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from course.content.yaml import load_data
 from course.errors import CourseInputError
-from course.paths import project_root
-from course.yamlio import load_yaml_file
 
 #: Characters of the Arabic script blocks (letters, marks, digits, punctuation, presentation forms).
 ARABIC_CHARS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
@@ -191,16 +188,16 @@ class ReadingRefError(ValueError):
     """A paragraph reference that does not resolve; the message says why and what is valid."""
 
 
-def readings_dir(root: Path | None = None) -> Path:
-    return (root or project_root()) / "readings"
+def readings_dir(root: Path) -> Path:
+    return Path(root) / "readings"
 
 
-def list_readings(root: Path | None = None) -> list[str]:
+def list_readings(root: Path) -> list[str]:
     d = readings_dir(root)
     return sorted(p.parent.name for p in d.glob("*/reading.yaml"))
 
 
-def load_reading(reading_id: str, root: Path | None = None) -> Reading:
+def load_reading(reading_id: str, root: Path) -> Reading:
     d = readings_dir(root) / reading_id
     meta_path = d / "reading.yaml"
     src_path = d / "source.txt"
@@ -213,7 +210,7 @@ def load_reading(reading_id: str, root: Path | None = None) -> Reading:
 
 @lru_cache(maxsize=16)
 def _load_cached(meta_path: str, _m1: int, src_path: str, _m2: int) -> Reading:
-    meta = load_yaml_file(Path(meta_path))
+    meta = load_data(meta_path, what="reading file")
     raw = Path(src_path).read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
     text = raw.decode("utf-8")
@@ -379,11 +376,12 @@ def parse_ref(ref: str) -> tuple[str, int, int]:
     return m["rid"], a, b
 
 
-def resolve_ref(ref: str, root: Path | None = None) -> tuple[Reading, list[Paragraph]]:
-    """Resolve a reference to its reading and paragraphs, or raise with the nearest valid ids."""
+def resolve_ref(ref: str, root: Path, load=None) -> tuple[Reading, list[Paragraph]]:
+    """Resolve a reference to its reading and paragraphs, or raise with the nearest valid ids.
+    ``load``: how to get a reading by id (default: :func:`load_reading` under ``root``)."""
     rid, a, b = parse_ref(ref)
     try:
-        reading = load_reading(rid, root)
+        reading = load(rid) if load else load_reading(rid, root)
     except ReadingRefError:
         close = difflib.get_close_matches(rid, list_readings(root), n=3, cutoff=0.3)
         hint = f" Did you mean {', '.join(c + ':' + str(a) for c in close)}?" if close else ""
@@ -462,31 +460,3 @@ def segments(text: str) -> list[tuple[str, str]]:
         if pos < len(piece):
             parts.append((style, piece[pos:]))
     return parts
-
-
-def _main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in {"list", "show", "search"}:
-        print("usage: python -m course.readings list <id> | show <id:n> | search <id> <word>...")
-        return 2
-    cmd = argv[0]
-    try:
-        if cmd == "list":
-            r = load_reading(argv[1])
-            for p in r.paragraphs:
-                print(f"{p.n:>3} {p.kind:<17} {p.opening(14)}")
-        elif cmd == "show":
-            r, ps = resolve_ref(argv[1])
-            for p in ps:
-                print(f"[{p.id}] {p.text}\n")
-        else:
-            r = load_reading(argv[1])
-            for p in r.search(*argv[2:]):
-                print(f"{p.id}: {p.opening(20)}")
-    except (ReadingRefError, CourseInputError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))

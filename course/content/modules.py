@@ -1,6 +1,7 @@
 """Modules as data: ``modules/<id>/module.yaml`` declares lessons, minutes and learning objectives.
 
-Used by the book (objectives blocks, syllabus), the exercise engine (objective ids) and exports.
+Used by the book (objectives blocks, syllabus), the exercise engine (objective ids) and exports,
+always through :class:`course.content.Course` (``course.modules``, ``course.module(id)``).
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from course.content.yaml import load_data
 from course.errors import CourseInputError
-from course.paths import project_root
-from course.yamlio import load_yaml_file
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,16 @@ class Module:
         return f"modules/{self.id}/index"
 
 
-def modules_dir(root: Path | None = None) -> Path:
-    return (root or project_root()) / "modules"
+def modules_dir(root: Path) -> Path:
+    return Path(root) / "modules"
 
 
-def list_modules(root: Path | None = None) -> list[Module]:
+def list_modules(root: Path) -> list[Module]:
     mods = [load_module(p.parent.name, root) for p in sorted(modules_dir(root).glob("*/module.yaml"))]
     return sorted(mods, key=lambda m: m.number)
 
 
-def load_module(module_id: str, root: Path | None = None) -> Module:
+def load_module(module_id: str, root: Path) -> Module:
     path = modules_dir(root) / module_id / "module.yaml"
     if not path.exists():
         raise CourseInputError(f"{path}: no such module file. Each module folder needs a module.yaml "
@@ -64,14 +64,14 @@ def load_module(module_id: str, root: Path | None = None) -> Module:
     return _load(str(path), path.stat().st_mtime_ns)
 
 
-def all_objectives(root: Path | None = None) -> dict[str, Objective]:
+def all_objectives(root: Path) -> dict[str, Objective]:
     return {o.id: o for m in list_modules(root) for o in m.objectives}
 
 
 @lru_cache(maxsize=64)
 def _load(path_s: str, _mtime: int) -> Module:
     path = Path(path_s)
-    data = load_yaml_file(path)
+    data = load_data(path, what="module file")
     if not isinstance(data, dict):
         raise CourseInputError(f"{path}: the top level must be a mapping with id, number, title, lessons, objectives.")
 

@@ -1,4 +1,5 @@
-"""The exercise-set schema: one pydantic model per item type, discriminated by ``type``.
+"""Exercise sets (``exercises/<set>.yaml``): one pydantic model per item type, discriminated by ``type``,
+and the loading and validation of set files with errors at the YAML line.
 
 The YAML format is documented for authors in CONTRIBUTING.md ("Exercise sets"); this module is its
 executable form, and ``course schema`` exports it as JSON Schema for editor autocompletion.
@@ -23,9 +24,17 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Literal, Union
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from course.content.files import find_root
+from course.content.yaml import MAX_DATA_BYTES, YamlDoc, _where, describe_kind, format_problems, load_yaml
+from course.errors import CourseInputError
+
+MAX_SET_BYTES = MAX_DATA_BYTES
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CHOICE_PATTERN = r"^[a-z0-9]+$"
@@ -202,7 +211,7 @@ class ShortItem(ItemBase):
 
     @model_validator(mode="after")
     def _variants_distinct_from_feedback(self):
-        from course.exercises.normalize import match_keys, matches
+        from course.content.normalize import match_keys, matches
 
         if any(not match_keys(a) for a in self.answer):
             raise ValueError("answer has a variant that is empty once normalised")
@@ -358,3 +367,220 @@ def json_schema() -> dict:
 def words(text: str) -> int:
     """Words in a learner's text (whitespace-separated runs containing a letter or digit)."""
     return sum(1 for t in text.split() if re.search(r"\w", t))
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading and validating set files
+
+def _error_location(doc: YamlDoc, loc: tuple) -> tuple[int | None, str]:
+    """Line and a readable description ("item 'x' (items[3]), field 'answer'") of a pydantic loc."""
+    line = doc.line_of(loc, key=False)
+    parts = []
+    data = doc.data
+    rest = list(loc)
+    if len(rest) >= 2 and rest[0] == "items" and isinstance(rest[1], int):
+        idx = rest[1]
+        item_id = None
+        if isinstance(data, dict) and isinstance(data.get("items"), list) and idx < len(data["items"]):
+            entry = data["items"][idx]
+            if isinstance(entry, dict):
+                item_id = entry.get("id")
+        parts.append(f"item '{item_id}' (items[{idx}])" if item_id else f"items[{idx}]")
+        rest = rest[2:]
+        if rest and rest[0] in ITEM_TYPES:
+            rest = rest[1:]
+    fields = ".".join(str(p) for p in rest if not (isinstance(p, str) and p.startswith("function-")))
+    if fields:
+        parts.append(f"field '{fields}'")
+    return line, ", ".join(parts)
+
+
+def _refine_loc(doc: YamlDoc, err: dict) -> tuple:
+    """Point item-level errors at the field they are about (``answer``, ``type``, ...)."""
+    loc = tuple(err.get("loc", ()))
+    typ = err.get("type", "")
+    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
+        items = doc.data.get("items") if isinstance(doc.data, dict) else None
+        entry = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        if not isinstance(entry, dict):
+            return loc
+        if typ in ("union_tag_invalid", "union_tag_not_found") and "type" in entry:
+            return loc[:2] + ("type",)
+        if typ == "value_error" and len(loc) <= 3:
+            first = err.get("msg", "").removeprefix("Value error, ").split(" ", 1)[0]
+            if first in entry:
+                return loc[:2] + (first,)
+    return loc
+
+
+def _explain(err: dict, doc: YamlDoc) -> str:
+    typ = err.get("type", "")
+    msg = err.get("msg", "invalid value")
+    loc = tuple(err.get("loc", ()))
+    inp = err.get("input")
+    ctx = err.get("ctx") or {}
+    if typ == "missing":
+        return f"the required field '{loc[-1]}' is missing"
+    if typ == "extra_forbidden":
+        owner = _owner_type(doc, loc)
+        model = ITEM_MODELS.get(owner) if owner else None
+        if model is None and len(loc) == 1:
+            allowed = [f.alias or n for n, f in ExerciseSet.model_fields.items()]
+        elif model is not None:
+            allowed = list(model.model_fields)
+        else:
+            allowed = []
+        tail = f" Allowed fields: {', '.join(allowed)}." if allowed else ""
+        kind = f" of a {owner} item" if owner else ""
+        return f"'{loc[-1]}' is not a field{kind}.{tail}".rstrip(".")
+    if typ == "union_tag_invalid":
+        return f"unknown item type '{ctx.get('tag', inp)}'. Allowed types: {', '.join(ITEM_TYPES)}"
+    if typ == "union_tag_not_found":
+        return f"the field 'type' is missing. Allowed types: {', '.join(ITEM_TYPES)}"
+    if typ == "string_pattern_mismatch":
+        if loc and loc[-1] in ("id", "set", "module", "objective", "reading", "taxonomy"):
+            return (f"'{inp}' is not a valid id: use lower-case letters, digits and single hyphens, "
+                    "e.g. m1-rashidun-order")
+        return (f"'{inp}' is not a valid key: use short lower-case letters or digits, e.g. a, b, c")
+    if typ in ("string_type",):
+        return f"expected text, got {_kind(inp)}"
+    if typ in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"):
+        return f"expected a {'whole ' if typ.startswith('int') else ''}number, got {_kind(inp)} {_short(inp)}"
+    if typ in ("list_type",):
+        return f"expected a list such as [a, b], got {_kind(inp)}"
+    if typ in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping (key: value lines), got {_kind(inp)}"
+    if typ == "too_short":
+        return f"needs at least {ctx.get('min_length')} entr{'y' if ctx.get('min_length') == 1 else 'ies'}"
+    if typ == "string_too_short":
+        return "must not be empty"
+    if typ == "literal_error":
+        return f"'{inp}' is not allowed; allowed: {ctx.get('expected')}"
+    if typ == "value_error":
+        return msg.removeprefix("Value error, ")
+    return msg[0].lower() + msg[1:] if msg else "invalid value"
+
+
+def _owner_type(doc: YamlDoc, loc: tuple) -> str | None:
+    if len(loc) >= 3 and loc[0] == "items" and isinstance(loc[1], int):
+        items = doc.data.get("items") if isinstance(doc.data, dict) else None
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            t = items[loc[1]].get("type")
+            return t if t in ITEM_TYPES else None
+    return None
+
+
+_kind = describe_kind
+
+
+def _short(v: Any) -> str:
+    s = repr(v)
+    return f"({s[:40]}…)" if len(s) > 41 else f"({s})"
+
+
+def validate_set_data(doc: YamlDoc, *, expected_id: str | None = None) -> ExerciseSet:
+    data = doc.data
+    if data is None:
+        raise CourseInputError(f"{doc.where}: the file is empty. An exercise set is a mapping with "
+                               "set, title, module and items; see CONTRIBUTING.md, 'Exercise sets'.")
+    if not isinstance(data, dict):
+        raise CourseInputError(
+            f"{_where(doc.where, doc.line_of(()))}: the top level is {_kind(data)}, but an exercise set must be a "
+            "mapping with the keys set, title, module and items; see CONTRIBUTING.md, 'Exercise sets'.")
+    try:
+        model = ExerciseSet.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            line, desc = _error_location(doc, _refine_loc(doc, err))
+            what = _explain(err, doc)
+            problems.append((line, f"{desc}: {what}" if desc else what))
+        raise CourseInputError(format_problems(doc.where, problems)) from None
+    if expected_id and model.id != expected_id:
+        raise CourseInputError(
+            f"{_where(doc.where, doc.line_of(('set',)))}: the set id is '{model.id}' but the file is named "
+            f"'{expected_id}.yaml'. They must agree (learners' answers go to answers/<set>.yaml); rename the "
+            "file or change 'set'.")
+    _check_taxonomy_labels(model, doc)
+    return model
+
+
+def _check_taxonomy_labels(model: ExerciseSet, doc: YamlDoc) -> None:
+    from course.content.taxonomy import load_taxonomy
+
+    problems = []
+    for i, it in enumerate(model.items):
+        if it.type != "annotate":
+            continue
+        taxo = load_taxonomy(it.taxonomy, root=_root_for(doc.where))
+        for para, label in list(it.labels.items()) + [(p, lab) for p, labs in it.accept.items() for lab in labs]:
+            if taxo.resolve(label) is None:
+                field_name = "labels" if it.labels.get(para) == label else "accept"
+                line = doc.line_of(("items", i, field_name, para))
+                problems.append((line, f"item '{it.id}', {field_name} for paragraph {para}: '{label}' is not a "
+                                       f"label of the taxonomy '{it.taxonomy}'. Allowed: a technique id "
+                                       f"(e.g. {taxo.techniques[0].id}), a category id (e.g. {taxo.categories[0].id}) "
+                                       f"or {taxo.none_label}"))
+    if problems:
+        raise CourseInputError(format_problems(doc.where, problems))
+
+
+def _root_for(where: str) -> Path | None:
+    try:
+        return find_root(Path(where).resolve().parent)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def load_set(path: Path | str) -> ExerciseSet:
+    """Load and validate one exercise set (cached by path, size and modification time)."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:
+        raise CourseInputError(f"{p}: no such exercise set file.") from None
+    return _load_set_cached(str(p), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load_set_cached(path: str, _mtime: int, _size: int) -> ExerciseSet:
+    doc = load_yaml(path, max_bytes=MAX_SET_BYTES, what="exercise set")
+    return validate_set_data(doc, expected_id=Path(path).stem)
+
+
+def set_paths(root: Path | str | None = None) -> list[Path]:
+    """The exercise-set files: ``<root>/exercises/*.yaml`` (root: the course root)."""
+    d = exercises_dir(root)
+    return sorted(p for p in d.glob("*.yaml") if p.is_file() and not p.name.startswith("."))
+
+
+def exercises_dir(root: Path | str | None = None) -> Path:
+    if root is None:
+        root = find_root()
+    root = Path(root)
+    return root if root.name == "exercises" and not (root / "exercises").is_dir() else root / "exercises"
+
+
+def load_all_sets(root: Path | str | None = None) -> list[ExerciseSet]:
+    """Every exercise set in ``root`` (a course root or an exercises folder), in file-name order.
+    Item ids must be unique across all of them. A course's sets: :attr:`Course.exercise_sets`."""
+    sets = [load_set(p) for p in set_paths(root)]
+    check_unique_item_ids(sets, exercises_dir(root))
+    return sets
+
+
+def check_unique_item_ids(sets: list[ExerciseSet], where: Path) -> None:
+    seen: dict[str, str] = {}
+    problems = []
+    for s in sets:
+        for it in s.items:
+            if it.id in seen and seen[it.id] != s.id:
+                problems.append(f"item id '{it.id}' is used in both set '{seen[it.id]}' and set '{s.id}'")
+            seen.setdefault(it.id, s.id)
+    if problems:
+        raise CourseInputError(f"{where}: {'; '.join(problems)}. Item ids must be unique "
+                               "course-wide; rename one of each pair.")
+
+
+def clear_cache() -> None:
+    _load_set_cached.cache_clear()

@@ -18,7 +18,12 @@ The special label ``none`` ("no technique") always exists. A learner may write a
 original ``label``, its ``name``, a category id or name, or ``none``; case, spaces, ``_`` and ``-``
 are ignored (:meth:`Taxonomy.resolve`).
 
-Public API: :func:`load_taxonomy`, :class:`Taxonomy`.
+Every category and every technique needs a ``definition`` (the book prints them and the glossary
+lists the techniques), ``none`` is reserved, and confusable pairs name two technique ids. This is the
+one loader: the book, the glossary and the exercise engine all get their taxonomy from here
+(through :meth:`course.content.Course.taxonomy`).
+
+Public API: :func:`load_taxonomy`, :func:`taxonomy_path`, :func:`available_taxonomies`, :class:`Taxonomy`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from course.content.normalize import label_key
+from course.content.yaml import MAX_DATA_BYTES, load_yaml
 from course.errors import CourseInputError
 
 _ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -41,7 +48,7 @@ class Technique(BaseModel):
     id: Annotated[str, Field(pattern=_ID)]
     name: str
     label: str | None = None
-    definition: str | None = None
+    definition: Annotated[str, Field(min_length=1)]
     example: str | None = None
     category: str = ""  # filled in by the taxonomy
 
@@ -50,14 +57,14 @@ class Category(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Annotated[str, Field(pattern=_ID)]
     name: str
-    definition: str | None = None
+    definition: Annotated[str, Field(min_length=1)]
     techniques: Annotated[list[Technique], Field(min_length=1)]
 
 
 class Taxonomy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Annotated[str, Field(pattern=_ID)]
-    title: str
+    title: str = ""
     source: str | None = None
     categories: Annotated[list[Category], Field(min_length=1)]
     confusable: list[tuple[str, str]] = Field(default_factory=list)
@@ -66,6 +73,8 @@ class Taxonomy(BaseModel):
 
     @model_validator(mode="after")
     def _index(self):
+        if not self.title:
+            self.title = self.id
         seen: set[str] = {NONE_LABEL}
         for c in self.categories:
             if c.id in seen:
@@ -76,16 +85,15 @@ class Taxonomy(BaseModel):
                     raise ValueError(f"id '{t.id}' is used twice")
                 seen.add(t.id)
                 t.category = c.id
+        techniques = {t.id for t in self.techniques}
         for a, b in self.confusable:
             for x in (a, b):
-                if x not in seen:
-                    raise ValueError(f"confusable names '{x}', which is not a technique or category id")
+                if x not in techniques:
+                    raise ValueError(f"the confusable pair [{a}, {b}] names '{x}', which is not a technique id")
         return self
 
     def model_post_init(self, __context) -> None:
         lookup: dict[str, str] = {}
-        from course.exercises.normalize import label_key
-
         for c in self.categories:
             for spelling in (c.id, c.name):
                 lookup[label_key(spelling)] = c.id
@@ -110,8 +118,6 @@ class Taxonomy(BaseModel):
 
     def resolve(self, label: object) -> str | None:
         """The canonical id (technique, category or ``none``) a learner's label stands for, or None."""
-        from course.exercises.normalize import label_key
-
         if label is None or isinstance(label, (bool, list, dict)):
             return None
         return self._lookup.get(label_key(label))
@@ -146,31 +152,28 @@ class Taxonomy(BaseModel):
         return [t.id for t in self.techniques] + [c.id for c in self.categories] + [NONE_LABEL]
 
 
-def taxonomy_path(name: str, root: Path | str | None = None) -> Path:
-    if root is None:
-        from course.paths import project_root
-
-        root = project_root()
+def taxonomy_path(name: str, root: Path | str) -> Path:
     return Path(root) / "data" / "taxonomies" / f"{name}.yaml"
 
 
-def load_taxonomy(name: str, root: Path | str | None = None) -> Taxonomy:
+def available_taxonomies(root: Path | str) -> list[str]:
+    return sorted(p.stem for p in (Path(root) / "data" / "taxonomies").glob("*.yaml"))
+
+
+def load_taxonomy(name: str, root: Path | str) -> Taxonomy:
     """Load ``data/taxonomies/<name>.yaml`` under the course root (cached by modification time)."""
     path = taxonomy_path(name, root)
-    if not path.exists():
-        folder = path.parent
-        known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-        raise CourseInputError(f"{path}: no such taxonomy '{name}'. Known taxonomies: "
-                               f"{', '.join(known) or 'none'} (files in {folder}).")
+    if not path.is_file():
+        known = ", ".join(available_taxonomies(root)) or "none"
+        raise CourseInputError(f"{path}: there is no taxonomy '{name}'. Known taxonomies: {known} "
+                               f"(files in {path.parent}).")
     st = path.stat()
     return _load(str(path), st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=16)
 def _load(path: str, _mtime: int, _size: int) -> Taxonomy:
-    from course.exercises.loader import MAX_SET_BYTES, load_yaml
-
-    doc = load_yaml(path, max_bytes=MAX_SET_BYTES, what="taxonomy file")
+    doc = load_yaml(path, max_bytes=MAX_DATA_BYTES, what="taxonomy file")
     if not isinstance(doc.data, dict):
         raise CourseInputError(f"{path}: a taxonomy file must be a mapping with id, title and categories.")
     try:
@@ -180,5 +183,8 @@ def _load(path: str, _mtime: int, _size: int) -> Taxonomy:
         loc = tuple(err.get("loc", ()))
         line = doc.line_of(loc)
         field = ".".join(map(str, loc)) or "top level"
-        raise CourseInputError(f"{path}, line {line}: {field}: {err.get('msg', 'invalid').removeprefix('Value error, ')}. "
-                               "See the shape in course/taxonomy.py.") from None
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
+        if err.get("type") == "missing":
+            msg = f"the required field '{loc[-1]}' is missing"
+        raise CourseInputError(f"{path}, line {line}: {field}: {msg}. Every category and technique needs an id, "
+                               "a name and a definition; see the shape in course/content/taxonomy.py.") from None

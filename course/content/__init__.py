@@ -1,0 +1,25 @@
+"""The course's data layer: every data file of the course, read once and handed out as typed data.
+
+The course is data (``modules/*/module.yaml``, ``readings/*/reading.yaml`` + ``source.txt``,
+``exercises/*.yaml``, ``glossary/*.yaml``, ``data/taxonomies/*.yaml``, ``data/timeline-*.yaml``,
+``data/diagnostic.yaml``, ``references.bib``). This package is the only code that finds the course
+(:meth:`Course.find`) and opens those files: one safe YAML reader (:mod:`course.content.yaml`), one
+typed model per file kind, and :class:`Course`, which loads each file on demand, keeps it until the
+file changes, and is what the views (the book in ``course.sphinxext``, the checker in
+``course.exercises``, the exports in ``course.lms``, the CLI) read. Errors are
+:class:`~course.errors.CourseInputError` naming the file and line. It imports nothing of the
+``course`` package but ``course.errors``.
+"""
+
+from course.content.bibliography import Bibliography
+from course.content.course import Course
+from course.content.diagnostic import Diagnostic, Form, Passage
+from course.content.exercise_sets import ITEM_MODELS, ITEM_TYPES, ExerciseSet, ItemBase
+from course.content.modules import Lesson, Module, Objective
+from course.content.readings import MarginNote, Paragraph, Reading, ReadingRefError, Redaction
+from course.content.taxonomy import Category, Taxonomy, Technique
+from course.content.yaml import YamlDoc
+
+__all__ = ["Bibliography", "Category", "Course", "Diagnostic", "ExerciseSet", "Form", "ITEM_MODELS",
+           "ITEM_TYPES", "ItemBase", "Lesson", "MarginNote", "Module", "Objective", "Paragraph", "Passage",
+           "Reading", "ReadingRefError", "Redaction", "Taxonomy", "Technique", "YamlDoc"]
