@@ -26,7 +26,7 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Callable, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -413,51 +413,65 @@ def _refine_loc(doc: YamlDoc, err: dict) -> tuple:
     return loc
 
 
+def _extra_field(doc: YamlDoc, loc: tuple) -> str:
+    owner = _owner_type(doc, loc)
+    model = ITEM_MODELS.get(owner) if owner else None
+    if model is None and len(loc) == 1:
+        allowed = [f.alias or n for n, f in ExerciseSet.model_fields.items()]
+    elif model is not None:
+        allowed = list(model.model_fields)
+    else:
+        allowed = []
+    tail = f" Allowed fields: {', '.join(allowed)}." if allowed else ""
+    kind = f" of a {owner} item" if owner else ""
+    return f"'{loc[-1]}' is not a field{kind}.{tail}".rstrip(".")
+
+
+def _bad_pattern(loc: tuple, inp: Any) -> str:
+    if loc and loc[-1] in ("id", "set", "module", "objective", "reading", "taxonomy"):
+        return (f"'{inp}' is not a valid id: use lower-case letters, digits and single hyphens, "
+                "e.g. m1-rashidun-order")
+    return f"'{inp}' is not a valid key: use short lower-case letters or digits, e.g. a, b, c"
+
+
+def _too_short(ctx: dict) -> str:
+    n = ctx.get("min_length")
+    return f"needs at least {n} entr{'y' if n == 1 else 'ies'}"
+
+
+_NUMBER_ERRORS = ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float")
+_MAPPING_ERRORS = ("dict_type", "model_type", "model_attributes_type")
+
+#: pydantic error type → a plain-words explanation (loc, input, ctx, msg → text).
+_EXPLAIN: dict[str, Callable[[tuple, Any, dict, str], str]] = {
+    "missing": lambda loc, inp, ctx, msg: f"the required field '{loc[-1]}' is missing",
+    "union_tag_invalid": lambda loc, inp, ctx, msg:
+        f"unknown item type '{ctx.get('tag', inp)}'. Allowed types: {', '.join(ITEM_TYPES)}",
+    "union_tag_not_found": lambda loc, inp, ctx, msg: f"the field 'type' is missing. Allowed types: {', '.join(ITEM_TYPES)}",
+    "string_pattern_mismatch": lambda loc, inp, ctx, msg: _bad_pattern(loc, inp),
+    "string_type": lambda loc, inp, ctx, msg: f"expected text, got {_kind(inp)}",
+    "list_type": lambda loc, inp, ctx, msg: f"expected a list such as [a, b], got {_kind(inp)}",
+    "too_short": lambda loc, inp, ctx, msg: _too_short(ctx),
+    "string_too_short": lambda loc, inp, ctx, msg: "must not be empty",
+    "literal_error": lambda loc, inp, ctx, msg: f"'{inp}' is not allowed; allowed: {ctx.get('expected')}",
+    "value_error": lambda loc, inp, ctx, msg: msg.removeprefix("Value error, "),
+    **{t: (lambda loc, inp, ctx, msg, t=t:
+           f"expected a {'whole ' if t.startswith('int') else ''}number, got {_kind(inp)} {_short(inp)}")
+       for t in _NUMBER_ERRORS},
+    **{t: (lambda loc, inp, ctx, msg: f"expected a mapping (key: value lines), got {_kind(inp)}")
+       for t in _MAPPING_ERRORS},
+}
+
+
 def _explain(err: dict, doc: YamlDoc) -> str:
     typ = err.get("type", "")
     msg = err.get("msg", "invalid value")
     loc = tuple(err.get("loc", ()))
-    inp = err.get("input")
-    ctx = err.get("ctx") or {}
-    if typ == "missing":
-        return f"the required field '{loc[-1]}' is missing"
     if typ == "extra_forbidden":
-        owner = _owner_type(doc, loc)
-        model = ITEM_MODELS.get(owner) if owner else None
-        if model is None and len(loc) == 1:
-            allowed = [f.alias or n for n, f in ExerciseSet.model_fields.items()]
-        elif model is not None:
-            allowed = list(model.model_fields)
-        else:
-            allowed = []
-        tail = f" Allowed fields: {', '.join(allowed)}." if allowed else ""
-        kind = f" of a {owner} item" if owner else ""
-        return f"'{loc[-1]}' is not a field{kind}.{tail}".rstrip(".")
-    if typ == "union_tag_invalid":
-        return f"unknown item type '{ctx.get('tag', inp)}'. Allowed types: {', '.join(ITEM_TYPES)}"
-    if typ == "union_tag_not_found":
-        return f"the field 'type' is missing. Allowed types: {', '.join(ITEM_TYPES)}"
-    if typ == "string_pattern_mismatch":
-        if loc and loc[-1] in ("id", "set", "module", "objective", "reading", "taxonomy"):
-            return (f"'{inp}' is not a valid id: use lower-case letters, digits and single hyphens, "
-                    "e.g. m1-rashidun-order")
-        return (f"'{inp}' is not a valid key: use short lower-case letters or digits, e.g. a, b, c")
-    if typ in ("string_type",):
-        return f"expected text, got {_kind(inp)}"
-    if typ in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"):
-        return f"expected a {'whole ' if typ.startswith('int') else ''}number, got {_kind(inp)} {_short(inp)}"
-    if typ in ("list_type",):
-        return f"expected a list such as [a, b], got {_kind(inp)}"
-    if typ in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping (key: value lines), got {_kind(inp)}"
-    if typ == "too_short":
-        return f"needs at least {ctx.get('min_length')} entr{'y' if ctx.get('min_length') == 1 else 'ies'}"
-    if typ == "string_too_short":
-        return "must not be empty"
-    if typ == "literal_error":
-        return f"'{inp}' is not allowed; allowed: {ctx.get('expected')}"
-    if typ == "value_error":
-        return msg.removeprefix("Value error, ")
+        return _extra_field(doc, loc)
+    explain = _EXPLAIN.get(typ)
+    if explain is not None:
+        return explain(loc, err.get("input"), err.get("ctx") or {}, msg)
     return msg[0].lower() + msg[1:] if msg else "invalid value"
 
 

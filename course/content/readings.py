@@ -288,38 +288,39 @@ def _margin_notes(spec, count: int, where: str) -> tuple[MarginNote, ...]:
     return tuple(out)
 
 
-def lay_out(reading_id: str, text: str, layout: dict, where: str = "reading.yaml") -> list[Paragraph]:
-    """Cut ``text`` into numbered paragraphs following ``layout`` (layout changes only)."""
-    mode = layout.get("mode", "lines")
+def _units(text: str, mode: str, where: str) -> list[tuple[str, int, int]]:
+    """The text cut into units (text, first line, last line): one per line, or one per block of lines."""
     lines = text.split("\n")
-    units: list[tuple[str, int, int]] = []  # text, first line, last line
     if mode == "lines":
-        for i, line in enumerate(lines, 1):
-            if line.strip():
-                units.append((line.strip(), i, i))
-    elif mode == "blocks":
-        block: list[str] = []
-        start = 0
-        for i, line in enumerate(lines + [""], 1):
-            if line.strip():
-                if not block:
-                    start = i
-                block.append(line.strip())
-            elif block:
-                units.append((" ".join(block), start, i - 1))
-                block = []
-    else:
+        return [(line.strip(), i, i) for i, line in enumerate(lines, 1) if line.strip()]
+    if mode != "blocks":
         raise CourseInputError(f"{where}: layout.mode is '{mode}'; allowed: lines, blocks.")
+    units: list[tuple[str, int, int]] = []
+    block: list[str] = []
+    start = 0
+    for i, line in enumerate(lines + [""], 1):
+        if line.strip():
+            if not block:
+                start = i
+            block.append(line.strip())
+        elif block:
+            units.append((" ".join(block), start, i - 1))
+            block = []
+    return units
 
-    joins = list(layout.get("join_after", []))
+
+def _join(units: list[tuple[str, int, int]], join_after: list[str], where: str):
+    """Units split by a page break joined again (``join_after``: the exact ends of the first halves).
+    Returns the joined units and, per joined unit index, the ends used."""
+    joins = list(join_after)
     joined: list[tuple[str, int, int]] = []
-    join_notes: dict[int, list[str]] = {}
+    notes: dict[int, list[str]] = {}
     for unit in units:
-        if joined and any(joined[-1][0].endswith(j) for j in joins):
+        used = next((j for j in joins if joined and joined[-1][0].endswith(j)), None)
+        if used is not None:
             prev = joined.pop()
-            used = next(j for j in joins if prev[0].endswith(j))
             joins.remove(used)
-            join_notes.setdefault(len(joined), []).append(used)
+            notes.setdefault(len(joined), []).append(used)
             unit = (prev[0] + " " + unit[0], prev[1], unit[2])
         joined.append(unit)
     if joins:
@@ -327,21 +328,31 @@ def lay_out(reading_id: str, text: str, layout: dict, where: str = "reading.yaml
             f"{where}: layout.join_after names {joins!r}, but no paragraph ends with that text. "
             "Each entry must be the exact end of a paragraph split by a page break."
         )
+    return joined, notes
 
+
+def _kinds(spec, where: str) -> dict[int, str]:
     kinds: dict[int, str] = {}
-    for kind, numbers in (layout.get("kinds") or {}).items():
+    for kind, numbers in (spec or {}).items():
         if kind not in KINDS:
             raise CourseInputError(f"{where}: layout.kinds has '{kind}'; allowed: {', '.join(KINDS)}.")
         for n in _expand_numbers(numbers):
             kinds[n] = kind
+    return kinds
+
+
+def lay_out(reading_id: str, text: str, layout: dict, where: str = "reading.yaml") -> list[Paragraph]:
+    """Cut ``text`` into numbered paragraphs following ``layout`` (layout changes only)."""
+    units = _units(text, layout.get("mode", "lines"), where)
+    joined, join_notes = _join(units, layout.get("join_after", []), where)
+    kinds = _kinds(layout.get("kinds"), where)
     out: list[Paragraph] = []
     section = None
     for n, (t, a, b) in enumerate(joined, 1):
         kind = kinds.get(n, "para")
         if kind == "heading":
             section = t
-        out.append(Paragraph(reading_id, n, t, kind, (a, b), section if kind != "heading" else t,
-                             tuple(join_notes.get(n - 1, ()))))
+        out.append(Paragraph(reading_id, n, t, kind, (a, b), section, tuple(join_notes.get(n - 1, ()))))
     bad = [n for n in kinds if n > len(out)]
     if bad:
         raise CourseInputError(f"{where}: layout.kinds names paragraphs {bad}, but there are only {len(out)}.")

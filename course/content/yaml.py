@@ -144,6 +144,7 @@ class YamlDoc:
     where: str
     _root: Any = field(default=None, repr=False)
     _top: dict | None = field(default=None, repr=False)  # top-level key text → line, built once
+    _index: dict | None = field(default=None, repr=False)  # top-level key → (key node, value node)
 
     def _top_keys(self) -> dict[str, int]:
         """Lines of the keys written at the start of a line (top-level keys), in one pass."""
@@ -170,45 +171,44 @@ class YamlDoc:
             line = self._top_keys().get(str(loc[0]))
             if line:
                 return line
-        if self._root is None:
-            try:
-                self._root = _safe_yaml().compose(self.text)
-            except Exception:  # noqa: BLE001 - a line number is a courtesy, never a crash
-                try:
-                    self._root = _pure_yaml().compose(self.text)
-                except Exception:  # noqa: BLE001
-                    return None
-        node = self._root
+        node = self._composed()
         if node is None:
             return None
         line = node.start_mark.line + 1
         for depth, part in enumerate(loc):
-            nxt = None
-            if isinstance(node, MappingNode):
-                if depth == 0:  # the top mapping can hold thousands of keys: index it once
-                    if not hasattr(self, "_root_index"):
-                        index: dict[str, tuple] = {}
-                        for k, v in node.value:
-                            if isinstance(k, ScalarNode):
-                                index.setdefault(k.value, (k, v))
-                        self._root_index = index
-                    found = self._root_index.get(str(part))
-                    if found:
-                        nxt = found[0] if key else found[1]
-                        line = found[0].start_mark.line + 1
-                else:
-                    for k, v in node.value:
-                        if isinstance(k, ScalarNode) and k.value == str(part):
-                            nxt = k if key else v
-                            line = k.start_mark.line + 1
-                            break
-            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-                nxt = node.value[part]
-            if nxt is None:
+            found = self._child(node, part, depth == 0)
+            if found is None:
                 continue  # e.g. a discriminator tag in a pydantic location: skip it
-            node = nxt
+            k, v = found
+            node = k if key and k is not None else v
             line = node.start_mark.line + 1
         return line
+
+    def _composed(self):
+        """The node tree of the text (composed once, on the first call; None when it cannot be)."""
+        if self._root is None:
+            for make in (_safe_yaml, _pure_yaml):
+                try:
+                    self._root = make().compose(self.text)
+                    break
+                except Exception:  # noqa: BLE001 - a line number is a courtesy, never a crash
+                    continue
+        return self._root
+
+    def _child(self, node, part: Any, top: bool):
+        """(key node, value node) of ``part`` under ``node`` (key node None in a sequence), or None."""
+        if isinstance(node, MappingNode):
+            if top:  # the top mapping can hold thousands of keys: index it once
+                if self._index is None:
+                    self._index = {}
+                    for k, v in node.value:
+                        if isinstance(k, ScalarNode):
+                            self._index.setdefault(k.value, (k, v))
+                return self._index.get(str(part))
+            return next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == str(part)), None)
+        if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            return None, node.value[part]
+        return None
 
 
 def _where(where: str, line: int | None) -> str:
@@ -305,34 +305,39 @@ def _bad_value_message(text: str, where: str) -> str:
             "as text.")
 
 
+def _duplicate_key_message(exc: MarkedYAMLError, where: str, what: str, line: int | None) -> str:
+    problem = (exc.problem or "").strip()
+    key = ""
+    for token in ('"', "'"):
+        parts = problem.split(token)
+        if len(parts) >= 3:
+            key = parts[1]
+            break
+    keytxt = f" '{key}'" if key else ""
+    dup_line = exc.problem_mark.line + 1 if exc.problem_mark else line
+    first_line = exc.context_mark.line + 1 if exc.context_mark else None
+    first = f" (the mapping that starts at line {first_line})" if first_line and first_line != dup_line else ""
+    return (f"{_where(where, dup_line)}: the key{keytxt} appears twice in the same mapping{first}. "
+            f"Each key may appear only once in {_a(what)}; keep one and delete the other.")
+
+
+def _line_text(text: str, mark) -> str:
+    lines = text.split("\n") if mark is not None and text else []
+    return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
+
+
 def _yaml_error_message(exc: MarkedYAMLError, where: str, what: str, text: str = "") -> str:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     problem = (exc.problem or "").strip()
-    context = (exc.context or "").strip()
     if "duplicate key" in str(exc) or "found duplicate key" in problem:
-        key = ""
-        for token in ('"', "'"):
-            if token in problem:
-                parts = problem.split(token)
-                if len(parts) >= 3:
-                    key = parts[1]
-                    break
-        keytxt = f" '{key}'" if key else ""
-        dup_line = exc.problem_mark.line + 1 if exc.problem_mark else line
-        first_line = exc.context_mark.line + 1 if exc.context_mark else None
-        first = f" (the mapping that starts at line {first_line})" if first_line and first_line != dup_line else ""
-        return (f"{_where(where, dup_line)}: the key{keytxt} appears twice in the same mapping{first}. "
-                f"Each key may appear only once in {_a(what)}; keep one and delete the other.")
-    bad_line = ""
-    if mark is not None and text:
-        lines = text.split("\n")
-        bad_line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+        return _duplicate_key_message(exc, where, what, line)
+    bad_line = _line_text(text, mark)
     indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
     if "\t" in indent or "'\\t'" in problem:
         return (f"{_where(where, line)}: a tab character is used for indentation. YAML allows only "
                 "spaces; replace the tab with spaces.")
-    detail = problem or context or "invalid YAML"
+    detail = problem or (exc.context or "").strip() or "invalid YAML"
     return (f"{_where(where, line)}: not valid YAML ({detail}). Check the indentation (spaces only) and "
             "put text containing ': ' or '#' in quotes.")
 

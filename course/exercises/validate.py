@@ -94,7 +94,7 @@ def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | No
         for field, text in text_fields(item):
             for m in PARA_ROLE.finditer(text):
                 try:
-                    Course.of(root).Course.find().resolve_ref(m.group(1))
+                    Course.of(root).resolve_ref(m.group(1))
                 except (ReadingRefError, Exception) as exc:  # noqa: BLE001
                     problems.append(f"{here}, {field}: {{para}}`{m.group(1)}`: {exc}")
             if keys is not None:
