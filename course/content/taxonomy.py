@@ -101,7 +101,7 @@ class Taxonomy(BaseModel):
                 for spelling in (t.id, t.name, t.label):
                     if spelling:
                         lookup[label_key(spelling)] = t.id
-        for s in _NONE_SPELLINGS:
+        for s in sorted(_NONE_SPELLINGS):
             lookup[s] = NONE_LABEL
         self._lookup = lookup
         self._pairs = {frozenset(p) for p in self.confusable}
