@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from course.content import Course
 from course.exercises import (NEEDS_REVIEW, NOT_ATTEMPTED, PASSED, grade_item, grade_set, load_all_sets, load_set,
                               parse_yaml, reference_answer_file, reference_answers, render_template,
                               validate_references)
@@ -88,8 +89,6 @@ def wrong_answer(item):
     if isinstance(item, ShortItem):
         return "zzqx not an answer"
     if isinstance(item, LocateItem):
-        from course.content import Course
-
         used = set(item.required) | set(item.optional)
         free = [n for n in range(1, len(Course.find().reading(item.reading)) + 1) if n not in used]
         if free:

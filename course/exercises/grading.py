@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
+from course.content import Course
 from course.content import normalize
 from course.content.yaml import describe_kind
 from course.exercises.safe import safe_text
@@ -222,8 +223,6 @@ def _keys_list(keys: Iterable[str]) -> str:
 def _known_readings() -> frozenset[str] | None:
     """The reading ids on disk, listed once (None if the readings are not available)."""
     try:
-        from course.content import Course
-
         return frozenset(Course.find().reading_ids)
     except Exception:  # noqa: BLE001 - readings not available
         return None
@@ -235,8 +234,6 @@ def _reading_length(reading_id: str) -> int | None:
     if known is not None and reading_id not in known:
         return None  # not a reading: no disk lookup (evidence may cite thousands of made-up ids)
     try:
-        from course.content import Course
-
         return len(Course.find().reading(reading_id))
     except Exception:  # noqa: BLE001 - unknown reading, or readings not available
         return None
@@ -516,8 +513,6 @@ def _reading_letters() -> dict[str, str]:
     out = {}
     for rid in _known_readings() or ():
         try:
-            from course.content import Course
-
             letter = str(Course.find().reading(rid).letter).upper()
             out.setdefault(letter, rid)
         except Exception:  # noqa: BLE001 - a reading without a letter is referred to by its id
@@ -573,8 +568,6 @@ def _locate(item: LocateItem, answer: Any, exists: ParagraphCheck) -> tuple[floa
 
 
 def _annotate(item: AnnotateItem, answer: Any, exists: ParagraphCheck, root) -> tuple[float, str]:
-    from course.content import Course
-
     taxo = Course.of(root).taxonomy(item.taxonomy)
     if not isinstance(answer, dict):
         first = next(iter(item.labels))
@@ -663,8 +656,6 @@ def justification_ok(item: AnnotateItem, n: int, why: str) -> bool:
     if words(why) < 3:
         return False
     try:
-        from course.content import Course
-
         para = Course.find().reading(item.reading).paragraphs[n - 1].text
     except Exception:  # noqa: BLE001 - without the reading, only the length can be checked
         return True

@@ -38,6 +38,7 @@ import re
 import zlib
 from typing import Any
 
+from course.content import Course
 from course.content import normalize
 from course.exercises import grading
 from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
@@ -217,8 +218,6 @@ def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> d
         for n in item.optional:
             k.accept(-1, f"o:{n}")
     elif isinstance(item, AnnotateItem):
-        from course.content import Course
-
         taxo = Course.find().taxonomy(item.taxonomy)
         if taxonomies is not None:
             taxonomies.setdefault(item.taxonomy, taxonomy_data(taxo))
@@ -261,8 +260,6 @@ def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> d
 
 def _para_tokens(item) -> dict:
     """Paragraphs' text in normal form (" tok tok "), for the justification check of annotate items."""
-    from course.content import Course
-
     try:
         paras = Course.find().reading(item.reading).paragraphs
     except Exception:  # noqa: BLE001 - without the reading the grader checks only the length
@@ -286,8 +283,6 @@ def taxonomy_data(taxo) -> dict:
 
 
 def reading_lengths() -> dict[str, int]:
-    from course.content import Course
-
     out = {}
     for rid in Course.find().reading_ids:
         rid = getattr(rid, "id", rid)
@@ -303,8 +298,6 @@ _URLISH = re.compile(r"(?i)https?:|www\.|\b[\w-]+\.(?:com|org|net|info|io|tv|me|
 
 def reading_openings(reading_id: str, words: int = 7) -> list[list]:
     """[[n, first words], ...] of a reading, for the locate control (web addresses left out)."""
-    from course.content import Course
-
     from course.content.readings import ARABIC_RE
 
     out = []
@@ -480,8 +473,6 @@ def _cases_for(item: ItemBase, rng: random.Random) -> list[tuple[Any, int]]:
         for _ in range(5):
             cases.append(rng.sample(range(1, length + 1), min(length, rng.randint(1, 5))))
     elif isinstance(item, AnnotateItem):
-        from course.content import Course
-
         taxo = Course.find().taxonomy(item.taxonomy)
         labels = [taxo.none_label] + [c.id for c in taxo.categories] + [t.id for t in taxo.techniques]
         names = [t.name for t in taxo.techniques[:3]]
@@ -497,8 +488,6 @@ def _cases_for(item: ItemBase, rng: random.Random) -> list[tuple[Any, int]]:
         x[next(iter(x))] = "not-a-label"
         cases.append(x)
         if getattr(item, "justify", False):
-            from course.content import Course
-
             paras = Course.find().reading(item.reading).paragraphs
             for n, lab in item.labels.items():
                 quote = " ".join(paras[n - 1].text.replace("**", "").split()[:4])

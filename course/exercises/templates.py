@@ -23,6 +23,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course.content import Course
 from course.errors import CourseInputError
 from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
                                      MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
@@ -40,8 +41,6 @@ def plain(myst: str) -> str:
     def role(m: re.Match) -> str:
         name, body = m.group(1), m.group(2)
         if name.startswith("cite"):
-            from course.content import Course
-
             bib = Course.find().bibliography
             return "(" + "; ".join(bib.short_cite(k.strip()) for k in body.split(",")) + ")"
         inner = re.match(r"^(.*?)\s*<[^>]*>$", body)  # {term}`text <target>`
@@ -83,8 +82,6 @@ def _comment(text: str, indent: str = "", hang: str = "") -> list[str]:
 
 def _reading_label(reading_id: str) -> str:
     try:
-        from course.content import Course
-
         r = Course.find().reading(reading_id)
         return f"{r.label}, {reading_id}"
     except Exception:  # noqa: BLE001 - a label is a courtesy
@@ -183,8 +180,6 @@ def _annotate_help(item: AnnotateItem, root) -> list[str]:
         lines.append("# After the label, write | and one line that quotes the words carrying it, e.g.")
         lines.append("#   17: loaded-language | \"massive volcano\" makes the crisis sound unstoppable")
     try:
-        from course.content import Course
-
         taxo = Course.of(root).taxonomy(item.taxonomy)
         for c in taxo.categories:
             lines += _comment(f"{c.id}: " + ", ".join(t.id for t in c.techniques), indent="  ", hang="    ")

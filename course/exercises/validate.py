@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from course.content import Course
 from course.content.exercise_sets import AnnotateItem, ExerciseSet, ItemBase, LocateItem
 
 PARA_ROLE = re.compile(r"\{para\}`([^`]*)`")
@@ -23,8 +24,6 @@ CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 
 def _root(root) -> Path:
     if root is None:
-        from course.content import Course
-
         return Course.find().root
     return Path(root)
 
@@ -47,22 +46,17 @@ def text_fields(item: ItemBase) -> list[tuple[str, str]]:
 
 
 def bib_keys(root: Path) -> frozenset[str] | None:
-    from course.content import Course
-
     bib = Course(root).bibliography
     return bib.keys if bib.exists else None
 
 
 def module_objectives(root: Path, module: str) -> set[str] | None:
-    from course.content import Course
-
     if not (root / "modules" / module / "module.yaml").exists():
         return None
     return {o.id for o in Course(root).module(module).objectives}
 
 
 def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | None = None) -> list[str]:
-    from course.content import Course
     from course.content.readings import ReadingRefError
 
     root = _root(root)
@@ -188,8 +182,6 @@ def feedback_coverage(sets) -> tuple[int, int, list[str]]:
 
 def _module_data(root: Path, module: str) -> dict | None:
     """The module's objectives and lessons as mappings (learner_minutes None when not given)."""
-    from course.content import Course
-
     if not (root / "modules" / module / "module.yaml").exists():
         return None
     m = Course(root).module(module)
@@ -199,8 +191,6 @@ def _module_data(root: Path, module: str) -> dict | None:
 
 def scripture_only(root: Path, reading_id: str) -> set[int]:
     """Paragraphs a reading's reading.yaml marks as consisting only of scripture (``scripture_only``)."""
-    from course.content import Course
-
     try:
         meta = Course.of(root).reading(reading_id).meta
     except Exception:  # noqa: BLE001 - a missing reading is reported elsewhere
@@ -353,8 +343,6 @@ def lesson_label_overlap(sets, root=None) -> list[tuple[str, int, str, str]]:
     """(item, paragraph, keyed technique, lesson page) for annotate keys that a student lesson states:
     a lesson paragraph or list item that cites the paragraph and names the keyed technique. Reported by
     bench/item_quality.py (not an error: the taxonomy lesson teaches with the readings' paragraphs)."""
-    from course.content import Course
-
     root = _root(root)
     pages = {p: re.sub(r"```\{instructor-note\}.*?```", "", p.read_text(encoding="utf-8"), flags=re.S)
              for p in sorted((root / "modules").glob("*/*.md"))}
