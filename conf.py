@@ -1,7 +1,7 @@
 # Sphinx configuration for Reading the Caliphate. Thin on purpose: the machinery lives in the
 # `course` package (course.sphinxext); this file only chooses options.
 from course import __version__
-from course.sphinxext.output import LATEX_PREAMBLE, edition_settings, reader_settings
+from course.sphinxext.output import LATEX_PREAMBLE, READER_PREAMBLE, edition_settings
 
 project = "Reading the Caliphate"
 author = "The Reading the Caliphate authors"
@@ -71,5 +71,13 @@ epub_publisher = author
 epub_show_urls = "no"
 epub_exclude_files = [".buildinfo.bak"]  # Sphinx keeps the old build info there after a config change
 
-# The reader pack (`course build reader`, i.e. `-t reader`): the three readings only, wide margins.
-globals().update(reader_settings(tags, globals()))  # noqa: F821
+# The reader pack (`course build reader`, i.e. `-t reader`): its own root page, the three readings
+# only, wide margins and generous line spacing for annotation. Every other build leaves its root page out.
+if tags.has("reader"):  # noqa: F821
+    root_doc = "readings/reader-pack"
+    exclude_patterns += ["index.md", "modules", "glossary.md", "bibliography.md", "instructor", "readings/index.md"]
+    latex_documents = [(root_doc, _edition["reader_basename"] + ".tex", "Reading the Caliphate: Reader pack",
+                        author, "howto")]
+    latex_elements |= {"preamble": READER_PREAMBLE, "sphinxsetup": "hmargin={4cm,4cm}, vmargin={3cm,3cm}"}
+else:
+    exclude_patterns += ["readings/reader-pack.md"]

@@ -10,8 +10,8 @@ with unjoined letters and no warning of its own.
 from __future__ import annotations
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from course.content.readings import ARABIC_RE
 
@@ -30,7 +30,7 @@ def ar_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     return [ar_inline(rawtext, text, classes=["ar"])], []
 
 
-class ArabicDirective(Directive):
+class ArabicDirective(SphinxDirective):
     """```{arabic}``` — the content is Arabic text, kept as written (no markup inside)."""
 
     has_content = True
@@ -110,13 +110,10 @@ def check_unmarked_arabic(app, doctree: nodes.document) -> None:
             )
 
 
-def setup(app):
-    app.add_node(ar_inline, html=(visit_ar_inline_html, depart_ar_inline_html),
-                 latex=(visit_ar_inline_latex, depart_ar_inline_latex),
-                 text=(_noop, _noop), man=(_noop, _noop), texinfo=(_noop, _noop))
-    app.add_node(ar_block, html=(visit_ar_block_html, depart_ar_block_html),
-                 latex=(visit_ar_block_latex, depart_ar_block_latex),
-                 text=(_noop, _noop), man=(_noop, _noop), texinfo=(_noop, _noop))
-    app.add_role("ar", ar_role)
-    app.add_directive("arabic", ArabicDirective)
-    app.connect("doctree-read", check_unmarked_arabic)
+#: the builders' visitors of the two nodes, for ``app.add_node(node, **VISITORS)``
+AR_INLINE_VISITORS = {"html": (visit_ar_inline_html, depart_ar_inline_html),
+                      "latex": (visit_ar_inline_latex, depart_ar_inline_latex),
+                      "text": (_noop, _noop), "man": (_noop, _noop), "texinfo": (_noop, _noop)}
+AR_BLOCK_VISITORS = {"html": (visit_ar_block_html, depart_ar_block_html),
+                     "latex": (visit_ar_block_latex, depart_ar_block_latex),
+                     "text": (_noop, _noop), "man": (_noop, _noop), "texinfo": (_noop, _noop)}

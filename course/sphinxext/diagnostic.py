@@ -11,31 +11,31 @@ the techniques and a note; the student edition never creates those nodes.
 from __future__ import annotations
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 
-from course.content import Course
 from course.errors import CourseInputError
+from course.sphinxext.base import CourseDirective
 from course.sphinxext.pedagogy import is_instructor
 
 
-class DiscernmentCheckDirective(Directive):
+class DiscernmentCheckDirective(CourseDirective):
     required_arguments = 1
+    subtype = "diagnostic"
 
     def _parse(self, text: str, parent: nodes.Element) -> None:
         self.state.nested_parse(StringList(str(text).strip("\n").splitlines(), source="data/diagnostic.yaml"), 0,
                                 parent)
 
     def run(self):
-        env = self.state.document.settings.env
+        env = self.env
         fid = self.arguments[0].strip().lower()
+        self.note_data(self.course.diagnostic_path)
         try:
-            diag = Course.find().diagnostic
+            diag = self.course.diagnostic
         except CourseInputError as exc:
-            raise self.error(str(exc)) from None
+            return self.data_error(exc)
         if fid not in diag.forms:
-            raise self.error(f"discernment-check: no form '{fid}'; forms: {', '.join(diag.forms)}.")
-        env.note_dependency(str(Course.find().diagnostic_path))
+            return self.usage_error(f"no form '{fid}'; forms: {', '.join(diag.forms)}.")
         form = diag.forms[fid]
         box = nodes.container(classes=["discernment-check"], ids=[f"discernment-{fid}"], form=fid)
         howto = nodes.admonition(classes=["exercise-howto"])
@@ -65,7 +65,3 @@ class DiscernmentCheckDirective(Directive):
             lst += li
         box += lst
         return [box]
-
-
-def setup(app):
-    app.add_directive("discernment-check", DiscernmentCheckDirective)

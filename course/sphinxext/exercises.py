@@ -13,14 +13,15 @@ are produced, so every builder (HTML, LaTeX, EPUB, text, gettext) handles them.
 
 from __future__ import annotations
 
-
 from docutils import nodes
-from docutils.parsers.rst import Directive, directives
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.util import logging
 
 from course.errors import CourseInputError
-from course.content import Course
+from course.sphinxext import selfcheck_html as sc
+from course.sphinxext.base import CourseDirective
+from course.sphinxext.domain import course_data
 from course.sphinxext.pedagogy import is_instructor
 
 logger = logging.getLogger(__name__)
@@ -37,48 +38,80 @@ def _pts(x: float) -> str:
     return f"{x:g} point" + ("" if x == 1 else "s")
 
 
-class ExerciseSetDirective(Directive):
+class ExerciseSetDirective(CourseDirective):
     required_arguments = 1
     option_spec = {"items": directives.unchanged}
+    subtype = "exercises"
 
     def run(self):
-        from course.exercises import load_set
-        env = self.state.document.settings.env
-        root = Course.find().root
         set_id = self.arguments[0].strip()
-        path = root / "exercises" / f"{set_id}.yaml"
-        if not path.exists():
-            known = ", ".join(sorted(p.stem for p in (root / "exercises").glob("*.yaml"))) or "none"
-            raise self.error(f"exercise set '{set_id}' not found (exercises/{set_id}.yaml). Known sets: {known}.")
+        path = self.course.exercises_dir / f"{set_id}.yaml"
+        self.note_data(path)  # also when it is wrong or missing
+        if not path.is_file():
+            known = ", ".join(p.stem for p in self.course.set_paths()) or "none"
+            return self.usage_error(f"exercise set '{set_id}' not found (exercises/{set_id}.yaml). "
+                                    f"Known sets: {known}.")
         try:
-            exset = load_set(path)
+            exset = self.course.exercise_set(set_id)
         except CourseInputError as exc:
-            raise self.error(str(exc)) from None
-        env.note_dependency(str(path))
-        self.path = path
-        self.set_id = set_id
+            return self.data_error(exc)
+        self._use_set(exset)
+        numbers = {it.id: i for i, it in enumerate(exset.items, 1)}
+        items = self._chosen(exset)
+        if items is None:
+            return []
+        out: list[nodes.Node] = [self._howto(items)]
+        if exset.intro:
+            box = nodes.container(classes=["exercise-set-intro"])
+            self._parse(exset.intro, box)
+            out.append(box)
+        checker = sc.enabled(exset)
+        if checker and "items" not in self.options:
+            self.domain.note_set_page(self.env.docname, set_id)
+            out.append(sc.tools_node(set_id))
+        instructor = is_instructor(self.env.config)
+        practised = self.domain.practice
+        for it in items:
+            where = practised.get(it.id)
+            if where and where != self.env.docname:
+                self.note_data(self.env.doc2path(where))
+                out.append(self._practice_link(it, numbers[it.id]))
+            else:
+                out.append(self._item(it, numbers[it.id], self.module_number, instructor, self.env,
+                                      checker=checker))
+        return out
+
+    def _use_set(self, exset) -> None:
+        """Remember the set being rendered (its file, id and module number) and depend on its files."""
+        self.path = self.course.exercises_dir / f"{exset.id}.yaml"
+        self.set_id = exset.id
+        self.note_data(self.path)
         try:
-            module_number = Course.find().module(exset.module).number
+            module = self.course.module(exset.module)
         except CourseInputError:
-            module_number = None
-
-        items = list(exset.items)
-        if "items" in self.options:
-            wanted = [s.strip() for s in self.options["items"].replace(",", " ").split() if s.strip()]
-            by_id = {it.id: it for it in items}
-            missing = [w for w in wanted if w not in by_id]
-            if missing:
-                raise self.error(f"{set_id} has no item {', '.join(missing)}.")
-            numbers = {it.id: i for i, it in enumerate(items, 1)}
-            items = [by_id[w] for w in wanted]
+            self.module_number = None
         else:
-            numbers = {it.id: i for i, it in enumerate(items, 1)}
+            self.module_number = module.number
+            self.note_data(module.path)
 
-        instructor = is_instructor(env.config)
-        out: list[nodes.Node] = []
+    def _chosen(self, exset) -> list | None:
+        """The items to show: all, or those ``:items:`` names, in its order (None: a wrong id)."""
+        items = list(exset.items)
+        if "items" not in self.options:
+            return items
+        wanted = [s.strip() for s in self.options["items"].replace(",", " ").split() if s.strip()]
+        by_id = {it.id: it for it in items}
+        missing = [w for w in wanted if w not in by_id]
+        if missing:
+            self.usage_error(f"{exset.id} has no item {', '.join(missing)}.")
+            return None
+        return [by_id[w] for w in wanted]
+
+    def _howto(self, items) -> nodes.Node:
         intro = nodes.admonition(classes=["exercise-howto"])
         intro += nodes.title("", "Checking your answers")
         total = sum(it.points for it in items)
+        set_id = self.set_id
         self._parse(
             f"{len(items)} exercises, {total:g} points. In the web version of the book you can answer and check "
             "each exercise in the page (your answers stay in your browser). To check them on your computer, run "
@@ -86,28 +119,10 @@ class ExerciseSetDirective(Directive):
             f"overwrites your answers), fill it in, then run `course check {set_id}`. "
             "`course hint ITEM` gives the next hint for an item; explanations appear once an item is right.",
             intro)
-        out.append(intro)
-        if exset.intro:
-            box = nodes.container(classes=["exercise-set-intro"])
-            self._parse(exset.intro, box)
-            out.append(box)
-        from course.sphinxext import selfcheck_html as sc
+        return intro
 
-        checker = sc.enabled(exset)
-        if checker and "items" not in self.options:
-            sc.note_set_page(env, set_id)
-            out.append(sc.tools_node(set_id))
-        practised = sc.practice_map(env)
-        for it in items:
-            where = practised.get(it.id)
-            if where and where != env.docname:
-                env.note_dependency(str(root / f"{where}.md"))
-                out.append(self._practice_link(it, numbers[it.id], module_number))
-                continue
-            out.append(self._item(it, numbers[it.id], module_number, instructor, env, checker=checker))
-        return out
-
-    def _practice_link(self, it, number: int, module_number) -> nodes.Node:
+    def _practice_link(self, it, number: int) -> nodes.Node:
+        module_number = self.module_number
         num = f"{module_number}.{number}" if module_number is not None else str(number)
         box = nodes.container(classes=["exercise-item", "practice-link"])
         self._parse(f"**Exercise {num}** ({TYPE_LABELS[it.type]}, {_pts(it.points)}) is placed in a lesson: "
@@ -149,8 +164,6 @@ class ExerciseSetDirective(Directive):
         check += nodes.literal("", f"course hint {it.id}")
         box += check
         if checker:
-            from course.sphinxext import selfcheck_html as sc
-
             box += sc.item_node(self.set_id, it.id)
         if instructor:
             box += self._key(it)
@@ -189,7 +202,7 @@ class ExerciseSetDirective(Directive):
         elif t == "annotate":
             paras = ", ".join(f"{{para}}`{it.reading}:{n}`" for n in it.labels)
             self._parse(f"Label each of these paragraphs with a technique or a category "
-                        f"({Course.find().taxonomy(it.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
+                        f"({self.course.taxonomy(it.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
                         f"technique"
                         + (", and after `|` a one-line justification that quotes the words carrying the label "
                            "(your instructor marks the justifications)" if it.justify else "")
@@ -291,17 +304,17 @@ class ExerciseSetDirective(Directive):
         return key
 
 
-def _item_quality(app) -> None:
+def item_quality(app) -> None:
     """Show the item-quality rules of `course validate` as build warnings (errors under -W, as in
     `course build`; `course validate --strict` is the same check without a build)."""
-    from course.exercises import load_all_sets
     from course.exercises.validate import quality_problems
 
+    course = course_data(app.env)
     try:
-        sets = load_all_sets(Course.find().root)
+        sets = course.exercise_sets
     except CourseInputError:
         return  # a set that does not load is reported by the exercise-set directive
-    for problem in quality_problems(sets, Course.find().root):
+    for problem in quality_problems(sets, course.root):
         logger.warning(f"item quality: {problem}", type="course", subtype="item-quality")
 
 
@@ -313,44 +326,20 @@ class PracticeDirective(ExerciseSetDirective):
     option_spec: dict = {}
 
     def run(self):
-        from course.exercises import load_all_sets
-        env = self.state.document.settings.env
-        root = Course.find().root
         item_id = self.arguments[0].strip()
         try:
-            sets = load_all_sets(root)
+            sets = self.course.exercise_sets
         except CourseInputError as exc:
-            raise self.error(str(exc)) from None
-        for exset in sets:
-            ids = [it.id for it in exset.items]
-            if item_id in ids:
-                break
-        else:
-            raise self.error(f"practice: no exercise item '{item_id}' in exercises/*.yaml.")
-        self.path = root / "exercises" / f"{exset.id}.yaml"
-        self.set_id = exset.id
-        env.note_dependency(str(self.path))
-        try:
-            module_number = Course.find().module(exset.module).number
-        except CourseInputError:
-            module_number = None
-        from course.sphinxext import selfcheck_html as sc
-
-        it = exset.items[ids.index(item_id)]
+            return self.data_error(exc)
+        self.domain.note_listing(self.env.docname, "exercises/*.yaml")  # the item may move to another set
+        found = [(exset, i) for exset in sets for i, it in enumerate(exset.items) if it.id == item_id]
+        if not found:
+            return self.usage_error(f"no exercise item '{item_id}' in exercises/*.yaml.")
+        exset, index = found[0]
+        self._use_set(exset)
         box = nodes.container(classes=["practice"])
         box += nodes.paragraph("", f"Practice: this exercise is part of the {exset.id} set and counts there once.",
                                classes=["practice-title"])
-        box += self._item(it, ids.index(item_id) + 1, module_number, is_instructor(env.config), env,
-                          checker=sc.enabled(exset))
+        box += self._item(exset.items[index], index + 1, self.module_number, is_instructor(self.env.config),
+                          self.env, checker=sc.enabled(exset))
         return [box]
-
-
-def setup(app):
-    from course.sphinxext import diagnostic, selfcheck_html
-
-    app.add_directive("exercise-set", ExerciseSetDirective)
-    app.add_directive("practice", PracticeDirective)
-    app.connect("builder-inited", _item_quality)
-    diagnostic.setup(app)
-    selfcheck_html.setup(app)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -60,8 +60,8 @@ def _search_language():
     return SearchEnglishFolded
 
 
-def setup(app):
+def register_search_language() -> None:
+    """English search that folds transliteration (Sphinx's search languages are a module table)."""
     import sphinx.search
 
     sphinx.search.languages["en"] = _search_language()
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,30 +6,26 @@ index lists it. A term is defined once in the whole course; a duplicate is a bui
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from docutils.parsers.rst import Directive
+from docutils import nodes
 from docutils.statemachine import StringList
 
 from course.errors import CourseInputError
+from course.sphinxext.base import CourseDirective
 from course.sphinxext.folding import fold
-from course.content import Course
 
 
-class CourseGlossary(Directive):
+class CourseGlossary(CourseDirective):
     has_content = False
+    subtype = "glossary"
 
     def run(self):
-        env = self.state.document.settings.env
-        course = Course.find()
-        root = course.root
         try:
-            entries = course.glossary
+            entries = self.course.glossary
         except CourseInputError as exc:
-            raise self.error(str(exc)) from None
-        for f in {e["_file"] for e in entries}:
-            env.note_dependency(str(root / f))
-        env.course_glossary_files = _data_files(root)
+            return self.data_error(exc)
+        self.note_data(*self.course.glossary_files())
+        for pattern in DATA_FILES:
+            self.domain.note_listing(self.env.docname, pattern)
         # sorted by the folded form (ʿulamāʾ with the U's, ḥizb with the H's), not by code point
         lines = ["```{glossary}"]
         for e in sorted(entries, key=lambda e: (fold(str(e["term"])), str(e["term"]))):
@@ -42,27 +38,15 @@ class CourseGlossary(Directive):
             lines.append("   " + body)
             lines.append("")
         lines.append("```")
-        container = []
-        from docutils import nodes
         box = nodes.container(classes=["course-glossary"])
         self.state.nested_parse(StringList(lines, source="glossary"), 0, box)
-        container.extend(box.children)
-        return container
+        return list(box.children)
 
 
-def _data_files(root: Path) -> list[str]:
-    return sorted(str(p) for p in Course(root).glossary_files())
-
-
-def _outdated(app, env, added, changed, removed):
-    """A glossary file added or removed: rebuild the glossary page (edits are tracked as
-    dependencies of the page; folders cannot be, since Sphinx treats them as always changed)."""
-    known = getattr(env, "course_glossary_files", None)
-    if known is not None and known != _data_files(Course.find().root):
-        return [d for d in env.found_docs if d == "glossary"]
-    return []
+#: the data folders whose files the glossary lists (a file added there re-reads the glossary page)
+DATA_FILES = ("glossary/*.yaml", "data/taxonomies/*.yaml")
 
 
 def setup(app):
     app.add_directive("course-glossary", CourseGlossary)
-    app.connect("env-get-outdated", _outdated)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -281,13 +281,3 @@ def fold_index_in_tex(app, exc):
         folded = fold_index(text)
         if folded != text:
             tex.write_text(folded, encoding="utf-8")
-
-
-def setup(app):
-    app.add_config_value("course_subtitle", "", "env")
-    app.add_config_value("course_licence", "", "env")
-    app.connect("config-inited", configure_latex, priority=800)
-    app.connect("doctree-resolved", add_parts)
-    app.connect("doctree-resolved", add_answer_space)
-    app.connect("build-finished", fold_index_in_tex)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

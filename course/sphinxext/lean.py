@@ -278,9 +278,3 @@ def make_lean(app, exc):
             theme_css.write_text(purged, encoding="utf-8")
     for name in ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt"):
         (outdir / "_static" / "scripts" / name).unlink(missing_ok=True)
-
-
-def setup(app):
-    app.connect("build-finished", make_lean)
-    app.add_css_file("course-book.css")
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -36,6 +36,7 @@ def edition_settings(tags) -> dict:
         "edition_label": "Instructor edition" if instructor else "Student edition",
         # its own file names, so that nobody hands students the instructor's PDF by mistake
         "basename": BASENAME + suffix,
+        "reader_basename": BASENAME + "-reader" + suffix,  # the reader pack (-t reader)
         "html_title": "Reading the Caliphate — Instructor edition" if instructor else "Reading the Caliphate",
         # a banner on every page of the instructor edition (the theme's announcement bar)
         "announcement": INSTRUCTOR_BANNER if instructor else "",
@@ -68,25 +69,7 @@ READER_PREAMBLE = LATEX_PREAMBLE + r"""
 """
 
 
-def reader_settings(tags, conf: dict) -> dict:
-    """Overrides for the readings-only reader pack (``-t reader``): its own root document, only the
-    reading pages, wide margins and generous line spacing for annotation."""
-    if not tags.has("reader"):
-        return {"exclude_patterns": [*conf["exclude_patterns"], "readings/reader-pack.md"]}
-    return {
-        "root_doc": "readings/reader-pack",
-        "exclude_patterns": [*conf["exclude_patterns"], "index.md", "modules", "glossary.md",
-                             "bibliography.md", "instructor", "readings/index.md"],
-        "latex_documents": [("readings/reader-pack", BASENAME + "-reader"
-                             + ("-instructor" if tags.has("instructor") else "") + ".tex",
-                             "Reading the Caliphate: Reader pack", conf["author"], "howto")],
-        "latex_elements": {**conf["latex_elements"], "preamble": READER_PREAMBLE,
-                           "sphinxsetup": "hmargin={4cm,4cm}, vmargin={3cm,3cm}"},
-        "bibtex_bibfiles": conf["bibtex_bibfiles"],
-    }
-
-
-def _add_static(app, config):
+def add_static(app, config):
     config.html_static_path = [str(STATIC), *config.html_static_path]
     # accessibility fixes over the theme's templates (searched before the theme's own)
     if TEMPLATES.is_dir():
@@ -103,7 +86,7 @@ def drop_empty_bibliography_chapter(app, doctree, docname):
             sof.parent.remove(sof)
 
 
-def _register_pybtex_backend() -> None:
+def register_pybtex_backend() -> None:
     """sphinxcontrib-bibtex looks the plaintext backend up for every citation, and each lookup scans
     the installed entry points (about 6 ms): register it once, up front (about 2 s per build)."""
     try:
@@ -112,11 +95,3 @@ def _register_pybtex_backend() -> None:
     except ImportError:  # pragma: no cover - pybtex comes with sphinxcontrib-bibtex
         return
     pybtex.plugin.register_plugin("pybtex.backends", "plaintext", Backend, force=True)
-
-
-def setup(app):
-    _register_pybtex_backend()
-    app.connect("config-inited", _add_static)
-    app.connect("source-read", add_instructor_toctree)
-    app.add_css_file("course.css")
-    app.connect("doctree-resolved", drop_empty_bibliography_chapter)

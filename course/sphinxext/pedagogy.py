@@ -7,37 +7,35 @@ nothing, so the text is absent from every output (HTML, search index, EPUB, PDF)
 from __future__ import annotations
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
-from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from course.errors import CourseInputError
-from course.content import Course
-
-logger = logging.getLogger(__name__)
+from course.sphinxext.base import CourseDirective
 
 
 def is_instructor(config) -> bool:
     return config.course_edition == "instructor"
 
 
-class Objectives(Directive):
+class Objectives(CourseDirective):
     """The learning objectives module.yaml declares for the current lesson."""
 
     has_content = False
+    subtype = "objectives"
 
     def run(self):
-        env = self.state.document.settings.env
-        parts = env.docname.split("/")
+        parts = self.env.docname.split("/")
         if len(parts) != 3 or parts[0] != "modules":
-            raise self.error("{objectives} belongs in a lesson page modules/<module>/<lesson>.md.")
+            return self.usage_error("it belongs in a lesson page modules/<module>/<lesson>.md.")
+        self.note_data(self.course.root / "modules" / parts[1] / "module.yaml")
         try:
-            module = Course.find().module(parts[1])
+            module = self.course.module(parts[1])
         except CourseInputError as exc:
-            raise self.error(str(exc)) from None
-        env.note_dependency(str(module.path))
+            return self.data_error(exc)
         objs = module.objectives_for(parts[2])
         if not objs:
-            raise self.error(f"modules/{parts[1]}/module.yaml declares no objective for lesson '{parts[2]}'.")
+            return self.usage_error(f"modules/{parts[1]}/module.yaml declares no objective for lesson "
+                                    f"'{parts[2]}'; add one there (objectives: … lesson: {parts[2]}).")
         box = nodes.admonition(classes=["objectives"])
         box += nodes.title("", "Learning objectives")
         box += nodes.paragraph("", "By the end of this lesson you will be able to:")
@@ -50,7 +48,7 @@ class Objectives(Directive):
         return [box]
 
 
-class KeyPoints(Directive):
+class KeyPoints(SphinxDirective):
     has_content = True
 
     def run(self):
@@ -60,24 +58,16 @@ class KeyPoints(Directive):
         return [box]
 
 
-class InstructorNote(Directive):
+class InstructorNote(SphinxDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
 
     def run(self):
-        env = self.state.document.settings.env
-        if not is_instructor(env.config):
+        if not is_instructor(self.env.config):
             return []
         box = nodes.admonition(classes=["instructor-note"])
         title = "Instructor note" + (f": {self.arguments[0]}" if self.arguments else "")
         box += nodes.title("", title)
         self.state.nested_parse(self.content, self.content_offset, box)
         return [box]
-
-
-def setup(app):
-    app.add_config_value("course_edition", "student", "env", [str])
-    app.add_directive("objectives", Objectives)
-    app.add_directive("keypoints", KeyPoints)
-    app.add_directive("instructor-note", InstructorNote)

@@ -92,12 +92,6 @@ def write_previews(app, exc):
             page.write_text(new, encoding="utf-8")
 
 
-def _add_script(app):
+def add_script(app):
     if app.builder.name in ("html", "dirhtml"):  # not the EPUB (no scripts there)
         app.add_js_file("course-previews.js", loading_method="defer")
-
-
-def setup(app):
-    app.connect("builder-inited", _add_script)
-    app.connect("build-finished", write_previews)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,14 +20,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from course.content import Course
+from course.content.readings import ReadingRefError, redact_text, segments
 from course.errors import CourseInputError
-from course.content.readings import (ReadingRefError, redact_text, segments)
 from course.sphinxext.arabic import ar_inline
+from course.sphinxext.base import CourseDirective, warn
+from course.sphinxext.domain import course_data, course_domain
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +66,11 @@ def _redact(env) -> bool:
 def para_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     env = inliner.document.settings.env
     try:
-        reading, paras = Course.find().resolve_ref(text)
+        reading, paras = course_data(env).resolve_ref(text)
     except ReadingRefError as exc:
-        logger.warning("%s", exc, location=(env.docname, lineno), type="course", subtype="para")
+        warn(str(exc), (env.docname, lineno), "para")
         return [nodes.inline(rawtext, text)], []
+    _note_reading(env, reading)
     a, b = paras[0].n, paras[-1].n
     serial = env.new_serialno("course-para")
     node = para_ref(rawtext, _label(reading.letter, a, b), reading=reading.id, start=a, end=b,
@@ -99,28 +100,23 @@ def _citation_label(env, node: nodes.Node) -> str:
     return page_title
 
 
+def _note_reading(env, reading) -> None:
+    """The page shows (or cites) this reading: read it again when the reading's files change."""
+    folder = course_data(env).root / "readings" / reading.id
+    for name in ("reading.yaml", "source.txt"):
+        env.note_dependency(str(folder / name))
+
+
 def collect_citations(app, doctree):
     env = app.env
-    store = _store(env)
-    store.pop(env.docname, None)
     items = []
     for node in doctree.findall(para_ref):
         items.append({"reading": node["reading"], "start": node["start"], "end": node["end"],
                       "refid": node["ids"][0], "label": _citation_label(env, node),
                       "instructor_only": _instructor_only(env.docname, node)})
-    if items:
-        store[env.docname] = items
-    tables = _tables(env)
-    tables.discard(env.docname)
-    if any(True for _ in doctree.findall(readings_table)) or any(True for _ in doctree.findall(excerpts_coverage)):
-        tables.add(env.docname)
-
-
-def _tables(env) -> set:
-    """Pages showing figures computed from every citation (readings table, excerpts coverage)."""
-    if not hasattr(env, "course_citation_tables"):
-        env.course_citation_tables = set()
-    return env.course_citation_tables
+    # pages showing figures computed from every citation (readings table, excerpts coverage)
+    table = any(True for _ in doctree.findall(readings_table)) or any(True for _ in doctree.findall(excerpts_coverage))
+    course_domain(env).note_citations(env.docname, items, table)
 
 
 INSTRUCTOR_ONLY_CLASSES = {"instructor-note", "instructor-only", "exercise-key"}
@@ -139,22 +135,7 @@ def _instructor_only(docname: str, node: nodes.Node) -> bool:
 
 
 def _store(env) -> dict:
-    if not hasattr(env, "course_para_cites"):
-        env.course_para_cites = {}
-    return env.course_para_cites
-
-
-def purge(app, env, docname):
-    _store(env).pop(docname, None)
-    _tables(env).discard(docname)
-
-
-def merge(app, env, docnames, other):
-    store = _store(env)
-    for doc, items in getattr(other, "course_para_cites", {}).items():
-        if doc in docnames:
-            store[doc] = items
-    _tables(env).update(d for d in getattr(other, "course_citation_tables", set()) if d in docnames)
+    return course_domain(env).para_cites
 
 
 def outdated(app, env, added, changed, removed):
@@ -162,8 +143,9 @@ def outdated(app, env, added, changed, removed):
     whenever any other page changes."""
     if not (added or changed or removed):
         return []
-    pages = [f"readings/{rid}" for rid in Course.find().reading_ids if f"readings/{rid}" in env.found_docs]
-    return pages + sorted(d for d in _tables(env) if d in env.found_docs and d not in pages)
+    pages = [f"readings/{rid}" for rid in course_data(env).reading_ids if f"readings/{rid}" in env.found_docs]
+    tables = course_domain(env).citation_tables
+    return pages + sorted(d for d in tables if d in env.found_docs and d not in pages)
 
 
 def cited_paragraphs(env, student: bool = False) -> dict[str, set[int]]:
@@ -183,32 +165,42 @@ def cited_paragraphs(env, student: bool = False) -> dict[str, set[int]]:
 # Reading page directives
 
 
-def _load(directive: Directive):
-    rid = directive.arguments[0].strip()
-    try:
-        return Course.find().reading(rid)
-    except (ReadingRefError, CourseInputError) as exc:
-        raise directive.error(str(exc)) from None
-
-
-class ReadingProvenance(Directive):
-    """The provenance box of a reading's frame, from readings/<id>/reading.yaml."""
+class ReadingDirective(CourseDirective):
+    """A directive showing one reading (the argument: its id)."""
 
     required_arguments = 1
+    subtype = "reading"
+
+    def reading(self):
+        """The reading (None, with a warning at its data file, if it does not load)."""
+        rid = self.arguments[0].strip()
+        folder = self.course.root / "readings" / rid
+        self.note_data(folder / "reading.yaml", folder / "source.txt")
+        try:
+            return self.course.reading(rid)
+        except (ReadingRefError, CourseInputError) as exc:
+            self.data_error(exc)
+            return None
+
+
+class ReadingProvenance(ReadingDirective):
+    """The provenance box of a reading's frame, from readings/<id>/reading.yaml."""
 
     FIELDS = [("Title", "title"), ("Author", "author"), ("Published by", "venue"), ("Date", "date"),
               ("Original location", "original_location"), ("Language", "language"),
               ("Kind of text", "kind"), ("Legal status", "legal_status")]
 
     def run(self):
-        r = _load(self)
+        r = self.reading()
+        if r is None:
+            return []
         box = nodes.admonition(classes=["reading-provenance"])
         box += nodes.title("", f"{r.label}: provenance")
         fl = nodes.field_list()
         rows = [(label, r.meta[key]) for label, key in self.FIELDS if r.meta.get(key)]
         if r.meta.get("title_note"):
             rows[0] = ("Title", f"{r.meta['title']} ({r.meta['title_note']})")
-        if r.meta.get("web_address") and not _redact(self.state.document.settings.env):
+        if r.meta.get("web_address") and not _redact(self.env):
             rows.insert(5, ("Web address (instructor edition only)",
                             f"{r.meta['web_address']} (printed as text, never linked)"))
         rows += [("Length", f"{r.word_count:,} words in {len(r)} numbered paragraphs; about "
@@ -231,14 +223,14 @@ def _no_smartquotes(node: nodes.Element) -> None:
     node.support_smartquotes = False
 
 
-class ReadingText(Directive):
+class ReadingText(ReadingDirective):
     """The verbatim text of a reading, one numbered paragraph per block."""
 
-    required_arguments = 1
-
     def run(self):
-        r = _load(self)
-        env = self.state.document.settings.env
+        r = self.reading()
+        if r is None:
+            return []
+        env = self.env
         redact = _redact(env)
         box = reading_text(classes=["reading-text", f"reading-{r.id}"], reading=r.id)
         _no_smartquotes(box)
@@ -303,27 +295,41 @@ def _margin_note(m) -> nodes.sidebar:
     return side
 
 
-class ReadingBacklinks(Directive):
+class ReadingBacklinks(ReadingDirective):
     """Where the course cites this reading, paragraph by paragraph (filled at write time)."""
 
-    required_arguments = 1
-
     def run(self):
-        r = _load(self)
+        r = self.reading()
+        if r is None:
+            return []
         return [reading_backlinks(reading=r.id, classes=["reading-backlinks"])]
 
 
-class ExcerptsCoverage(Directive):
+class AllReadingsDirective(CourseDirective):
+    """A table filled at write time from every reading: the page depends on all their files."""
+
+    subtype = "reading"
+
+    def note_all_readings(self) -> None:
+        self.domain.note_listing(self.env.docname, "readings/*/reading.yaml")
+        for rid in self.course.reading_ids:
+            folder = self.course.root / "readings" / rid
+            self.note_data(folder / "reading.yaml", folder / "source.txt")
+
+
+class ExcerptsCoverage(AllReadingsDirective):
     """How much of each reading the excerpts edition prints (filled at write time)."""
 
     def run(self):
+        self.note_all_readings()
         return [excerpts_coverage(classes=["excerpts-coverage"])]
 
 
-class ReadingsTable(Directive):
+class ReadingsTable(AllReadingsDirective):
     """The three readings side by side (filled at write time, when citation counts are known)."""
 
     def run(self):
+        self.note_all_readings()
         return [readings_table(classes=["readings-table"])]
 
 
@@ -334,8 +340,9 @@ class ReadingsTable(Directive):
 def resolve(app, doctree, fromdocname):
     env = app.env
     builder = app.builder
+    course = course_data(env)
     for node in list(doctree.findall(para_ref)):
-        reading = Course.find().reading(node["reading"])
+        reading = course.reading(node["reading"])
         a, b = node["start"], node["end"]
         first = reading.paragraph(a)
         label = _label(reading.letter, a, b)
@@ -360,22 +367,22 @@ def resolve(app, doctree, fromdocname):
     mode = app.config.course_readings
     for box in list(doctree.findall(reading_text)):
         if mode == "excerpts":
-            _apply_excerpts(box, cited.get(box["reading"], set()))
+            _apply_excerpts(box, cited.get(box["reading"], set()), course)
     for box in list(doctree.findall(reading_backlinks)):
         _fill_backlinks(app, box, fromdocname)
     for box in list(doctree.findall(readings_table)):
         _fill_table(app, box, fromdocname, cited)
     for box in list(doctree.findall(excerpts_coverage)):
         # what the *student* excerpts edition prints, in either edition's pages
-        _fill_coverage(box, cited_paragraphs(env, student=True))
+        _fill_coverage(box, cited_paragraphs(env, student=True), course)
 
 
-def coverage(cited: dict[str, set[int]]) -> list[dict]:
+def coverage(cited: dict[str, set[int]], course) -> list[dict]:
     """Per reading: the paragraphs and words the excerpts edition prints (the cited paragraphs)
     against the whole reading."""
     rows = []
-    for rid in Course.find().reading_ids:
-        r = Course.find().reading(rid)
+    for rid in course.reading_ids:
+        r = course.reading(rid)
         keep = cited.get(rid, set())
         words = sum(p.word_count for p in r.paragraphs if p.n in keep)
         rows.append({"reading": rid, "label": r.label, "paragraphs": len(keep & {p.n for p in r.paragraphs}),
@@ -391,8 +398,8 @@ def coverage_line(row: dict) -> str:
             f"{row['paragraphs']} of {row['paragraphs_total']} paragraphs")
 
 
-def _fill_coverage(box, cited):
-    rows = coverage(cited)
+def _fill_coverage(box, cited, course):
+    rows = coverage(cited, course)
     lst = nodes.bullet_list(classes=["excerpts-coverage"])
     for row in rows:
         lst += nodes.list_item("", nodes.paragraph("", coverage_line(row)))
@@ -409,12 +416,13 @@ def write_coverage(app, exc):
         return
     import json
     from pathlib import Path
-    data = {"mode": app.config.course_readings, "readings": coverage(cited_paragraphs(app.env))}
+    data = {"mode": app.config.course_readings,
+            "readings": coverage(cited_paragraphs(app.env), course_data(app.env))}
     Path(app.doctreedir, COVERAGE_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
-def _apply_excerpts(box: reading_text, keep: set[int]) -> None:
-    reading = Course.find().reading(box["reading"])
+def _apply_excerpts(box: reading_text, keep: set[int], course) -> None:
+    reading = course.reading(box["reading"])
     children = list(box.children)
     box.children = []
     run: list[int] = []
@@ -487,7 +495,7 @@ def _fill_backlinks(app, box, fromdocname):
         else:
             box.replace_self(nodes.paragraph("", "No lesson or exercise cites this reading yet."))
         return
-    reading = Course.find().reading(rid)
+    reading = course_data(env).reading(rid)
     lst = nodes.bullet_list(classes=["backlinks"])
     for n in sorted(by_para):
         item = nodes.list_item()
@@ -520,12 +528,13 @@ def _cited_words(r, cited) -> str:
 
 def _fill_table(app, box, fromdocname, cited):
     table = nodes.table(classes=["readings-side-by-side"])
-    rids = Course.find().reading_ids
+    course = course_data(app.env)
+    rids = course.reading_ids
     tgroup = nodes.tgroup(cols=len(rids) + 1)
     table += tgroup
     for _ in range(len(rids) + 1):
         tgroup += nodes.colspec(colwidth=1)
-    readings = [Course.find().reading(r) for r in rids]
+    readings = [course.reading(r) for r in rids]
     readings.sort(key=lambda r: r.letter)
 
     def row(cells, head=False):
@@ -566,29 +575,7 @@ def _fill_table(app, box, fromdocname, cited):
     box.replace_self(table)
 
 
-def setup(app):
-    app.add_config_value("course_readings", "full", "env", [str])
-    app.add_node(para_ref)
-    app.add_node(reading_text)
-    app.add_node(reading_backlinks)
-    app.add_node(readings_table)
-    app.add_node(excerpts_coverage)
-    app.add_role("para", para_role)
-    app.add_directive("reading-provenance", ReadingProvenance)
-    app.add_directive("reading-text", ReadingText)
-    app.add_directive("reading-backlinks", ReadingBacklinks)
-    app.add_directive("readings-table", ReadingsTable)
-    app.add_directive("excerpts-coverage", ExcerptsCoverage)
-    app.connect("doctree-read", collect_citations)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
-    app.connect("env-get-outdated", outdated)
-    app.connect("doctree-resolved", resolve)
-    app.connect("config-inited", _check_mode)
-    app.connect("build-finished", write_coverage)
-
-
-def _check_mode(app, config):
+def check_mode(app, config):
     if config.course_readings not in ("full", "excerpts"):
         raise CourseInputError(
             f"conf.py: course_readings is {config.course_readings!r}; allowed: \"full\" or \"excerpts\"."

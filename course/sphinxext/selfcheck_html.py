@@ -19,7 +19,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-from course.content import Course
+from course.sphinxext.domain import course_data, course_domain
 
 # Every page: the progress panel and the API. Pages with items add the grader (ITEM_SCRIPTS) and
 # their sets' data; selfcheck-yaml.js (answer files) is loaded by the page when first needed.
@@ -54,18 +54,10 @@ def _wants_checker(builder) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------
-# Where items are practised, and which page holds each set
-
-def practice_map(env) -> dict[str, str]:
-    """item id → docname of the lesson that places it with ``{practice}`` (scanned from sources)."""
-    found = getattr(env, "course_practice", None)
-    if found is None:
-        found = scan_practice(Path(env.srcdir))
-        env.course_practice = found
-    return found
-
+# Where items are practised (the course domain keeps it, and which page holds each set)
 
 def scan_practice(srcdir: Path) -> dict[str, str]:
+    """item id → docname of the lesson that places it with ``{practice}`` (scanned from sources)."""
     out: dict[str, str] = {}
     for md in sorted((srcdir / "modules").glob("**/*.md")):
         for m in _PRACTICE.finditer(md.read_text(encoding="utf-8")):
@@ -73,43 +65,31 @@ def scan_practice(srcdir: Path) -> dict[str, str]:
     return out
 
 
-def _outdated(app, env, added, changed, removed):
+def _rescan_practice(env) -> bool:
+    """Scan the lessons again (in the main process, before reading, so parallel readers inherit
+    it); True if they place other items than last time."""
+    practice = course_domain(env).practice
+    new = scan_practice(Path(env.srcdir))
+    changed = new != practice
+    practice.clear()
+    practice.update(new)
+    return changed
+
+
+def practice_outdated(app, env, added, changed, removed):
     """When lessons place other items than last time, the set pages must be read again."""
-    new = scan_practice(Path(app.srcdir))
-    old = getattr(env, "course_practice", None)
-    env.course_practice = new
-    if old is not None and old != new:
-        return sorted(set(getattr(env, "course_selfcheck_pages", {}).values()) & set(env.found_docs))
+    if _rescan_practice(env):
+        return sorted(set(course_domain(env).set_pages.values()) & set(env.found_docs))
     return []
 
 
-def _before_read(app, env, docnames):
-    env.course_practice = scan_practice(Path(app.srcdir))
-    # An item's label moves between a lesson and its set page; Sphinx clears each page's labels
-    # only just before reading it, so clear them all now to avoid a false "duplicate label".
-    std = env.domains.standard_domain if hasattr(env.domains, "standard_domain") else env.get_domain("std")
+def forget_moving_labels(app, env, docnames):
+    """An item's label moves between a lesson and its set page; Sphinx clears each page's labels
+    only just before reading it, so clear them all now to avoid a false "duplicate label"."""
+    _rescan_practice(env)
+    std = env.domains.standard_domain
     for docname in docnames:
         std.clear_doc(docname)
-
-
-def note_set_page(env, set_id: str) -> None:
-    pages = getattr(env, "course_selfcheck_pages", None)
-    if pages is None:
-        pages = env.course_selfcheck_pages = {}
-    pages[set_id] = env.docname
-
-
-def _purge(app, env, docname):
-    pages = getattr(env, "course_selfcheck_pages", {})
-    for k in [k for k, v in pages.items() if v == docname]:
-        del pages[k]
-
-
-def _merge(app, env, docnames, other):
-    pages = getattr(env, "course_selfcheck_pages", None)
-    if pages is None:
-        pages = env.course_selfcheck_pages = {}
-    pages.update(getattr(other, "course_selfcheck_pages", {}))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -175,9 +155,18 @@ def lean_js(text: str) -> str:
     return "\n".join(ln for ln in lines if ln and not ln.startswith("//")) + "\n"
 
 
+def _readings(course) -> list:
+    out = []
+    for rid in course.reading_ids:
+        try:
+            out.append(course.reading(rid))
+        except Exception:  # noqa: BLE001, S112 - an unreadable reading is reported by its page
+            continue
+    return out
+
+
 def write_data(app) -> None:
-    from course.exercises import load_all_sets
-    from course.exercises.selfcheck import reading_lengths, set_data, template_data
+    from course.exercises.selfcheck import set_data, template_data
 
     env = app.env
     version = str(app.config.version or "0")
@@ -188,10 +177,11 @@ def write_data(app) -> None:
             (static / name).write_text(lean_js(src.read_text(encoding="utf-8")), encoding="utf-8")
     out = static / "selfcheck"
     out.mkdir(parents=True, exist_ok=True)
-    pages = getattr(env, "course_selfcheck_pages", {})
-    practised = practice_map(env)
+    course = course_data(env)
+    pages = course_domain(env).set_pages
+    practised = course_domain(env).practice
     index_sets = []
-    for exset in load_all_sets(Course.find().root):
+    for exset in course.exercise_sets:
         if exset.id not in pages or not enabled(exset):
             continue
         now, later = set_data(exset, version, split=True)
@@ -202,25 +192,21 @@ def write_data(app) -> None:
                            "items": [[it.id, it.type, it.points] + ([practised[it.id]] if it.id in practised else [])
                                      for it in exset.items]})
     course_id = re.sub(r"[^a-z0-9]+", "-", str(app.config.project).lower()).strip("-") or "course"
-    from course.exercises.grading import _reading_letters
-
-    index = {"courseId": course_id, "version": version, "readings": reading_lengths(),
-             "letters": dict(_reading_letters()), "sets": index_sets}
+    readings = _readings(course)
+    letters: dict[str, str] = {}
+    for r in readings:
+        letters.setdefault(str(r.letter).upper(), r.id)
+    index = {"courseId": course_id, "version": version, "readings": {r.id: len(r) for r in readings},
+             "letters": dict(sorted(letters.items())), "sets": index_sets}
     (static / "selfcheck-index.js").write_text(
         "window.courseSelfCheckIndex=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n",
         encoding="utf-8")
 
 
-def setup(app):
-    app.add_node(selfcheck, html=(_visit_item, None), latex=(_skip, None), text=(_skip, None),
-                 man=(_skip, None), texinfo=(_skip, None))
-    app.add_node(selfcheck_tools, html=(_visit_tools, None), latex=(_skip, None), text=(_skip, None),
-                 man=(_skip, None), texinfo=(_skip, None))
-    app.connect("env-get-outdated", _outdated)
-    app.connect("env-before-read-docs", _before_read)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
-    app.connect("doctree-resolved", _drop_elsewhere)
-    app.connect("builder-inited", _builder_inited)
-    app.connect("html-page-context", _page_context)
-    app.connect("build-finished", _build_finished)
+#: the builders' visitors of the two placeholders (HTML: an empty <div>; elsewhere: nothing)
+VISITORS = {
+    "selfcheck": {"html": (_visit_item, None), "latex": (_skip, None), "text": (_skip, None),
+                  "man": (_skip, None), "texinfo": (_skip, None)},
+    "selfcheck_tools": {"html": (_visit_tools, None), "latex": (_skip, None), "text": (_skip, None),
+                        "man": (_skip, None), "texinfo": (_skip, None)},
+}

@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docutils import nodes
-from docutils.parsers.rst import Directive, directives
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 
 from course.errors import CourseInputError
-from course.content import Course
+from course.sphinxext.base import CourseDirective
+from course.sphinxext.data import Course
 
 PARTS = ("overview", "modules", "schedule")
 
@@ -108,12 +109,12 @@ class Syllabus:
         return [l for m in self.modules for l in m.lessons]
 
 
-def syllabus_data(root: Path | None = None) -> Syllabus:
-    from course.exercises import load_all_sets
-    from course.content.exercise_sets import set_paths
-    root = root or Course.find().root
-    mods = Course.of(root).modules
-    sets = load_all_sets(root)
+def syllabus_data(course: Course | Path) -> Syllabus:
+    """The syllabus of ``course`` (the book's :class:`Course`, or a course root folder)."""
+    if not isinstance(course, Course):
+        course = Course(Path(course))
+    mods = course.modules
+    sets = course.exercise_sets
     by_objective: dict[str, list] = {}
     for s in sets:
         for it in s.items:
@@ -129,7 +130,7 @@ def syllabus_data(root: Path | None = None) -> Syllabus:
             row.index = i
             lessons.append(row)
         out.append(ModuleRow(m.id, m.number, m.title, lessons, list(m.exercise_sets)))
-    paths = [m.path for m in mods] + list(set_paths(root))
+    paths = [m.path for m in mods] + list(course.set_paths())
     return Syllabus(out, unassigned, paths)
 
 
@@ -300,34 +301,30 @@ def schedule_myst(syl: Syllabus, weeks: int) -> list[str]:
     return out
 
 
-class SyllabusDirective(Directive):
+class SyllabusDirective(CourseDirective):
     required_arguments = 1
     option_spec = {"weeks": directives.positive_int}
+    subtype = "syllabus"
 
     def run(self):
-        env = self.state.document.settings.env
         part = self.arguments[0].strip()
         if part not in PARTS:
-            raise self.error(f"syllabus part '{part}' is unknown; use one of: {', '.join(PARTS)}.")
+            return self.usage_error(f"part '{part}' is unknown; use one of: {', '.join(PARTS)}.")
+        if part == "schedule" and "weeks" not in self.options:
+            return self.usage_error("syllabus schedule needs :weeks: (for example 6 or 12).")
+        for pattern in ("modules/*/module.yaml", "exercises/*.yaml"):
+            self.domain.note_listing(self.env.docname, pattern)
         try:
-            syl = syllabus_data(Course.find().root)
+            syl = syllabus_data(self.course)
         except CourseInputError as exc:
-            raise self.error(str(exc)) from None
-        for p in syl.paths:
-            env.note_dependency(str(p))
+            return self.data_error(exc)
+        self.note_data(*syl.paths)
         if part == "overview":
             lines = overview_myst(syl)
         elif part == "modules":
             lines = modules_myst(syl)
         else:
-            if "weeks" not in self.options:
-                raise self.error("syllabus schedule needs :weeks: (for example 6 or 12).")
             lines = schedule_myst(syl, self.options["weeks"])
         box = nodes.container(classes=["course-syllabus", f"course-syllabus-{part}"])
         self.state.nested_parse(StringList(lines, source=f"syllabus {part}"), self.content_offset, box)
         return [box]
-
-
-def setup(app):
-    app.add_directive("syllabus", SyllabusDirective)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,21 +21,21 @@ type; this module only renders it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from docutils import nodes
-from docutils.parsers.rst import Directive, directives
+from docutils.parsers.rst import directives
 
 from course.errors import CourseInputError
-from course.content import Course
+from course.sphinxext.base import CourseDirective
+
 
 def technique_index(tax: dict) -> dict[str, tuple[dict, dict]]:
     """technique id → (technique, its category)."""
     return {t["id"]: (t, c) for c in tax["categories"] for t in c["techniques"]}
 
 
-class TaxonomyTable(Directive):
+class TaxonomyTable(CourseDirective):
     required_arguments = 1
+    subtype = "taxonomy"
     has_content = False
     option_spec = {"category": directives.unchanged_required, "confusable": directives.flag}
 
@@ -53,14 +53,12 @@ class TaxonomyTable(Directive):
         return [ident]
 
     def run(self):
-        env = self.state.document.settings.env
-        root = Path(env.srcdir)
         tax_id = self.arguments[0].strip()
+        self.note_data(self.course.taxonomy_path(tax_id))
         try:
-            tax = Course(root).taxonomy(tax_id).model_dump()
+            tax = self.course.taxonomy(tax_id).model_dump()
         except CourseInputError as exc:
-            raise self.error(str(exc)) from None
-        env.note_dependency(str(Course(root).taxonomy_path(tax_id)))
+            return self.data_error(exc)
 
         if "confusable" in self.options:
             return [self._confusable(tax)]
@@ -71,7 +69,8 @@ class TaxonomyTable(Directive):
             cats = [c for c in cats if c["id"] == wanted]
             if not cats:
                 valid = ", ".join(c["id"] for c in tax["categories"])
-                raise self.error(f"taxonomy '{tax_id}' has no category '{wanted}'. Valid categories: {valid}.")
+                return self.usage_error(f"taxonomy '{tax_id}' has no category '{wanted}'. "
+                                        f"Valid categories: {valid}.")
 
         box = nodes.container(classes=["taxonomy-table", f"taxonomy-{tax_id}"])
         for cat in cats:
@@ -106,7 +105,8 @@ class TaxonomyTable(Directive):
         index = technique_index(tax)
         pairs = tax.get("confusable") or []
         if not pairs:
-            raise self.error(f"taxonomy '{tax['id']}' lists no confusable pairs.")
+            self.usage_error(f"taxonomy '{tax['id']}' lists no confusable pairs.")
+            return nodes.container()
         lst = nodes.bullet_list(classes=["taxonomy-confusable"])
         for a, b in pairs:
             (ta, ca), (tb, cb) = index[a], index[b]
@@ -122,5 +122,7 @@ class TaxonomyTable(Directive):
 
 
 def setup(app):
+    """For a book that uses this directive alone (course.sphinxext registers it itself)."""
+    app.setup_extension("course.sphinxext.domain")
     app.add_directive("taxonomy-table", TaxonomyTable)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

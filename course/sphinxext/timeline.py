@@ -23,8 +23,8 @@ events, followed by a list of the same data rendered as text for screen readers 
 from __future__ import annotations
 
 import hashlib
-import re
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,9 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from course.errors import CourseInputError
 from course.content.timeline import load_timeline
+from course.errors import CourseInputError
+from course.sphinxext.base import warn, warn_data_error
 
 logger = logging.getLogger(__name__)
 
@@ -210,16 +211,17 @@ class TimelineDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         arg = self.arguments[0].lstrip("/")
         datafile = (Path(self.env.srcdir) / arg).resolve()
-        if not datafile.is_file():
-            return [self.state.document.reporter.error(
-                f"timeline: no data file at {arg!r} (paths are relative to the book's source directory).",
-                line=self.lineno)]
         self.env.note_dependency(str(datafile))
+        if not datafile.is_file():
+            warn(f"timeline: no data file at {arg!r} (paths are relative to the book's source directory).",
+                 self.get_location(), "timeline")
+            return []
         cache_dir = Path(self.env.doctreedir) / "_timeline"
         try:
             base, data = ensure_rendered(datafile, cache_dir)
         except CourseInputError as exc:
-            return [self.state.document.reporter.error(f"timeline: {exc}", line=self.lineno)]
+            warn_data_error(exc, "timeline", fallback=self.get_location())
+            return []
 
         docdir = Path(self.env.doc2path(self.env.docname)).parent
         uri = os.path.relpath(base, docdir).replace(os.sep, "/") + ".*"
