@@ -70,14 +70,15 @@ def small_course(dest: Path, code_from: Path = CODE) -> Path:
     return dest
 
 
-def sphinx(src: Path, out: Path, *extra: str, pythonpath: Path = CODE, course_root: Path | None = None,
+def sphinx(src: Path, out: Path, *extra: str, pythonpath: Path = CODE, course_root: bool = True,
            cwd: Path | None = None) -> subprocess.CompletedProcess:
     """``sphinx-build -b html`` of ``src`` into ``out`` (doctrees in ``out/.doctrees``), with the
-    ``course`` package from ``pythonpath``. No -W: the small copy links to pages it leaves out."""
+    ``course`` package from ``pythonpath`` and ``COURSE_ROOT`` set to ``src`` (unless ``course_root``
+    is false). No -W: the small copy links to pages it leaves out."""
     env = {k: v for k, v in os.environ.items() if k not in ("COURSE_ROOT", "PYTHONPATH")}
     env["PYTHONPATH"] = str(pythonpath)
-    if course_root is not None:
-        env["COURSE_ROOT"] = str(course_root)
+    if course_root:
+        env["COURSE_ROOT"] = str(src)
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(out / ".doctrees"), *extra,
            str(src), str(out)]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd or src.parent, env=env)
@@ -139,7 +140,7 @@ def test_book_shows_the_glossary_of_the_source_folder_not_of_the_code_checkout(t
     elsewhere = tmp_path / "elsewhere"  # neither checkout: the build must not guess from here
     elsewhere.mkdir()
     out = tmp_path / "out"
-    built(sphinx(src, out, pythonpath=other, cwd=elsewhere))
+    built(sphinx(src, out, pythonpath=other, course_root=False, cwd=elsewhere))
     page = glossary_html(out)
     assert "term-of-the-source-folder" in page
     assert "term-of-the-other-checkout" not in page
