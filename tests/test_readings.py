@@ -169,6 +169,10 @@ def _tiny_project(tmp_path: Path, body: str) -> subprocess.CompletedProcess:
         myst_enable_extensions = ["colon_fence"]
     """))
     (tmp_path / "index.md").write_text(body, encoding="utf-8")
+    # the book reads the readings of the folder it builds (their data only, not their pages)
+    for meta in (ROOT / "readings").glob("*/reading.yaml"):
+        (tmp_path / "readings").mkdir(exist_ok=True)
+        (tmp_path / "readings" / meta.parent.name).symlink_to(meta.parent)
     return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
                            str(tmp_path), str(tmp_path / "_build")], capture_output=True, text=True,
                           cwd=ROOT)
