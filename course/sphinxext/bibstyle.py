@@ -114,7 +114,15 @@ class CourseStyle(UnsrtStyle):
         return node_sentence(title) if as_sentence else title
 
     def format_entry(self, label, entry, bib_data=None):
-        return super().format_entry(label, clean_entry(entry), bib_data=bib_data)
+        # sphinxcontrib-bibtex asks twice in a row for each entry, for the list and for its tooltip
+        # (the same style, the same label): format it once
+        key = (label, entry.key, bib_data)
+        last = getattr(self, "_last", None)
+        if last is not None and last[0] == key:
+            return last[1]
+        formatted = super().format_entry(label, clean_entry(entry), bib_data=bib_data)
+        self._last = (key, formatted)
+        return formatted
 
 
 def node_sentence(part):

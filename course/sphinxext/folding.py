@@ -54,8 +54,16 @@ def _search_language():
             "};",
         ))
 
+        def __init__(self, options: dict[str, str]) -> None:
+            super().__init__(options)
+            self._stems: dict[str, str] = {}
+
         def stem(self, word: str) -> str:
-            return super().stem(fold(word))
+            # Sphinx remembers stems page by page only; across the book's pages, stem each word once
+            stem = self._stems.get(word)
+            if stem is None:
+                stem = self._stems[word] = super().stem(fold(word))
+            return stem
 
     return SearchEnglishFolded
 
