@@ -12,6 +12,8 @@ Everything the extension remembers between reading a page and writing the book l
 - ``set_pages``: exercise set id -> the page that shows the whole set (and its self-check tools).
 - ``para_cites``: per page, its ``{para}`` citations (for backlinks and the excerpts edition).
 - ``citation_tables``: pages showing figures computed from every citation.
+- ``timelines``: per page, its timeline figures (so that a builder needing a format that an earlier
+  builder did not draw reads the page again).
 - ``practice``: item id -> the lesson that places it with ``{practice}``. It is not one page's
   finding but a scan of every lesson's source, made in the main process before reading (so parallel
   readers inherit it); ``clear_doc`` leaves it alone.
@@ -40,14 +42,18 @@ logger = logging.getLogger(__name__)
 class CourseDomain(Domain):
     name = "course"
     label = "Reading the Caliphate course"
-    data_version = 1
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {
         "listings": {},  # docname -> {glob pattern (relative to srcdir): [files, sorted]}
         "set_pages": {},  # set id -> docname
         "para_cites": {},  # docname -> [citation dicts]
         "citation_tables": {},  # docname -> True
         "practice": {},  # item id -> docname (scanned from sources, not per page)
+        "timelines": {},  # docname -> [figure paths without suffix]
     }
+
+    #: the figure formats the current builder shows (set at builder-inited; not saved)
+    image_formats: tuple[str, ...] = ("svg", "pdf")
 
     # --------------------------------------------------------------------------------------------
     # the course's data, once per build
@@ -64,23 +70,30 @@ class CourseDomain(Domain):
 
     @property
     def listings(self) -> dict[str, dict[str, list[str]]]:
-        return self.data["listings"]
+        return self.data.setdefault("listings", {})
 
     @property
     def set_pages(self) -> dict[str, str]:
-        return self.data["set_pages"]
+        return self.data.setdefault("set_pages", {})
 
     @property
     def para_cites(self) -> dict[str, list[dict]]:
-        return self.data["para_cites"]
+        return self.data.setdefault("para_cites", {})
 
     @property
     def citation_tables(self) -> dict[str, bool]:
-        return self.data["citation_tables"]
+        return self.data.setdefault("citation_tables", {})
 
     @property
     def practice(self) -> dict[str, str]:
-        return self.data["practice"]
+        return self.data.setdefault("practice", {})
+
+    @property
+    def timelines(self) -> dict[str, list[str]]:
+        return self.data.setdefault("timelines", {})
+
+    def note_timeline(self, docname: str, base: str) -> None:
+        self.timelines.setdefault(docname, []).append(base)
 
     def note_listing(self, docname: str, pattern: str) -> None:
         """``docname`` shows the list of files matching ``pattern`` (relative to the source folder):
@@ -100,13 +113,14 @@ class CourseDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.listings.pop(docname, None)
+        self.timelines.pop(docname, None)
         self.para_cites.pop(docname, None)
         self.citation_tables.pop(docname, None)
         for set_id in [s for s, doc in self.set_pages.items() if doc == docname]:
             del self.set_pages[set_id]
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
-        for key in ("listings", "para_cites", "citation_tables"):
+        for key in ("listings", "para_cites", "citation_tables", "timelines"):
             for doc, value in otherdata[key].items():
                 if doc in docnames:
                     self.data[key][doc] = value

@@ -37,6 +37,7 @@ from sphinx.util.docutils import SphinxDirective
 from course.content.timeline import load_timeline
 from course.errors import CourseInputError
 from course.sphinxext.base import warn, warn_data_error
+from course.sphinxext.domain import course_domain
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +124,19 @@ def _epub_safe_svg(path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def render(data: dict[str, Any], base: Path) -> tuple[Path, Path]:
-    """Draw the timeline to ``base.svg`` and ``base.pdf``; return both paths."""
+#: the figure's formats: SVG for HTML and EPUB, PDF for LaTeX
+FORMATS = ("svg", "pdf")
+_MIME = {"svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+def image_formats(supported_image_types) -> tuple[str, ...]:
+    """The formats a builder can show (both when it shows neither, e.g. the text builder)."""
+    return tuple(f for f in FORMATS if _MIME[f] in supported_image_types) or FORMATS
+
+
+def render(data: dict[str, Any], base: Path, formats=FORMATS) -> tuple[Path, Path]:
+    """Draw the timeline to ``base.svg`` and ``base.pdf`` (only the ``formats`` asked for); return
+    both paths."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -178,22 +190,39 @@ def render(data: dict[str, Any], base: Path) -> tuple[Path, Path]:
                       frameon=False, fontsize=8.5)
             fig.tight_layout()
             svg, pdf = base.with_suffix(".svg"), base.with_suffix(".pdf")
-            _atomic_save(fig, svg, "svg", metadata={"Date": None, "Creator": None})
-            _atomic_save(fig, pdf, "pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": None,
-                                                    "Producer": None})
+            if "svg" in formats:
+                _atomic_save(fig, svg, "svg", metadata={"Date": None, "Creator": None})
+            if "pdf" in formats:
+                _atomic_save(fig, pdf, "pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": None,
+                                                        "Producer": None})
         finally:
             plt.close(fig)
     return svg, pdf
 
 
-def ensure_rendered(datafile: Path, cache_dir: Path) -> tuple[Path, dict[str, Any]]:
-    """Validate the data, draw the figure unless a cached copy exists; return the base path and data."""
+def ensure_rendered(datafile: Path, cache_dir: Path, formats=FORMATS) -> tuple[Path, dict[str, Any]]:
+    """Validate the data, draw the figure in ``formats`` unless a cached copy exists; return the base
+    path and data."""
     raw = datafile.read_bytes()
     data = load_timeline(datafile)
     base = cache_dir / f"timeline-{data_hash(raw)}"
-    if not (base.with_suffix(".svg").is_file() and base.with_suffix(".pdf").is_file()):
-        render(data, base)
+    missing = [f for f in formats if not base.with_suffix(f".{f}").is_file()]
+    if missing:
+        render(data, base, missing)
     return base, data
+
+
+def choose_formats(app) -> None:
+    """Draw only the formats this builder shows (an HTML build draws no PDF: half the drawing)."""
+    course_domain(app.env).image_formats = image_formats(app.builder.supported_image_types)
+
+
+def outdated(app, env, added, changed, removed):
+    """Pages whose figure lacks a format this builder needs (read before by another builder that
+    shares the doctrees): read them again, which draws it."""
+    domain = course_domain(env)
+    return [doc for doc, bases in domain.timelines.items() if doc in env.found_docs and any(
+        not Path(f"{base}.{f}").is_file() for base in bases for f in domain.image_formats)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,11 +246,13 @@ class TimelineDirective(SphinxDirective):
                  self.get_location(), "timeline")
             return []
         cache_dir = Path(self.env.doctreedir) / "_timeline"
+        domain = course_domain(self.env)
         try:
-            base, data = ensure_rendered(datafile, cache_dir)
+            base, data = ensure_rendered(datafile, cache_dir, domain.image_formats)
         except CourseInputError as exc:
             warn_data_error(exc, "timeline", fallback=self.get_location())
             return []
+        domain.note_timeline(self.env.docname, str(base))
 
         docdir = Path(self.env.doc2path(self.env.docname)).parent
         uri = os.path.relpath(base, docdir).replace(os.sep, "/") + ".*"
@@ -255,5 +286,9 @@ class TimelineDirective(SphinxDirective):
 
 
 def setup(app: Any) -> dict[str, Any]:
+    """For a book that uses this directive alone (course.sphinxext registers it itself)."""
+    app.setup_extension("course.sphinxext.domain")
     app.add_directive("timeline", TimelineDirective)
+    app.connect("builder-inited", choose_formats)
+    app.connect("env-get-outdated", outdated)
     return {"version": RENDER_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}
