@@ -199,20 +199,21 @@ def test_incremental_rebuild_after_data_changes_equals_a_fresh_build(tmp_path, j
     inc = tmp_path / "incremental"
     built(sphinx(src, inc, "-j", jobs))
 
-    # added and edited: a glossary file and a module (listed by the glossary and the syllabus), a set
+    # added: a glossary file and a module (pages that list them: the glossary and the syllabus)
     (src / "glossary" / "zz.yaml").write_text(NEW_TERM, encoding="utf-8")
     _new_module(src)
-    _edit_set(src)
     built(sphinx(src, inc, "-j", jobs))
     built(sphinx(src, tmp_path / "fresh1", "-j", jobs))
     assert "zzyzx-new-term" in glossary_html(inc)
     assert "A module added later" in (inc / "modules" / "syllabus.html").read_text(encoding="utf-8")
     assert_same_html(tmp_path / "fresh1", inc)
 
-    # removed: the same files again
+    # edited (an exercise set) and removed (the same two files again)
+    _edit_set(src)
     (src / "glossary" / "zz.yaml").unlink()
     shutil.rmtree(src / "modules" / "m9-added")
     built(sphinx(src, inc, "-j", jobs))
     built(sphinx(src, tmp_path / "fresh2", "-j", jobs))
     assert "zzyzx-new-term" not in glossary_html(inc)
+    assert "(an edited prompt)" in (inc / "modules" / "m1-history" / "exercises.html").read_text(encoding="utf-8")
     assert_same_html(tmp_path / "fresh2", inc)
