@@ -18,10 +18,12 @@ Everything the extension remembers between reading a page and writing the book l
   finding but a scan of every lesson's source, made in the main process before reading (so parallel
   readers inherit it); ``clear_doc`` leaves it alone.
 
-The course's data is loaded once per build (:attr:`CourseDomain.content`, a :class:`Course` on
-Sphinx's source folder, made on first use). It is an attribute of the domain object, which Sphinx
-creates anew for every build and never pickles, so forked readers share the one loaded in the main
-process and an edited file is read again by the next build.
+The course's data comes from one :class:`course.content.Course` on Sphinx's source folder
+(:attr:`CourseDomain.content`), never from wherever the ``course`` package is installed: it loads
+each data file once and again only when the file changes, so a build reads each file once, forked
+parallel readers share what the main process loaded (``builder-inited`` already reads every
+exercise set), and the next build sees an edit. It is an attribute of the domain object, which
+Sphinx creates for every build and never pickles; only ``self.data`` is saved with the environment.
 """
 
 from __future__ import annotations
