@@ -281,7 +281,7 @@ def test_course_cli_exposes_the_commands(env):
 
 def test_terminal_citations_are_author_year():
     """Explanations and hints shown in the terminal turn {cite} keys into readable references."""
-    from course.exercises.templates import plain
+    from course.content.text import plain
 
     text = plain("As {cite:t}`kennedy2016caliphate` and {cite:p}`crone2004gods,tajifarouki1996fundamental` show.")
     assert text == "As (Kennedy 2016) and (Crone 2004; Taji-Farouki 1996) show."

@@ -47,7 +47,8 @@ from course.exercises.results import results_document
 from course.content.exercise_sets import (ITEM_TYPES, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
                                      MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
                                      VerdictItem, json_schema)
-from course.exercises.templates import plain, render_template, start
+from course.content.text import plain
+from course.exercises.templates import render_template, start
 from course.exercises.validate import validate_references
 
 __all__ = [

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import sys
 import time
@@ -38,7 +37,7 @@ from course.exercises.safe import safe_text
 from course.content.exercise_sets import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
                                      SingleItem, _fmt, json_schema)
 from course.exercises.state import load_state
-from course.exercises.templates import plain
+from course.content.text import plain
 
 SYMBOL = {PASSED: ("✓", "green"), PARTIAL: ("◐", "yellow"), FAILED: ("✗", "red"),
           NOT_ATTEMPTED: ("·", "dim"), NEEDS_REVIEW: ("⚑", "cyan")}
@@ -85,7 +84,7 @@ def handle_errors(fn):
             _err_console().print(Text("error: ", style="bold red") + Text(safe_text(str(exc))), soft_wrap=True)
             sys.exit(1)
         except OSError as exc:  # a read or write the command did not expect to fail: still one paragraph
-            from course.exercises.templates import write_error
+            from course.content.files import write_error
 
             where = exc.filename or "a file"
             msg = str(write_error(where, exc, what="read or write")) if exc.errno else f"{where}: {exc}"
@@ -565,7 +564,7 @@ def schema(out):
     """Print the JSON Schema of exercise-set files (for editor autocompletion)."""
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out:
-        from course.exercises.templates import atomic_write
+        from course.content.files import atomic_write
 
         atomic_write(out, text)
         click.echo(f"Wrote {out}.")
@@ -625,7 +624,7 @@ def diagnostic(form, answers_dir):
     Form A is for the start of the course (Module 0), form B for the end (Module 4). With no FORM,
     shows the results of the forms you have answered, and the change from A to B."""
     from course.exercises.diagnostic import score_answers_dir, template
-    from course.exercises.templates import atomic_write
+    from course.content.files import atomic_write
 
     con = _console()
     diag = Course.find().diagnostic
@@ -752,7 +751,7 @@ def submit(answers_dir, exercises_path, out):
     import zipfile
     from datetime import datetime, timezone
 
-    from course.exercises.templates import write_error
+    from course.content.files import atomic_replace, write_error
 
     con = _console()
     sets = _all_sets(exercises_path)
@@ -788,16 +787,13 @@ def submit(answers_dir, exercises_path, out):
     try:
         if out.parent != Path(""):
             out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-        try:
+
+        def write_zip(tmp: Path) -> None:
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                 for path, raw, e in files:
                     zf.writestr(e["file"], raw)
                 zf.writestr("answers/MANIFEST.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-            os.replace(tmp, out)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        atomic_replace(out, write_zip)
     except OSError as exc:
         raise write_error(out, exc) from None
     t = Table(title=f"Submission: {out}", title_justify="left")

@@ -716,7 +716,7 @@ def _discernment_cells(lg: LearnerGrade) -> list[str]:
 
 
 def write_csv(report: GradeReport, path: Path | str) -> Path:
-    from course.exercises.templates import atomic_write
+    from course.content.files import atomic_write
 
     path = Path(path)
     buf = io.StringIO()
@@ -744,7 +744,7 @@ def json_report(report: GradeReport) -> dict:
 
 
 def write_json_report(report: GradeReport, path: Path | str) -> Path:
-    from course.exercises.templates import atomic_write
+    from course.content.files import atomic_write
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -773,7 +773,7 @@ def safe_name(name: str) -> str:
 
 def write_feedback(report: GradeReport, folder: Path | str) -> list[Path]:
     """One Exercism-style results JSON per learner, inside ``folder`` only."""
-    from course.exercises.templates import atomic_write
+    from course.content.files import atomic_write
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

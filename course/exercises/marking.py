@@ -72,7 +72,7 @@ def marking_rows(report, answers_text) -> list[list]:
 
 
 def write_marking_sheet(rows: list[list], path: Path | str) -> Path:
-    from course.exercises.templates import atomic_write
+    from course.content.files import atomic_write
 
     path = Path(path)
     buf = io.StringIO()

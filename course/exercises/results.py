@@ -32,7 +32,7 @@ OUTPUT_CAP = 500
 
 
 def _test_code(item, number: int) -> str:
-    from course.exercises.templates import plain
+    from course.content.text import plain
 
     prompt = plain(item.prompt).strip()
     if len(prompt) > 400:
@@ -97,7 +97,7 @@ def error_document(message: str) -> dict:
 
 def write_json(path: Path | str, document: dict) -> Path:
     """Write ``document`` atomically (temp file + rename)."""
-    from course.exercises.templates import atomic_write
+    from course.content.files import atomic_write
 
     path = Path(path)
     atomic_write(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")

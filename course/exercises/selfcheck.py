@@ -150,7 +150,7 @@ def _cut(s: str, n: int = 90) -> str:
 
 
 def _plain(text: str) -> str:
-    from course.exercises.templates import plain
+    from course.content.text import plain
     return re.sub(r"\s+", " ", plain(str(text))).strip()
 
 

@@ -72,7 +72,7 @@ class State:
         return first
 
     def save(self) -> None:
-        from course.exercises.templates import atomic_write
+        from course.content.files import atomic_write
 
         doc = {"version": VERSION, "items": {k: vars(v) for k, v in sorted(self.items.items())}}
         self.path.parent.mkdir(parents=True, exist_ok=True)

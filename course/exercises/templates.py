@@ -14,16 +14,16 @@ no permission) is a one-paragraph :class:`WriteError`: what failed, where, and w
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import tempfile
 import time
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.content import Course
+from course.content.text import plain
+from course.content.files import FileChanged, atomic_write, clean_stale_temps, write_error
 from course.errors import CourseInputError
 from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
                                      MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
@@ -31,29 +31,6 @@ from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, I
 
 WIDTH = 92
 RULE = "# " + "─" * (WIDTH - 2)
-
-_ROLE = re.compile(r"\{([a-z:]+)\}`([^`]*)`")
-
-
-def plain(myst: str) -> str:
-    """MyST → plain text for comments and terminals: roles unwrapped, emphasis and links dropped."""
-
-    def role(m: re.Match) -> str:
-        name, body = m.group(1), m.group(2)
-        if name.startswith("cite"):
-            bib = Course.find().bibliography
-            return "(" + "; ".join(bib.short_cite(k.strip()) for k in body.split(",")) + ")"
-        inner = re.match(r"^(.*?)\s*<[^>]*>$", body)  # {term}`text <target>`
-        return inner.group(1) if inner else body
-
-    s = _ROLE.sub(role, myst)
-    s = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", s)  # links
-    s = re.sub(r"(\*\*|__)(.+?)\1", r"\2", s)
-    s = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)", r"\1", s)
-    s = re.sub(r"`([^`]+)`", r"\1", s)
-    s = re.sub(r"^```.*$", "", s, flags=re.M)
-    return s.strip()
-
 
 def _comment(text: str, indent: str = "", hang: str = "") -> list[str]:
     out: list[str] = []
@@ -202,133 +179,6 @@ def header(exercise_set: ExerciseSet) -> str:
 
 def render_template(exercise_set: ExerciseSet, root=None) -> str:
     return header(exercise_set) + "".join(item_block(it, n, root) for n, it in enumerate(exercise_set.items, 1))
-
-
-class WriteError(CourseInputError, OSError):
-    """A file could not be written. Both a :class:`CourseInputError` (commands print it as one paragraph
-    and exit 1) and an :class:`OSError` (callers that tolerate write failures keep doing so)."""
-
-    def __init__(self, message: str, code: int = 0):
-        OSError.__init__(self, code, message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-
-_ADVICE = {
-    errno.ENOSPC: "The disk is full: free some space (or write somewhere else) and run the command again.",
-    errno.EDQUOT: "Your disk quota is used up: free some space (or write somewhere else) and run the command again.",
-    errno.EROFS: "That disk is read-only: write to a folder on a writable disk instead.",
-    errno.EACCES: "You do not have permission to write there: choose another folder, or check its permissions.",
-    errno.EPERM: "You do not have permission to write there: choose another folder, or check its permissions.",
-    errno.EFBIG: "The file would be larger than this system allows: write somewhere else.",
-}
-
-
-def write_error(path: Path | str, exc: OSError, *, what: str = "write") -> WriteError:
-    """The one-paragraph error for a failed write of ``path``."""
-    if isinstance(exc, WriteError):
-        return exc
-    reason = exc.strerror or str(exc) or type(exc).__name__
-    advice = _ADVICE.get(exc.errno or 0, "Check that the folder exists and is writable, then run the command again.")
-    return WriteError(f"{path}: could not {what} the file ({reason}). Nothing was changed: any earlier version "
-                      f"of the file is intact. {advice}", exc.errno or 0)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
-def clean_stale_temps(folder: Path | str, *, older_than: float = 3600.0) -> list[Path]:
-    """Remove temporary files of :func:`atomic_write` left in ``folder`` by a run that was killed:
-    those whose process is gone, and any older than ``older_than`` seconds. Never raises."""
-    removed = []
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return removed
-    now = time.time()
-    for name in names:
-        m = re.match(r"^\..+\.(\d+)\.[^.]+\.tmp$", name) or re.match(r"^\..+\.tmp$", name)
-        if not m:
-            continue
-        p = Path(folder) / name
-        try:
-            st = p.lstat()
-            pid = int(m.group(1)) if m.groups() else None
-            stale = (pid is not None and pid != os.getpid() and not _pid_alive(pid)) or now - st.st_mtime > older_than
-            if stale and not os.path.islink(p):
-                p.unlink()
-                removed.append(p)
-        except (OSError, ValueError):
-            continue
-    return removed
-
-
-def atomic_write(path: Path | str, text, *, expect: os.stat_result | None = None) -> None:
-    """Write ``text`` to ``path`` atomically; the old file (if any) keeps its permissions. With
-    ``expect``, the file must still be the one ``expect`` describes (size, modification time, inode)
-    just before the rename, or :class:`FileChanged` is raised and nothing is changed. A failed write
-    raises :class:`WriteError`."""
-    path = Path(path)
-    try:
-        _atomic_write(path, text, expect)
-    except (FileChanged, WriteError):
-        raise
-    except OSError as exc:
-        raise write_error(path, exc) from None
-
-
-class FileChanged(Exception):
-    """The file changed on disk between reading it and replacing it."""
-
-
-def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
-    return (a.st_ino, a.st_dev, a.st_size, a.st_mtime_ns) == (b.st_ino, b.st_dev, b.st_size, b.st_mtime_ns)
-
-
-def _atomic_write(path: Path, text: str, expect: os.stat_result | None) -> None:
-    mode = None
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        pass
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            if isinstance(text, str):
-                fh.write(text)
-            else:  # an iterable of pieces, written as they come (large reports)
-                for piece in text:
-                    fh.write(piece)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        if expect is not None:
-            try:
-                now = os.stat(path)
-            except FileNotFoundError:
-                raise FileChanged(str(path)) from None
-            if not _same_file(now, expect):
-                raise FileChanged(str(path))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 @dataclass

@@ -15,34 +15,15 @@ Public API:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from course.content.files import atomic_write_bytes
 from course.lms.moodle import moodle_xml
 from course.lms.plan import Plan, Question, Skipped, plan
 from course.lms.qti import qti_zip
 
 __all__ = ["Plan", "Question", "Skipped", "plan", "moodle_xml", "qti_zip", "export_moodle", "export_qti",
            "objective_texts"]
-
-
-def _write_bytes(path: Path, data: bytes) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
 
 
 def objective_texts(root: Path | None = None) -> dict[str, str]:
@@ -58,9 +39,9 @@ def objective_texts(root: Path | None = None) -> dict[str, str]:
 def export_moodle(sets, out: Path, include_manual: bool = False, root: Path | None = None):
     p = plan(sets, include_manual=include_manual, root=root)
     data, adjustments = moodle_xml(p)
-    return _write_bytes(out, data), p, adjustments
+    return atomic_write_bytes(out, data), p, adjustments
 
 
 def export_qti(sets, out: Path, include_manual: bool = False, root: Path | None = None):
     p = plan(sets, include_manual=include_manual, root=root)
-    return _write_bytes(out, qti_zip(p, objective_texts(root))), p
+    return atomic_write_bytes(out, qti_zip(p, objective_texts(root))), p

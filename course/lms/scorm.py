@@ -42,7 +42,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from course.errors import CourseInputError
-from course.lms import _write_bytes
+from course.content.files import atomic_write_bytes
 
 STATIC = Path(__file__).resolve().parent / "static"  # not the book's static folder: SCORM packages only
 BRIDGE_JS = "scorm-bridge.js"
@@ -605,7 +605,7 @@ def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool
             raise CourseInputError(f"the package for {name} holds instructor-only text, so it was not written:\n  "
                                    + "\n  ".join(f"{f}: {o}" for f, o in leaks[:10]))
         dest = output / fname
-        _write_bytes(dest, data)
+        atomic_write_bytes(dest, data)
         with zipfile.ZipFile(dest) as zf:
             unpacked = sum(i.file_size for i in zf.infolist())
         total = sum(set_points.values())

@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from course.content.files import atomic_replace
 from course.content.timeline import load_timeline
 from course.errors import CourseInputError
 from course.sphinxext.base import warn, warn_data_error
@@ -101,17 +101,11 @@ def data_hash(raw: bytes) -> str:
 
 
 def _atomic_save(fig: Any, target: Path, fmt: str, **kw: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=f".{fmt}")
-    os.close(fd)
-    try:
+    def save(tmp: Path) -> None:
         fig.savefig(tmp, format=fmt, bbox_inches="tight", pad_inches=0.1, **kw)
         if fmt == "svg":
-            _epub_safe_svg(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            _epub_safe_svg(tmp)
+    atomic_replace(target, save, mode=0o644)
 
 
 def _epub_safe_svg(path: Path) -> None:
