@@ -196,7 +196,7 @@ class Course:
         if not path.is_file():
             known = ", ".join(p.stem for p in self.set_paths()) or "none"
             raise CourseInputError(f"{path}: no such exercise set '{set_id}'. Known sets: {known}.")
-        return self._load(("set", set_id), (path,), lambda: _sets.load_set(path))
+        return self._load(("set", set_id), (path,), lambda: _sets.load_set(path, self.root))
 
     @property
     def exercise_sets(self) -> list[_sets.ExerciseSet]:

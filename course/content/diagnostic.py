@@ -61,7 +61,7 @@ def _load(path: str, _mtime: int) -> Diagnostic:
     doc = load_yaml(path, max_bytes=MAX_DATA_BYTES, what="diagnostic file")
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("forms"), dict):
-        raise CourseInputError(f"{path}: expected a mapping with 'forms: {{a: ..., b: ...}}'.")
+        raise CourseInputError(f"{doc.at(('forms',))}: expected a mapping with 'forms: {{a: ..., b: ...}}'.")
     forms = {}
     seen: set[str] = set()
     for fid, fd in data["forms"].items():

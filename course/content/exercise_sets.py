@@ -492,7 +492,9 @@ def _short(v: Any) -> str:
     return f"({s[:40]}…)" if len(s) > 41 else f"({s})"
 
 
-def validate_set_data(doc: YamlDoc, *, expected_id: str | None = None) -> ExerciseSet:
+def validate_set_data(doc: YamlDoc, *, expected_id: str | None = None, root: Path | str | None = None) -> ExerciseSet:
+    """Validate a loaded set file; annotate labels are checked against the taxonomies under ``root``
+    (default: the course the file is in)."""
     data = doc.data
     if data is None:
         raise CourseInputError(f"{doc.where}: the file is empty. An exercise set is a mapping with "
@@ -515,18 +517,18 @@ def validate_set_data(doc: YamlDoc, *, expected_id: str | None = None) -> Exerci
             f"{_where(doc.where, doc.line_of(('set',)))}: the set id is '{model.id}' but the file is named "
             f"'{expected_id}.yaml'. They must agree (learners' answers go to answers/<set>.yaml); rename the "
             "file or change 'set'.")
-    _check_taxonomy_labels(model, doc)
+    _check_taxonomy_labels(model, doc, root)
     return model
 
 
-def _check_taxonomy_labels(model: ExerciseSet, doc: YamlDoc) -> None:
+def _check_taxonomy_labels(model: ExerciseSet, doc: YamlDoc, root: Path | str | None) -> None:
     from course.content.taxonomy import load_taxonomy
 
     problems = []
     for i, it in enumerate(model.items):
         if it.type != "annotate":
             continue
-        taxo = load_taxonomy(it.taxonomy, root=_root_for(doc.where))
+        taxo = load_taxonomy(it.taxonomy, root if root is not None else _root_for(doc.where))
         for para, label in list(it.labels.items()) + [(p, lab) for p, labs in it.accept.items() for lab in labs]:
             if taxo.resolve(label) is None:
                 field_name = "labels" if it.labels.get(para) == label else "accept"
@@ -539,27 +541,28 @@ def _check_taxonomy_labels(model: ExerciseSet, doc: YamlDoc) -> None:
         raise CourseInputError(format_problems(doc.where, problems))
 
 
-def _root_for(where: str) -> Path | None:
+def _root_for(where: str) -> Path:
     try:
         return find_root(Path(where).resolve().parent)
-    except Exception:  # noqa: BLE001
-        return None
+    except OSError:
+        return find_root()
 
 
-def load_set(path: Path | str) -> ExerciseSet:
-    """Load and validate one exercise set (cached by path, size and modification time)."""
+def load_set(path: Path | str, root: Path | str | None = None) -> ExerciseSet:
+    """Load and validate one exercise set (cached by path, size and modification time); ``root``: the
+    course whose taxonomies annotate items use (default: the course the file is in)."""
     p = Path(path)
     try:
         st = p.stat()
     except OSError:
         raise CourseInputError(f"{p}: no such exercise set file.") from None
-    return _load_set_cached(str(p), st.st_mtime_ns, st.st_size)
+    return _load_set_cached(str(p), st.st_mtime_ns, st.st_size, str(root) if root is not None else None)
 
 
 @lru_cache(maxsize=256)
-def _load_set_cached(path: str, _mtime: int, _size: int) -> ExerciseSet:
+def _load_set_cached(path: str, _mtime: int, _size: int, root: str | None) -> ExerciseSet:
     doc = load_yaml(path, max_bytes=MAX_SET_BYTES, what="exercise set")
-    return validate_set_data(doc, expected_id=Path(path).stem)
+    return validate_set_data(doc, expected_id=Path(path).stem, root=root)
 
 
 def set_paths(root: Path | str | None = None) -> list[Path]:

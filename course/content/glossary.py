@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from course.content.taxonomy import Taxonomy
-from course.content.yaml import load_data
+from course.content.yaml import MAX_DATA_BYTES, load_yaml
 from course.errors import CourseInputError
 
 
@@ -19,13 +19,14 @@ def glossary_paths(root: Path) -> list[Path]:
 
 def load_glossary_file(path: Path, root: Path) -> list[dict]:
     """The entries of one glossary file, each with ``_file`` (its path relative to ``root``)."""
-    data = load_data(path, what="glossary file") or []
+    doc = load_yaml(path, max_bytes=MAX_DATA_BYTES, what="glossary file")
+    data = doc.data or []
     if not isinstance(data, list):
-        raise CourseInputError(f"{path}: the top level must be a list of entries (- term: …).")
+        raise CourseInputError(f"{doc.at()}: the top level must be a list of entries (- term: …).")
     entries = []
     for i, e in enumerate(data, 1):
         if not isinstance(e, dict) or not e.get("term") or not e.get("definition"):
-            raise CourseInputError(f"{path}: entry {i} needs 'term' and 'definition'.")
+            raise CourseInputError(f"{doc.at((i - 1,))}: entry {i} needs 'term' and 'definition'.")
         entries.append({**e, "_file": str(Path(path).relative_to(root))})
     return entries
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from course.content.yaml import load_data
+from course.content.yaml import MAX_DATA_BYTES, YamlDoc, load_yaml
 from course.errors import CourseInputError
 
 
@@ -71,29 +71,53 @@ def all_objectives(root: Path) -> dict[str, Objective]:
 @lru_cache(maxsize=64)
 def _load(path_s: str, _mtime: int) -> Module:
     path = Path(path_s)
-    data = load_data(path, what="module file")
+    doc = load_yaml(path, max_bytes=MAX_DATA_BYTES, what="module file")
+    data = doc.data
     if not isinstance(data, dict):
-        raise CourseInputError(f"{path}: the top level must be a mapping with id, number, title, lessons, objectives.")
-
-    def need(d: dict, key: str, where: str):
-        if key not in d:
-            raise CourseInputError(f"{path}: {where} has no '{key}'. See CONTRIBUTING.md, 'module.yaml'.")
-        return d[key]
-
-    try:
-        lessons = tuple(Lesson(str(need(l, "doc", f"lesson {i + 1}")), str(need(l, "title", f"lesson {i + 1}")),
-                               int(l.get("learner_minutes", 0)), int(l.get("teaching_minutes", 0)))
-                        for i, l in enumerate(data.get("lessons") or []))
-        objectives = tuple(Objective(str(need(o, "id", f"objective {i + 1}")), str(need(o, "lesson", f"objective {i + 1}")),
-                                     str(need(o, "text", f"objective {i + 1}")))
-                           for i, o in enumerate(data.get("objectives") or []))
-    except (TypeError, AttributeError, ValueError) as exc:
-        raise CourseInputError(f"{path}: lessons and objectives must be lists of mappings ({exc}).") from None
-    docs = {l.doc for l in lessons}
-    for o in objectives:
+        raise CourseInputError(f"{doc.at()}: the top level must be a mapping with id, number, title, lessons, "
+                               "objectives.")
+    lessons = tuple(_lesson(doc, i, entry) for i, entry in enumerate(_list(doc, data, "lessons")))
+    objectives = tuple(_objective(doc, i, entry) for i, entry in enumerate(_list(doc, data, "objectives")))
+    docs = {les.doc for les in lessons}
+    for i, o in enumerate(objectives):
         if o.lesson not in docs:
-            raise CourseInputError(f"{path}: objective '{o.id}' names lesson '{o.lesson}', which is not in "
-                                   f"lessons ({', '.join(sorted(docs)) or 'none'}).")
-    return Module(id=str(need(data, "id", "the module")), number=int(data.get("number", 99)),
-                  title=str(need(data, "title", "the module")), lessons=lessons, objectives=objectives,
+            raise CourseInputError(f"{doc.at(('objectives', i, 'lesson'))}: objective '{o.id}' names lesson "
+                                   f"'{o.lesson}', which is not in lessons ({', '.join(sorted(docs)) or 'none'}).")
+    return Module(id=str(_need(doc, data, "id", ())), number=_int(doc, data, "number", 99, ()),
+                  title=str(_need(doc, data, "title", ())), lessons=lessons, objectives=objectives,
                   exercise_sets=tuple(data.get("exercise_sets") or ()), path=path)
+
+
+def _need(doc: YamlDoc, d: dict, key: str, loc: tuple):
+    if key not in d:
+        what = f"{loc[0][:-1]} {loc[1] + 1}" if loc else "the module"
+        raise CourseInputError(f"{doc.at(loc)}: {what} has no '{key}'. See CONTRIBUTING.md, 'module.yaml'.")
+    return d[key]
+
+
+def _int(doc: YamlDoc, d: dict, key: str, default: int, loc: tuple) -> int:
+    value = d.get(key, default)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise CourseInputError(f"{doc.at(loc + (key,))}: '{key}' must be a whole number, not {value!r}.") from None
+
+
+def _list(doc: YamlDoc, data: dict, key: str) -> list:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        raise CourseInputError(f"{doc.at((key,))}: {key} must be a list of mappings (- key: value). "
+                               "See CONTRIBUTING.md, 'module.yaml'.")
+    return value
+
+
+def _lesson(doc: YamlDoc, i: int, entry: dict) -> Lesson:
+    loc = ("lessons", i)
+    return Lesson(str(_need(doc, entry, "doc", loc)), str(_need(doc, entry, "title", loc)),
+                  _int(doc, entry, "learner_minutes", 0, loc), _int(doc, entry, "teaching_minutes", 0, loc))
+
+
+def _objective(doc: YamlDoc, i: int, entry: dict) -> Objective:
+    loc = ("objectives", i)
+    return Objective(str(_need(doc, entry, "id", loc)), str(_need(doc, entry, "lesson", loc)),
+                     str(_need(doc, entry, "text", loc)))

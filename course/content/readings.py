@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from course.content.yaml import load_data
+from course.content.yaml import MAX_DATA_BYTES, YamlDoc, load_yaml
 from course.errors import CourseInputError
 
 #: Characters of the Arabic script blocks (letters, marks, digits, punctuation, presentation forms).
@@ -210,14 +210,18 @@ def load_reading(reading_id: str, root: Path) -> Reading:
 
 @lru_cache(maxsize=16)
 def _load_cached(meta_path: str, _m1: int, src_path: str, _m2: int) -> Reading:
-    meta = load_data(meta_path, what="reading file")
+    doc = load_yaml(meta_path, max_bytes=MAX_DATA_BYTES, what="reading file")
+    meta = doc.data
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        raise CourseInputError(f"{doc.at()}: a reading.yaml is a mapping with at least 'id' (the reading's "
+                               "folder name), title, letter and layout.")
     raw = Path(src_path).read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
     text = raw.decode("utf-8")
     rid = meta["id"]
-    paragraphs = lay_out(rid, text, meta.get("layout", {}), meta_path)
-    redactions = _redactions(meta.get("redact"), paragraphs, meta_path)
-    margin_notes = _margin_notes(meta.get("margin_notes"), len(paragraphs), meta_path)
+    paragraphs = lay_out(rid, text, meta.get("layout", {}), doc.place(("layout",)))
+    redactions = _redactions(meta.get("redact"), paragraphs, doc)
+    margin_notes = _margin_notes(meta.get("margin_notes"), len(paragraphs), doc)
     return Reading(id=rid, letter=str(meta.get("letter", "?")), meta=meta, paragraphs=paragraphs,
                    source_path=Path(src_path), source_text=text, sha256=sha, redactions=redactions,
                    margin_notes=margin_notes)
@@ -230,16 +234,17 @@ def redact_text(text: str, redactions) -> str:
     return text
 
 
-def _redactions(spec, paragraphs: list[Paragraph], where: str) -> tuple[Redaction, ...]:
+def _redactions(spec, paragraphs: list[Paragraph], doc: YamlDoc) -> tuple[Redaction, ...]:
     """Validate ``redact``: only web addresses may be withheld, each exactly where the entry says,
     and each replaced by a bracketed editorial phrase that is not itself an address."""
     if not spec:
         return ()
     if not isinstance(spec, list):
-        raise CourseInputError(f"{where}: 'redact' must be a list of entries with paragraph, text and "
+        raise CourseInputError(f"{doc.at(('redact',))}: 'redact' must be a list of entries with paragraph, text and "
                                "replacement.")
     out = []
     for i, entry in enumerate(spec, 1):
+        where = doc.place(("redact", i - 1))
         if not isinstance(entry, dict) or set(entry) != {"paragraph", "text", "replacement"}:
             raise CourseInputError(
                 f"{where}: redact entry {i} must have exactly the keys paragraph, text and replacement "
@@ -267,14 +272,15 @@ def _redactions(spec, paragraphs: list[Paragraph], where: str) -> tuple[Redactio
     return tuple(out)
 
 
-def _margin_notes(spec, count: int, where: str) -> tuple[MarginNote, ...]:
+def _margin_notes(spec, count: int, doc: YamlDoc) -> tuple[MarginNote, ...]:
     if not spec:
         return ()
     if not isinstance(spec, list):
-        raise CourseInputError(f"{where}: 'margin_notes' must be a list of entries with paragraphs, "
+        raise CourseInputError(f"{doc.at(('margin_notes',))}: 'margin_notes' must be a list of entries with paragraphs, "
                                "label and text.")
     out = []
     for i, entry in enumerate(spec, 1):
+        where = doc.place(("margin_notes", i - 1))
         if not isinstance(entry, dict) or set(entry) != {"paragraphs", "label", "text"}:
             raise CourseInputError(
                 f"{where}: margin note {i} must have exactly the keys paragraphs, label and text.")
@@ -341,7 +347,7 @@ def _kinds(spec, where: str) -> dict[int, str]:
     return kinds
 
 
-def lay_out(reading_id: str, text: str, layout: dict, where: str = "reading.yaml") -> list[Paragraph]:
+def lay_out(reading_id: str, text: str, layout: dict, where: object = "reading.yaml") -> list[Paragraph]:
     """Cut ``text`` into numbered paragraphs following ``layout`` (layout changes only)."""
     units = _units(text, layout.get("mode", "lines"), where)
     joined, join_notes = _join(units, layout.get("join_after", []), where)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from course.content.yaml import load_data
+from course.content.yaml import MAX_DATA_BYTES, YamlDoc, load_yaml
 from course.errors import CourseInputError
 
 #: The kinds of period; the book gives each a colour and a hatch.
@@ -22,7 +22,7 @@ _PERIOD_KEYS = {"id", "label", "start", "end", "kind", "source", "capital"}
 _EVENT_KEYS = {"year", "label", "source"}
 
 
-def _need(cond: bool, where: str, msg: str) -> None:
+def _need(cond: bool, where: Any, msg: str) -> None:
     if not cond:
         raise CourseInputError(f"{where}: {msg}")
 
@@ -76,27 +76,48 @@ def _check_event(e: object, axis: dict, last: int | None, w: str) -> int:
     return e["year"]
 
 
-def validate_timeline(data: object, where: str) -> dict[str, Any]:
-    """Check a loaded timeline mapping; return it unchanged or raise ``CourseInputError``."""
+def validate_timeline(data: object, where: str, doc: YamlDoc | None = None) -> dict[str, Any]:
+    """Check a loaded timeline mapping; return it unchanged or raise ``CourseInputError``. With ``doc``
+    (the loaded file), messages name the line too."""
+    def at(loc: tuple, label: str = "") -> Any:
+        if doc is None:
+            return f"{where}, {label}" if label else where
+        place = doc.place(loc)
+        return _Labelled(place, label)
+
     _need(isinstance(data, dict), where, "the file must be a mapping with title, alt, axis, periods and events.")
     assert isinstance(data, dict)
     unknown = set(data) - _TOP_KEYS
     _need(not unknown, where, f"unknown top-level key(s) {sorted(unknown)}; allowed: title, alt, axis, periods, events.")
-    _texts(data, ("title", "alt"), where)
-    axis = _check_axis(data.get("axis"), where)
+    _texts(data, ("title", "alt"), at(()))
+    axis = _check_axis(data.get("axis"), at(("axis",)))
     periods = data.get("periods")
-    _need(isinstance(periods, list) and periods, where, "'periods' must be a non-empty list.")
+    _need(isinstance(periods, list) and periods, at(("periods",)), "'periods' must be a non-empty list.")
     seen: set[str] = set()
     for i, p in enumerate(periods, 1):
-        _check_period(p, axis, seen, f"{where}, period {i}")
+        _check_period(p, axis, seen, at(("periods", i - 1), f"period {i}"))
     events = data.get("events")
-    _need(isinstance(events, list), where, "'events' must be a list (it may be empty).")
+    _need(isinstance(events, list), at(("events",)), "'events' must be a list (it may be empty).")
     last = None
     for i, e in enumerate(events, 1):
-        last = _check_event(e, axis, last, f"{where}, event {i}")
+        last = _check_event(e, axis, last, at(("events", i - 1), f"event {i}"))
     return data
+
+
+class _Labelled:
+    """``"<file>, line N, period 3"``, the line looked up only when printed."""
+
+    def __init__(self, place: Any, label: str) -> None:
+        self.place, self.label = place, label
+
+    def __str__(self) -> str:
+        return f"{self.place}, {self.label}" if self.label else str(self.place)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def load_timeline(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Load and check a timeline data file."""
-    return validate_timeline(load_data(path, what="timeline file"), str(path))
+    doc = load_yaml(path, max_bytes=MAX_DATA_BYTES, what="timeline file")
+    return validate_timeline(doc.data, str(path), doc)

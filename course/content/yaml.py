@@ -184,6 +184,15 @@ class YamlDoc:
             line = node.start_mark.line + 1
         return line
 
+    def at(self, loc: Iterable[Any] = (), *, key: bool = False) -> str:
+        """``"<file>, line N"`` for the node at ``loc`` (just the file when no line is known)."""
+        return _where(self.where, self.line_of(loc, key=key))
+
+    def place(self, loc: Iterable[Any] = (), *, key: bool = False) -> _Place:
+        """Like :meth:`at`, but the line is looked up only when the place is printed (in an error
+        message), so a good file is never composed a second time."""
+        return _Place(self, tuple(loc), key)
+
     def _composed(self):
         """The node tree of the text (composed once, on the first call; None when it cannot be)."""
         if self._root is None:
@@ -209,6 +218,19 @@ class YamlDoc:
         if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
             return None, node.value[part]
         return None
+
+
+class _Place:
+    """A place in a YAML file, formatted ``"<file>, line N"`` when printed (see :meth:`YamlDoc.place`)."""
+
+    def __init__(self, doc: YamlDoc, loc: tuple, key: bool) -> None:
+        self.doc, self.loc, self.key = doc, loc, key
+
+    def __str__(self) -> str:
+        return self.doc.at(self.loc, key=self.key)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def _where(where: str, line: int | None) -> str:
