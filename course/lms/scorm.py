@@ -525,7 +525,6 @@ def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool
                  progress=None) -> ExportResult:
     from course import __version__
     from course.build import build
-    from course.content.exercise_sets import load_all_sets
     from course.content import Course
     from course.verify import instructor_only_strings
 
@@ -570,7 +569,7 @@ def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool
         build_seconds = res.seconds
     t1 = time.perf_counter()
 
-    sets_all = load_all_sets(root)
+    sets_all = Course(root).exercise_sets
     markers = instructor_only_strings(root)
     all_pages = _html_pages(html_dir)
     packages: list[Package] = []
