@@ -3,7 +3,7 @@
 - :func:`rendered_reading_tokens` reads a built reading page and returns its text as
   (token, paragraph number) pairs: the paragraph numbers and editorial apparatus are left out, and
   bold that came from the source's ``**`` markers is turned back into ``**``. Compared with the
-  reference copy by :func:`course.readings.diff_tokens`.
+  reference copy by :func:`course.content.readings.diff_tokens`.
 - :func:`instructor_only_strings` lists text that must never appear in a student output: every
   exercise item's explanation, hints and reference answers in prose form, every rubric, and every
   instructor note. :func:`scan_outputs` searches built HTML/EPUB/PDF for them.

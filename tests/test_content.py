@@ -219,7 +219,7 @@ def test_a_category_without_definition_fails_in_the_engine(tmp_path):
     with pytest.raises(CourseInputError, match=r"t\.yaml, line 4: .*'definition' is missing"):
         c.exercise_set("s1")  # the annotate item's labels are checked against the taxonomy
     with pytest.raises(CourseInputError, match="'definition' is missing"):
-        c.glossary
+        _ = c.glossary
 
 
 def test_a_category_without_definition_fails_in_the_book(tmp_path):

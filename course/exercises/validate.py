@@ -5,7 +5,7 @@
 - the set's module has ``modules/<module>/module.yaml`` and every item's objective is declared there;
 - every reading named by ``locate``/``annotate`` exists and every paragraph number it uses exists;
 - every ``{para}`` reference in any text field (prompt, explanation, hints, choices, claim, model
-  answers) resolves (via :mod:`course.readings`);
+  answers) resolves (via :class:`course.content.Course`);
 - every ``{cite:*}`` key exists in ``references.bib``;
 - every explanation cites a source (``{cite:...}`` or ``{para}``).
 """
