@@ -123,3 +123,18 @@ def test_paragraph_references_in_the_forms_people_write():
     assert wrong.answer_error and "Reading B (al-waie-472)" in wrong.feedback and "Reading C" in wrong.feedback
     bad = grade_item(it, ["xyz"])
     assert "C:12" in bad.feedback  # the example names this question's reading
+
+
+def test_paragraph_references_unquoted_in_a_flow_list_are_read():
+    """`[C:5, C:6]` is YAML 1.2 (and what the page's reader accepts) but the C parser's YAML 1.1 refuses
+    a ':' inside a flow-list scalar; the answer file must still read it, as the page does."""
+    from course.exercises.answers import load_answers_bytes
+    from course.exercises.grading import grade_item
+
+    s = next(x for x in load_all_sets(ROOT) if any(i.type == "locate" and i.reading == "critique-ht-foreign-policy"
+                                                   for i in x.items))
+    it = next(i for i in s.items if i.type == "locate" and i.reading == "critique-ht-foreign-policy")
+    refs = ", ".join(f"C:{n}" for n in it.required)
+    af = load_answers_bytes(f"{it.id}: [{refs}]\n".encode(), f"answers/{s.id}.yaml", s)
+    assert af.answers[it.id] == [f"C:{n}" for n in it.required]
+    assert grade_item(it, af.answers[it.id]).status == "passed"

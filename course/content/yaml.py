@@ -237,43 +237,57 @@ def _where(where: str, line: int | None) -> str:
     return f"{where}, line {line}" if line else where
 
 
+def _checked_load(y: YAML, text: str, where: str, what: str, max_nodes: int | None) -> Any:
+    """Scan the event stream for what course files may not hold, then load ``text`` with ``y``."""
+    depth = 0
+    nodes = 0
+    for ev in y.parse(text):
+        if max_nodes is not None and isinstance(ev, NodeEvent):
+            nodes += 1
+            if nodes > max_nodes:
+                raise CourseInputError(
+                    f"{_where(where, ev.start_mark.line + 1)}: the file holds more than {max_nodes:,} values "
+                    f"(list entries, keys and answers); {_a(what)} needs a few hundred at most. Check that this "
+                    "is the right file, and remove the extra entries.")
+        if isinstance(ev, AliasEvent):
+            raise CourseInputError(
+                f"{_where(where, ev.start_mark.line + 1)}: YAML aliases (*{ev.anchor}) are not allowed "
+                f"in {_a(what)}; they can be used to blow a tiny file up to gigabytes. Write the value out in full.")
+        if isinstance(ev, NodeEvent) and ev.anchor is not None:
+            raise CourseInputError(
+                f"{_where(where, ev.start_mark.line + 1)}: YAML anchors (&{ev.anchor}) are not allowed "
+                f"in {_a(what)}. Remove the anchor and write each value out in full.")
+        tag = getattr(ev, "tag", None)
+        if tag not in _STANDARD_TAGS:
+            raise CourseInputError(
+                f"{_where(where, ev.start_mark.line + 1)}: the YAML tag '{tag}' is not allowed in {_a(what)}; "
+                "only plain text, numbers, lists and mappings are. Remove the tag.")
+        if isinstance(ev, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise CourseInputError(
+                    f"{_where(where, ev.start_mark.line + 1)}: the data is nested more than {MAX_DEPTH} "
+                    f"levels deep; {_a(what)} needs only a few levels.")
+        elif isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
+            depth -= 1
+    return y.load(text)
+
+
 def parse_yaml(text: str, where: str, *, what: str = "file") -> YamlDoc:
     """Load YAML ``text`` safely (see the module docstring for what is refused)."""
-    y = _safe_yaml()
     max_nodes = MAX_ANSWER_NODES if what == "answer file" else None
     try:
-        depth = 0
-        nodes = 0
-        for ev in y.parse(text):
-            if max_nodes is not None and isinstance(ev, NodeEvent):
-                nodes += 1
-                if nodes > max_nodes:
-                    raise CourseInputError(
-                        f"{_where(where, ev.start_mark.line + 1)}: the file holds more than {max_nodes:,} values "
-                        f"(list entries, keys and answers); {_a(what)} needs a few hundred at most. Check that this "
-                        "is the right file, and remove the extra entries.")
-            if isinstance(ev, AliasEvent):
-                raise CourseInputError(
-                    f"{_where(where, ev.start_mark.line + 1)}: YAML aliases (*{ev.anchor}) are not allowed "
-                    f"in {_a(what)}; they can be used to blow a tiny file up to gigabytes. Write the value out in full.")
-            if isinstance(ev, NodeEvent) and ev.anchor is not None:
-                raise CourseInputError(
-                    f"{_where(where, ev.start_mark.line + 1)}: YAML anchors (&{ev.anchor}) are not allowed "
-                    f"in {_a(what)}. Remove the anchor and write each value out in full.")
-            tag = getattr(ev, "tag", None)
-            if tag not in _STANDARD_TAGS:
-                raise CourseInputError(
-                    f"{_where(where, ev.start_mark.line + 1)}: the YAML tag '{tag}' is not allowed in {_a(what)}; "
-                    "only plain text, numbers, lists and mappings are. Remove the tag.")
-            if isinstance(ev, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise CourseInputError(
-                        f"{_where(where, ev.start_mark.line + 1)}: the data is nested more than {MAX_DEPTH} "
-                        f"levels deep; {_a(what)} needs only a few levels.")
-            elif isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
-                depth -= 1
-        data = y.load(text)
+        try:
+            data = _checked_load(_safe_yaml(), text, where, what, max_nodes)
+        except MarkedYAMLError as exc:
+            # The C parser follows YAML 1.1, which refuses a ':' inside a plain scalar in a flow list, so a
+            # learner's `[C:5, C:6]` (paragraph references as the course writes them) would be an error.
+            # YAML 1.2, which the pure-Python parser and the page's reader follow, allows it: read the text
+            # again with that parser; if it fails too, report the first parser's error.
+            try:
+                data = _checked_load(_pure_yaml(), text, where, what, max_nodes)
+            except YAMLError:
+                raise exc from None
     except CourseInputError:
         raise
     except MarkedYAMLError as exc:
