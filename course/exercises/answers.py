@@ -12,9 +12,22 @@ from pathlib import Path
 from typing import Any
 
 from course.content.exercise_sets import ExerciseSet
-from course.content.yaml import (MAX_ANSWER_BYTES, YamlDoc, _where, decode_bytes, describe_kind, parse_yaml,
-                                 read_text)
+from course.content.yaml import (
+    MAX_ANSWER_BYTES,
+    YamlDoc,
+    _where,
+    decode_bytes,
+    describe_kind,
+    parse_yaml,
+    read_text,
+)
 from course.errors import CourseInputError
+from course.exercises.recovery import (
+    clip,
+    locate_broken_block,
+    recover,
+    unread_feedback,
+)
 
 _kind = describe_kind
 
@@ -40,11 +53,6 @@ class AnswerFile:
                 for r in set_result.results if r.answer_error]
 
 
-def _clip(value: Any, limit: int = 60) -> str:
-    s = str(value)
-    return s if len(s) <= limit else s[: limit - 1] + "…"
-
-
 def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> AnswerFile:
     data = doc.data
     if data is None:
@@ -60,7 +68,7 @@ def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> Answ
     for key, value in data.items():
         if not isinstance(key, str):
             line = doc.line_of((key,), key=True)
-            af.problems.append(f"{_where(doc.where, line)}: '{_clip(key)}' is not an item id; item ids are text such "
+            af.problems.append(f"{_where(doc.where, line)}: '{clip(key)}' is not an item id; item ids are text such "
                                "as m1-rashidun-order. This line was ignored.")
             continue
         if known is not None and key not in known:
@@ -71,7 +79,7 @@ def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> Answ
                      if len(af.unknown) < 50 and len(key) <= 200 else [])
             did = f" Did you mean '{close[0]}'?" if close else ""
             af.unknown.append(key)
-            af.problems.append(f"{_where(doc.where, line)}: '{_clip(key)}' is not an item of set "
+            af.problems.append(f"{_where(doc.where, line)}: '{clip(key)}' is not an item of set "
                                f"'{exercise_set.id}'.{did} This answer was ignored; the set's items are listed "
                                "in the template ('course start').")
             continue
@@ -116,8 +124,23 @@ def parse_answer_text(text: str, where: str, exercise_set: ExerciseSet | None = 
     try:
         doc = parse_yaml(text, where, what="answer file")
     except CourseInputError as exc:
-        # -- hook: per-item recovery (issue 13), all of it in course/exercises/recovery.py --
-        from course.exercises.recovery import recover_or_raise
-
-        return recover_or_raise(text, where, exc, exercise_set, recover_items=recover)
+        # per-item recovery (issue 13): see course/exercises/recovery.py
+        return _recover_or_raise(text, where, exc, exercise_set, recover_items=recover)
     return parse_answers(doc, exercise_set)
+
+
+def _recover_or_raise(text: str, where: str, exc: CourseInputError, exercise_set=None, *, recover_items: bool):
+    """The hook in the answer-file loader, called when the whole file failed to load with ``exc``.
+
+    With ``recover_items``: an :class:`AnswerFile` of what could be read, with each unread block in
+    ``problems`` and its item in ``unread``. Without (or when recovery does not apply): raise the
+    whole-file error, reported where the broken answer starts."""
+    rec = recover(text, where) if recover_items else None
+    if rec is None:
+        better = locate_broken_block(text, where, str(exc))
+        raise CourseInputError(better or str(exc)) from None
+    af = parse_answers(YamlDoc(data=rec.data, text=text, where=where), exercise_set)
+    af.problems[:0] = [b.message for b in rec.broken]
+    af.unread = {b.key: unread_feedback(b) for b in rec.broken}
+    af.broken = rec.broken
+    return af

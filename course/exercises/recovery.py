@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from course.content.yaml import _where, parse_yaml
 from course.errors import CourseInputError
 
 MAX_BLOCKS = 500
@@ -60,8 +61,6 @@ class Block:
 
     def parse(self, where: str):
         """The block read on its own (a YamlDoc); errors name the file's lines, not the block's."""
-        from course.content.yaml import parse_yaml
-
         try:
             return parse_yaml(self.text, where, what="answer file")
         except CourseInputError as exc:
@@ -132,11 +131,9 @@ def _strip_where(message: str, where: str) -> tuple[int | None, str]:
 
 
 def _block_message(where: str, blk: Block, message: str) -> str:
-    from course.content.yaml import _where
-    from course.exercises.answers import _clip
 
     line, rest = _strip_where(message, where)
-    key = _clip(blk.key)
+    key = clip(blk.key)
     if "not valid YAML" in rest:
         detail = rest.split("not valid YAML", 1)[1].strip()
         detail = detail.lstrip("(").split(")", 1)[0] if detail.startswith("(") else "a syntax error"
@@ -153,8 +150,6 @@ def _block_message(where: str, blk: Block, message: str) -> str:
 def recover(text: str, where: str) -> Recovered | None:
     """Read ``text`` block by block (see the module docstring); None when it cannot be split, or when no
     block is at fault (then the whole-file error stands)."""
-    from course.content.yaml import _where
-    from course.exercises.answers import _clip
 
     blocks = split_blocks(text)
     if blocks is None:
@@ -169,7 +164,7 @@ def recover(text: str, where: str) -> Recovered | None:
         if len(lines) > 1:
             also = ", ".join(str(n) for n in lines if n != blk.line)
             broken.append(Broken(blk.line, blk.key, (
-                f"{_where(where, blk.line)}: the key '{_clip(blk.key)}' appears twice at the top level (also at "
+                f"{_where(where, blk.line)}: the key '{clip(blk.key)}' appears twice at the top level (also at "
                 f"line{'s' if len(lines) > 2 else ''} {also}). Each key may appear only once in an answer file; "
                 "keep one and delete the other. Neither answer was read, so this item was not checked; the other "
                 "answers were.")))
@@ -182,7 +177,7 @@ def recover(text: str, where: str) -> Recovered | None:
             broken.append(Broken(blk.line, blk.key, _block_message(where, blk, str(exc))))
             continue
         if not isinstance(doc.data, dict):  # pragma: no cover - a key line always makes a mapping
-            broken.append(Broken(blk.line, blk.key, f"{_where(where, blk.line)}: '{_clip(blk.key)}' could not be "
+            broken.append(Broken(blk.line, blk.key, f"{_where(where, blk.line)}: '{clip(blk.key)}' could not be "
                                  "read as 'item-id: answer'."))
             continue
         data.update(doc.data)
@@ -197,31 +192,9 @@ def unread_feedback(b: Broken) -> str:
     return f"Could not be read: line {b.line} ({why}). Not checked yet; fix that line and check again."
 
 
-def recover_or_raise(text: str, where: str, exc: CourseInputError, exercise_set=None, *, recover_items: bool):
-    """The hook in the answer-file loader, called when the whole file failed to load with ``exc``.
-
-    With ``recover_items``: an :class:`AnswerFile` of what could be read, with each unread block in
-    ``problems`` and its item in ``unread``. Without (or when recovery does not apply): raise the
-    whole-file error, reported where the broken answer starts."""
-    from course.content.yaml import YamlDoc
-    from course.exercises.answers import parse_answers
-
-    rec = recover(text, where) if recover_items else None
-    if rec is None:
-        better = locate_broken_block(text, where, str(exc))
-        raise CourseInputError(better or str(exc)) from None
-    af = parse_answers(YamlDoc(data=rec.data, text=text, where=where), exercise_set)
-    af.problems[:0] = [b.message for b in rec.broken]
-    af.unread = {b.key: unread_feedback(b) for b in rec.broken}
-    af.broken = rec.broken
-    return af
-
-
 def locate_broken_block(text: str, where: str, message: str) -> str | None:
     """For a "not valid YAML" error: the same error, reported at the first line of the first top-level
     entry that cannot be read on its own (None when that changes nothing)."""
-    from course.content.yaml import _where
-    from course.exercises.answers import _clip
 
     if "not valid YAML" not in message:
         return None
@@ -238,7 +211,7 @@ def locate_broken_block(text: str, where: str, message: str) -> str | None:
             detail = first.split("not valid YAML", 1)[1].strip()
             m = re.match(r"^.*?, line (\d+):", message)
             noticed = f" (the YAML reader noticed it at line {m.group(1)})" if m and int(m.group(1)) != blk.line else ""
-            return (f"{_where(where, blk.line)}: the answer to '{_clip(blk.key)}', which starts on this "
+            return (f"{_where(where, blk.line)}: the answer to '{clip(blk.key)}', which starts on this "
                     f"line, is not valid YAML{noticed}: {detail.lstrip('(').split(')', 1)[0]}. Close every [ and {{, "
                     "and every quote, on the line where it opens (or indent the lines that continue it); put text "
                     "containing ': ' or '#' in quotes.")
@@ -257,3 +230,9 @@ def partly_unreadable(af, set_id: str) -> list[str]:
     """The file's problems for the gradebook: each unread block marks the file "partly unreadable"."""
     return [f"{p} (Set '{set_id}' partly unreadable: this item scored 0, as if not attempted; the other answers "
             "were graded.)" if p.endswith(_UNREAD_TAIL) else p for p in af.problems]
+
+
+def clip(value: Any, limit: int = 60) -> str:
+    """``value`` as text, cut to ``limit`` characters (a learner's key or answer quoted in a message)."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
