@@ -38,12 +38,10 @@ import re
 import zlib
 from typing import Any
 
-from course.content import Course
-from course.content import normalize
+from course.content import Course, normalize
+from course.content.exercise_sets import ExerciseSet, ItemBase
 from course.exercises import grading
-from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
-                                     MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
-                                     VerdictItem)
+from course.items import for_item
 
 SEP = "\x1f"
 TAG_BYTES = 3
@@ -157,115 +155,48 @@ def _plain(text: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # Item data for the page
 
+class _ItemKit:
+    """The salted primitives an item type's :meth:`~course.items.base.ItemType.selfcheck_data` uses."""
+
+    plain = staticmethod(_plain)
+    cut = staticmethod(_cut)
+    encrypt = staticmethod(encrypt)
+
+    def __init__(self, salt: str, item_id: str, taxonomies: dict | None):
+        self.salt, self.item_id, self.taxonomies = salt, item_id, taxonomies
+
+    def h(self, *parts: str) -> bytes:
+        return _h(self.salt, self.item_id, *parts)
+
+    def mask(self, value: Any) -> str:
+        return mask(self.salt, self.item_id, value)
+
+    def fb(self, value: str, text: str, index: int = 0) -> tuple[str, list]:
+        return _fb(self.salt, self.item_id, value, text, index)
+
+    def text_tags(self, texts: dict) -> str:
+        return _text_tags(self.salt, self.item_id, texts)
+
+    def note_taxonomy(self, name: str, taxo) -> None:
+        if self.taxonomies is not None:
+            self.taxonomies.setdefault(name, taxonomy_data(taxo))
+
+
 def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> dict:
-    """What the page needs to check ``item``: public parts in plain text, keys hashed or masked."""
+    """What the page needs to check ``item``: public parts in plain text, keys hashed or masked
+    (the type's part: :meth:`course.items.base.ItemType.selfcheck_data`)."""
     d: dict[str, Any] = {"id": item.id, "type": item.type, "points": item.points, "nh": len(item.hints),
                          "hints": mask(salt, item.id, [_plain(h) for h in item.hints])}
     k = _Keys(salt, item.id)
     fb: dict[str, str] = {}
-    t = item.type
-    if isinstance(item, (SingleItem, MultipleItem, OrderingItem)):
-        d["keys"] = list(item.choices)
-        d["ct"] = _text_tags(salt, item.id, item.choices)
-    if isinstance(item, SingleItem):
-        k.accept(k.slot(item.answer), item.answer)
-        for c, text in item.feedback.items():
-            tag, enc = _fb(salt, item.id, c, text)
-            fb[tag] = enc
-    elif isinstance(item, MultipleItem):
-        for c in item.answer:
-            k.accept(k.slot(c), c)
-        for c, text in item.feedback.items():
-            if c not in item.answer:
-                tag, enc = _fb(salt, item.id, c, text)
-                fb[tag] = enc
-    elif isinstance(item, OrderingItem):
-        ref = list(item.answer)
-        for i in range(len(ref)):
-            for j in range(i + 1, len(ref)):
-                v = f"{ref[i]}<{ref[j]}"
-                k.accept(k.slot(v), v)
-        d["n"] = len(ref)
-    elif isinstance(item, MatchingItem):
-        d["left"] = list(item.left)
-        d["keys"] = list(item.right)
-        d["ct"] = _text_tags(salt, item.id, item.right)
-        d["rightLabels"] = [_cut(_plain(text)) for text in item.right.values()]
-        for a, b in item.answer.items():
-            v = f"{a}={b}"
-            k.accept(k.slot(v), v)
-    elif isinstance(item, NumericItem):
-        ans = item.answer
-        canon = repr(int(ans)) if float(ans).is_integer() else repr(ans)
-        d["unit"] = item.unit
-        d["unitNorm"] = normalize.normalize_text(item.unit or "")
-        d["num"] = mask(salt, item.id, [canon, item.tolerance, list(getattr(item, "accept", []) or [])])
-        k.accept(k.slot(canon), canon)
-    elif isinstance(item, ShortItem):
-        s = k.slot("|".join(sorted(normalize.match_keys(item.answer[0]))))
-        for v in item.answer:
-            for key in sorted(normalize.match_keys(v)):
-                k.accept(s, key)
-        d["near"] = mask(salt, item.id, [normalize.normalize_text(v) for v in item.answer])
-        for i, (wrong, text) in enumerate(item.feedback.items()):
-            for key in sorted(normalize.match_keys(wrong)):
-                tag, enc = _fb(salt, item.id, key, text, i)
-                fb.setdefault(tag, enc)
-    elif isinstance(item, LocateItem):
-        d["reading"] = item.reading
-        for n in item.required:
-            k.accept(k.slot(str(n)), str(n))
-        for n in item.optional:
-            k.accept(-1, f"o:{n}")
-    elif isinstance(item, AnnotateItem):
-        taxo = Course.find().taxonomy(item.taxonomy)
-        if taxonomies is not None:
-            taxonomies.setdefault(item.taxonomy, taxonomy_data(taxo))
-        d["reading"] = item.reading
-        d["taxonomy"] = item.taxonomy
-        d["paras"] = list(item.labels)
-        if getattr(item, "justify", False):
-            d["justify"] = True
-            d["paraTokens"] = _para_tokens(item)
-        ids = [taxo.none_label] + [c.id for c in taxo.categories] + [t.id for t in taxo.techniques]
-        for n, ref in item.labels.items():
-            ref_id = taxo.resolve(ref) or ref
-            ok = {taxo.category_of(ref_id)} | {taxo.category_of(taxo.resolve(a) or a) for a in item.accept.get(n, [])}
-            good = [g for g in ids if taxo.category_of(g) in ok or taxo.confusable_with(g, ref_id)]
-            s = k.slot(f"{n}={ref_id}")
-            for g in good:
-                k.accept(s, f"{n}={g}")
-    elif isinstance(item, VerdictItem):
-        k.accept(k.slot(item.answer), item.answer)
-        d["minWords"] = item.evidence_min_words
-        d["minCitations"] = item.evidence_min_citations
-        # what the evidence must cite and name: shown once the verdict is right, so under its hash
-        rel = grading.relevant_paragraphs(item)
-        src = [normalize.normalize_text(x).replace(" ", "") for x in grading.accepted_sources(item)]
-        h = _h(salt, item.id, "ev", item.answer)
-        d["ev"] = encrypt(h, json.dumps([rel, [x for x in src if x]], ensure_ascii=False), deflate=False)
-    elif isinstance(item, OpenItem):
-        d["rubric"] = [[_plain(c.criterion), c.points] for c in item.rubric]
-        d["minWords"], d["maxWords"] = item.min_words, item.max_words
-        d["minCitations"] = item.min_citations
-        d["sections"] = list(item.sections)
-    if t != "open":
+    for_item(item).selfcheck_data(item, d, k, fb, _ItemKit(salt, item.id, taxonomies))
+    if item.auto_graded:
         d["tags"] = k.tags
         d["slots"] = len(k.slots)
         d["explanation"] = encrypt(k.key(), _plain(item.explanation))
         if fb:
             d["fb"] = fb
     return d
-
-
-def _para_tokens(item) -> dict:
-    """Paragraphs' text in normal form (" tok tok "), for the justification check of annotate items."""
-    try:
-        paras = Course.find().reading(item.reading).paragraphs
-    except Exception:  # noqa: BLE001 - without the reading the grader checks only the length
-        return {}
-    return {str(n): " " + " ".join(normalize.text_tokens(paras[n - 1].text)) + " "
-            for n in item.labels if 1 <= n <= len(paras)}
 
 
 def taxonomy_data(taxo) -> dict:
@@ -322,7 +253,7 @@ def set_data(exset: ExerciseSet, version: str, *, split: bool = False) -> dict |
     salt = salt_for(exset.id, version)
     taxonomies: dict = {}
     items = [item_data(it, salt, taxonomies=taxonomies) for it in exset.items]
-    readings = sorted({it.reading for it in exset.items if isinstance(it, (LocateItem, AnnotateItem))})
+    readings = sorted({used[0] for it in exset.items if (used := for_item(it).reading_paragraphs(it))})
     data = {"id": exset.id, "title": _plain(exset.title), "salt": salt, "items": items,
             "taxonomies": taxonomies, "readings": {r: reading_openings(r) for r in readings}}
     if not split:
@@ -375,156 +306,11 @@ def _encode(v: Any) -> Any:
     return v
 
 
-def _variants_text(s: str) -> list[str]:
-    out = [s, s.upper(), s.lower(), f"  {s}  ", s.replace(" ", "-"), s.replace("-", " "),
-           normalize.strip_marks(s), f"the {s}", f"“{s}”", s.replace("a", "á", 1), s + ".", s.replace(" ", "_")]
-    return out
-
-
-def _near(s: str, rng: random.Random) -> list[str]:
-    out = []
-    if len(s) > 3:
-        i = rng.randrange(1, len(s) - 1)
-        out.append(s[:i] + s[i + 1:])  # one letter dropped
-        out.append(s[:i] + s[i] * 2 + s[i + 1:])  # one letter doubled
-        out.append(s[:i] + s[i + 1] + s[i] + s[i + 2:] if i + 2 <= len(s) else s + "x")  # swapped
-        out.append(s[: len(s) // 2])  # half
-        out.append(s + "zq")
-    return out
-
-
 def _cases_for(item: ItemBase, rng: random.Random) -> list[tuple[Any, int]]:
-    """(answer, hint level) cases for one item."""
+    """(answer, hint level) cases for one item (the type's part:
+    :meth:`course.items.base.ItemType.conformance_cases`)."""
     ref = grading.reference_answers(item)
-    cases: list[Any] = [ref]
-    if isinstance(item, SingleItem):
-        keys = list(item.choices)
-        cases += keys + [f"({k})" for k in keys] + [k.upper() + "." for k in keys]
-        cases += [item.choices[keys[0]], [item.answer], [keys[0], keys[-1]], "a b"]
-    elif isinstance(item, MultipleItem):
-        keys = list(item.choices)
-        right = list(item.answer)
-        wrong = [c for c in keys if c not in right]
-        cases += [[c] for c in keys]
-        cases += [[c for c in right if c != x] for x in right]
-        cases += [right + [w] for w in wrong]
-        cases += [keys, ", ".join(right), " ".join(right), right + right, [x.upper() for x in right]]
-        for _ in range(6):
-            cases.append(rng.sample(keys, rng.randint(1, len(keys))))
-        cases.append(right[:1] + ["zz"])
-    elif isinstance(item, OrderingItem):
-        ref = list(item.answer)
-        for i in range(len(ref) - 1):
-            x = ref[:]
-            x[i], x[i + 1] = x[i + 1], x[i]
-            cases.append(x)
-        cases += [ref[::-1], ref[:-1], ref + [ref[0]], ref[:-1] + ["zz"], ", ".join(ref), ref[1:] + ref[:1]]
-        for _ in range(8):
-            x = ref[:]
-            rng.shuffle(x)
-            cases.append(x)
-    elif isinstance(item, MatchingItem):
-        rights = list(item.right)
-        for a, b in item.answer.items():
-            for r in rights:
-                if r != b:
-                    x = dict(item.answer)
-                    x[a] = r
-                    cases.append(x)
-            x = dict(item.answer)
-            del x[a]
-            cases.append(x)
-        x = dict(item.answer)
-        x["zz"] = rights[0]
-        cases.append(x)
-        x = dict(item.answer)
-        x[next(iter(x))] = "zz"
-        cases.append(x)
-        cases += [{"zz": "yy"}, list(item.answer), {k: [v] for k, v in item.answer.items()},
-                  {k: item.right[v] for k, v in item.answer.items()}]
-        for _ in range(4):
-            cases.append({k: rng.choice(rights) for k in item.left})
-    elif isinstance(item, NumericItem):
-        a = ref
-        unit = item.unit or ""
-        cases += [a + 1, a - 1, str(a), f"{a} {unit}".strip(), f"{a} CE", f"{a} AD", f"{a}s", f" {a} ",
-                  f"{a} banana", "1,000", "1 000", "12.5", "-5", "+7", ".5", "abc", "1e3", "inf", "nan",
-                  [a], {"n": a}, f"{a}{unit}", f"{a} {unit}s".strip(), f"{a}.", f"AD {a}", f"CE {a}", f"{a} AH",
-                  f"{a} A.D.", f"{a} C.E.", "0,342", "3,5", "1,292", "12 500", "1 2", f"AD {a} years", "c.e. 5"]
-        cases += [v for v in getattr(item, "accept", [])] + [str(v) for v in getattr(item, "accept", [])]
-        if item.tolerance:
-            cases += [a + item.tolerance, a - item.tolerance, a + 2 * item.tolerance, str(a + item.tolerance / 2)]
-    elif isinstance(item, ShortItem):
-        for v in item.answer:
-            cases += _variants_text(v)
-            cases += _near(normalize.strip_marks(v), rng)
-        for w in item.feedback:
-            cases += [w, w.upper()]
-        cases += ["x" * 301, ["a"], {"a": 1}, 12, "al-", "the", "the the"]
-    elif isinstance(item, LocateItem):
-        req, opt = list(item.required), list(item.optional)
-        length = grading._reading_length(item.reading) or 40
-        cases += [req[:-1], req + [n for n in range(1, length + 1) if n not in req][:1], req + opt, opt,
-                  [f"{item.reading}:{n}" for n in req], [f"¶{n}" for n in req], ", ".join(map(str, req)),
-                  [f"{req[0]}-{req[0] + 2}"], [9999], ["other-reading:3"], [f"{req[0]}-{req[0] + 300}"],
-                  {"a": 1}, ["abc"], [str(n) for n in req], req + req, [0]]
-        for x in req:
-            cases.append([n for n in req if n != x])
-        for _ in range(5):
-            cases.append(rng.sample(range(1, length + 1), min(length, rng.randint(1, 5))))
-    elif isinstance(item, AnnotateItem):
-        taxo = Course.find().taxonomy(item.taxonomy)
-        labels = [taxo.none_label] + [c.id for c in taxo.categories] + [t.id for t in taxo.techniques]
-        names = [t.name for t in taxo.techniques[:3]]
-        for n in item.labels:
-            for lab in labels:
-                x = dict(item.labels)
-                x[n] = lab
-                cases.append(x)
-            x = dict(item.labels)
-            del x[n]
-            cases.append(x)
-        x = dict(item.labels)
-        x[next(iter(x))] = "not-a-label"
-        cases.append(x)
-        if getattr(item, "justify", False):
-            paras = Course.find().reading(item.reading).paragraphs
-            for n, lab in item.labels.items():
-                quote = " ".join(paras[n - 1].text.replace("**", "").split()[:4])
-                for why in (f'the words "{quote}" carry it', f"“{quote}” is the point", "too short",
-                            "it says 'nothing of the kind' here", f"'{quote}' shows it"):
-                    x = dict(item.labels)
-                    x[n] = f"{lab} | {why}"
-                    cases.append(x)
-                x = dict(item.labels)
-                x[n] = {"label": lab, "why": f'because "{quote}" says so'}
-                cases.append(x)
-            cases.append({n: f"{lab} | \"{' '.join(paras[n - 1].text.split()[:3])}\" here" for n, lab in item.labels.items()})
-        cases += [{9999: "none"}, {"1-3": "none"}, {f"{item.reading}:{next(iter(item.labels))}": "none"},
-                  {k: [v] for k, v in item.labels.items()}, {k: [v, v] for k, v in item.labels.items()},
-                  {k: n for k, n in zip(item.labels, names * 10)}, ["none"], "none",
-                  {str(k): v.replace("-", " ").upper() for k, v in item.labels.items()},
-                  {"other-reading:3": "none"}]
-    elif isinstance(item, VerdictItem):
-        ev = item.model_evidence or item.explanation
-        for v in VERDICTS:
-            cases += [{"verdict": v, "evidence": ev}, {"verdict": v.upper(), "evidence": "too short"}]
-        cases += [item.answer, {"verdict": item.answer}, {"verdict": item.answer, "evidence": "one two three"},
-                  {"verdict": item.answer, "evidence": " ".join(["word"] * 40)},
-                  {"verdict": item.answer, "evidence": " ".join(["word"] * 40) + " al-waie-472:12 khilafat-web:3"},
-                  {"verdict": item.answer, "evidence": ["a list", "of reasons"] * 12},
-                  {"verdict": item.answer, "evidence": 12}, {"verdict": item.answer, "why": "x"},
-                  {"verdict": ""}, {"verdict": ["accurate"]}, {"Verdict": item.answer, "EVIDENCE": ev}, "maybe",
-                  {"verdict": item.answer, "evidence": ev + " nonexistent-reading:4 al-waie-472:99999"}]
-        rel = grading.relevant_paragraphs(item)
-        srcs = grading.accepted_sources(item)
-        filler = " ".join(["because"] * 40)
-        if rel:
-            cases += [{"verdict": item.answer, "evidence": f"{filler} {rel[0]}"},
-                      {"verdict": item.answer, "evidence": f"{filler} {rel[-1]} {srcs[0] if srcs else ''}"}]
-        for src in srcs[:3]:
-            cases += [{"verdict": item.answer, "evidence": f"{filler} {src} {rel[0] if rel else ''}"},
-                      {"verdict": item.answer, "evidence": f"{filler} {src.upper().replace('-', ' ')}"}]
+    cases: list[Any] = [ref] + for_item(item).conformance_cases(item, ref, rng)
     out = [(c, 0) for c in cases + _MALFORMED]
     out += [(ref, 2), (_MALFORMED[5 if not isinstance(ref, dict) else 6], 1), ("zzz", 3), ("zzz", 9)]
     return out
@@ -537,7 +323,7 @@ def corpus(sets: list[ExerciseSet], version: str, seed: int = 13) -> dict:
     cases = []
     for s in sets:
         for it in s.items:
-            if isinstance(it, OpenItem):
+            if not it.auto_graded:
                 continue
             for answer, level in _cases_for(it, rng):
                 value = _json_safe(answer)
@@ -565,12 +351,7 @@ def normalizer_cases(sets: list[ExerciseSet], rng: random.Random) -> list[list[s
                         "\x85lead", "x\ufeffy"]
     for s in sets:
         for it in s.items:
-            for attr in ("choices", "left", "right"):
-                texts += list((getattr(it, attr, None) or {}).values())
-            if isinstance(it, ShortItem):
-                texts += list(it.answer) + list(it.feedback)
-            if isinstance(it, NumericItem) and it.unit:
-                texts.append(it.unit)
+            texts += for_item(it).normalizer_texts(it)
     texts += [t.upper() for t in texts[:40]] + [t.replace(" ", "-") for t in texts[:40]]
     seen, out = set(), []
     for t in texts:
