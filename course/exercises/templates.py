@@ -25,9 +25,8 @@ from course.content import Course
 from course.content.text import plain
 from course.content.files import FileChanged, atomic_write, clean_stale_temps, write_error
 from course.errors import CourseInputError
-from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
-                                     MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
-                                     VerdictItem, _fmt)
+from course.content.exercise_sets import ExerciseSet, ItemBase, _fmt
+from course.items import for_item
 
 WIDTH = 92
 RULE = "# " + "─" * (WIDTH - 2)
@@ -79,90 +78,27 @@ def _placeholders(n: int) -> str:
     return "[" + ", ".join("?" for _ in range(n)) + "]"
 
 
+class _Kit:
+    """The template view's tools, for the item types' :meth:`~course.items.base.ItemType.template_lines`."""
+
+    comment = staticmethod(_comment)
+    choices = staticmethod(_choices)
+    plain = staticmethod(plain)
+    reading_label = staticmethod(_reading_label)
+    placeholders = staticmethod(_placeholders)
+
+
 def item_block(item: ItemBase, number: int, root=None) -> str:
     """The template text for one item (comments + empty answer), ending with a newline."""
+    kind = for_item(item)
     pts = f"{_fmt(item.points)} point{'s' if item.points != 1 else ''}"
-    lines = [RULE, f"# {number}. {item.id}  ·  {item.type}  ·  {pts}"
-                   + ("  ·  needs instructor review" if isinstance(item, OpenItem) else ""), "#"]
+    lines = [RULE, f"# {number}. {item.id}  ·  {item.type}  ·  {pts}" + kind.template_tag, "#"]
     lines += _comment(item.prompt)
-    value = ""
-    extra: list[str] = []
-    if isinstance(item, SingleItem):
-        lines += ["#"] + _choices(item.choices)
-        lines.append(f"# Answer: the key of ONE choice ({', '.join(item.choices)}).")
-    elif isinstance(item, MultipleItem):
-        lines += ["#"] + _choices(item.choices)
-        lines.append("# Answer: the keys of EVERY right choice, as a list in square brackets: [?, ?, ...].")
-        lines.append("# Wrong picks cost credit.")
-        value = " []"
-    elif isinstance(item, OrderingItem):
-        lines += ["#"] + _choices(item.choices)
-        lines.append(f"# Answer: every key once, in order from first to last: {_placeholders(len(item.choices))}")
-        value = " []"
-    elif isinstance(item, MatchingItem):
-        lines += ["#", "# Left:"] + _choices(item.left) + ["# Right:"] + _choices(item.right)
-        lines.append("# Answer: after each left key, the key of the right-hand entry that matches it.")
-        for k, v in item.left.items():
-            label = plain(v).replace("\n", " ")
-            label = label if len(label) <= 60 else label[:59] + "…"
-            extra.append(f"  {k}:    # {label}")
-    elif isinstance(item, NumericItem):
-        unit = f" (in {item.unit})" if item.unit else ""
-        lines.append(f"# Answer: a number{unit}, digits only.")
-    elif isinstance(item, ShortItem):
-        lines.append("# Answer: a short text (a name or a few words). Case, hyphens and diacritics do not")
-        lines.append("# matter: Nabhānī, Nabhani and an-Nabhani are all read the same way.")
-    elif isinstance(item, LocateItem):
-        lines.append(f"# Reading: {_reading_label(item.reading)}. Paragraph numbers are printed in the book.")
-        lines.append("# Answer: a list of paragraph numbers in square brackets, separated by commas;")
-        lines.append(f"# ids such as {item.reading}:N are also accepted.")
-        value = " []"
-    elif isinstance(item, AnnotateItem):
-        lines += _annotate_help(item, root)
-        for p in item.labels:
-            extra.append(f"  {p}:")
-    elif isinstance(item, VerdictItem):
-        lines += ["#", "# Claim:"] + _comment(item.claim, indent="  ")
-        lines.append(f"# Answer: verdict is one of {', '.join(VERDICTS)}.")
-        need = f"at least {item.evidence_min_words} words"
-        if item.evidence_min_citations:
-            need += f", citing at least {item.evidence_min_citations} paragraph(s) as <reading-id>:<n>"
-        lines.append(f"# Evidence: your reasons ({need}), on lines indented by four spaces under 'evidence: |'.")
-        extra = ["  verdict:", "  evidence: |", ""]
-    elif isinstance(item, OpenItem):
-        need = []
-        if item.min_words is not None or item.max_words is not None:
-            lo, hi = item.min_words or 0, item.max_words
-            need.append(f"{lo}–{hi} words" if hi else f"at least {lo} words")
-        if item.min_citations:
-            need.append(f"cite at least {item.min_citations} paragraph(s) as <reading-id>:<n>, e.g. al-waie-472:12")
-        if item.sections:
-            need.append("sections, each starting its own line: " + ", ".join(f"'{s}:'" for s in item.sections))
-        if need:
-            lines += ["#"] + _comment("Asked for: " + "; ".join(need) + ".")
-        lines.append("# Rubric: " + "; ".join(f"{plain(c.criterion)} ({_fmt(c.points)})" for c in item.rubric))
-        lines.append(f"# Answer: your text on the lines below '{item.id}: |', every line indented by two spaces.")
-        value = " |"
-        extra = [""]
-    out = "\n".join(lines) + "\n" + f"{item.id}:{value}\n"
+    more, value, extra = kind.template_lines(item, _Kit, root)
+    out = "\n".join(lines + more) + "\n" + f"{item.id}:{value}\n"
     if extra:
         out += "\n".join(extra) + "\n"
     return out + "\n"
-
-
-def _annotate_help(item: AnnotateItem, root) -> list[str]:
-    lines = ["#", f"# Reading: {_reading_label(item.reading)}. Label each paragraph below with ONE label:",
-             "# a technique id, a category id, or none (no technique). Scoring is by category."]
-    if item.justify:
-        lines.append("# After the label, write | and one line that quotes the words carrying it, e.g.")
-        lines.append("#   17: loaded-language | \"massive volcano\" makes the crisis sound unstoppable")
-    try:
-        taxo = Course.of(root).taxonomy(item.taxonomy)
-        for c in taxo.categories:
-            lines += _comment(f"{c.id}: " + ", ".join(t.id for t in c.techniques), indent="  ", hang="    ")
-    except Exception:  # noqa: BLE001
-        lines.append(f"# (Labels: see data/taxonomies/{item.taxonomy}.yaml.)")
-    return lines
 
 
 def header(exercise_set: ExerciseSet) -> str:
