@@ -145,7 +145,7 @@ def test_marking_sheet_and_marks_round_trip(tmp_path):
 
 def test_annotate_justifications_are_checked_and_marked(tmp_path):
     from course.exercises import grade_item, load_all_sets
-    from course.exercises.grading import justification_ok
+    from course.items.annotate import justification_ok
 
     it = next(i for s in load_all_sets(ROOT) for i in s.items if i.id == "m4-annotate-b")
     assert it.justify

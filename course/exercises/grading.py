@@ -31,7 +31,6 @@ from typing import Any
 from course.exercises.safe import safe_text
 from course.content.exercise_sets import ExerciseSet, ItemBase, _fmt
 from course.items import AnswerError, Outcome, for_item, for_type
-from course.items.annotate import justification_ok  # noqa: F401 - re-exported
 from course.items.answers import is_blank, show
 from course.items.base import ParagraphCheck
 from course.items.evidence import (accepted_sources, citations, default_paragraph_check,  # noqa: F401 - re-exported
