@@ -16,7 +16,9 @@ import re
 from pathlib import Path
 
 from course.content import Course
-from course.content.exercise_sets import AnnotateItem, ExerciseSet, ItemBase, LocateItem
+from course.content.exercise_sets import ExerciseSet, ItemBase
+from course.items import ITEM_TYPES, for_item
+from course.items.annotate import scripture_only  # noqa: F401 - part of this module's interface
 
 PARA_ROLE = re.compile(r"\{para\}`([^`]*)`")
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
@@ -56,9 +58,46 @@ def module_objectives(root: Path, module: str) -> set[str] | None:
     return {o.id for o in Course(root).module(module).objectives}
 
 
-def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | None = None) -> list[str]:
+def _reading_problems(item, here: str, root) -> list[str]:
+    """The reading a locate/annotate item names exists and has the paragraphs its key uses."""
     from course.content.readings import ReadingRefError
 
+    used = for_item(item).reading_paragraphs(item)
+    if used is None:
+        return []
+    reading_id, nums = used
+    try:
+        reading = Course.of(root).reading(reading_id)
+    except (ReadingRefError, Exception) as exc:  # noqa: BLE001
+        return [f"{here}: reading '{reading_id}': {exc}"]
+    bad = sorted({n for n in nums if not 1 <= n <= len(reading)})
+    if bad:
+        return [f"{here}: {reading_id} has paragraphs 1–{len(reading)}; {', '.join(map(str, bad))} do(es) not exist."]
+    return []
+
+
+def _text_problems(item, here: str, root, keys) -> list[str]:
+    """Every {para} reference of the item's texts resolves, and every {cite} key is in references.bib."""
+    from course.content.readings import ReadingRefError
+
+    problems = []
+    for field, text in text_fields(item):
+        for m in PARA_ROLE.finditer(text):
+            try:
+                Course.of(root).resolve_ref(m.group(1))
+            except (ReadingRefError, Exception) as exc:  # noqa: BLE001
+                problems.append(f"{here}, {field}: {{para}}`{m.group(1)}`: {exc}")
+        if keys is None:
+            continue
+        for m in CITE_ROLE.finditer(text):
+            for key in (k.strip() for k in m.group(1).split(",")):
+                if key and key not in keys:
+                    problems.append(f"{here}, {field}: citation key '{key}' is not in references.bib. "
+                                    "Check the spelling with grep -n '@.*{KEY,' references.bib.")
+    return problems
+
+
+def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | None = None) -> list[str]:
     root = _root(root)
     where = where or f"exercises/{exercise_set.id}.yaml"
     problems: list[str] = []
@@ -73,30 +112,8 @@ def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | No
             known = ", ".join(sorted(objectives)) or "none"
             problems.append(f"{here}: objective '{item.objective}' is not declared in "
                             f"modules/{exercise_set.module}/module.yaml. Declared: {known}.")
-        if isinstance(item, (LocateItem, AnnotateItem)):
-            try:
-                reading = Course.of(root).reading(item.reading)
-            except (ReadingRefError, Exception) as exc:  # noqa: BLE001
-                problems.append(f"{here}: reading '{item.reading}': {exc}")
-            else:
-                nums = (list(item.required) + list(item.optional)) if isinstance(item, LocateItem) \
-                    else list(item.labels) + list(item.accept)
-                bad = sorted({n for n in nums if not 1 <= n <= len(reading)})
-                if bad:
-                    problems.append(f"{here}: {item.reading} has paragraphs 1–{len(reading)}; "
-                                    f"{', '.join(map(str, bad))} do(es) not exist.")
-        for field, text in text_fields(item):
-            for m in PARA_ROLE.finditer(text):
-                try:
-                    Course.of(root).resolve_ref(m.group(1))
-                except (ReadingRefError, Exception) as exc:  # noqa: BLE001
-                    problems.append(f"{here}, {field}: {{para}}`{m.group(1)}`: {exc}")
-            if keys is not None:
-                for m in CITE_ROLE.finditer(text):
-                    for key in (k.strip() for k in m.group(1).split(",")):
-                        if key and key not in keys:
-                            problems.append(f"{here}, {field}: citation key '{key}' is not in references.bib. "
-                                            "Check the spelling with grep -n '@.*{KEY,' references.bib.")
+        problems += _reading_problems(item, here, root)
+        problems += _text_problems(item, here, root, keys)
         if not (CITE_ROLE.search(item.explanation) or PARA_ROLE.search(item.explanation)):
             problems.append(f"{here}: the explanation cites no source; add {{cite:p}}`key` or a {{para}} "
                             "reference (CONTRIBUTING.md: 'why the answer is right ... cite a source').")
@@ -109,14 +126,10 @@ def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | No
 #: No key letter (or key position) may hold more than this share of the single-choice items.
 MAX_KEY_SHARE = 0.35
 #: Verbs of objectives that ask for more than recall; such an objective needs at least one item of
-#: a type in :data:`HIGHER_TYPES`, or a verb that says what the items really assess.
+#: a type whose ``higher_order`` is true (course/items/), or a verb that says what the items really assess.
 HIGHER_VERBS = frozenset({"compare", "contrast", "distinguish", "plan", "evaluate", "assess", "analyse", "analyze",
                           "justify", "critique", "argue", "annotate", "test", "judge", "design"})
-HIGHER_TYPES = frozenset({"annotate", "verdict", "open", "locate"})
 LETTER_KEY = re.compile(r"^[a-z]$")
-
-
-_VERDICT_WORD = re.compile(r"\b(?:accurate|inaccurate|misleading|unverifiable)\b", re.I)
 
 
 def _share_limit(n: int, options: int) -> int:
@@ -140,12 +153,13 @@ def key_distribution(sets) -> dict:
         letters, positions = Counter(), Counter()
         opts = []
         for it in s.items:
-            if it.type != "single":
+            key = for_item(it).key_choice(it)
+            if key is None:
                 continue
-            positions[list(it.choices).index(it.answer) + 1] += 1
+            positions[list(it.choices).index(key) + 1] += 1
             opts.append(len(it.choices))
-            if LETTER_KEY.match(it.answer) and all(LETTER_KEY.match(k) for k in it.choices):
-                letters[it.answer] += 1
+            if LETTER_KEY.match(key) and all(LETTER_KEY.match(k) for k in it.choices):
+                letters[key] += 1
         out["letters"][s.id], out["positions"][s.id] = letters, positions
         out["n_letter"][s.id], out["n_single"][s.id] = sum(letters.values()), sum(positions.values())
         out["options"][s.id] = min(opts) if opts else 4
@@ -166,9 +180,9 @@ def feedback_coverage(sets) -> tuple[int, int, list[str]]:
     missing = []
     for s in sets:
         for it in s.items:
-            if it.type not in ("single", "multiple"):
+            right = for_item(it).right_choices(it)
+            if right is None:
                 continue
-            right = {it.answer} if it.type == "single" else set(it.answer)
             for k in it.choices:
                 if k in right:
                     continue
@@ -189,25 +203,13 @@ def _module_data(root: Path, module: str) -> dict | None:
             "lessons": [{"doc": les.doc, "learner_minutes": les.learner_minutes or None} for les in m.lessons]}
 
 
-def scripture_only(root: Path, reading_id: str) -> set[int]:
-    """Paragraphs a reading's reading.yaml marks as consisting only of scripture (``scripture_only``)."""
-    try:
-        meta = Course.of(root).reading(reading_id).meta
-    except Exception:  # noqa: BLE001 - a missing reading is reported elsewhere
-        return set()
-    return {int(n) for n in (meta.get("scripture_only") or [])}
+def _higher_types() -> frozenset[str]:
+    """Item types that assess more than recall (:attr:`course.items.base.ItemType.higher_order`)."""
+    return frozenset(name for name, kind in ITEM_TYPES.items() if kind.higher_order)
 
 
-def quality_problems(sets, root=None) -> list[str]:
-    """The item-quality rules over ``sets`` (normally every set of the course): key letters and key
-    positions balanced, feedback for every wrong choice, objectives assessed at their stated level,
-    model answers that pass their own checks, item minutes within the lesson minutes, no
-    scripture-only paragraph keyed as a technique, verdict evidence requirements that exist."""
-    from course.exercises.grading import NEEDS_REVIEW, PASSED, grade_item
-
-    root = _root(root)
-    problems: list[str] = []
-    sets = list(sets)
+def _key_balance_problems(sets: list) -> list[str]:
+    problems = []
     dist = key_distribution(sets)
     scopes = [s.id for s in sets] + (["course"] if len(sets) > 1 else [])
     for scope in scopes:
@@ -224,70 +226,72 @@ def quality_problems(sets, root=None) -> list[str]:
                         f"{where}: {what} is the answer of {count} of {n} single-choice items "
                         f"({100 * count / n:.0f} %); at most {limit} allowed ({int(MAX_KEY_SHARE * 100)} %). "
                         "Reorder the choices of some items (move the right answer and its feedback together).")
+    return problems
+
+
+def _objective_level_problems(s, module: dict) -> list[str]:
+    """Objectives whose verb asks for more than recall have an item of a higher-order type."""
+    problems = []
+    by_obj: dict[str, list] = {}
+    for it in s.items:
+        if not it.worked_example:  # a worked example carries no marks, so it assesses nothing
+            by_obj.setdefault(it.objective, []).append(it)
+    higher = _higher_types()
+    for o in module.get("objectives") or []:
+        if not isinstance(o, dict) or o.get("id") not in by_obj:
+            continue
+        verb = str(o.get("text", "")).split(" ", 1)[0].strip(",.").lower()
+        types = {it.type for it in by_obj[o["id"]]}
+        if verb in HIGHER_VERBS and not types & higher:
+            problems.append(
+                f"modules/{s.module}/module.yaml: objective '{o['id']}' asks learners to {verb}, but "
+                f"its items are only {', '.join(sorted(types))}. Add an item of type "
+                f"{', '.join(sorted(higher))}, or change the verb to what the items assess.")
+    return problems
+
+
+def _minutes_problems(s, module: dict) -> list[str]:
+    """The items of a lesson take no more minutes than the lesson's learner_minutes."""
+    problems = []
+    lesson_of = {o.get("id"): o.get("lesson") for o in module.get("objectives") or [] if isinstance(o, dict)}
+    minutes = {les.get("doc"): les.get("learner_minutes") for les in module.get("lessons") or []
+               if isinstance(les, dict)}
+    spent: dict[str, float] = {}
+    for it in s.items:
+        spent[lesson_of.get(it.objective)] = spent.get(lesson_of.get(it.objective), 0) + (it.minutes or 0)
+    for lesson, used in spent.items():
+        have = minutes.get(lesson)
+        if isinstance(have, (int, float)) and used > have:
+            problems.append(f"exercises/{s.id}.yaml: the items for lesson '{lesson}' take {used:g} minutes, more "
+                            f"than the lesson's learner_minutes ({have:g}) in modules/{s.module}/module.yaml. Trim "
+                            "the items' minutes or raise learner_minutes.")
+    return problems
+
+
+def quality_problems(sets, root=None) -> list[str]:
+    """The item-quality rules over ``sets`` (normally every set of the course): key letters and key
+    positions balanced, feedback for every wrong choice, objectives assessed at their stated level,
+    model answers that pass their own checks, item minutes within the lesson minutes, no
+    scripture-only paragraph keyed as a technique, verdict evidence requirements that exist (the
+    rules of one item are its type's: :meth:`course.items.base.ItemType.quality_problems`)."""
+    from course.exercises.grading import grade_item
+
+    root = _root(root)
+    sets = list(sets)
+    problems = _key_balance_problems(sets)
     _, _, missing = feedback_coverage(sets)
     for m in missing:
         item_id, key = m.rsplit(":", 1)
         problems.append(f"item '{item_id}': wrong choice '{key}' has no feedback. Add feedback: {{{key}: "
                         "\"why this choice is not the best answer\"}.")
     for s in sets:
-        where = f"exercises/{s.id}.yaml"
         module = _module_data(root, s.module)
         if module:
-            by_obj: dict[str, list] = {}
-            for it in s.items:
-                if not it.worked_example:  # a worked example carries no marks, so it assesses nothing
-                    by_obj.setdefault(it.objective, []).append(it)
-            for o in module.get("objectives") or []:
-                if not isinstance(o, dict) or o.get("id") not in by_obj:
-                    continue
-                verb = str(o.get("text", "")).split(" ", 1)[0].strip(",.").lower()
-                types = {it.type for it in by_obj[o["id"]]}
-                if verb in HIGHER_VERBS and not types & HIGHER_TYPES:
-                    problems.append(
-                        f"modules/{s.module}/module.yaml: objective '{o['id']}' asks learners to {verb}, but "
-                        f"its items are only {', '.join(sorted(types))}. Add an item of type "
-                        f"{', '.join(sorted(HIGHER_TYPES))}, or change the verb to what the items assess.")
-            lesson_of = {o.get("id"): o.get("lesson") for o in module.get("objectives") or [] if isinstance(o, dict)}
-            minutes = {les.get("doc"): les.get("learner_minutes") for les in module.get("lessons") or []
-                       if isinstance(les, dict)}
-            spent: dict[str, float] = {}
-            for it in s.items:
-                spent[lesson_of.get(it.objective)] = spent.get(lesson_of.get(it.objective), 0) + (it.minutes or 0)
-            for lesson, used in spent.items():
-                have = minutes.get(lesson)
-                if isinstance(have, (int, float)) and used > have:
-                    problems.append(f"{where}: the items for lesson '{lesson}' take {used:g} minutes, more than the "
-                                    f"lesson's learner_minutes ({have:g}) in modules/{s.module}/module.yaml. Trim "
-                                    "the items' minutes or raise learner_minutes.")
+            problems += _objective_level_problems(s, module)
+            problems += _minutes_problems(s, module)
         for it in s.items:
-            here = f"{where}, item '{it.id}'"
-            if it.type == "open" and it.model_answer:
-                res = grade_item(it, it.model_answer, root=root)
-                failed = [label for label, ok in res.checks if not ok]
-                if res.status == NEEDS_REVIEW and failed:
-                    problems.append(f"{here}: the model answer fails its own checks ({'; '.join(failed)}). "
-                                    "Fix the model answer or the checks.")
-            if it.type == "verdict":
-                from course.exercises.grading import reference_evidence
-
-                res = grade_item(it, {"verdict": it.answer, "evidence": reference_evidence(it)}, root=root)
-                if res.status != PASSED:
-                    problems.append(f"{here}: the model evidence does not pass the item's own evidence checks "
-                                    f"({res.feedback})")
-            if it.type == "annotate":
-                verdicts = sorted({m.group(0).lower() for m in _VERDICT_WORD.finditer(it.explanation)})
-                if verdicts:
-                    problems.append(f"{here}: the annotation key's explanation gives a fact-check verdict "
-                                    f"({', '.join(verdicts)}). Labels record techniques, not accuracy (Module 3, "
-                                    "lesson 2): move the verdict to a verdict item or the lesson.")
-                verses = scripture_only(root, it.reading)
-                for n, label in it.labels.items():
-                    if n in verses and (label != "none" or it.accept.get(n)):
-                        problems.append(f"{here}: {it.reading}:{n} consists only of scripture (scripture_only in "
-                                        f"readings/{it.reading}/reading.yaml), but the key labels it "
-                                        f"'{label}'{' or ' + ', '.join(it.accept[n]) if it.accept.get(n) else ''}. "
-                                        "The course never keys a verse as a technique: drop the paragraph from "
-                                        "the item or key it none.")
+            here = f"exercises/{s.id}.yaml, item '{it.id}'"
+            problems += for_item(it).quality_problems(it, here, root, grade_item)
     problems += lesson_answer_problems(sets, root)
     return problems
 
@@ -322,17 +326,16 @@ def lesson_answer_problems(sets, root=None) -> list[str]:
                     problems.append(f"exercises/{s.id}.yaml, item '{it.id}': worked_example names "
                                     f"modules/{mod}/{doc}.md, which does not exist.")
                 continue
-            if it.type != "verdict":
+            claim = for_item(it).lesson_claim(it)
+            if claim is None or not claim[0]:
                 continue
-            refs = {m.group(1) for m in PARA_ROLE.finditer(it.prompt + it.claim)}
-            if not refs:
-                continue
+            refs, answer = claim
             for page, block in blocks:
                 cited = {m.group(1) for m in PARA_ROLE.finditer(block)}
                 said = {m.group(1).lower() for m in _VERDICT_IN_LESSON.finditer(block)}
-                if cited & refs and it.answer in said:
+                if cited & refs and answer in said:
                     problems.append(f"modules/{s.module}/{page.name} gives the verdict of item '{it.id}' "
-                                    f"('{it.answer}' for {', '.join(sorted(cited & refs))}). Either work the "
+                                    f"('{answer}' for {', '.join(sorted(cited & refs))}). Either work the "
                                     "lesson through another claim, or mark the item as a worked example "
                                     f"(worked_example: {s.module}/{page.stem}, points: 0).")
                     break
