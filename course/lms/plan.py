@@ -24,19 +24,12 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course.content.normalize import normalize_text, strip_marks
-from course.content.exercise_sets import (VERDICTS, AnnotateItem, ExerciseSet, LocateItem, MatchingItem, MultipleItem,
-                                     NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem, VerdictItem, _fmt)
-from course.lms.render import para_text, to_html, to_text
 from course.content import Course
+from course.content.exercise_sets import ExerciseSet
+from course.items import for_item
+from course.lms.render import para_text, to_html, to_text
 
 AUTO_TYPES = ("single", "multiple", "ordering", "matching", "numeric", "short")
-NOT_HELD = {
-    "locate": "it is scored by precision and recall over the reading's paragraph numbers, with paragraphs "
-              "that are neither rewarded nor penalised; no LMS question type can hold that",
-    "annotate": "it labels paragraphs from a taxonomy, with accepted alternatives and credit at category "
-                "level; no LMS question type can hold that",
-}
 NOTES = {
     "ordering": "ordering items are exported as matching questions (each element → its position): the LMS "
                 "gives credit for each element in the right position, the course for each pair of elements "
@@ -123,154 +116,71 @@ class Plan:
         return "\n".join(lines)
 
 
-def _variants(answers: list[str]) -> list[str]:
-    """Accepted short answers, each also without marks and in the checker's normal form; no duplicates
-    (case-insensitively)."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for a in answers:
-        for v in (a.strip(), strip_marks(a.strip()), normalize_text(a)):
-            if v and v.casefold() not in seen:
-                seen.add(v.casefold())
-                out.append(v)
-    return out
-
-
-def _requirements(item) -> list[str]:
-    req = []
-    if isinstance(item, OpenItem):
-        if item.min_words or item.max_words:
-            lo = item.min_words or 0
-            req.append(f"Length: {lo}–{item.max_words} words." if item.max_words else f"Length: at least {lo} words.")
-        if item.min_citations:
-            req.append(f"Cites at least {item.min_citations} paragraph ids of the readings (for example al-waie-472:12).")
-        if item.sections:
-            req.append("Sections, in this order: " + ", ".join(item.sections) + ".")
-    if isinstance(item, VerdictItem):
-        req.append(f"At least {item.evidence_min_words} words of evidence.")
-        if item.evidence_min_citations:
-            req.append(f"Cites at least {item.evidence_min_citations} paragraph id(s) (for example khilafat-web:12).")
-    return req
-
-
-def _rubric_html(item: OpenItem, root: Path, base: str) -> str:
-    rows = []
-    for c in item.rubric:
-        levels = ""
-        if isinstance(c.levels, dict):
-            levels = "<ul>" + "".join(f"<li><strong>{html.escape(str(k))}</strong>: {to_html(v, root, base)}</li>"
-                                      for k, v in c.levels.items()) + "</ul>"
-        elif isinstance(c.levels, list):
-            levels = "<ul>" + "".join(f"<li>{to_html(v, root, base)}</li>" for v in c.levels) + "</ul>"
-        rows.append(f"<li>{to_html(c.criterion, root, base)} ({_fmt(c.points)} points){levels}</li>")
-    return "<p><strong>Rubric</strong></p><ol>" + "".join(rows) + "</ol>"
-
-
 def _grader(parts: list[tuple[str, str]]) -> str:
     return "".join(f"<p><strong>{html.escape(h)}</strong></p>{b}" for h, b in parts if b)
 
 
+class _Context:
+    """What an item type's :meth:`~course.items.base.ItemType.lms_questions` needs from the plan: the
+    MyST renderers for the set's module, the item's common fields and its title and explanation."""
+
+    choice = Choice
+    grader = staticmethod(_grader)
+
+    def __init__(self, root: Path, base: str, include_manual: bool):
+        self.root, self.base, self.include_manual = root, base, include_manual
+        self.common: dict = {}
+        self.title = self.expl = ""
+
+    def html(self, text: str | None) -> str:
+        return to_html(text, self.root, self.base)
+
+    def text(self, text: str | None) -> str:
+        return to_text(text, self.root, self.base)
+
+    def para_text(self, ref: str) -> str:
+        return para_text(ref, self.root)
+
+    def question(self, ident: str, **fields) -> Question:
+        return Question(ident, **fields, **self.common)
+
+    def for_item(self, set_id: str, n: int, it) -> _Context:
+        self.common = dict(set_id=set_id, item_id=it.id, item_type=it.type, objective=it.objective,
+                           hints_html=[self.html(h) for h in it.hints])
+        self.title = f"{set_id} {n}: {it.id}"
+        self.expl = self.html(it.explanation)
+        return self
+
+
+def _skip_reason(it, include_manual: bool) -> str | None:
+    """Why an item stays out of the export (None: it goes in)."""
+    if getattr(it, "worked_example", None):
+        return f"a worked example in {it.worked_example} (no marks); learners practise it in the book"
+    kind = for_item(it)
+    if kind.lms_not_held and not include_manual:
+        return kind.lms_not_held
+    return None
+
+
 def plan(sets: list[ExerciseSet], include_manual: bool = False, root: Path | None = None) -> Plan:
+    """The export plan of ``sets``: each item's questions come from its type
+    (:meth:`course.items.base.ItemType.lms_questions`)."""
     root = root or Course.find().root
     out: list[tuple[ExerciseSet, list[Question]]] = []
     skipped: list[Skipped] = []
     used: set[str] = set()
     for s in sets:
-        base = f"modules/{s.module}"
+        x = _Context(root, f"modules/{s.module}", include_manual)
         qs: list[Question] = []
         for n, it in enumerate(s.items, 1):
-            H = lambda t: to_html(t, root, base)  # noqa: E731
-            common = dict(set_id=s.id, item_id=it.id, item_type=it.type, objective=it.objective,
-                          hints_html=[H(h) for h in it.hints])
-            title = f"{s.id} {n}: {it.id}"
-            expl = H(it.explanation)
-            if getattr(it, "worked_example", None):
-                skipped.append(Skipped(s.id, it.id, it.type, f"a worked example in {it.worked_example} (no marks); "
-                                       "learners practise it in the book"))
+            reason = _skip_reason(it, include_manual)
+            if reason:
+                skipped.append(Skipped(s.id, it.id, it.type, reason))
                 continue
-            if isinstance(it, SingleItem):
-                ch = [Choice(k, H(v), to_text(v, root, base), 1.0 if k == it.answer else 0.0, H(it.feedback.get(k)))
-                      for k, v in it.choices.items()]
-                qs.append(Question(it.id, kind="single", title=title, text_html=H(it.prompt), points=it.points,
-                                   choices=ch, feedback_html=expl, **common))
-            elif isinstance(it, MultipleItem):
-                right = set(it.answer)
-                wrong = [k for k in it.choices if k not in right]
-                ch = [Choice(k, H(v), to_text(v, root, base),
-                             1.0 / len(right) if k in right else -1.0 / len(wrong), H(it.feedback.get(k)))
-                      for k, v in it.choices.items()]
-                qs.append(Question(it.id, kind="multiple", title=title, text_html=H(it.prompt), points=it.points,
-                                   choices=ch, feedback_html=expl, **common))
-                used.add("multiple")
-            elif isinstance(it, OrderingItem):
-                left = [Choice(k, H(v), to_text(v, root, base)) for k, v in it.choices.items()]
-                right = [Choice(f"p{i}", f"<p>Position {i}</p>", f"Position {i}") for i in range(1, len(it.answer) + 1)]
-                pairs = {k: f"p{it.answer.index(k) + 1}" for k in it.choices}
-                text = H(it.prompt) + "<p>Give each element its position in the order (Position 1 comes first).</p>"
-                qs.append(Question(it.id, kind="matching", title=title, text_html=text, points=it.points,
-                                   left=left, right=right, pairs=pairs, feedback_html=expl, **common))
-                used.add("ordering")
-            elif isinstance(it, MatchingItem):
-                left = [Choice(k, H(v), to_text(v, root, base)) for k, v in it.left.items()]
-                right = [Choice(k, H(v), to_text(v, root, base)) for k, v in it.right.items()]
-                qs.append(Question(it.id, kind="matching", title=title, text_html=H(it.prompt), points=it.points,
-                                   left=left, right=right, pairs=dict(it.answer), feedback_html=expl, **common))
-            elif isinstance(it, NumericItem):
-                text = H(it.prompt) + (f"<p>Answer in {html.escape(it.unit)}, as a number.</p>" if it.unit else "")
-                qs.append(Question(it.id, kind="numeric", title=title, text_html=text, points=it.points,
-                                   answer=it.answer, tolerance=it.tolerance, feedback_html=expl, **common))
-            elif isinstance(it, ShortItem):
-                qs.append(Question(it.id, kind="short", title=title, text_html=H(it.prompt), points=it.points,
-                                   variants=_variants(it.answer), feedback_html=expl, **common))
-                used.add("short")
-            elif isinstance(it, VerdictItem):
-                half = it.points / 2
-                claim = f"<p><strong>Claim:</strong></p><blockquote>{H(it.claim)}</blockquote>"
-                ch = [Choice(v, f"<p>{v}</p>", v, 1.0 if v == it.answer else 0.0) for v in VERDICTS]
-                qs.append(Question(f"{it.id}-verdict", kind="single", title=f"{title} (verdict)",
-                                   text_html=H(it.prompt) + claim + "<p>Choose the verdict.</p>", points=half,
-                                   choices=ch, feedback_html=expl, **common))
-                req = "".join(f"<li>{html.escape(r)}</li>" for r in _requirements(it))
-                model = H(it.model_evidence) if it.model_evidence else expl
-                qs.append(Question(f"{it.id}-evidence", kind="essay", title=f"{title} (evidence)",
-                                   text_html=claim + "<p>Give the evidence for your verdict, citing paragraph ids "
-                                                     "such as khilafat-web:12.</p>",
-                                   points=half, min_words=it.evidence_min_words or None,
-                                   grader_html=_grader([("Right verdict", f"<p>{it.answer}</p>"),
-                                                        ("Requirements", f"<ul>{req}</ul>" if req else ""),
-                                                        ("Model evidence", model)]),
-                                   **common))
-                used.add("verdict")
-            elif isinstance(it, OpenItem):
-                req = "".join(f"<li>{html.escape(r)}</li>" for r in _requirements(it))
-                qs.append(Question(it.id, kind="essay", title=title, text_html=H(it.prompt), points=it.points,
-                                   min_words=it.min_words, max_words=it.max_words,
-                                   template_text="\n\n".join(f"{sec}:" for sec in it.sections),
-                                   grader_html=_grader([("Requirements", f"<ul>{req}</ul>" if req else ""),
-                                                        ("Rubric", _rubric_html(it, root, base)),
-                                                        ("Model answer", H(it.model_answer)),
-                                                        ("Explanation", expl)]),
-                                   **common))
-            elif isinstance(it, (LocateItem, AnnotateItem)):
-                if not include_manual:
-                    skipped.append(Skipped(s.id, it.id, it.type, NOT_HELD[it.type]))
-                    continue
-                if isinstance(it, LocateItem):
-                    key = "<p>Required: " + ", ".join(html.escape(para_text(f"{it.reading}:{p}", root))
-                                                      for p in it.required) + "</p>"
-                    if it.optional:
-                        key += "<p>Neither rewarded nor penalised: " + ", ".join(map(str, it.optional)) + "</p>"
-                    ask = f"<p>Answer with paragraph ids of the reading, for example {it.reading}:{it.required[0]}.</p>"
-                else:
-                    key = "<ul>" + "".join(
-                        f"<li>¶{p}: {html.escape(lab)}"
-                        + (f" (also accepted: {html.escape(', '.join(it.accept[p]))})" if p in it.accept else "")
-                        + "</li>" for p, lab in it.labels.items()) + "</ul>"
-                    ask = (f"<p>Give a label from the {html.escape(it.taxonomy)} taxonomy for each paragraph "
-                           "(or none).</p>")
-                qs.append(Question(it.id, kind="essay", title=title, text_html=H(it.prompt) + ask, points=it.points,
-                                   grader_html=_grader([("Answer key", key), ("Explanation", expl)]), **common))
-                used.add("manual")
+            kind = for_item(it)
+            qs += kind.lms_questions(it, x.for_item(s.id, n, it))
+            if kind.lms_note:
+                used.add(kind.lms_note)
         out.append((s, qs))
     notes = [NOTES[k] for k in ("ordering", "multiple", "short", "verdict", "manual") if k in used]
     return Plan(out, skipped, notes)
