@@ -77,67 +77,90 @@ def _combined_feedback(el: ET.Element) -> None:
     ET.SubElement(el, "shownumcorrect")
 
 
-def question_element(q: Question, snapped: list[str]) -> ET.Element:
-    if q.kind in ("single", "multiple"):
-        el = _head(q, "multichoice")
-        _simple(el, "single", "true" if q.kind == "single" else "false")
-        _simple(el, "shuffleanswers", "true")
-        _simple(el, "answernumbering", "abc")
-        _simple(el, "showstandardinstruction", "1")
-        _combined_feedback(el)
-        for c in q.choices:
-            f = snap(c.fraction)
-            if abs(f - c.fraction) > 1e-6:
-                snapped.append(f"{q.ident}, choice {c.key}: fraction {c.fraction:.4f} set to {f:.4f}")
-            a = ET.SubElement(el, "answer", {"fraction": _pct(f), "format": "html"})
-            ET.SubElement(a, "text").text = c.html
-            _text(a, "feedback", c.feedback_html)
-    elif q.kind == "matching":
-        el = _head(q, "matching")
-        _simple(el, "shuffleanswers", "true")
-        _combined_feedback(el)
-        right = {c.key: c for c in q.right}
-        for c in q.left:
-            sub = _text(el, "subquestion", c.html)
-            ET.SubElement(ET.SubElement(sub, "answer"), "text").text = right[q.pairs[c.key]].text
-        used = set(q.pairs.values())
-        for c in q.right:  # right-hand options that match nothing: subquestions without text
-            if c.key not in used:
-                sub = _text(el, "subquestion", "")
-                ET.SubElement(ET.SubElement(sub, "answer"), "text").text = c.text
-    elif q.kind == "numeric":
-        el = _head(q, "numerical")
+def _choice_question(q: Question, snapped: list[str]) -> ET.Element:
+    el = _head(q, "multichoice")
+    _simple(el, "single", "true" if q.kind == "single" else "false")
+    _simple(el, "shuffleanswers", "true")
+    _simple(el, "answernumbering", "abc")
+    _simple(el, "showstandardinstruction", "1")
+    _combined_feedback(el)
+    for c in q.choices:
+        f = snap(c.fraction)
+        if abs(f - c.fraction) > 1e-6:
+            snapped.append(f"{q.ident}, choice {c.key}: fraction {c.fraction:.4f} set to {f:.4f}")
+        a = ET.SubElement(el, "answer", {"fraction": _pct(f), "format": "html"})
+        ET.SubElement(a, "text").text = c.html
+        _text(a, "feedback", c.feedback_html)
+    return el
+
+
+def _matching_question(q: Question, snapped: list[str]) -> ET.Element:
+    el = _head(q, "matching")
+    _simple(el, "shuffleanswers", "true")
+    _combined_feedback(el)
+    right = {c.key: c for c in q.right}
+    for c in q.left:
+        sub = _text(el, "subquestion", c.html)
+        ET.SubElement(ET.SubElement(sub, "answer"), "text").text = right[q.pairs[c.key]].text
+    used = set(q.pairs.values())
+    for c in q.right:  # right-hand options that match nothing: subquestions without text
+        if c.key not in used:
+            sub = _text(el, "subquestion", "")
+            ET.SubElement(ET.SubElement(sub, "answer"), "text").text = c.text
+    return el
+
+
+def _numeric_question(q: Question, snapped: list[str]) -> ET.Element:
+    el = _head(q, "numerical")
+    a = ET.SubElement(el, "answer", {"fraction": "100", "format": "moodle_auto_format"})
+    ET.SubElement(a, "text").text = _num(q.answer)
+    _simple(a, "tolerance", _num(q.tolerance))
+    _text(a, "feedback", "")
+    _simple(el, "unitgradingtype", "0")
+    _simple(el, "unitpenalty", "0.1000000")
+    _simple(el, "showunits", "3")  # no unit input: the unit is stated in the question text
+    _simple(el, "unitsleft", "0")
+    return el
+
+
+def _short_question(q: Question, snapped: list[str]) -> ET.Element:
+    el = _head(q, "shortanswer")
+    _simple(el, "usecase", "0")
+    for v in q.variants:
         a = ET.SubElement(el, "answer", {"fraction": "100", "format": "moodle_auto_format"})
-        ET.SubElement(a, "text").text = _num(q.answer)
-        _simple(a, "tolerance", _num(q.tolerance))
+        ET.SubElement(a, "text").text = v
         _text(a, "feedback", "")
-        _simple(el, "unitgradingtype", "0")
-        _simple(el, "unitpenalty", "0.1000000")
-        _simple(el, "showunits", "3")  # no unit input: the unit is stated in the question text
-        _simple(el, "unitsleft", "0")
-    elif q.kind == "short":
-        el = _head(q, "shortanswer")
-        _simple(el, "usecase", "0")
-        for v in q.variants:
-            a = ET.SubElement(el, "answer", {"fraction": "100", "format": "moodle_auto_format"})
-            ET.SubElement(a, "text").text = v
-            _text(a, "feedback", "")
-    elif q.kind == "essay":
-        el = _head(q, "essay")
-        _simple(el, "responseformat", "editor")
-        _simple(el, "responserequired", "1")
-        _simple(el, "responsefieldlines", "15")
-        if q.min_words:
-            _simple(el, "minwordlimit", q.min_words)
-        if q.max_words:
-            _simple(el, "maxwordlimit", q.max_words)
-        _simple(el, "attachments", "0")
-        _simple(el, "attachmentsrequired", "0")
-        _text(el, "graderinfo", q.grader_html)
-        template = "".join(f"<p>{html.escape(line)}</p><p></p>" for line in q.template_text.split("\n\n") if line)
-        _text(el, "responsetemplate", template)
-    else:  # pragma: no cover - plan() produces only the kinds above
-        raise ValueError(q.kind)
+    return el
+
+
+def _essay_question(q: Question, snapped: list[str]) -> ET.Element:
+    el = _head(q, "essay")
+    _simple(el, "responseformat", "editor")
+    _simple(el, "responserequired", "1")
+    _simple(el, "responsefieldlines", "15")
+    if q.min_words:
+        _simple(el, "minwordlimit", q.min_words)
+    if q.max_words:
+        _simple(el, "maxwordlimit", q.max_words)
+    _simple(el, "attachments", "0")
+    _simple(el, "attachmentsrequired", "0")
+    _text(el, "graderinfo", q.grader_html)
+    template = "".join(f"<p>{html.escape(line)}</p><p></p>" for line in q.template_text.split("\n\n") if line)
+    _text(el, "responsetemplate", template)
+    return el
+
+
+#: LMS question kind (``Question.kind``) → the function that writes its Moodle question.
+KINDS = {"single": _choice_question, "multiple": _choice_question, "matching": _matching_question,
+         "numeric": _numeric_question, "short": _short_question, "essay": _essay_question}
+
+
+def question_element(q: Question, snapped: list[str]) -> ET.Element:
+    try:
+        write = KINDS[q.kind]
+    except KeyError:  # pragma: no cover - plan() produces only the kinds above
+        raise ValueError(q.kind) from None
+    el = write(q, snapped)
     _tail(el, q)
     return el
 

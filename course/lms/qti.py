@@ -96,13 +96,110 @@ def _setvar(rc: ET.Element, value: float, action: str = "Set") -> None:
     _sub(rc, "setvar", {"action": action, "varname": "SCORE"}, _num(value))
 
 
-def item_element(q: Question, ids: _Ids, objective_text: str = "") -> ET.Element:
-    item = ET.Element("item", {"ident": q.ident, "title": q.title})
-    labels: dict[str, str] = {}  # choice key → response_label ident
+def _labels(q: Question, ids: _Ids) -> dict[str, str]:
+    """Choice key → response_label ident (choice questions: the choices; matching: the right-hand options)."""
     if q.kind in ("single", "multiple"):
-        labels = {c.key: ids.next() for c in q.choices}
-    elif q.kind == "matching":
-        labels = {c.key: ids.next() for c in q.right}
+        return {c.key: ids.next() for c in q.choices}
+    if q.kind == "matching":
+        return {c.key: ids.next() for c in q.right}
+    return {}
+
+
+# --- presentation, one function per LMS question kind ---------------------------------------------
+
+def _present_choice(pres: ET.Element, q: Question, labels: dict[str, str]) -> None:
+    lid = _sub(pres, "response_lid", {"ident": "response1",
+                                      "rcardinality": "Single" if q.kind == "single" else "Multiple"})
+    rch = _sub(lid, "render_choice", {"shuffle": "Yes"})
+    for c in q.choices:
+        _material(_sub(rch, "response_label", {"ident": labels[c.key]}), c.html)
+
+
+def _present_matching(pres: ET.Element, q: Question, labels: dict[str, str]) -> None:
+    for c in q.left:
+        lid = _sub(pres, "response_lid", {"ident": f"response_{c.key}", "rcardinality": "Single"})
+        _material(lid, c.text, "text/plain")
+        rch = _sub(lid, "render_choice", {"shuffle": "Yes"})
+        for r in q.right:
+            _material(_sub(rch, "response_label", {"ident": labels[r.key]}), r.text, "text/plain")
+
+
+def _present_text(pres: ET.Element, q: Question, labels: dict[str, str]) -> None:
+    rs = _sub(pres, "response_str", {"ident": "response1", "rcardinality": "Single"})
+    attrs = {"fibtype": "Decimal"} if q.kind == "numeric" else {"fibtype": "String"}
+    if q.kind == "essay":
+        attrs["rows"] = "15"
+    fib = _sub(rs, "render_fib", attrs)
+    _sub(fib, "response_label", {"ident": "answer1", "rshuffle": "No"})
+
+
+# --- response processing, one function per LMS question kind ---------------------------------------
+
+def _score_single(resp: ET.Element, q: Question, labels: dict[str, str]) -> None:
+    for c in q.choices:
+        if c.fraction >= 1.0:
+            rc, cv = _condition(resp, "No")
+            _sub(cv, "varequal", {"respident": "response1"}, labels[c.key])
+            _setvar(rc, 100)
+
+
+def _score_multiple(resp: ET.Element, q: Question, labels: dict[str, str]) -> None:
+    right = [c for c in q.choices if c.fraction > 0]
+    wrong = [c for c in q.choices if c.fraction <= 0]
+    amounts = dict(zip([c.key for c in right], _shares(len(right))))
+    amounts.update(zip([c.key for c in wrong], _shares(len(wrong)) if wrong else []))
+    for c in q.choices:
+        rc, cv = _condition(resp, "Yes")
+        _sub(cv, "varequal", {"respident": "response1"}, labels[c.key])
+        _sub(rc, "setvar", {"action": "Add" if c.fraction > 0 else "Subtract", "varname": "SCORE"}, amounts[c.key])
+
+
+def _score_matching(resp: ET.Element, q: Question, labels: dict[str, str]) -> None:
+    for c, share in zip(q.left, _shares(len(q.left))):
+        rc, cv = _condition(resp, "Yes")
+        _sub(cv, "varequal", {"respident": f"response_{c.key}"}, labels[q.pairs[c.key]])
+        _sub(rc, "setvar", {"action": "Add", "varname": "SCORE"}, share)
+
+
+def _score_numeric(resp: ET.Element, q: Question, labels: dict[str, str]) -> None:
+    rc, cv = _condition(resp, "No")
+    alt = _sub(cv, "or")
+    _sub(alt, "varequal", {"respident": "response1"}, _num(q.answer))
+    both = _sub(alt, "and")
+    _sub(both, "vargte", {"respident": "response1"}, _num(q.answer - q.tolerance))
+    _sub(both, "varlte", {"respident": "response1"}, _num(q.answer + q.tolerance))
+    _setvar(rc, 100)
+
+
+def _score_short(resp: ET.Element, q: Question, labels: dict[str, str]) -> None:
+    rc, cv = _condition(resp, "No")
+    alt = _sub(cv, "or")
+    for v in q.variants:
+        _sub(alt, "varequal", {"respident": "response1", "case": "No"}, v)
+    _setvar(rc, 100)
+
+
+def _score_essay(resp: ET.Element, q: Question, labels: dict[str, str]) -> None:
+    rc, cv = _condition(resp, "No")
+    _sub(cv, "other")
+
+
+#: LMS question kind (``Question.kind``) → (presentation, response processing).
+KINDS = {
+    "single": (_present_choice, _score_single),
+    "multiple": (_present_choice, _score_multiple),
+    "matching": (_present_matching, _score_matching),
+    "numeric": (_present_text, _score_numeric),
+    "short": (_present_text, _score_short),
+    "essay": (_present_text, _score_essay),
+}
+
+
+def item_element(q: Question, ids: _Ids, objective_text: str = "") -> ET.Element:
+    """One QTI ``item`` (the parts that depend on the question kind: :data:`KINDS`)."""
+    present, score = KINDS[q.kind]
+    item = ET.Element("item", {"ident": q.ident, "title": q.title})
+    labels = _labels(q, ids)
     _metadata(item, q, list(labels.values()))
     if objective_text:
         _material(_sub(item, "objectives", {"view": "All"}), objective_text, "text/plain")
@@ -111,26 +208,7 @@ def item_element(q: Question, ids: _Ids, objective_text: str = "") -> ET.Element
 
     pres = _sub(item, "presentation")
     _material(pres, q.text_html)
-    if q.kind in ("single", "multiple"):
-        lid = _sub(pres, "response_lid", {"ident": "response1",
-                                          "rcardinality": "Single" if q.kind == "single" else "Multiple"})
-        rch = _sub(lid, "render_choice", {"shuffle": "Yes"})
-        for c in q.choices:
-            _material(_sub(rch, "response_label", {"ident": labels[c.key]}), c.html)
-    elif q.kind == "matching":
-        for c in q.left:
-            lid = _sub(pres, "response_lid", {"ident": f"response_{c.key}", "rcardinality": "Single"})
-            _material(lid, c.text, "text/plain")
-            rch = _sub(lid, "render_choice", {"shuffle": "Yes"})
-            for r in q.right:
-                _material(_sub(rch, "response_label", {"ident": labels[r.key]}), r.text, "text/plain")
-    elif q.kind in ("numeric", "short", "essay"):
-        rs = _sub(pres, "response_str", {"ident": "response1", "rcardinality": "Single"})
-        attrs = {"fibtype": "Decimal"} if q.kind == "numeric" else {"fibtype": "String"}
-        if q.kind == "essay":
-            attrs["rows"] = "15"
-        fib = _sub(rs, "render_fib", attrs)
-        _sub(fib, "response_label", {"ident": "answer1", "rshuffle": "No"})
+    present(pres, q, labels)
 
     resp = _sub(item, "resprocessing")
     _sub(_sub(resp, "outcomes"), "decvar", {"maxvalue": "100", "minvalue": "0", "varname": "SCORE",
@@ -139,44 +217,7 @@ def item_element(q: Question, ids: _Ids, objective_text: str = "") -> ET.Element
         rc, cv = _condition(resp, "Yes")
         _sub(cv, "other")
         _sub(rc, "displayfeedback", {"feedbacktype": "Response", "linkrefid": "general_fb"})
-    if q.kind == "single":
-        right = [c for c in q.choices if c.fraction >= 1.0]
-        for c in right:
-            rc, cv = _condition(resp, "No")
-            _sub(cv, "varequal", {"respident": "response1"}, labels[c.key])
-            _setvar(rc, 100)
-    elif q.kind == "multiple":
-        right = [c for c in q.choices if c.fraction > 0]
-        wrong = [c for c in q.choices if c.fraction <= 0]
-        amounts = dict(zip([c.key for c in right], _shares(len(right))))
-        amounts.update(zip([c.key for c in wrong], _shares(len(wrong)) if wrong else []))
-        for c in q.choices:
-            rc, cv = _condition(resp, "Yes")
-            _sub(cv, "varequal", {"respident": "response1"}, labels[c.key])
-            _sub(rc, "setvar", {"action": "Add" if c.fraction > 0 else "Subtract", "varname": "SCORE"},
-                 amounts[c.key])
-    elif q.kind == "matching":
-        for c, share in zip(q.left, _shares(len(q.left))):
-            rc, cv = _condition(resp, "Yes")
-            _sub(cv, "varequal", {"respident": f"response_{c.key}"}, labels[q.pairs[c.key]])
-            _sub(rc, "setvar", {"action": "Add", "varname": "SCORE"}, share)
-    elif q.kind == "numeric":
-        rc, cv = _condition(resp, "No")
-        alt = _sub(cv, "or")
-        _sub(alt, "varequal", {"respident": "response1"}, _num(q.answer))
-        both = _sub(alt, "and")
-        _sub(both, "vargte", {"respident": "response1"}, _num(q.answer - q.tolerance))
-        _sub(both, "varlte", {"respident": "response1"}, _num(q.answer + q.tolerance))
-        _setvar(rc, 100)
-    elif q.kind == "short":
-        rc, cv = _condition(resp, "No")
-        alt = _sub(cv, "or")
-        for v in q.variants:
-            _sub(alt, "varequal", {"respident": "response1", "case": "No"}, v)
-        _setvar(rc, 100)
-    elif q.kind == "essay":
-        rc, cv = _condition(resp, "No")
-        _sub(cv, "other")
+    score(resp, q, labels)
 
     if q.feedback_html:
         fb = _sub(item, "itemfeedback", {"ident": "general_fb"})
