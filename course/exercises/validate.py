@@ -18,7 +18,6 @@ from pathlib import Path
 from course.content import Course
 from course.content.exercise_sets import ExerciseSet, ItemBase
 from course.items import ITEM_TYPES, for_item
-from course.items.annotate import scripture_only  # noqa: F401 - part of this module's interface
 
 PARA_ROLE = re.compile(r"\{para\}`([^`]*)`")
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
@@ -201,6 +200,13 @@ def _module_data(root: Path, module: str) -> dict | None:
     m = Course(root).module(module)
     return {"objectives": [{"id": o.id, "lesson": o.lesson, "text": o.text} for o in m.objectives],
             "lessons": [{"doc": les.doc, "learner_minutes": les.learner_minutes or None} for les in m.lessons]}
+
+
+def scripture_only(root: Path, reading_id: str) -> set[int]:
+    """Paragraphs a reading's reading.yaml marks as consisting only of scripture (``scripture_only``)."""
+    from course.items.annotate import scripture_only as of_reading
+
+    return of_reading(root, reading_id)
 
 
 def _higher_types() -> frozenset[str]:

@@ -181,10 +181,10 @@ class Annotate(ItemType):
             lines.append(f"# (Labels: see data/taxonomies/{item.taxonomy}.yaml.)")
         return lines, "", [f"  {p}:" for p in item.labels]
 
-    def book_body(self, item):
+    def book_body(self, item, course):
         paras = ", ".join(f"{{para}}`{item.reading}:{n}`" for n in item.labels)
         return [("myst", f"Label each of these paragraphs with a technique or a category "
-                         f"({_taxonomy(item.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
+                         f"({course.taxonomy(item.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
                          f"technique"
                          + (", and after `|` a one-line justification that quotes the words carrying the label "
                             "(your instructor marks the justifications)" if item.justify else "")

@@ -99,8 +99,8 @@ class ItemType:
         raise NotImplementedError
 
     # -- book ---------------------------------------------------------------------------------
-    def book_body(self, item) -> list[Piece]:
-        """What the student edition shows after the prompt."""
+    def book_body(self, item, course) -> list[Piece]:
+        """What the student edition shows after the prompt (``course``: the book's :class:`Course`)."""
         raise NotImplementedError
 
     def book_key(self, item) -> str:

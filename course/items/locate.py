@@ -55,7 +55,7 @@ class Locate(ItemType):
                 "# Answer: a list of paragraph numbers in square brackets, separated by commas;",
                 f"# ids such as {item.reading}:N are also accepted."], " []", []
 
-    def book_body(self, item):
+    def book_body(self, item, course):
         return [("myst", f"Answer with paragraph numbers of {{doc}}`/readings/{item.reading}`, for example [12, 14].")]
 
     def book_key(self, item) -> str:

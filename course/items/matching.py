@@ -90,7 +90,7 @@ class Matching(ItemType):
             extra.append(f"  {k}:    # {label}")
         return lines, "", extra
 
-    def book_body(self, item):
+    def book_body(self, item, course):
         return [("text", "Match each item on the left with one on the right:"),
                 ("choices", item.left, "exercise-left"), ("choices", item.right, "exercise-right")]
 

@@ -43,7 +43,7 @@ class Multiple(ItemType):
         lines.append("# Wrong picks cost credit.")
         return lines, " []", []
 
-    def book_body(self, item):
+    def book_body(self, item, course):
         return [("choices", item.choices, "exercise-choices")]
 
     def book_key(self, item) -> str:

@@ -66,7 +66,7 @@ class Numeric(ItemType):
         unit = f" (in {item.unit})" if item.unit else ""
         return [f"# Answer: a number{unit}, digits only."], "", []
 
-    def book_body(self, item):
+    def book_body(self, item, course):
         unit = f" ({item.unit})" if item.unit else ""
         return [("text", f"Answer with a number{unit}.")]
 

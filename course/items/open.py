@@ -127,7 +127,7 @@ class Open(ItemType):
         lines.append(f"# Answer: your text on the lines below '{item.id}: |', every line indented by two spaces.")
         return lines, " |", [""]
 
-    def book_body(self, item):
+    def book_body(self, item, course):
         reqs = []
         if item.min_words or item.max_words:
             reqs.append(f"{item.min_words or 0}–{item.max_words or '…'} words")

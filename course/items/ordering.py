@@ -68,7 +68,7 @@ class Ordering(ItemType):
         lines.append(f"# Answer: every key once, in order from first to last: {kit.placeholders(len(item.choices))}")
         return lines, " []", []
 
-    def book_body(self, item):
+    def book_body(self, item, course):
         return [("text", "Give the keys in the right order, for example [c, a, b]:"),
                 ("choices", item.choices, "exercise-choices")]
 

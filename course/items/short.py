@@ -71,7 +71,7 @@ class Short(ItemType):
         return ["# Answer: a short text (a name or a few words). Case, hyphens and diacritics do not",
                 "# matter: Nabhānī, Nabhani and an-Nabhani are all read the same way."], "", []
 
-    def book_body(self, item):
+    def book_body(self, item, course):
         return [("text", "Answer with a word or short phrase; spelling variants of transliterated names are accepted.")]
 
     def book_key(self, item) -> str:

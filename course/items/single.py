@@ -49,7 +49,7 @@ class Single(ItemType):
         lines.append(f"# Answer: the key of ONE choice ({', '.join(item.choices)}).")
         return lines, "", []
 
-    def book_body(self, item):
+    def book_body(self, item, course):
         return [("choices", item.choices, "exercise-choices")]
 
     def book_key(self, item) -> str:

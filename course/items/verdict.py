@@ -83,7 +83,7 @@ class Verdict(ItemType):
         lines.append(f"# Evidence: your reasons ({need}), on lines indented by four spaces under 'evidence: |'.")
         return lines, "", ["  verdict:", "  evidence: |", ""]
 
-    def book_body(self, item):
+    def book_body(self, item, course):
         need = "cite a paragraph the claim rests on and name a source you checked it against"
         if item.evidence_min_citations > 1:
             need += f", with at least {item.evidence_min_citations} paragraph ids"

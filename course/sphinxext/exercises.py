@@ -19,6 +19,7 @@ from docutils.statemachine import StringList
 from sphinx.util import logging
 
 from course.errors import CourseInputError
+from course.items import ITEM_TYPES, for_item
 from course.sphinxext import selfcheck_html as sc
 from course.sphinxext.base import CourseDirective
 from course.sphinxext.domain import course_data
@@ -26,12 +27,7 @@ from course.sphinxext.pedagogy import is_instructor
 
 logger = logging.getLogger(__name__)
 
-TYPE_LABELS = {
-    "single": "single choice", "multiple": "select all that apply", "ordering": "put in order",
-    "matching": "match the pairs", "numeric": "number", "short": "short answer",
-    "locate": "find the paragraphs", "annotate": "label the paragraphs", "verdict": "claim verdict",
-    "open": "open response (marked by an instructor)",
-}
+TYPE_LABELS = {name: kind.label for name, kind in ITEM_TYPES.items()}
 
 
 def _pts(x: float) -> str:
@@ -179,104 +175,43 @@ class ExerciseSetDirective(CourseDirective):
             lst += li
         box += lst
 
+    def _pieces(self, pieces, parent) -> None:
+        """Turn an item type's book pieces (:data:`course.items.base.Piece`) into nodes in ``parent``."""
+        for kind, *args in pieces:
+            if kind == "text":
+                parent += nodes.paragraph("", args[0])
+            elif kind == "myst":
+                self._parse(args[0], parent)
+            elif kind == "strong":
+                parent += nodes.paragraph("", "", nodes.strong("", args[0]))
+            elif kind == "choices":
+                self._choices(args[0], parent, cls=args[1])
+            elif kind == "quote":
+                q = nodes.block_quote(classes=[args[1]])
+                self._parse(args[0], q)
+                parent += q
+            elif kind == "list":
+                lst = nodes.bullet_list(classes=[args[1]] if args[1] else [])
+                for text in args[0]:
+                    li = nodes.list_item()
+                    self._parse(text, li)
+                    lst += li
+                parent += lst
+            else:  # pragma: no cover - the item types produce only the pieces above
+                raise ValueError(f"unknown book piece {kind!r}")
+
     def _body(self, it, box):
-        t = it.type
-        if t in ("single", "multiple"):
-            self._choices(it.choices, box)
-        elif t == "ordering":
-            box += nodes.paragraph("", "Give the keys in the right order, for example [c, a, b]:")
-            self._choices(it.choices, box)
-        elif t == "matching":
-            box += nodes.paragraph("", "Match each item on the left with one on the right:")
-            self._choices(it.left, box, cls="exercise-left")
-            self._choices(it.right, box, cls="exercise-right")
-        elif t == "numeric":
-            unit = f" ({it.unit})" if it.unit else ""
-            box += nodes.paragraph("", f"Answer with a number{unit}.")
-        elif t == "short":
-            box += nodes.paragraph("", "Answer with a word or short phrase; spelling variants of "
-                                   "transliterated names are accepted.")
-        elif t == "locate":
-            self._parse(f"Answer with paragraph numbers of {{doc}}`/readings/{it.reading}`, "
-                        "for example [12, 14].", box)
-        elif t == "annotate":
-            paras = ", ".join(f"{{para}}`{it.reading}:{n}`" for n in it.labels)
-            self._parse(f"Label each of these paragraphs with a technique or a category "
-                        f"({self.course.taxonomy(it.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
-                        f"technique"
-                        + (", and after `|` a one-line justification that quotes the words carrying the label "
-                           "(your instructor marks the justifications)" if it.justify else "")
-                        + f": {paras}.", box)
-        elif t == "verdict":
-            q = nodes.block_quote(classes=["exercise-claim"])
-            self._parse(it.claim, q)
-            box += q
-            need = "cite a paragraph the claim rests on and name a source you checked it against"
-            if it.evidence_min_citations > 1:
-                need += f", with at least {it.evidence_min_citations} paragraph ids"
-            need += f"; at least {it.evidence_min_words} words"
-            box += nodes.paragraph("", "Give a verdict (accurate, inaccurate, misleading or unverifiable) "
-                                   f"and your evidence ({need}).")
-        elif t == "open":
-            reqs = []
-            if it.min_words or it.max_words:
-                reqs.append(f"{it.min_words or 0}–{it.max_words or '…'} words")
-            if it.min_citations:
-                reqs.append(f"cite at least {it.min_citations} paragraph ids (for example al-waie-472:17)")
-            if it.sections:
-                reqs.append("sections headed " + ", ".join(f"“{s}”" for s in it.sections))
-            if reqs:
-                box += nodes.paragraph("", "Requirements: " + "; ".join(reqs) + ".")
-            box += nodes.paragraph("", "Marked by an instructor against this published rubric; the checker only "
-                                   "confirms the structure.")
-            rub = nodes.bullet_list(classes=["exercise-rubric"])
-            for c in it.rubric:
-                li = nodes.list_item()
-                levels = c.levels
-                desc = ("; ".join(f"{k}: {v}" for k, v in levels.items()) if isinstance(levels, dict)
-                        else "; ".join(levels) if levels else "")
-                self._parse(f"**{c.criterion}** ({_pts(c.points)})" + (f": {desc}" if desc else ""), li)
-                rub += li
-            box += rub
+        self._pieces(for_item(it).book_body(it, self.course), box)
 
     def _key(self, it) -> nodes.Node:
-        from course.exercises import reference_answers
-
+        kind = for_item(it)
         key = nodes.admonition(classes=["exercise-key", "instructor-only"])
         key += nodes.title("", "Answer key (instructor edition)")
-        ans = reference_answers(it)
-        t = it.type
-        if t == "single":
-            text = f"**{ans}.** {it.choices[ans]}"
-        elif t in ("multiple", "ordering"):
-            text = "; ".join(f"**{k}.** {it.choices[k]}" for k in ans)
-        elif t == "matching":
-            text = "; ".join(f"{it.left[a]} → {it.right[b]}" for a, b in ans.items())
-        elif t == "numeric":
-            text = f"{ans:g}" if isinstance(ans, float) else str(ans)
-            if it.tolerance:
-                text += f" (± {it.tolerance:g})"
-            if it.unit:
-                text += f" {it.unit}"
-        elif t == "short":
-            text = "Accepted: " + "; ".join(f"“{a}”" for a in it.answer)
-        elif t == "locate":
-            text = "Required: " + ", ".join(f"{{para}}`{it.reading}:{n}`" for n in it.required)
-            if it.optional:
-                text += "; also accepted: " + ", ".join(f"¶{n}" for n in it.optional)
-        elif t == "annotate":
-            text = "; ".join(f"¶{n}: `{lab}`" + (f" (also accepted: {', '.join(it.accept.get(n, []))})"
-                                                 if it.accept.get(n) else "") for n, lab in it.labels.items())
-        elif t == "verdict":
-            text = f"**{it.answer}**"
-        else:
-            text = "Needs instructor review against the rubric below."
         p = nodes.container()
-        self._parse(f"**Answer:** {text}", p)
+        self._parse(f"**Answer:** {kind.book_key(it)}", p)
         key += p.children
-        if t == "open" and getattr(it, "model_answer", None):
-            key += nodes.paragraph("", "", nodes.strong("", "Model answer:"))
-            self._parse(it.model_answer, key)
+        before, after = kind.book_key_extras(it)
+        self._pieces(before, key)
         key += nodes.paragraph("", "", nodes.strong("", "Explanation:"))
         self._parse(it.explanation, key)
         key += nodes.paragraph("", "", nodes.strong("", "Hints, in order:"))
@@ -286,21 +221,7 @@ class ExerciseSetDirective(CourseDirective):
             self._parse(h, li)
             hints += li
         key += hints
-        if t == "open":
-            key += nodes.paragraph("", "", nodes.strong("", "Rubric:"))
-            rub = nodes.bullet_list()
-            for c in it.rubric:
-                li = nodes.list_item()
-                levels = c.levels
-                if isinstance(levels, dict):
-                    desc = "; ".join(f"{k}: {v}" for k, v in levels.items())
-                elif levels:
-                    desc = "; ".join(levels)
-                else:
-                    desc = ""
-                self._parse(f"**{c.criterion}** ({_pts(c.points)})" + (f": {desc}" if desc else ""), li)
-                rub += li
-            key += rub
+        self._pieces(after, key)
         return key
 
 
