@@ -121,15 +121,17 @@ def test_js_checker_agrees_with_python_grader_on_the_whole_corpus(page, sets):
 
 def test_the_conformance_run_catches_a_grader_change(page, sets, monkeypatch):
     """The same run fails when the Python grader changes and the JS does not follow."""
-    from course.exercises import grading
+    from course.items import for_type
 
-    orig = grading._numeric
+    numeric = for_type("numeric")
+    orig = numeric.grade
 
-    def changed(item, answer):
-        score, fb = orig(item, answer)
-        return score, fb.replace("too high", "above the answer")
+    def changed(item, answer, exists, root):
+        out = orig(item, answer, exists, root)
+        out.feedback = out.feedback.replace("too high", "above the answer")
+        return out
 
-    monkeypatch.setattr(grading, "_numeric", changed)
+    monkeypatch.setattr(numeric, "grade", changed)
     c = _corpus([s for s in sets if any(it.type == "numeric" for it in s.items)][:1])
     res = page.evaluate(RUN_CORPUS, c)
     assert res["nbad"] > 0 and any("feedback" in b.get("diffs", {}) for b in res["bad"])
