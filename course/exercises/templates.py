@@ -169,11 +169,11 @@ def start(exercise_set: ExerciseSet, answers_dir: Path | str, root=None) -> Star
                            "saving it?), so it was left as it is. Save your work, then run 'course start' again.")
 
 
-def _append_missing(exercise_set: ExerciseSet, path: Path, root) -> StartReport:
-    from course.content.yaml import MAX_ANSWER_BYTES, parse_yaml, read_text
+def _existing_answers(path: Path, text: str) -> tuple[dict, bool]:
+    """(the answers already in an answer file, whether they are written as one {...} mapping), or a
+    one-paragraph error that leaves the file alone."""
+    from course.content.yaml import parse_yaml
 
-    before = os.stat(path)
-    text = read_text(path, max_bytes=MAX_ANSWER_BYTES, what="answer file")
     try:
         doc = parse_yaml(text, str(path), what="answer file")
     except CourseInputError as exc:
@@ -185,19 +185,32 @@ def _append_missing(exercise_set: ExerciseSet, path: Path, root) -> StartReport:
     if not isinstance(data, dict):
         raise CourseInputError(f"{path}: the top level is not a mapping of item ids to answers, so new questions "
                                "cannot be added safely. The file was left untouched.")
+    stripped = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return data, bool(stripped and stripped[0].lstrip().startswith("{"))
+
+
+def _merged(exercise_set: ExerciseSet, text: str, missing: list, root) -> str:
+    """The file's text with the blocks of the ``missing`` (number, item) appended."""
+    addition = "".join(item_block(it, n, root) for n, it in missing)
+    if not text.strip():
+        return header(exercise_set) + addition
+    return text + ("" if text.endswith("\n") else "\n") + "\n" + addition
+
+
+def _append_missing(exercise_set: ExerciseSet, path: Path, root) -> StartReport:
+    from course.content.yaml import MAX_ANSWER_BYTES, parse_yaml, read_text
+
+    before = os.stat(path)
+    text = read_text(path, max_bytes=MAX_ANSWER_BYTES, what="answer file")
+    data, flow = _existing_answers(path, text)
     missing = [(n, it) for n, it in enumerate(exercise_set.items, 1) if it.id not in data]
     if not missing:
         return StartReport(path, "unchanged")
-    stripped = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    if stripped and stripped[0].lstrip().startswith("{"):
+    if flow:
         raise CourseInputError(f"{path}, line 1: the answers are written as one {{...}} mapping, so new questions "
                                "cannot be appended safely. Rewrite it one 'item-id: answer' per line, or move it "
                                "away and run 'course start' again. The file was left untouched.")
-    addition = "".join(item_block(it, n, root) for n, it in missing)
-    merged = text + ("" if text.endswith("\n") or not text else "\n") + ("\n" if text.strip() else "")
-    if not text.strip():
-        merged = header(exercise_set)
-    merged += addition
+    merged = _merged(exercise_set, text, missing, root)
     # Prove that nothing was lost before replacing the file.
     check = parse_yaml(merged, str(path), what="answer file").data or {}
     lost = [k for k in data if k not in check or check[k] != data[k]]
