@@ -13,6 +13,8 @@ are produced, so every builder (HTML, LaTeX, EPUB, text, gettext) handles them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
@@ -27,7 +29,21 @@ from course.sphinxext.pedagogy import is_instructor
 
 logger = logging.getLogger(__name__)
 
-TYPE_LABELS = {name: kind.label for name, kind in ITEM_TYPES.items()}
+
+class _TypeLabels(Mapping):
+    """Item type → its label in the book ("single choice"), read live from :mod:`course.items`."""
+
+    def __getitem__(self, name: str) -> str:
+        return ITEM_TYPES[name].label
+
+    def __iter__(self):
+        return iter(ITEM_TYPES)
+
+    def __len__(self) -> int:
+        return len(ITEM_TYPES)
+
+
+TYPE_LABELS = _TypeLabels()
 
 
 def _pts(x: float) -> str:
