@@ -14,7 +14,7 @@ import course.items
 from conftest import ROOT
 from course.content import Course
 from course.exercises import load_all_sets
-from course.exercises.schema import ITEM_MODELS, ITEM_TYPES as SCHEMA_TYPES, ExerciseSet
+from course.content.exercise_sets import ITEM_MODELS, ITEM_TYPES as SCHEMA_TYPES, ExerciseSet
 from course.items import ITEM_TYPES, discover, for_item
 from course.items.base import ItemType
 
@@ -104,7 +104,7 @@ FAKE = '''
 content layer's exercise-set schema)."""
 from typing import Literal
 
-from course.exercises.schema import ItemBase
+from course.content.exercise_sets import ItemBase
 from course.items.base import AnswerError, ItemType, Outcome
 
 
