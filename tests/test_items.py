@@ -194,3 +194,18 @@ def test_a_new_type_is_one_module_and_every_dispatcher_finds_it(fake_type):
 def test_removing_the_fake_type_leaves_the_ten(fake_type):
     ITEM_TYPES.pop("fake")
     assert set(ITEM_TYPES) == set(SCHEMA_TYPES)
+
+
+def test_the_item_types_import_only_the_content_layer():
+    """course/items/ sits between the data layer and the views: no exercises/, lms/ or sphinxext/."""
+    import ast
+
+    folder = ROOT / "course" / "items"
+    bad = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            bad += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "course"
+                    and n.split(".")[:2] not in (["course", "content"], ["course", "errors"], ["course", "items"])]
+    assert len(list(folder.glob("*.py"))) >= 13 and not bad, bad
