@@ -9,12 +9,13 @@ import sys
 import textwrap
 
 import pytest
+from conftest import ROOT
 
 import course.items
-from conftest import ROOT
 from course.content import Course
+from course.content.exercise_sets import ITEM_MODELS, ExerciseSet
+from course.content.exercise_sets import ITEM_TYPES as SCHEMA_TYPES
 from course.exercises import load_all_sets
-from course.content.exercise_sets import ITEM_MODELS, ITEM_TYPES as SCHEMA_TYPES, ExerciseSet
 from course.items import ITEM_TYPES, discover, for_item
 from course.items.base import ItemType
 

@@ -38,7 +38,7 @@ def _label_and_justification(v: Any) -> tuple[Any, str | None]:
 
 
 _QUOTED = re.compile(r'"([^"]{2,200})"|“([^”]{2,200})”|«([^»]{2,200})»|(?:^|(?<=[\s(]))[\'‘]([^\'’]{2,200})[\'’](?=\W|$)')
-_VERDICT_WORD = re.compile(r"\b(?:accurate|inaccurate|misleading|unverifiable)\b", re.I)
+_VERDICT_WORD = re.compile(r"\b(?:accurate|inaccurate|misleading|unverifiable)\b", re.IGNORECASE)
 
 
 def justification_ok(item, n: int, why: str) -> bool:

@@ -8,8 +8,9 @@ write the answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from course.content import normalize
 from course.content.yaml import describe_kind

@@ -21,8 +21,9 @@ directive's state machine, which only the view has.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 #: Signature of the paragraph-existence check: (reading id, paragraph number) → exists?
 ParagraphCheck = Callable[[str, int], bool]
@@ -33,7 +34,7 @@ ParagraphCheck = Callable[[str, int], bool]
 #: ``("list", [myst, ...], css class or "")`` a bullet list.
 Piece = tuple
 
-_REGISTRY: dict[str, "ItemType"] = {}
+_REGISTRY: dict[str, ItemType] = {}
 
 
 class AnswerError(Exception):

@@ -12,8 +12,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from course.content import Course, normalize
 from course.content.exercise_sets import words
@@ -96,7 +97,7 @@ def _without_letter(item, raw: Any, s: str, own: str) -> str:
     return by_letter.group(2)
 
 
-_PARA_ID = re.compile(r"^(?:([a-z0-9][a-z0-9-]*[a-z0-9])\s*(?::\s*|\s+)(?:¶\s*)?)?(\d+)(?:\s*[-–]\s*(\d+))?$", re.I)
+_PARA_ID = re.compile(r"^(?:([a-z0-9][a-z0-9-]*[a-z0-9])\s*(?::\s*|\s+)(?:¶\s*)?)?(\d+)(?:\s*[-–]\s*(\d+))?$", re.IGNORECASE)
 
 
 def paragraph_numbers(item, raw: Any, *, allow_range: bool) -> list[int]:
@@ -128,7 +129,7 @@ def paragraph_numbers(item, raw: Any, *, allow_range: bool) -> list[int]:
 
 
 _LETTER_REF = re.compile(r"^(?:reading\s+)?([a-z])(?:\s*[:,]\s*|\s+)(?:¶|§|#|para(?:graph)?\.?)?\s*"
-                         r"(\d+(?:\s*[-–]\s*\d+)?)$", re.I)
+                         r"(\d+(?:\s*[-–]\s*\d+)?)$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +140,7 @@ def reading_letters() -> dict[str, str]:
         try:
             letter = str(Course.find().reading(rid).letter).upper()
             out.setdefault(letter, rid)
-        except Exception:  # noqa: BLE001 - a reading without a letter is referred to by its id
+        except Exception:  # noqa: BLE001, S112 - a reading without a letter is referred to by its id
             continue
     return out
 
@@ -256,7 +257,7 @@ def section_present(text: str, name: str) -> bool:
         s = s.lstrip("#").lstrip()
         if s[:2] in ("**", "__"):
             s = s[2:].lstrip()
-        if not s[: len(want)].casefold() == want:
+        if s[: len(want)].casefold() != want:
             continue
         rest = s[len(want):].lstrip()
         if rest[:2] in ("**", "__"):

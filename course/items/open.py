@@ -136,8 +136,8 @@ class Open(ItemType):
         if item.sections:
             reqs.append("sections headed " + ", ".join(f"“{s}”" for s in item.sections))
         out: list = [("text", "Requirements: " + "; ".join(reqs) + ".")] if reqs else []
-        out.append(("text", "Marked by an instructor against this published rubric; the checker only "
-                            "confirms the structure."))
+        out.append(("text", ("Marked by an instructor against this published rubric; the checker only "
+                            "confirms the structure.")))
         out.append(("list", _rubric_lines(item), "exercise-rubric"))
         return out
 
@@ -173,6 +173,6 @@ class Open(ItemType):
         res = grade(item, item.model_answer, root=root)
         failed = [label for label, ok in res.checks if not ok]
         if res.status == "needs-review" and failed:
-            return [f"{here}: the model answer fails its own checks ({'; '.join(failed)}). "
-                    "Fix the model answer or the checks."]
+            return [(f"{here}: the model answer fails its own checks ({'; '.join(failed)}). "
+                    "Fix the model answer or the checks.")]
         return []

@@ -48,7 +48,7 @@ class Short(ItemType):
     lms_note = "short"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
-        if isinstance(answer, (list, dict, tuple)) or isinstance(answer, bool):
+        if isinstance(answer, (list, dict, tuple, bool)):
             raise AnswerError(f"write a short text answer, not {kind(answer)}")
         text = str(answer).strip()
         if len(text) > 300:

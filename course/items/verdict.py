@@ -14,8 +14,7 @@ from course.content import normalize
 from course.content.exercise_sets import VERDICTS, VerdictItem
 from course.items.answers import is_blank, kind, show
 from course.items.base import AnswerError, ItemType, Outcome
-from course.items.evidence import (accepted_sources, evidence_shortfalls, reference_evidence,
-                                   relevant_paragraphs)
+from course.items.evidence import accepted_sources, evidence_shortfalls, reference_evidence, relevant_paragraphs
 
 _PARA_ROLE = re.compile(r"\{para\}`([^`]*)`")
 
@@ -89,8 +88,8 @@ class Verdict(ItemType):
             need += f", with at least {item.evidence_min_citations} paragraph ids"
         need += f"; at least {item.evidence_min_words} words"
         return [("quote", item.claim, "exercise-claim"),
-                ("text", "Give a verdict (accurate, inaccurate, misleading or unverifiable) "
-                         f"and your evidence ({need}).")]
+                ("text", ("Give a verdict (accurate, inaccurate, misleading or unverifiable) "
+                         f"and your evidence ({need})."))]
 
     def book_key(self, item) -> str:
         return f"**{item.answer}**"
