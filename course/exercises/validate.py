@@ -358,14 +358,16 @@ def lesson_label_overlap(sets, root=None) -> list[tuple[str, int, str, str]]:
     out = []
     for s in sets:
         for it in s.items:
-            if it.type != "annotate" or it.worked_example:
+            keyed = None if it.worked_example else for_item(it).technique_keys(it)
+            if keyed is None:
                 continue
-            taxo = Course.of(root).taxonomy(it.taxonomy)
+            reading_id, taxonomy, labels = keyed
+            taxo = Course.of(root).taxonomy(taxonomy)
             names = {t.id: t.name for c in taxo.categories for t in c.techniques}
-            for n, label in it.labels.items():
+            for n, label in labels.items():
                 if label == "none":
                     continue
-                ref = f"{{para}}`{it.reading}:{n}`"
+                ref = f"{{para}}`{reading_id}:{n}`"
                 name = names.get(label, label).split(" or ")[0].lower()
                 for page, text in pages.items():
                     blocks = re.split(r"\n(?=- )|\n\s*\n", text)

@@ -281,3 +281,6 @@ class Annotate(ItemType):
 
     def reading_paragraphs(self, item) -> tuple[str, list[int]]:
         return item.reading, list(item.labels) + list(item.accept)
+
+    def technique_keys(self, item) -> tuple[str, str, dict[int, str]]:
+        return item.reading, item.taxonomy, dict(item.labels)

@@ -11,7 +11,7 @@ An item type is one subclass of :class:`ItemType` in its own module of ``course/
 - the LMS exports (Moodle XML, QTI): :meth:`lms_questions`;
 - the in-page self-check: :meth:`selfcheck_data`, :meth:`conformance_cases`, :meth:`normalizer_texts`;
 - the quality rules (``course validate``): :meth:`quality_problems`, :meth:`reading_paragraphs`,
-  :meth:`right_choices`, :meth:`key_choice`, :meth:`lesson_claim`.
+  :meth:`right_choices`, :meth:`key_choice`, :meth:`lesson_claim`, :meth:`technique_keys`.
 
 Hooks that need a view's own tools (its MyST renderer, its hash primitives) get them as an
 argument (``kit``, ``x``): this package imports nothing above the content layer. Book hooks return
@@ -150,6 +150,10 @@ class ItemType:
 
     def key_choice(self, item) -> str | None:
         """The one right choice, for the balance of key letters and positions."""
+        return None
+
+    def technique_keys(self, item) -> tuple[str, str, dict[int, str]] | None:
+        """(reading id, taxonomy, paragraph → keyed label) of an item that keys techniques."""
         return None
 
     def lesson_claim(self, item) -> tuple[set[str], str] | None:

@@ -29,7 +29,6 @@ from course.content.exercise_sets import ExerciseSet
 from course.items import for_item
 from course.lms.render import para_text, to_html, to_text
 
-AUTO_TYPES = ("single", "multiple", "ordering", "matching", "numeric", "short")
 NOTES = {
     "ordering": "ordering items are exported as matching questions (each element → its position): the LMS "
                 "gives credit for each element in the right position, the course for each pair of elements "
