@@ -240,6 +240,7 @@ def test_hint_and_wrong_answer_feedback(browser, site, sets):
         box = pg.locator(f".selfcheck[data-item='{it.id}']")
         box.locator(f"input[value='{wrong}']").check()
         box.locator("button[type=submit]").click()
+        box.locator(".sc-status").wait_for()  # the first Check loads the grader first
         text = box.locator(".sc-feedback").inner_text()
         assert "Not right" in text and "is not the best answer" in text
         assert box.locator(".sc-why").count() == 0, "the explanation showed for a wrong answer"
@@ -266,6 +267,7 @@ def test_learner_text_is_never_html_and_bad_input_breaks_nothing(browser, site, 
         evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
         box.locator("input").fill(evil)
         box.locator("button[type=submit]").click()
+        box.locator(".sc-status").wait_for()  # the first Check loads the grader first
         fb = box.locator(".sc-feedback")
         assert "cannot be read" in fb.inner_text() or "not" in fb.inner_text()
         box.locator("input").fill("\u202eﺍﻟﺒﻨﺎ \u0000 \ud83d\ude00 ʿ")
@@ -342,8 +344,10 @@ def test_file_url_works_offline_and_keeps_progress(browser, site, sets):
         _, pg = _page(browser, url, context=ctx)
         box = pg.locator(f".selfcheck[data-item='{it.id}']")
         box.locator("input").fill(str(reference_answers(it)))
+        assert _grader_scripts(pg) == {"elements": 0, "loaded": False}, "the grader came before the first Check"
         box.locator("button[type=submit]").click()
         box.locator(".sc-why").wait_for()
+        assert _grader_scripts(pg) == {"elements": 2, "loaded": True}, "the first Check did not load the grader"
         pg.reload()
         pg.wait_for_function("window.courseSelfCheck !== undefined")
         assert box.locator("input").input_value() == str(reference_answers(it))
@@ -547,3 +551,148 @@ def test_reset_asks_first(browser, site, sets):
         assert pg.locator(f".selfcheck[data-item='{it.id}'] input").input_value() == ""
     finally:
         ctx.close()
+
+
+# ------------------------------------------------------------------------------------------------
+# The grader is loaded on first use (issue #13: weight per page), not with the page
+
+GRADER = ("selfcheck-normalize.js", "selfcheck-grade.js")
+
+
+def _grader_scripts(pg) -> dict:
+    """How many <script> elements load the grader, and whether it has run."""
+    return pg.evaluate("""() => ({elements: document.querySelectorAll(
+        'script[src*="selfcheck-grade.js"], script[src*="selfcheck-normalize.js"]').length,
+        loaded: !!(window.CourseGrade && window.CourseNormalize)})""")
+
+
+def _fetched(pg) -> set[str]:
+    """The file names the page has downloaded so far (Resource Timing)."""
+    return set(pg.evaluate("performance.getEntriesByType('resource').map(e => e.name.split('?')[0].split('/').pop())"))
+
+
+def test_the_grader_is_loaded_on_first_check_not_with_the_page(browser, site, sets):
+    html, base = site
+    s = sets["m1-history"]
+    practised = _practised()
+    it = next(i for i in s.items if i.type == "short" and i.id not in practised)
+    for page in (base + _set_page(s), base + practised[next(iter(practised))] + ".html"):
+        ctx, pg = _page(browser, page)
+        try:
+            assert pg.locator(".selfcheck form").count() >= 1, "the controls were not built without the grader"
+            assert _grader_scripts(pg) == {"elements": 0, "loaded": False}, page
+            assert not set(GRADER) & _fetched(pg), page
+            assert "selfcheck-index.js" in _fetched(pg), "the resource list is not what it seems"
+            html_text = pg.content()
+            assert not any(g in html_text for g in GRADER), "a grader script is in the page's markup"
+        finally:
+            ctx.close()
+    ctx, pg = _page(browser, base + _set_page(s))
+    try:
+        box = pg.locator(f".selfcheck[data-item='{it.id}']")
+        # typing (and the answer being kept) needs no grader
+        box.locator("input").fill(it.answer[0])
+        pg.wait_for_timeout(400)
+        assert pg.evaluate("() => courseSelfCheck.exportAnswers()") == {s.id: {it.id: it.answer[0]}}
+        assert _grader_scripts(pg)["elements"] == 0 and not set(GRADER) & _fetched(pg)
+        box.locator("button[type=submit]").click()
+        box.locator(".sc-status").wait_for()
+        assert box.locator(".sc-status").inner_text().startswith("Right")
+        assert _grader_scripts(pg) == {"elements": 2, "loaded": True}
+        assert set(GRADER) <= _fetched(pg)
+        # a reload with a checked answer kept: its feedback is shown again, so the grader comes along
+        pg.reload()
+        pg.wait_for_function("window.courseSelfCheck !== undefined")
+        assert box.locator(".sc-status").inner_text().startswith("Right")
+        assert not pg.errors, pg.errors
+    finally:
+        ctx.close()
+    # Hint on a fresh page loads it too
+    other = next(i for i in s.items if i.type == "single" and i.id not in practised and i.hints)
+    ctx, pg = _page(browser, base + _set_page(s))
+    try:
+        ob = pg.locator(f".selfcheck[data-item='{other.id}']")
+        assert _grader_scripts(pg) == {"elements": 0, "loaded": False}
+        ob.get_by_role("button", name="Hint").click()
+        ob.locator(".sc-hint").wait_for()
+        assert ob.locator(".sc-hints").inner_text().startswith(f"Hint 1 of {len(other.hints)}: ")
+        assert _grader_scripts(pg) == {"elements": 2, "loaded": True}
+        assert not pg.errors, pg.errors
+    finally:
+        ctx.close()
+
+
+def test_two_quick_checks_while_the_grader_loads_give_one_result_and_keep_the_text(browser, site, sets):
+    html, base = site
+    s = sets["m1-history"]
+    it = next(i for i in s.items if i.type == "short" and i.id not in _practised())
+    ctx, pg = _page(browser, base + _set_page(s))
+    try:
+        pg.evaluate("() => { window.__results = []; courseSelfCheck.onResult(r => window.__results.push(r)); }")
+        box = pg.locator(f".selfcheck[data-item='{it.id}']")
+        box.locator("input").fill("  my answer, not theirs  ")
+        # two clicks in one task: the second comes while the first is still loading the grader
+        state = pg.evaluate("""(id) => { const b = document.querySelector('.selfcheck[data-item="' + id + '"] button[type=submit]');
+            b.click(); const during = {loaded: !!window.CourseGrade, text: b.form.querySelector('.sc-feedback').textContent};
+            b.click(); return during; }""", it.id)
+        assert state == {"loaded": False, "text": "Loading the checker\u2026"}
+        box.locator(".sc-status").wait_for()
+        pg.wait_for_timeout(500)
+        assert pg.evaluate("window.__results.length") == 1, pg.evaluate("window.__results")
+        assert box.locator(".sc-status").count() == 1
+        assert box.locator(".sc-status").inner_text().startswith("Not right")
+        assert box.locator("input").input_value() == "  my answer, not theirs  "
+        assert _grader_scripts(pg) == {"elements": 2, "loaded": True}, "the grader was loaded twice"
+        # changed between two quick clicks: one result, for what the field holds last
+        pg.evaluate("""(id) => { const b = document.querySelector('.selfcheck[data-item="' + id + '"] button[type=submit]');
+            b.click(); const f = b.form.querySelector('input'); f.value = 'something else'; b.click(); }""", it.id)
+        pg.wait_for_function("window.__results.length >= 2")
+        pg.wait_for_timeout(500)
+        assert [r["response"] for r in pg.evaluate("window.__results")] == ["my answer, not theirs", "something else"]
+        assert pg.evaluate("() => courseSelfCheck.exportAnswers()")[s.id][it.id] == "something else"
+        assert not pg.errors, pg.errors
+    finally:
+        ctx.close()
+
+
+def test_a_missing_grader_file_says_so_in_the_page_and_keeps_the_text(browser, site, sets):
+    html, base = site
+    s = sets["m1-history"]
+    it = next(i for i in s.items if i.type == "verdict" and i.id not in _practised())
+    ctx = browser.new_context(service_workers="block")
+    ctx.route("**/selfcheck-grade.js*", lambda route: route.fulfill(status=404, body="not found"))
+    try:
+        _, pg = _page(browser, base + _set_page(s), context=ctx)
+        box = pg.locator(f".selfcheck[data-item='{it.id}']")
+        box.locator("select").select_option("misleading")
+        box.locator("textarea").fill("My evidence, in my words (al-waie-472:12).")
+        box.locator("button[type=submit]").click()
+        err = box.locator(".sc-feedback .sc-error")
+        err.wait_for()
+        msg = err.inner_text()
+        assert "_static/selfcheck-grade.js" in msg and "kept" in msg and "Reload" in msg, msg
+        assert pg.evaluate("document.activeElement.classList.contains('sc-feedback')")
+        assert box.locator("textarea").input_value() == "My evidence, in my words (al-waie-472:12)."
+        assert box.locator("select").input_value() == "misleading"
+        kept = pg.evaluate("() => courseSelfCheck.exportAnswers()")[s.id][it.id]
+        assert kept == {"verdict": "misleading", "evidence": "My evidence, in my words (al-waie-472:12)."}
+        # Hint says so too; the failed <script> is gone, so a later try can load it
+        box.get_by_role("button", name="Hint").click()
+        box.locator(".sc-hints .sc-error").wait_for()
+        assert pg.evaluate("document.querySelectorAll('script[src*=\"selfcheck-grade.js\"]').length") == 0
+        ctx.unroute("**/selfcheck-grade.js*")
+        box.locator("button[type=submit]").click()
+        box.locator(".sc-status").wait_for()
+        assert box.locator(".sc-error").count() == 0
+        assert box.locator("textarea").input_value() == "My evidence, in my words (al-waie-472:12)."
+        assert not pg.errors, pg.errors
+    finally:
+        ctx.close()
+
+
+def test_the_page_reads_blank_answers_as_the_grader_does():
+    """selfcheck.js reads the controls without the grader: its whitespace class is the normaliser's."""
+    static = ROOT / "course" / "static"
+    ws = [re.search(r"^\s*var WS = '[^']*';", (static / f).read_text(encoding="utf-8"), re.M)
+          for f in ("selfcheck.js", "selfcheck-normalize.js")]
+    assert all(ws) and ws[0].group().strip() == ws[1].group().strip()

@@ -21,8 +21,10 @@ from docutils import nodes
 
 from course.sphinxext.domain import course_data, course_domain
 
-# Every page: the progress panel and the API. Pages with items add the grader (ITEM_SCRIPTS) and
-# their sets' data; selfcheck-yaml.js (answer files) is loaded by the page when first needed.
+# Every page: the progress panel and the API. Pages with items add their sets' data. The grader
+# (ITEM_SCRIPTS) and the answer-file code (LAZY_SCRIPTS) are not in any page's <head>: selfcheck.js
+# inserts them as <script> elements when first needed (Check, Hint, progress panel, answer files),
+# which works from file:// too. They are only copied to _static/ here.
 SCRIPTS = ("selfcheck-index.js", "selfcheck.js")
 ITEM_SCRIPTS = ("selfcheck-normalize.js", "selfcheck-grade.js")
 LAZY_SCRIPTS = ("selfcheck-yaml.js", "selfcheck-files.js")
@@ -129,9 +131,6 @@ def _page_context(app, pagename, templatename, context, doctree):
     if doctree is None or not _wants_checker(app.builder):
         return
     sets = sorted({n["set_id"] for n in doctree.findall(selfcheck)})
-    if sets:
-        for name in ITEM_SCRIPTS:
-            app.add_js_file(name)
     for sid in sets:
         app.add_js_file(f"selfcheck/{sid}.js")
 
@@ -196,8 +195,10 @@ def write_data(app) -> None:
     letters: dict[str, str] = {}
     for r in readings:
         letters.setdefault(str(r.letter).upper(), r.id)
+    from course.content.exercise_sets import VERDICTS
+
     index = {"courseId": course_id, "version": version, "readings": {r.id: len(r) for r in readings},
-             "letters": dict(sorted(letters.items())), "sets": index_sets}
+             "letters": dict(sorted(letters.items())), "verdicts": list(VERDICTS), "sets": index_sets}
     (static / "selfcheck-index.js").write_text(
         "window.courseSelfCheckIndex=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n",
         encoding="utf-8")

@@ -3,21 +3,33 @@
    Learner text is only ever set with textContent or as a form value, never as HTML. No network. */
 (function () {
   'use strict';
-  // The grader and normaliser come only with pages that hold items (or when a file is written/read)
+  // The grader and normaliser (G, N) are loaded on first use (Check, Hint, the progress panel, answer
+  // files): building and reading the controls needs neither. What the controls need is here.
   var G = null, N = null, Y = null;
+  // Python's str.isspace() characters: the same class as selfcheck-normalize.js (a test compares
+  // the two), so a field's "blank" and stripped value are what the grader and Python see.
+  var WS = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+  var STRIP_RE = new RegExp('^[' + WS + ']+|[' + WS + ']+$', 'g'), SPLIT_RE = new RegExp('[' + WS + ']+');
+  function strip(s) { return String(s).replace(STRIP_RE, ''); }
   function isBlank(v) {
-    if (G) return G.isBlank(v);
     if (v === null || v === undefined) return true;
-    if (typeof v === 'string') return !v.trim();
+    if (typeof v === 'string') return !strip(v);
     if (Array.isArray(v)) return v.every(isBlank);
     if (v instanceof Map) { for (var x of v.values()) if (!isBlank(x)) return false; return true; }
     return false;
   }
+  function words(text) { return strip(text).split(SPLIT_RE).filter(function (t) { return /[\p{L}\p{N}_]/u.test(t); }).length; }
+  // until the grader is there: close enough for display (a restored answer is shown again exactly
+  // once it has loaded, see graderReady)
   function fmt(x) { return G ? G.fmt(x) : String(Math.round(x * 1e4) / 1e4); }
   function round4(x) { return G ? G.pyRound(x, 4) : Math.round(x * 1e4) / 1e4; }
   function str(v) { return G ? G.pyStr(v) : (v === null || v === undefined ? '' : String(v)); }
+  function labelKey(s) {
+    return N ? N.labelKey(s) : strip(String(s).toLowerCase()).replace(new RegExp('[' + WS + '_\\-\u2010-\u2014/]+', 'g'), '-').replace(/^-+|-+$/g, '');
+  }
   var IDX = window.courseSelfCheckIndex || {courseId: 'course', version: '0', sets: [], readings: {}};
   var NS = 'courseSelfCheck:' + IDX.courseId + ':' + IDX.version;
+  var VERDICTS = IDX.verdicts || []; // course.exercises.schema.VERDICTS, written into the index
   var MAX_TEXT = 20000; // characters kept from one answer field (a huge paste is cut, with a message)
   var ROOT = (function () {
     var s = document.querySelector('script[src*="selfcheck-index.js"]');
@@ -85,19 +97,23 @@
     for (var i = 0; i < d.items.length; i++) if (d.items[i].id === itemId) return d.items[i];
     return null;
   }
-  // Scripts loaded when first needed (they work from file:// too: no fetch, a script element)
+  // Scripts loaded when first needed (they work from file:// too: no fetch, a script element).
+  // One promise per file: a second caller while it loads waits for the same one; a failed load
+  // is forgotten (and its element removed), so the next click tries again.
   var loading = {};
   function needScript(path, ready) {
     if (ready()) return Promise.resolve();
     if (!loading[path]) loading[path] = new Promise(function (resolve, reject) {
       var s = document.createElement('script');
       s.src = ROOT + '_static/' + path;
-      s.onload = function () { ready() ? resolve() : reject(new Error(path + ' did not load')); };
-      s.onerror = function () { delete loading[path]; reject(new Error(path + ' could not be loaded')); };
+      s.async = false; // scripts asked for together run in the order asked (normaliser, then grader)
+      s.onload = function () { if (ready()) resolve(); else { delete loading[path]; reject(new LoadError(path)); } };
+      s.onerror = function () { delete loading[path]; s.remove(); reject(new LoadError(path)); };
       document.head.appendChild(s);
     });
     return loading[path];
   }
+  function LoadError(path) { this.path = path; this.message = '_static/' + path + ' could not be loaded'; }
   var LATER = {};
   window.courseSelfCheckLater = {push: function (d) { LATER[d.id] = d; }};
   // the encrypted explanations and masked hints of a set, merged into its items
@@ -107,10 +123,17 @@
       if (!d._later) { d.items.forEach(function (it) { var x = LATER[setId].items[it.id] || {}; Object.keys(x).forEach(function (k) { it[k] = x[k]; }); }); d._later = true; }
     });
   }
+  // The grader: normaliser and grader requested together (both downloads at once, run in order)
+  var graderHooks = [];
   function needGrader() {
-    return needScript('selfcheck-normalize.js', function () { return !!window.CourseNormalize; })
-      .then(function () { return needScript('selfcheck-grade.js', function () { return !!window.CourseGrade; }); })
-      .then(function () { G = window.CourseGrade; N = window.CourseNormalize; });
+    if (G && N) return Promise.resolve();
+    var n = needScript('selfcheck-normalize.js', function () { return !!window.CourseNormalize; });
+    var g = needScript('selfcheck-grade.js', function () { return !!window.CourseGrade; });
+    return Promise.all([n, g]).then(function () {
+      if (G) return;
+      G = window.CourseGrade; N = window.CourseNormalize;
+      graderHooks.splice(0).forEach(function (f) { f(); });
+    });
   }
   function needYaml() {
     return needGrader().then(function () { return needScript('selfcheck-yaml.js', function () { return !!window.CourseYaml; }); })
@@ -245,7 +268,7 @@
         sels.forEach(function (s) {
           var x = byKey.get(s.dataset.key); if (x === undefined || x === null) return;
           x = String(x);
-          var opt = Array.prototype.find.call(s.options, function (o) { return o.value === x || N.labelKey(o.value) === N.labelKey(x); });
+          var opt = Array.prototype.find.call(s.options, function (o) { return o.value === x || labelKey(o.value) === labelKey(x); });
           if (opt) s.value = opt.value;
         });
       }};
@@ -277,7 +300,7 @@
     ctl.read = function () {
       var m = read();
       if (!m) return m;
-      m.forEach(function (v, k) { var w = whys[String(k)] && N.pyStrip(whys[String(k)].value); if (w) m.set(k, v + ' | ' + w); });
+      m.forEach(function (v, k) { var w = whys[String(k)] && strip(whys[String(k)].value); if (w) m.set(k, v + ' | ' + w); });
       return m;
     };
     ctl.write = function (v) {
@@ -327,7 +350,7 @@
   }
 
   function numericValue(s) {
-    s = N.pyStrip(s);
+    s = strip(s);
     if (/^[+-]?\d+$/.test(s) && s.length < 16) return parseInt(s, 10);
     if (/^[+-]?\d*\.\d+$/.test(s) && s.length < 16) return parseFloat(s);
     return s || null;
@@ -340,28 +363,28 @@
       var f = p[1];
       if (t === 'numeric') f.setAttribute('inputmode', 'decimal');
       return {node: p[0], field: f,
-        read: function () { var v = clip(f.value)[0]; return t === 'numeric' ? numericValue(v) : (N.pyStrip(v) ? v : null); },
+        read: function () { var v = clip(f.value)[0]; return t === 'numeric' ? numericValue(v) : (strip(v) ? v : null); },
         write: function (v) { f.value = v === null || v === undefined ? '' : str(v); }};
     }
     if (t === 'verdict') {
       var wrap = el('div', {'class': 'sc-verdict'}), id = nid('v'), row = el('div', {'class': 'sc-row'});
       row.appendChild(el('label', {'for': id}, 'Verdict'));
-      var s = selectFor('Verdict', G.VERDICTS.map(function (v) { return [v, v]; }), id);
+      var s = selectFor('Verdict', VERDICTS.map(function (v) { return [v, v]; }), id);
       row.appendChild(s); wrap.appendChild(row);
       var e = textField('Evidence (at least ' + item.minWords + ' words' + (item.minCitations ? ', citing paragraph ids such as al-waie-472:12' : '') + ')', 6);
       wrap.appendChild(e[0]);
       return {node: wrap, field: e[1],
         read: function () {
           var ev = clip(e[1].value)[0];
-          if (!s.value && !N.pyStrip(ev)) return null;
-          var m = new Map(); m.set('verdict', s.value || null); m.set('evidence', N.pyStrip(ev) ? ev : null); return m;
+          if (!s.value && !strip(ev)) return null;
+          var m = new Map(); m.set('verdict', s.value || null); m.set('evidence', strip(ev) ? ev : null); return m;
         },
         write: function (v) {
           if (v instanceof Map) {
             var low = new Map(); v.forEach(function (x, k) { low.set(String(k).trim().toLowerCase(), x); });
-            var vv = low.get('verdict'); s.value = G.VERDICTS.indexOf(String(vv || '').trim().toLowerCase()) >= 0 ? String(vv).trim().toLowerCase() : '';
+            var vv = low.get('verdict'); s.value = VERDICTS.indexOf(String(vv || '').trim().toLowerCase()) >= 0 ? String(vv).trim().toLowerCase() : '';
             var ev = low.get('evidence'); e[1].value = ev === null || ev === undefined ? '' : (Array.isArray(ev) ? ev.join(' ') : str(ev));
-          } else if (typeof v === 'string') s.value = G.VERDICTS.indexOf(v.trim().toLowerCase()) >= 0 ? v.trim().toLowerCase() : '';
+          } else if (typeof v === 'string') s.value = VERDICTS.indexOf(v.trim().toLowerCase()) >= 0 ? v.trim().toLowerCase() : '';
         }};
     }
     return null;
@@ -385,14 +408,19 @@
     });
     wrap.appendChild(fs);
     function upd() {
-      var n = G.words(p[1].value), parts = [n + ' words'];
+      var n = words(p[1].value), parts = [n + ' words'];
       if (item.minWords || item.maxWords) parts.push((item.minWords || 0) + '\u2013' + (item.maxWords || '\u2026') + ' asked');
-      if (item.minCitations) parts.push(G.citations({readings: IDX.readings || {}}, p[1].value)[0].length + ' paragraph ids cited (' + item.minCitations + ' asked)');
+      // the citation count needs the grader's reference parser: shown once it has loaded
+      if (item.minCitations && G) parts.push(G.citations({readings: IDX.readings || {}}, p[1].value)[0].length + ' paragraph ids cited (' + item.minCitations + ' asked)');
       count.textContent = parts.join('; ');
     }
-    p[1].addEventListener('input', upd);
+    if (item.minCitations && !G) graderHooks.push(upd);
+    p[1].addEventListener('input', function () {
+      upd();
+      if (item.minCitations && !G) needGrader().then(upd, function () { /* no count, nothing else lost */ });
+    });
     return {node: wrap, field: p[1], open: true,
-      read: function () { var v = clip(p[1].value)[0]; return N.pyStrip(v) ? v : null; },
+      read: function () { var v = clip(p[1].value)[0]; return strip(v) ? v : null; },
       write: function (v) { p[1].value = v === null || v === undefined ? '' : str(v); upd(); }};
   }
 
@@ -487,8 +515,26 @@
 
   function levelOf(itemId) { return state.hints[itemId] || 0; }
 
+  // What the learner sees when the grader cannot be loaded: what failed, that nothing is lost, and
+  // what to do. Anything else going wrong in the page gets the older, general message.
+  function failure(e, what) {
+    if (e instanceof LoadError) {
+      return 'The page could not ' + what + ': its checker file ' + e.message.replace(/ could not be loaded$/, '') +
+        ' did not load (it is missing from this copy of the book, or the browser blocked it). Your answer is kept ' +
+        'in this browser. Reload the page to try again, or check your answer file in the terminal with course check.';
+    }
+    return 'The page could not ' + what + ' (your browser may be too old). Your answer is kept; check it with course check.';
+  }
+  function loadingNote(box) {
+    if (G) return;
+    box.textContent = '';
+    box.appendChild(el('p', {'class': 'sc-loading'}, 'Loading the checker\u2026'));
+  }
+
   function showHint(ui) {
-    needLater(ui.setId).then(function () { return G.hints(ctxOf(ui.setId), ui.item); }).then(function (hs) {
+    if (ui.hintPending) return ui.hintPending;
+    loadingNote(ui.hintOut);
+    ui.hintPending = needGrader().then(function () { return needLater(ui.setId); }).then(function () { return G.hints(ctxOf(ui.setId), ui.item); }).then(function (hs) {
       refresh();
       var lvl = Math.min(levelOf(ui.item.id) + 1, hs.length);
       state.hints[ui.item.id] = lvl; save();
@@ -498,17 +544,32 @@
       p.appendChild(document.createTextNode(plainText(hs[lvl - 1])));
       ui.hintOut.appendChild(p);
       if (lvl >= hs.length) ui.hintOut.appendChild(el('p', null, 'That is the last hint.'));
-    });
+    }).catch(function (e) {
+      ui.hintOut.textContent = '';
+      ui.hintOut.appendChild(el('p', {'class': 'sc-error'}, failure(e, 'show a hint')));
+    }).then(function () { ui.hintPending = null; });
+    return ui.hintPending;
   }
 
+  // Check: the answer is kept at once; the grader is loaded if need be, then the answer the
+  // controls hold *then* is graded. A Check pressed while one is under way gives no second
+  // result; the answer is checked again afterwards only if it changed meanwhile.
   function runCheck(ui, interactive, touch) {
     if (ui.ctl.touch && touch && (ui.loaded === null || ui.loaded === undefined)) ui.ctl.touch();
-    var v = current(ui);
-    storeAnswer(ui.setId, ui.item.id, v);
-    var ctx = ctxOf(ui.setId);
-    // a justification check needs the paragraphs' text, which comes with the set's later data
-    var ready = ui.item.justify ? needLater(ui.setId) : Promise.resolve();
-    return ready.then(function () { return G.grade(ctx, ui.item, v, levelOf(ui.item.id)); }).then(function (r) {
+    storeAnswer(ui.setId, ui.item.id, current(ui));
+    if (ui.pending) { if (interactive) ui.again = true; return ui.pending; }
+    if (!G) loadingNote(ui.out);
+    var v, ctx;
+    ui.pending = needGrader().then(function () {
+      // a justification check needs the paragraphs' text, which comes with the set's later data
+      return ui.item.justify ? needLater(ui.setId) : null;
+    }).then(function () {
+      v = current(ui);
+      ctx = ctxOf(ui.setId);
+      return G.grade(ctx, ui.item, v, levelOf(ui.item.id));
+    }).then(function (r) {
+      // a Check pressed while a quiet re-check (of a kept answer, on page load) ran: this is its result
+      if (ui.again && !interactive && JSON.stringify(toJSON(current(ui))) === JSON.stringify(toJSON(v))) { interactive = true; ui.again = false; }
       show(ui, r, ctx);
       refresh();
       if (r.status !== 'not-attempted') {
@@ -527,9 +588,21 @@
         if (r.status !== 'not-attempted') listeners.forEach(function (cb) { try { cb(payload); } catch (e) { /* a listener's error is its own */ } });
       }
       return r;
-    }).catch(function () {
-      ui.out.textContent = 'The page could not check this answer (your browser may be too old). Your answer is kept; check it with course check.';
+    }).catch(function (e) {
+      ui.out.textContent = '';
+      ui.out.className = 'sc-feedback sc-invalid';
+      ui.out.appendChild(el('p', {'class': 'sc-error'}, failure(e, 'check this answer')));
+      if (interactive) ui.out.focus();
+    }).then(function (r) {
+      ui.pending = null;
+      var again = ui.again;
+      ui.again = false;
+      if (again && r && UI[ui.setId + '/' + ui.item.id] === ui && JSON.stringify(toJSON(current(ui))) !== JSON.stringify(toJSON(v))) {
+        return runCheck(ui, true);
+      }
+      return r;
     });
+    return ui.pending;
   }
 
   // Which parts are right: a mark (text, not only colour) beside each checked element
@@ -685,7 +758,7 @@
   // --- the progress panel (on every page)
   var panel = null;
   function fillPanel() {
-    return files().then(function (f) { f.fillPanel(panel, download); });
+    return files().then(function (f) { f.fillPanel(panel, download); }, function (e) { notice(failure(e, 'show your progress')); });
   }
   function buildPanel() {
     if (!IDX.sets.length) return;
@@ -728,6 +801,13 @@
   // ----------------------------------------------------------------------------------------------
   function init() {
     G = window.CourseGrade || null; N = window.CourseNormalize || null;
+    // once the grader is there: answers kept as written are shown again with its exact rules (the
+    // learner has not touched those controls since), and the scores with its number format
+    graderHooks.push(function () {
+      Object.keys(UI).forEach(function (k) { var ui = UI[k]; if (ui.loaded !== null && ui.loaded !== undefined) restore(ui, ui.loaded); });
+      document.querySelectorAll('.sc-hints .sc-error').forEach(function (e) { e.remove(); }); // an earlier failed load
+      updateSummary();
+    });
     collect();
     load();
     window.addEventListener('storage', function (e) { if (e.key === NS) { load(); updateSummary(); } });
@@ -756,7 +836,8 @@
         return true;
       },
       // for tests and the benchmark
-      _grade: function (setId, itemId, value, level) { return G.grade(ctxOf(setId), itemOf(setId, itemId), value, level || 0); },
+      _grade: function (setId, itemId, value, level) { return needGrader().then(function () { return G.grade(ctxOf(setId), itemOf(setId, itemId), value, level || 0); }); },
+      _needGrader: needGrader,
       _check: function (setId, itemId) { return runCheck(UI[setId + '/' + itemId], true); },
       _answerFile: answerFile,
       _loadText: loadText,
