@@ -1,10 +1,19 @@
-"""Benchmark of the in-page self-check (targets: issue "Answer in the browser").
+"""Benchmark of the in-page self-check (targets: issue "Answer in the browser", #13).
 
-1. Weight: what the checker adds to a page, gzipped (level 6, as a web server would send it):
-   the checker code (selfcheck*.js + selfcheck.css + the course index), and on an exercise page
-   or a lesson with a practice item, the set's item data. Target: <= 30 KB per page.
+1. Weight, per page: what the checker adds to every exercise-set page and every lesson with a
+   practice item, gzipped (level 6, as a web server would send it), read from the built pages'
+   own <script>/<link> elements:
+   - *on page view*: what the page loads before the learner acts: selfcheck.js, selfcheck.css,
+     the course index and the item data of the sets on the page. Target: <= 30 KB per page.
+   - *+ first Check*: the grader and normaliser, which selfcheck.js loads on the first Check or
+     Hint (or when the progress panel or an answer file needs them); the total after it.
+   - *+ first right answer or Hint*: the sets' explanations and hints (<set>.later.js).
+   - answer files (Download / Load answers / progress panel): selfcheck-yaml.js,
+     selfcheck-files.js and <set>.tpl.js, listed on their own.
 2. Latency: time from Check to the feedback shown (grading, storing the result, rendering the
-   feedback and marks), per item type, in headless Chromium. Target: p95 <= 50 ms.
+   feedback and marks), per item type, in headless Chromium, with the grader already loaded.
+   Target: p95 <= 50 ms. And the *first* Check of a page, grader load included, in a fresh
+   browser context (empty cache), from a local web server and from file://.
 
     .venv/bin/python bench/bench_selfcheck.py [--repeat 40] [--build _build/student/html]
 
@@ -16,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -29,40 +39,79 @@ from course.exercises import load_all_sets  # noqa: E402
 from course.exercises.grading import reference_answers  # noqa: E402
 from course.exercises.selfcheck import _cases_for, _json_safe  # noqa: E402
 
-CODE = ["selfcheck.js", "selfcheck.css", "selfcheck-index.js"]  # every page
-ITEM_CODE = ["selfcheck-normalize.js", "selfcheck-grade.js"]      # pages that hold items
-# loaded only on demand: the answer-file reader/writer, templates, explanations and hints
-LAZY = ["selfcheck-yaml.js", "selfcheck-files.js"]
+GRADER = ["selfcheck-normalize.js", "selfcheck-grade.js"]     # loaded on the first Check or Hint
+FILES = ["selfcheck-yaml.js", "selfcheck-files.js"]           # loaded for answer files, the panel
+LIMIT = 30 * 1024
+_REF = re.compile(r"""<(?:script|link)\b[^>]*?(?:src|href)="([^"?]*_static/([^"?]*))(?:\?[^"]*)?"[^>]*>""")
 
 
 def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 6))
 
 
-def weight(html: Path) -> list[tuple[str, int, int]]:
+def page_files(page: Path) -> list[str]:
+    """The self-check files a page's markup loads (paths under _static/)."""
+    return sorted({m.group(2) for m in _REF.finditer(page.read_text(encoding="utf-8"))
+                   if m.group(2).startswith("selfcheck")})
+
+
+def checker_pages(html: Path) -> list[Path]:
+    """Every exercise-set page and every lesson holding a practice item."""
+    out = []
+    for p in sorted(html.glob("modules/*/*.html")):
+        if 'class="selfcheck"' in p.read_text(encoding="utf-8"):
+            out.append(p)
+    return out
+
+
+def weight(html: Path) -> list[dict]:
     static = html / "_static"
-    code = sum(gz(static / f) for f in CODE)
-    rows = [("checker code on every page (panel, storage, API)", code, code)]
-    item = sum(gz(static / f) for f in ITEM_CODE)
-    rows.append(("+ the grader, on pages with items", item, code + item))
-    for data in sorted((static / "selfcheck").glob("*.js")):
-        if data.name.endswith((".tpl.js", ".later.js")):
-            continue
-        d = gz(data)
-        rows.append((f"+ {data.stem} item data (set page, lessons placing its items)", d, code + item + d))
-    rows.append(("loaded on demand (not on page view):", 0, 0))
-    for f in LAZY:
-        rows.append((f"  {f} (Download / Load answers)", gz(static / f), 0))
-    for extra in sorted((static / "selfcheck").glob("*.*.js")):
-        why = "Download my answers" if extra.name.endswith(".tpl.js") else "first right answer or Hint"
-        rows.append((f"  {extra.name} ({why})", gz(extra), 0))
+    grader = sum(gz(static / f) for f in GRADER)
+    rows = []
+    for page in checker_pages(html):
+        eager_files = page_files(page)
+        assert not set(GRADER) & {Path(f).name for f in eager_files}, f"{page}: the grader is loaded eagerly"
+        eager = sum(gz(static / f) for f in eager_files)
+        sets = [Path(f).stem for f in eager_files if f.startswith("selfcheck/")]
+        later = sum(gz(static / "selfcheck" / f"{sid}.later.js") for sid in sets)
+        rows.append({"page": page.relative_to(html).as_posix(), "eager": eager, "grader": grader,
+                     "later": later, "sets": sets})
     return rows
 
 
+def print_weight(html: Path) -> dict:
+    rows = weight(html)
+    static = html / "_static"
+    print("Weight per page, gzipped KB (target: <= 30 KB loaded on page view, before the learner acts)")
+    print(f"  {'page':<46} {'on view':>8} {'+1st Check':>10} {'= total':>8} {'+right/Hint':>11} {'= total':>8}")
+    for r in rows:
+        t1 = r["eager"] + r["grader"]
+        print(f"  {r['page']:<46} {r['eager'] / 1024:>8.1f} {r['grader'] / 1024:>10.1f} {t1 / 1024:>8.1f} "
+              f"{r['later'] / 1024:>11.1f} {(t1 + r['later']) / 1024:>8.1f}  {'OK' if r['eager'] <= LIMIT else 'OVER'}")
+    files = {f: gz(static / f) for f in FILES}
+    tpl = {p.name: gz(p) for p in sorted((static / "selfcheck").glob("*.tpl.js"))}
+    print("  answer files, progress panel (on demand, with the grader): "
+          + ", ".join(f"{k} {v / 1024:.1f}" for k, v in {**files, **tpl}.items()))
+    eager = [r["eager"] for r in rows]
+    after = [r["eager"] + r["grader"] for r in rows]
+    summary = {"pages": len(rows), "on_view_max_kb": round(max(eager) / 1024, 1),
+               "on_view_median_kb": round(statistics.median(eager) / 1024, 1),
+               "after_first_check_max_kb": round(max(after) / 1024, 1),
+               "after_first_check_median_kb": round(statistics.median(after) / 1024, 1),
+               "after_right_or_hint_max_kb": round(max(a + r["later"] for a, r in zip(after, rows)) / 1024, 1),
+               "over_on_view": [r["page"] for r in rows if r["eager"] > LIMIT]}
+    print(f"  {len(rows)} pages: on view max {summary['on_view_max_kb']} KB (median {summary['on_view_median_kb']}); "
+          f"after the first Check max {summary['after_first_check_max_kb']} KB "
+          f"(median {summary['after_first_check_median_kb']}); after a right answer or Hint max "
+          f"{summary['after_right_or_hint_max_kb']} KB")
+    return summary
+
+
 def latency(html: Path, repeat: int) -> dict[str, list[float]]:
+    import random
+
     from browser_helpers import launch, serve
     from playwright.sync_api import sync_playwright
-    import random
 
     rng = random.Random(1)
     sets = load_all_sets(ROOT)
@@ -73,6 +122,7 @@ def latency(html: Path, repeat: int) -> dict[str, list[float]]:
         for s in sets:
             pg.goto(f"{base}modules/{s.module}/exercises.html")
             pg.wait_for_function("window.courseSelfCheck !== undefined")
+            pg.evaluate("() => courseSelfCheck._needGrader()")  # its load is measured on its own (first_check)
             for it in s.items:
                 if it.type == "open":
                     continue
@@ -99,6 +149,43 @@ def latency(html: Path, repeat: int) -> dict[str, list[float]]:
     return times
 
 
+def first_check(html: Path, rounds: int) -> dict[str, list[float]]:
+    """The first Check of a page in a fresh browser context (empty cache): grader load, grading,
+    rendering, from a local web server and from file://. On each set page, its first auto-checked
+    item, with the reference answer put in its controls (importAnswers needs no grader)."""
+    from browser_helpers import launch, serve
+    from playwright.sync_api import sync_playwright
+
+    sets = load_all_sets(ROOT)
+    out: dict[str, list[float]] = {"http": [], "file": []}
+    js = """async ([sid, id, a]) => {
+        if (window.CourseGrade) throw new Error('the grader was there before the first Check');
+        courseSelfCheck.importAnswers({[sid]: {[id]: a}});
+        document.body.getBoundingClientRect();
+        await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+        const t0 = performance.now();
+        const r = await courseSelfCheck._check(sid, id);
+        if (!r || r.status !== 'passed') throw new Error('the first Check did not give Right');
+        return performance.now() - t0; }"""
+    with serve(html) as base, sync_playwright() as pw:
+        b = launch(pw)
+        for _ in range(rounds):
+            for s in sets:
+                for scheme, url in (("http", f"{base}modules/{s.module}/exercises.html"),
+                                    ("file", (html / "modules" / s.module / "exercises.html").as_uri())):
+                    ctx = b.new_context(service_workers="block")
+                    pg = ctx.new_page()
+                    pg.goto(url, wait_until="load")
+                    pg.wait_for_function("window.courseSelfCheck !== undefined")
+                    ids = pg.evaluate("Array.from(document.querySelectorAll('.selfcheck button[type=submit]'))"
+                                      ".map(b => b.closest('.selfcheck').dataset.item)")
+                    it = next(i for i in s.items if i.id in ids)
+                    out[scheme].append(pg.evaluate(js, [s.id, it.id, _json_safe(reference_answers(it))]))
+                    ctx.close()
+        b.close()
+    return out
+
+
 def p95(xs: list[float]) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
@@ -107,21 +194,26 @@ def p95(xs: list[float]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=40)
+    ap.add_argument("--first-rounds", type=int, default=4, help="fresh page loads per set page and scheme")
     ap.add_argument("--build", default=str(ROOT / "_build" / "student" / "html"))
     a = ap.parse_args()
-    html = Path(a.build)
+    html = Path(a.build).resolve()
     if not (html / "_static" / "selfcheck-index.js").exists():
         subprocess.run([sys.executable, "-m", "course", "build", "html"], cwd=ROOT, check=True)
-    print("Weight, gzipped (target: checker code + item data <= 30 KB per page)")
-    for label, size, total in weight(html):
-        tail = f"   page total {total / 1024:5.1f} KB {'OK' if total <= 30 * 1024 else 'OVER'}" if total else ""
-        print(f"  {label:<66} {size / 1024:5.1f} KB{tail}" if size else f"  {label}")
-    print(f"\nCheck latency in headless Chromium, {a.repeat} checks per item (target: p95 <= 50 ms)")
+    summary = print_weight(html)
+    print(f"\nCheck latency in headless Chromium, grader loaded, {a.repeat} checks per item (target: p95 <= 50 ms)")
     times = latency(html, a.repeat)
     print(f"  {'type':<10} {'checks':>6} {'median ms':>10} {'p95 ms':>8}")
     for t, xs in sorted(times.items()):
         print(f"  {t:<10} {len(xs):>6} {statistics.median(xs):>10.2f} {p95(xs):>8.2f} {'OK' if p95(xs) <= 50 else 'OVER'}")
-    print(json.dumps({t: round(p95(xs), 2) for t, xs in times.items()}))
+    first = first_check(html, a.first_rounds)
+    print(f"\nFirst Check of a page, grader load included (fresh context, empty cache; {a.first_rounds} per set page)")
+    for scheme, xs in first.items():
+        print(f"  {scheme:<5} {len(xs):>3} checks: median {statistics.median(xs):6.1f} ms, p95 {p95(xs):6.1f} ms, "
+              f"max {max(xs):6.1f} ms")
+    print(json.dumps({"weight": summary, "p95_ms": {t: round(p95(xs), 2) for t, xs in times.items()},
+                      "first_check_ms": {k: {"median": round(statistics.median(v), 1), "p95": round(p95(v), 1)}
+                                         for k, v in first.items()}}))
 
 
 if __name__ == "__main__":

@@ -693,6 +693,6 @@ def test_a_missing_grader_file_says_so_in_the_page_and_keeps_the_text(browser, s
 def test_the_page_reads_blank_answers_as_the_grader_does():
     """selfcheck.js reads the controls without the grader: its whitespace class is the normaliser's."""
     static = ROOT / "course" / "static"
-    ws = [re.search(r"^\s*var WS = '[^']*';", (static / f).read_text(encoding="utf-8"), re.M)
+    ws = [re.search(r"^\s*var WS = '[^']*';", (static / f).read_text(encoding="utf-8"), re.MULTILINE)
           for f in ("selfcheck.js", "selfcheck-normalize.js")]
     assert all(ws) and ws[0].group().strip() == ws[1].group().strip()

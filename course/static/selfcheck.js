@@ -20,7 +20,7 @@
   }
   function words(text) { return strip(text).split(SPLIT_RE).filter(function (t) { return /[\p{L}\p{N}_]/u.test(t); }).length; }
   // until the grader is there: close enough for display (a restored answer is shown again exactly
-  // once it has loaded, see graderReady)
+  // once it has loaded: the hook in init)
   function fmt(x) { return G ? G.fmt(x) : String(Math.round(x * 1e4) / 1e4); }
   function round4(x) { return G ? G.pyRound(x, 4) : Math.round(x * 1e4) / 1e4; }
   function str(v) { return G ? G.pyStr(v) : (v === null || v === undefined ? '' : String(v)); }
