@@ -79,6 +79,10 @@ def uses_real_checker(site) -> bool:
     # reason to fall back to the test double
     if (ROOT / "course" / "static" / "selfcheck.js").is_file():
         assert real, "the m1 SCORM package does not carry the in-page self-check (course/static/selfcheck.js)"
+        # no page names the grader in its markup (selfcheck.js loads it on the first Check): the
+        # package must still carry it, or Check would fail inside the LMS
+        for name in ("selfcheck-normalize.js", "selfcheck-grade.js"):
+            assert (site[1] / "m1-history" / "_static" / name).is_file(), f"the m1 SCORM package lacks _static/{name}"
     return real
 
 
