@@ -600,6 +600,9 @@ def test_the_grader_is_loaded_on_first_check_not_with_the_page(browser, site, se
         assert box.locator(".sc-status").inner_text().startswith("Right")
         assert _grader_scripts(pg) == {"elements": 2, "loaded": True}
         assert set(GRADER) <= _fetched(pg)
+        # versioned like the scripts in <head>, so a cached grader of an older build is not used
+        srcs = pg.evaluate("Array.from(document.querySelectorAll('script[src*=\"selfcheck-grade.js\"]'), s => s.src)")
+        assert len(srcs) == 1 and re.search(r"selfcheck-grade\.js\?v=[0-9a-f]{10}$", srcs[0]), srcs
         # a reload with a checked answer kept: its feedback is shown again, so the grader comes along
         pg.reload()
         pg.wait_for_function("window.courseSelfCheck !== undefined")

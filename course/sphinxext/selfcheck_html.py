@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -170,10 +171,18 @@ def write_data(app) -> None:
     env = app.env
     version = str(app.config.version or "0")
     static = Path(app.outdir) / "_static"
+    # the files selfcheck.js loads by itself get a version, as Sphinx gives the files in <head>
+    # (?v=...), so a browser never runs a cached grader from an older build with a newer page
+    versions: dict[str, str] = {}
+
+    def put(path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        versions[path.relative_to(static).as_posix()] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
     for name in (*SCRIPTS, *ITEM_SCRIPTS, *LAZY_SCRIPTS):
         src = Path(__file__).resolve().parent.parent / "static" / name
         if src.exists():
-            (static / name).write_text(lean_js(src.read_text(encoding="utf-8")), encoding="utf-8")
+            put(static / name, lean_js(src.read_text(encoding="utf-8")))
     out = static / "selfcheck"
     out.mkdir(parents=True, exist_ok=True)
     course = course_data(env)
@@ -185,8 +194,8 @@ def write_data(app) -> None:
             continue
         now, later = set_data(exset, version, split=True)
         (out / f"{exset.id}.js").write_text(_js("courseSelfCheckData", now), encoding="utf-8")
-        (out / f"{exset.id}.later.js").write_text(_js("courseSelfCheckLater", later), encoding="utf-8")
-        (out / f"{exset.id}.tpl.js").write_text(_js("courseSelfCheckTemplates", template_data(exset)), encoding="utf-8")
+        put(out / f"{exset.id}.later.js", _js("courseSelfCheckLater", later))
+        put(out / f"{exset.id}.tpl.js", _js("courseSelfCheckTemplates", template_data(exset)))
         index_sets.append({"id": exset.id, "title": re.sub(r"[*`]", "", exset.title), "page": pages[exset.id],
                            "items": [[it.id, it.type, it.points] + ([practised[it.id]] if it.id in practised else [])
                                      for it in exset.items]})
@@ -198,7 +207,8 @@ def write_data(app) -> None:
     from course.content.exercise_sets import VERDICTS
 
     index = {"courseId": course_id, "version": version, "readings": {r.id: len(r) for r in readings},
-             "letters": dict(sorted(letters.items())), "verdicts": list(VERDICTS), "sets": index_sets}
+             "letters": dict(sorted(letters.items())), "verdicts": list(VERDICTS), "sets": index_sets,
+             "v": {k: v for k, v in versions.items() if k not in SCRIPTS}}
     (static / "selfcheck-index.js").write_text(
         "window.courseSelfCheckIndex=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n",
         encoding="utf-8")

@@ -105,7 +105,7 @@
     if (ready()) return Promise.resolve();
     if (!loading[path]) loading[path] = new Promise(function (resolve, reject) {
       var s = document.createElement('script');
-      s.src = ROOT + '_static/' + path;
+      s.src = ROOT + '_static/' + path + (IDX.v && IDX.v[path] ? '?v=' + IDX.v[path] : '');
       s.async = false; // scripts asked for together run in the order asked (normaliser, then grader)
       s.onload = function () { if (ready()) resolve(); else { delete loading[path]; reject(new LoadError(path)); } };
       s.onerror = function () { delete loading[path]; s.remove(); reject(new LoadError(path)); };
