@@ -41,8 +41,8 @@ from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from course.errors import CourseInputError
 from course.content.files import atomic_write_bytes
+from course.errors import CourseInputError
 
 STATIC = Path(__file__).resolve().parent / "static"  # not the book's static folder: SCORM packages only
 BRIDGE_JS = "scorm-bridge.js"
@@ -63,9 +63,9 @@ INTERACTION_TYPES = {
 }
 
 _REF = re.compile(r"""(?P<attr>\b(?:href|src))=(?P<q>["'])(?P<url>[^"']*)(?P=q)""")
-_ANCHOR = re.compile(r"<a\b[^>]*>", re.I)
+_ANCHOR = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)|@import\s+(["'])([^"']+)\3""")
-_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 def reported_score(points: float, max_points: float) -> float:
@@ -117,7 +117,7 @@ def _rel(from_page: str, target: str) -> str:
 
 def _resolve(page: str, url: str) -> tuple[str | None, str]:
     """(package path or None for external/data/anchor-only URLs, the URL's #fragment or ?query tail)."""
-    if not url or url.startswith("#") or _EXTERNAL.match(url) or url.startswith("//"):
+    if not url or url.startswith(("#", "//")) or _EXTERNAL.match(url):
         return None, ""
     m = re.match(r"^([^#?]*)(.*)$", url)
     path, tail = m.group(1), m.group(2)
@@ -205,7 +205,7 @@ def _rewrite_page(text: str, page: str, pages: set[str], launch_page: str) -> st
         return tag
 
     text = _ANCHOR.sub(anchor, text)
-    text = re.sub(r"<link\b[^>]*>", link, text, flags=re.I)
+    text = re.sub(r"<link\b[^>]*>", link, text, flags=re.IGNORECASE)
     up = _rel(page, "_static/")
     up = "" if up == "." else up.rstrip("/") + "/"
     head = f'<link rel="stylesheet" type="text/css" href="{up}scorm.css" />\n'
@@ -228,33 +228,52 @@ def _css_refs(text: str, css_path: str) -> list[str]:
     return out
 
 
+def _loaded_by_pages(html_dir: Path, page_texts: dict[str, str]) -> list[str]:
+    """The non-page files the pages' href/src attributes point at."""
+    return [t for page, text in page_texts.items() for t in _page_refs(text, page)
+            if not t.endswith(".html") and (html_dir / t).is_file()]
+
+
+def _static_by_name(html_dir: Path) -> dict[str, list[str]]:
+    """File name -> its paths under ``_static/``; source maps and licence notes are left out."""
+    static: dict[str, list[str]] = {}
+    for p in (html_dir / "_static").rglob("*"):
+        if p.is_file() and p.suffix not in (".map", ".txt"):
+            static.setdefault(p.name, []).append(p.relative_to(html_dir).as_posix())
+    return static
+
+
+def _refs_of_asset(html_dir: Path, t: str, static: dict[str, list[str]]) -> list[str]:
+    """What an asset loads in turn: a stylesheet's url()s and @imports, the _static/ files a script
+    names."""
+    if t.endswith(".css"):
+        css = (html_dir / t).read_text(encoding="utf-8", errors="replace")
+        return [r for r in _css_refs(css, t) if (html_dir / r).is_file()]
+    if t.endswith(".js") and t.startswith("_static/"):
+        js = (html_dir / t).read_text(encoding="utf-8", errors="replace")
+        return [r for name in _file_names(js) for r in static.get(name, ())]
+    return []
+
+
+def _follow_assets(html_dir: Path, todo: list[str], static: dict[str, list[str]]) -> set[str]:
+    """``todo`` and everything it loads, transitively."""
+    assets: set[str] = set()
+    while todo:
+        t = todo.pop()
+        if t not in assets:
+            assets.add(t)
+            todo.extend(_refs_of_asset(html_dir, t, static))
+    return assets
+
+
 def collect_assets(html_dir: Path, page_texts: dict[str, str], set_ids: tuple[str, ...] = ()) -> set[str]:
     """Every non-page file the pages load (scripts, styles, images, fonts), following CSS url()s;
     files that scripts load by name; and the per-set files of the package's exercise sets
     (``_static/**/<set>.*``, which a script may build the name of, such as an answer-file template)."""
-    assets: set[str] = set()
-    todo: list[str] = []
-    for page, text in page_texts.items():
-        for t in _page_refs(text, page):
-            if not t.endswith(".html") and (html_dir / t).is_file():
-                todo.append(t)
     # files a script loads by itself (fetch, dynamic <script>): any other _static/ file whose name an
-    # included page or script mentions; source maps and licence notes are left out
-    static: dict[str, list[str]] = {}  # file name -> its paths under _static/
-    for p in (html_dir / "_static").rglob("*"):
-        if p.is_file() and p.suffix not in (".map", ".txt"):
-            static.setdefault(p.name, []).append(p.relative_to(html_dir).as_posix())
-    while todo:
-        t = todo.pop()
-        if t in assets:
-            continue
-        assets.add(t)
-        if t.endswith(".css"):
-            css = (html_dir / t).read_text(encoding="utf-8", errors="replace")
-            todo.extend(r for r in _css_refs(css, t) if (html_dir / r).is_file())
-        if t.endswith(".js") and t.startswith("_static/"):
-            js = (html_dir / t).read_text(encoding="utf-8", errors="replace")
-            todo.extend(r for name in _file_names(js) for r in static.get(name, ()))
+    # included page or script mentions
+    static = _static_by_name(html_dir)
+    assets = _follow_assets(html_dir, _loaded_by_pages(html_dir, page_texts), static)
     for text in page_texts.values():
         assets.update(r for name in _file_names(text) if name.endswith((".js", ".json"))
                       for r in static.get(name, ()))
@@ -383,68 +402,93 @@ def _unsafe(name: str) -> str | None:
     return None
 
 
-def check_manifest(zip_path: Path) -> list[str]:
-    """Problems with a SCORM 1.2 package (empty when valid): imsmanifest.xml at the root, SCORM 1.2
-    metadata and namespaces, organizations and resources, unique identifiers, every href present in
-    the zip, no path escaping the package, and every file of the zip listed."""
-    problems: list[str] = []
+_CP = f"{{{NS_CP}}}"
+
+
+def _open_manifest(zip_path: Path) -> tuple[list[str], list[str], ET.Element | None]:
+    """(problems, the zip's file names, the parsed imsmanifest.xml or None when it cannot be read)."""
     try:
         zf = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as exc:
-        return [f"{zip_path}: not a zip file ({exc})"]
+        return [f"{zip_path}: not a zip file ({exc})"], [], None
     with zf:
         names = [i.filename for i in zf.infolist() if not i.is_dir()]
-        for n in names:
-            why = _unsafe(n)
-            if why:
-                problems.append(f"zip entry {n!r} {why}")
+        problems = [f"zip entry {n!r} {why}" for n in names if (why := _unsafe(n))]
         if "imsmanifest.xml" not in names:
-            return problems + ["imsmanifest.xml is missing from the root of the package"]
+            return problems + ["imsmanifest.xml is missing from the root of the package"], names, None
         try:
-            root = ET.fromstring(zf.read("imsmanifest.xml"))
+            return problems, names, ET.fromstring(zf.read("imsmanifest.xml"))
         except ET.ParseError as exc:
-            return problems + [f"imsmanifest.xml is not well-formed XML: {exc}"]
-    cp = f"{{{NS_CP}}}"
-    if root.tag != f"{cp}manifest":
+            return problems + [f"imsmanifest.xml is not well-formed XML: {exc}"], names, None
+
+
+def _header_problems(root: ET.Element) -> list[str]:
+    """The root element, the SCORM 1.2 metadata, and identifiers used once."""
+    problems = []
+    if root.tag != f"{_CP}manifest":
         problems.append(f"the root element is {root.tag}, not the IMS CP 1.1.2 manifest")
-    if (root.findtext(f"{cp}metadata/{cp}schema") or "").strip() != "ADL SCORM":
+    if (root.findtext(f"{_CP}metadata/{_CP}schema") or "").strip() != "ADL SCORM":
         problems.append("metadata/schema is not 'ADL SCORM'")
-    if (root.findtext(f"{cp}metadata/{cp}schemaversion") or "").strip() != "1.2":
+    if (root.findtext(f"{_CP}metadata/{_CP}schemaversion") or "").strip() != "1.2":
         problems.append("metadata/schemaversion is not 1.2")
     ids = [el.get("identifier") for el in root.iter() if el.get("identifier") is not None]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         problems.append(f"identifiers used more than once: {', '.join(dupes)}")
-    orgs = root.find(f"{cp}organizations")
-    resources = root.find(f"{cp}resources")
-    if orgs is None or not orgs.findall(f"{cp}organization"):
+    return problems
+
+
+def _organization_problems(orgs: ET.Element, res_ids: set[str | None]) -> list[str]:
+    """The default organization exists, and every item refers to an existing resource."""
+    problems = []
+    if orgs.get("default") not in {o.get("identifier") for o in orgs.findall(f"{_CP}organization")}:
+        problems.append(f"organizations/@default {orgs.get('default')!r} names no organization")
+    for item in orgs.iter(f"{_CP}item"):
+        ref = item.get("identifierref")
+        if ref is not None and ref not in res_ids:
+            problems.append(f"item {item.get('identifier')} refers to resource {ref!r}, which does not exist")
+    return problems
+
+
+def _resource_problems(res: ET.Element, names: list[str], listed: set[str]) -> list[str]:
+    """A resource's SCORM type, and each of its hrefs safe and present in the zip (added to ``listed``)."""
+    problems = []
+    if res.get(f"{{{NS_ADLCP}}}scormtype") not in ("sco", "asset"):
+        problems.append(f"resource {res.get('identifier')} has no adlcp:scormtype sco/asset")
+    hrefs = ([res.get("href")] if res.get("href") else []) + [f.get("href") for f in res.findall(f"{_CP}file")]
+    for h in hrefs:
+        path = (h or "").split("#")[0].split("?")[0]
+        why = _unsafe(path)
+        if why:
+            problems.append(f"href {h!r} {why}")
+            continue
+        norm = posixpath.normpath(path)
+        if norm not in names:
+            problems.append(f"href {h!r} is not in the package")
+        listed.add(norm)
+    return problems
+
+
+def check_manifest(zip_path: Path) -> list[str]:
+    """Problems with a SCORM 1.2 package (empty when valid): imsmanifest.xml at the root, SCORM 1.2
+    metadata and namespaces, organizations and resources, unique identifiers, every href present in
+    the zip, no path escaping the package, and every file of the zip listed."""
+    problems, names, root = _open_manifest(zip_path)
+    if root is None:
+        return problems
+    problems += _header_problems(root)
+    orgs = root.find(f"{_CP}organizations")
+    resources = root.find(f"{_CP}resources")
+    if orgs is None or not orgs.findall(f"{_CP}organization"):
         problems.append("no organization")
-    if resources is None or not resources.findall(f"{cp}resource"):
+    if resources is None or not resources.findall(f"{_CP}resource"):
         problems.append("no resource")
         return problems
-    res_ids = {r.get("identifier") for r in resources.findall(f"{cp}resource")}
     if orgs is not None:
-        if orgs.get("default") not in {o.get("identifier") for o in orgs.findall(f"{cp}organization")}:
-            problems.append(f"organizations/@default {orgs.get('default')!r} names no organization")
-        for item in orgs.iter(f"{cp}item"):
-            ref = item.get("identifierref")
-            if ref is not None and ref not in res_ids:
-                problems.append(f"item {item.get('identifier')} refers to resource {ref!r}, which does not exist")
+        problems += _organization_problems(orgs, {r.get("identifier") for r in resources.findall(f"{_CP}resource")})
     listed: set[str] = set()
-    for res in resources.findall(f"{cp}resource"):
-        if res.get(f"{{{NS_ADLCP}}}scormtype") not in ("sco", "asset"):
-            problems.append(f"resource {res.get('identifier')} has no adlcp:scormtype sco/asset")
-        hrefs = ([res.get("href")] if res.get("href") else []) + [f.get("href") for f in res.findall(f"{cp}file")]
-        for h in hrefs:
-            path = (h or "").split("#")[0].split("?")[0]
-            why = _unsafe(path)
-            if why:
-                problems.append(f"href {h!r} {why}")
-                continue
-            norm = posixpath.normpath(path)
-            if norm not in names:
-                problems.append(f"href {h!r} is not in the package")
-            listed.add(norm)
+    for res in resources.findall(f"{_CP}resource"):
+        problems += _resource_problems(res, names, listed)
     unlisted = sorted(set(names) - listed - {"imsmanifest.xml"})
     if unlisted:
         problems.append(f"{len(unlisted)} file(s) in the package are not listed in the manifest, e.g. "
@@ -519,30 +563,27 @@ def _zinfo(name: str) -> zipfile.ZipInfo:
     return zi
 
 
-def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool = False,
-                 edition: str = "student", readings: str | None = None, mastery: float = 0.6,
-                 force: bool = False, html_dir: Path | None = None, root: Path | None = None,
-                 progress=None) -> ExportResult:
-    from course import __version__
-    from course.build import build
-    from course.content import Course
-    from course.verify import instructor_only_strings
-
-    root = root or Course.find().root
+def _check_options(edition: str, mastery: float) -> None:
     if edition != "student":
         raise CourseInputError(f"--edition is '{edition}': a SCORM package goes to learners, so only the "
                                "student edition can be exported (the instructor edition holds the answers).")
     if not (0 < mastery <= 1):
         raise CourseInputError(f"--mastery is {mastery}: give the share of points that passes, "
                                "between 0 and 1 (e.g. 0.6 for 60%).")
-    mods = {m.id: m for m in Course.of(root).modules}
+
+
+def _targets(modules: tuple[str, ...], mods: dict, whole_course: bool) -> list[tuple[str | None, str]]:
+    """(module id, or None for the whole course; package file name) of each package to write."""
     unknown = [m for m in modules if m not in mods]
     if unknown:
         raise CourseInputError(f"unknown module{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
                                f"choose from: {', '.join(mods)}.")
     chosen = list(dict.fromkeys(modules)) if modules else list(mods)
-    targets = [(m, package_name(m)) for m in chosen] + ([(None, package_name("course"))] if whole_course else [])
-    output = Path(output)
+    return [(m, package_name(m)) for m in chosen] + ([(None, package_name("course"))] if whole_course else [])
+
+
+def _check_output(output: Path, targets: list[tuple[str | None, str]], force: bool) -> None:
+    """Refuse an --output that is a file, and packages that exist already (unless ``force``)."""
     if output.exists() and not output.is_dir():
         raise CourseInputError(f"--output {output} is a file; give a folder for the packages.")
     existing = [output / n for _, n in targets if (output / n).exists()]
@@ -551,67 +592,103 @@ def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool
                                + (f" (and {len(existing) - 1} more package(s))" if len(existing) > 1 else "")
                                + "; nothing was written. Add --force to replace them, or choose another --output.")
 
+
+def _student_html(html_dir: Path | None, readings: str | None, edition: str, root: Path,
+                  progress) -> tuple[Path, float]:
+    """(the student HTML build the packages are made from, the seconds spent building it): the
+    given ``html_dir``, checked, or a build made now."""
+    from course.build import build
+
     if html_dir is not None and readings:
         raise CourseInputError("--readings chooses how the export builds the HTML; with --html the build "
                                "is already made. Build it with 'course build html --readings "
                                f"{readings}' and pass that, or leave out --html.")
-    t0 = time.perf_counter()
     if html_dir is not None:
         html_dir = Path(html_dir)
         if not (html_dir / "index.html").is_file() or not (html_dir / "modules").is_dir():
             raise CourseInputError(f"no HTML build in {html_dir} (index.html or modules/ is missing). Build it "
                                    "with 'course build html', or leave out --html to build it now.")
-        build_seconds = 0.0
-    else:
-        res = build("html", edition=edition, builddir=root / "_build" / "scorm-staging", readings=readings,
-                    progress=progress, root=root)
-        html_dir = res.output.parent
-        build_seconds = res.seconds
+        return html_dir, 0.0
+    res = build("html", edition=edition, builddir=root / "_build" / "scorm-staging", readings=readings,
+                progress=progress, root=root)
+    return res.output.parent, res.seconds
+
+
+def _package_content(mid: str | None, mods: dict, sets_all) -> tuple[str, str, str, list]:
+    """(name, title, start page, exercise sets) of the package of module ``mid`` (None: the course)."""
+    if mid is None:
+        return "course", "Reading the Caliphate", "index.html", list(sets_all)
+    m = mods[mid]
+    title = f"Reading the Caliphate, Module {m.number}: {m.title}"
+    return mid, title, f"modules/{mid}/index.html", [s for s in sets_all if s.module == mid]
+
+
+def _check_package(data: bytes, fname: str, name: str, markers: list[tuple[str, str]]) -> None:
+    """The manifest check and the leak scan on the package's bytes (in a temporary folder); raise
+    when either finds something, so the package is not written."""
+    tmp = Path(tempfile.mkdtemp(prefix="scorm-check-"))
+    try:
+        probe = tmp / fname
+        probe.write_bytes(data)
+        problems = check_manifest(probe)
+        leaks = leak_scan(probe, markers)
+    finally:
+        for f in tmp.iterdir():
+            f.unlink()
+        tmp.rmdir()
+    if problems:
+        raise CourseInputError(f"the package for {name} failed its manifest check, so it was not written:\n  "
+                               + "\n  ".join(problems[:10]))
+    if leaks:
+        raise CourseInputError(f"the package for {name} holds instructor-only text, so it was not written:\n  "
+                               + "\n  ".join(f"{f}: {o}" for f, o in leaks[:10]))
+
+
+def _export_one(html_dir: Path, output: Path, mid: str | None, fname: str, mods: dict, sets_all,
+                markers: list[tuple[str, str]], mastery: float, version: str, all_pages: list[str],
+                notes: list[str]) -> Package:
+    """Assemble, check and write one package; a note when a module package is too large."""
+    name, title, start, sets = _package_content(mid, mods, sets_all)
+    set_points = {s.id: float(sum(i.points for i in s.items if i.auto_graded)) for s in sets}
+    item_types = {s.id: {i.id: i.type for i in s.items} for s in sets}
+    data, names, pages = assemble(html_dir, name, mid, title, start, set_points, item_types, mastery,
+                                  version, all_pages)
+    _check_package(data, fname, name, markers)
+    dest = output / fname
+    atomic_write_bytes(dest, data)
+    with zipfile.ZipFile(dest) as zf:
+        unpacked = sum(i.file_size for i in zf.infolist())
+    total = sum(set_points.values())
+    scale = 1.0 if total <= SCORE_CEILING else SCORE_CEILING / total
+    if mid is not None and len(data) > MAX_PACKAGE_BYTES:
+        notes.append(f"{fname} is {len(data) / 1e6:.1f} MB, over the 5 MB a module package should stay under.")
+    return Package(name, title, dest, len(names) + 1, len(data), unpacked, pages, set_points, scale)
+
+
+def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool = False,
+                 edition: str = "student", readings: str | None = None, mastery: float = 0.6,
+                 force: bool = False, html_dir: Path | None = None, root: Path | None = None,
+                 progress=None) -> ExportResult:
+    from course import __version__
+    from course.content import Course
+    from course.verify import instructor_only_strings
+
+    root = root or Course.find().root
+    _check_options(edition, mastery)
+    mods = {m.id: m for m in Course.of(root).modules}
+    targets = _targets(modules, mods, whole_course)
+    output = Path(output)
+    _check_output(output, targets, force)
+
+    t0 = time.perf_counter()
+    html_dir, build_seconds = _student_html(html_dir, readings, edition, root, progress)
     t1 = time.perf_counter()
 
     sets_all = Course(root).exercise_sets
     markers = instructor_only_strings(root)
     all_pages = _html_pages(html_dir)
-    packages: list[Package] = []
     notes: list[str] = []
-    for mid, fname in targets:
-        if mid is None:
-            name, title, start = "course", "Reading the Caliphate", "index.html"
-            sets = [s for s in sets_all]
-        else:
-            m = mods[mid]
-            name, start = mid, f"modules/{mid}/index.html"
-            title = f"Reading the Caliphate, Module {m.number}: {m.title}"
-            sets = [s for s in sets_all if s.module == mid]
-        set_points = {s.id: float(sum(i.points for i in s.items if i.auto_graded)) for s in sets}
-        item_types = {s.id: {i.id: i.type for i in s.items} for s in sets}
-        data, names, pages = assemble(html_dir, name, mid, title, start, set_points, item_types, mastery,
-                                      __version__, all_pages)
-        tmp = Path(tempfile.mkdtemp(prefix="scorm-check-"))
-        try:
-            probe = tmp / fname
-            probe.write_bytes(data)
-            problems = check_manifest(probe)
-            leaks = leak_scan(probe, markers)
-        finally:
-            for f in tmp.iterdir():
-                f.unlink()
-            tmp.rmdir()
-        if problems:
-            raise CourseInputError(f"the package for {name} failed its manifest check, so it was not written:\n  "
-                                   + "\n  ".join(problems[:10]))
-        if leaks:
-            raise CourseInputError(f"the package for {name} holds instructor-only text, so it was not written:\n  "
-                                   + "\n  ".join(f"{f}: {o}" for f, o in leaks[:10]))
-        dest = output / fname
-        atomic_write_bytes(dest, data)
-        with zipfile.ZipFile(dest) as zf:
-            unpacked = sum(i.file_size for i in zf.infolist())
-        total = sum(set_points.values())
-        scale = 1.0 if total <= SCORE_CEILING else SCORE_CEILING / total
-        pkg = Package(name, title, dest, len(names) + 1, len(data), unpacked, pages, set_points, scale)
-        packages.append(pkg)
-        if mid is not None and len(data) > MAX_PACKAGE_BYTES:
-            notes.append(f"{fname} is {len(data) / 1e6:.1f} MB, over the 5 MB a module package should stay under.")
+    packages = [_export_one(html_dir, output, mid, fname, mods, sets_all, markers, mastery, __version__,
+                            all_pages, notes) for mid, fname in targets]
     t2 = time.perf_counter()
     return ExportResult(packages, html_dir, build_seconds or (t1 - t0), t2 - t1, notes)
