@@ -60,6 +60,10 @@ def test_each_type_overrides_every_required_hook(name):
     kind = type(ITEM_TYPES[name])
     for hook in ItemType.REQUIRED_HOOKS:
         assert getattr(kind, hook) is not getattr(ItemType, hook), f"{name} does not implement {hook}"
+    # the printed book's answer space: each type sizes its own (a new type may take the default)
+    assert "print_answer_lines" in kind.__dict__ and "print_answer_label" in kind.__dict__, name
+    assert isinstance(kind.print_answer_lines, int) and kind.print_answer_lines >= 1
+    assert isinstance(kind.print_answer_label, str) and kind.print_answer_label.strip()
 
 
 def test_the_course_has_an_item_of_every_type(sample):
@@ -190,6 +194,39 @@ def test_a_new_type_is_one_module_and_every_dispatcher_finds_it(fake_type):
     assert [(q.item_type, q.kind, q.variants) for q in p.questions] == [("fake", "short", ["word"])]
     assert b"x-fake" in moodle_xml(p)[0] and qti_zip(p)
     assert isinstance(quality_problems([s], ROOT), list)
+
+
+def _answer_space(type_name: str, edition: str = "student") -> list[str]:
+    """The LaTeX that the book's answer-space transform adds under an exercise of ``type_name``."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    from course.sphinxext.latexbook import add_answer_space
+
+    app = SimpleNamespace(builder=SimpleNamespace(format="latex"),
+                          config=SimpleNamespace(course_edition=edition))
+    doc = nodes.section()
+    doc += nodes.container(classes=["exercise-item", f"exercise-{type_name}"])
+    add_answer_space(app, doc, "modules/x/index")
+    return [n.astext().strip() for n in doc.findall(nodes.raw)]
+
+
+@pytest.mark.parametrize("name", SCHEMA_TYPES)
+def test_the_printed_answer_space_comes_from_the_type(name, monkeypatch):
+    kind = type(ITEM_TYPES[name])
+    lines, label = kind.print_answer_lines, kind.print_answer_label
+    assert _answer_space(name) == [f"\\courseanswerspace{{{label}}}{{{lines}}}{{{2 * min(lines, 4) + 2}}}"]
+    monkeypatch.setattr(kind, "print_answer_lines", lines + 3)
+    monkeypatch.setattr(kind, "print_answer_label", "Other label:")
+    assert _answer_space(name) == [f"\\courseanswerspace{{Other label:}}{{{lines + 3}}}{{{2 * min(lines + 3, 4) + 2}}}"]
+    assert _answer_space(name, edition="instructor") == []
+    assert _answer_space("no-such-type") == []
+
+
+def test_a_new_type_gets_the_default_answer_space_in_the_printed_book(fake_type):
+    lines, label = ItemType.print_answer_lines, ItemType.print_answer_label
+    assert _answer_space("fake") == [f"\\courseanswerspace{{{label}}}{{{lines}}}{{{2 * min(lines, 4) + 2}}}"]
 
 
 def test_removing_the_fake_type_leaves_the_ten(fake_type):

@@ -131,6 +131,8 @@ class Annotate(ItemType):
     lms_note = "manual"
     lms_not_held = ("it labels paragraphs from a taxonomy, with accepted alternatives and credit at category "
                     "level; no LMS question type can hold that")
+    print_answer_lines = 4
+    print_answer_label = "Labels:"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         taxo = _taxonomy(item.taxonomy, root)

@@ -7,7 +7,8 @@ An item type is one subclass of :class:`ItemType` in its own module of ``course/
 - grading (``course check``, ``course grade``): :meth:`grade`, :meth:`reference_answer`;
 - the answer template (``course start``): :meth:`template_lines`;
 - the book (the ``exercise-set`` directive): :meth:`book_body`, :meth:`book_key`,
-  :meth:`book_key_extras`;
+  :meth:`book_key_extras`; the printed book's answer space: :attr:`print_answer_lines`,
+  :attr:`print_answer_label`;
 - the LMS exports (Moodle XML, QTI): :meth:`lms_questions`;
 - the in-page self-check: :meth:`selfcheck_data`, :meth:`conformance_cases`, :meth:`normalizer_texts`;
 - the quality rules (``course validate``): :meth:`quality_problems`, :meth:`reading_paragraphs`,
@@ -69,6 +70,11 @@ class ItemType:
     lms_note: ClassVar[str | None] = None
     #: Why no LMS question type can hold this type (None: it can).
     lms_not_held: ClassVar[str | None] = None
+    #: The printed book (student edition): lines of answer space under the exercise (one for a key,
+    #: a number or a phrase; more for a list of paragraphs, a verdict with evidence, an open response)
+    print_answer_lines: ClassVar[int] = 1
+    #: ... and the label above them.
+    print_answer_label: ClassVar[str] = "Your answer:"
 
     REQUIRED_HOOKS: ClassVar[tuple[str, ...]] = (
         "grade", "reference_answer", "template_lines", "book_body", "book_key", "lms_questions",

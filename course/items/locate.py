@@ -21,6 +21,8 @@ class Locate(ItemType):
     lms_note = "manual"
     lms_not_held = ("it is scored by precision and recall over the reading's paragraph numbers, with paragraphs "
                     "that are neither rewarded nor penalised; no LMS question type can hold that")
+    print_answer_lines = 2
+    print_answer_label = "Paragraphs:"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         if isinstance(answer, dict):

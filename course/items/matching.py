@@ -57,6 +57,8 @@ class Matching(ItemType):
     name = "matching"
     model = MatchingItem
     label = "match the pairs"
+    print_answer_lines = 2
+    print_answer_label = "Your pairs:"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         if not isinstance(answer, dict):

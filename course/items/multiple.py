@@ -15,6 +15,8 @@ class Multiple(ItemType):
     model = MultipleItem
     label = "select all that apply"
     lms_note = "multiple"
+    print_answer_lines = 1
+    print_answer_label = "Your answer (keys):"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         if isinstance(answer, dict):

@@ -50,6 +50,8 @@ class Numeric(ItemType):
     name = "numeric"
     model = NumericItem
     label = "number"
+    print_answer_lines = 1
+    print_answer_label = "Your answer:"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         x = _number(item, answer)

@@ -98,6 +98,8 @@ class Open(ItemType):
     auto_graded = False
     template_tag = "  ·  needs instructor review"
     higher_order = True
+    print_answer_lines = 16
+    print_answer_label = "Your response:"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         checks = structure_checks(item, answer, exists)

@@ -39,6 +39,8 @@ class Ordering(ItemType):
     model = OrderingItem
     label = "put in order"
     lms_note = "ordering"
+    print_answer_lines = 1
+    print_answer_label = "Your order:"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         if isinstance(answer, dict):

@@ -46,6 +46,8 @@ class Short(ItemType):
     model = ShortItem
     label = "short answer"
     lms_note = "short"
+    print_answer_lines = 1
+    print_answer_label = "Your answer:"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         if isinstance(answer, (list, dict, tuple, bool)):

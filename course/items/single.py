@@ -14,6 +14,8 @@ class Single(ItemType):
     name = "single"
     model = SingleItem
     label = "single choice"
+    print_answer_lines = 1
+    print_answer_label = "Your answer (key):"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         k = self._picked(item, answer)

@@ -53,6 +53,8 @@ class Verdict(ItemType):
     label = "claim verdict"
     higher_order = True
     lms_note = "verdict"
+    print_answer_lines = 7
+    print_answer_label = "Verdict and evidence:"
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         verdict, evidence = _parts(answer)

@@ -15,6 +15,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 
+from course.items import ITEM_TYPES
 from course.sphinxext.folding import fold
 
 # Text face (transliteration: ʿ ʾ ḥ ṣ ṭ ẓ ā ī ū and capitals; checked by tests/test_book_pdf.py),
@@ -58,16 +59,6 @@ BOOK_PREAMBLE = r"""
 \protected\def\sphinxstyleindexentry#1{#1}
 \protected\def\sphinxstyleindexpageref#1{#1}
 """
-
-# Lines of answer space by item type: one line for a key, a number or a phrase; more for a list
-# of paragraphs, a verdict with evidence, and an open response.
-ANSWER_LINES = {"single": 1, "multiple": 1, "ordering": 1, "matching": 2, "numeric": 1,
-                "short": 1, "locate": 2, "annotate": 4, "verdict": 7, "open": 16}
-ANSWER_LABEL = {"single": "Your answer (key):", "multiple": "Your answer (keys):",
-                "ordering": "Your order:", "matching": "Your pairs:", "numeric": "Your answer:",
-                "short": "Your answer:", "locate": "Paragraphs:", "annotate": "Labels:",
-                "verdict": "Verdict and evidence:", "open": "Your response:"}
-
 
 def tex_escape(text: str) -> str:
     repl = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
@@ -200,19 +191,20 @@ def _inside_included_file(node) -> bool:
 
 
 def add_answer_space(app, doctree, docname):
-    """Under each printed exercise of the student edition, ruled lines sized to the item type."""
+    """Under each printed exercise of the student edition, ruled lines sized to the item type (its
+    ``print_answer_lines`` and ``print_answer_label`` in course/items/)."""
     if app.builder.format != "latex" or app.config.course_edition == "instructor":
         return
     for box in doctree.findall(nodes.container):
         if "exercise-item" not in box["classes"]:
             continue
-        kind = next((c[len("exercise-"):] for c in box["classes"]
-                     if c.startswith("exercise-") and c[len("exercise-"):] in ANSWER_LINES), None)
+        kind = next((ITEM_TYPES[c[len("exercise-"):]] for c in box["classes"]
+                     if c.startswith("exercise-") and c[len("exercise-"):] in ITEM_TYPES), None)
         if kind:
-            lines = ANSWER_LINES[kind]
+            lines = kind.print_answer_lines
             # keep the label with its first lines (up to four) on one page
             box += nodes.raw("", "\n\\courseanswerspace{%s}{%d}{%d}\n"
-                             % (ANSWER_LABEL[kind], lines, 2 * min(lines, 4) + 2), format="latex")
+                             % (kind.print_answer_label, lines, 2 * min(lines, 4) + 2), format="latex")
 
 
 # ------------------------------------------------------------------------------------------------
