@@ -219,9 +219,9 @@ def excerpts_coverage(doctrees: Path) -> list[str]:
     build recorded beside its doctrees."""
     import json
 
-    from course.sphinxext.readingpages import COVERAGE_FILE, coverage_line
+    from course.content.readings import EXCERPTS_COVERAGE_FILE, coverage_line
 
-    f = Path(doctrees) / COVERAGE_FILE
+    f = Path(doctrees) / EXCERPTS_COVERAGE_FILE
     if not f.exists():
         return []
     return [coverage_line(row) for row in json.loads(f.read_text(encoding="utf-8"))["readings"]]

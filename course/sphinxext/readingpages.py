@@ -23,7 +23,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from course.content.readings import ReadingRefError, redact_text, segments
+from course.content.readings import EXCERPTS_COVERAGE_FILE, coverage_line, ReadingRefError, redact_text, segments
 from course.errors import CourseInputError
 from course.sphinxext.arabic import ar_inline
 from course.sphinxext.base import CourseDirective, warn
@@ -392,21 +392,12 @@ def coverage(cited: dict[str, set[int]], course) -> list[dict]:
     return rows
 
 
-def coverage_line(row: dict) -> str:
-    """'Reading B: 3,771 of 5,167 words (73 %)': as the build prints it and the pages show it."""
-    return (f"{row['label']}: {row['words']:,} of {row['words_total']:,} words ({row['percent']} %), "
-            f"{row['paragraphs']} of {row['paragraphs_total']} paragraphs")
-
-
 def _fill_coverage(box, cited, course):
     rows = coverage(cited, course)
     lst = nodes.bullet_list(classes=["excerpts-coverage"])
     for row in rows:
         lst += nodes.list_item("", nodes.paragraph("", coverage_line(row)))
     box.replace_self(lst)
-
-
-COVERAGE_FILE = "excerpts-coverage.json"
 
 
 def write_coverage(app, exc):
@@ -418,7 +409,7 @@ def write_coverage(app, exc):
     from pathlib import Path
     data = {"mode": app.config.course_readings,
             "readings": coverage(cited_paragraphs(app.env), course_data(app.env))}
-    Path(app.doctreedir, COVERAGE_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
+    Path(app.doctreedir, EXCERPTS_COVERAGE_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
 def _apply_excerpts(box: reading_text, keep: set[int], course) -> None:
