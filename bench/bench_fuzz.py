@@ -224,7 +224,7 @@ def r2(size: int, hostile_n: int, seed: int, tmp: Path, overhead: bool = False) 
     res["hostile_not_reported"] = len(unreported)
     res["unreported_examples"] = unreported[:5]
     # the cost of the worker processes: the same class in-process, and with workers, timed in-process
-    from course.exercises.grade import grade_all
+    from course.exercises.gradebook import grade_all
 
     for jobs in ((0, 1, 2) if overhead else ()):
         t0 = time.perf_counter()

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from course.exercises import load_all_sets, reference_answer_file  # noqa: E402
-from course.exercises.grade import grade_all, write_csv  # noqa: E402
+from course.exercises.gradebook import grade_all, write_csv  # noqa: E402
 from course.exercises.templates import render_template  # noqa: E402
 
 

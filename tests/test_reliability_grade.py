@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from course.exercises import load_all_sets, reference_answer_file
-from course.exercises.grade import grade_all
+from course.exercises.gradebook import grade_all
 
 from reliability_helpers import ROOT, bounded, course, dump
 
@@ -74,7 +74,7 @@ def test_overflowing_answer_does_not_stop_the_class(tmp_path, m0_ref):
 
 
 def test_unexpected_exception_in_one_submission_is_contained(tmp_path, m0_ref, sets, monkeypatch):
-    import course.exercises.grade as GR
+    import course.exercises.gradebook as GR
 
     subs = tmp_path / "subs"
     good(subs, "alice", m0_ref)
@@ -149,7 +149,7 @@ def test_decompression_bomb_is_rejected_with_bounded_memory(tmp_path, bomb):
 def test_slow_submission_is_reported_and_the_class_goes_on(tmp_path, sets, m0_ref, monkeypatch):
     import time
 
-    import course.exercises.grade as GR
+    import course.exercises.gradebook as GR
 
     subs = tmp_path / "subs"
     good(subs, "alice", m0_ref)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from course.exercises import load_all_sets, reference_answer_file
 from course.exercises.cli import main as cli
-from course.exercises.grade import grade_all
+from course.exercises.gradebook import grade_all
 
 from reliability_helpers import ROOT, dump
 

@@ -506,7 +506,7 @@ def progress(answers_dir, exercises_path):
 def grade(submissions, csv_path, json_path, feedback_dir, strict, assigned, marks_path, timeout, jobs,
           exercises_path):
     """Grade every submission in SUBMISSIONS (a folder or .zip per learner) into a CSV."""
-    from course.exercises.grade import grade_all, write_csv, write_feedback, write_json_report
+    from course.exercises.gradebook import grade_all, write_csv, write_feedback, write_json_report
 
     con = _console()
     sets = _select(_all_sets(exercises_path), assigned)
@@ -677,7 +677,7 @@ def marking(submissions, out_path, assigned, exercises_path):
 
     Fill in the c1, c2 ... columns (each criterion's points), then run
     course grade SUBMISSIONS --csv grades.csv --marks SHEET."""
-    from course.exercises.grade import grade_all
+    from course.exercises.gradebook import grade_all
     from course.exercises.marking import marking_rows, write_marking_sheet
 
     con = _console()

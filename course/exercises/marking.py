@@ -43,7 +43,7 @@ def _marked(it) -> bool:
 
 
 def _cell(value):
-    from course.exercises.grade import _cell as neutralise
+    from course.exercises.gradebook import _cell as neutralise
 
     return neutralise(value)
 
