@@ -43,7 +43,7 @@ from click.testing import CliRunner  # noqa: E402
 
 from course.errors import CourseInputError  # noqa: E402
 from course.exercises import load_all_sets, reference_answer_file  # noqa: E402
-from course.exercises.cli import main as cli  # noqa: E402
+from course.cli import cli  # noqa: E402
 from course.exercises.grading import grade_set  # noqa: E402
 from course.exercises.answers import load_answers, load_answers_bytes  # noqa: E402
 from course.exercises.safe import safe_text  # noqa: E402

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from course.exercises import load_set, reference_answer_file
-from course.exercises.cli import main as cli
+from course.cli import cli
 from course.exercises.gradebook import MAX_UNPACKED, grade_all, read_zip
 
 DATA = Path(__file__).parent / "data" / "exercises"

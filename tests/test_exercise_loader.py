@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from course.errors import CourseInputError
 from course.exercises import load_answers, load_set
-from course.exercises.cli import main as cli
+from course.cli import cli
 from course.content.exercise_sets import MAX_SET_BYTES
 from course.content.yaml import MAX_ANSWER_BYTES, parse_yaml
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from course.exercises import load_all_sets
 from course.exercises import templates as T
-from course.exercises.cli import main as cli
+from course.cli import cli
 from course.exercises.answers import load_answers
 
 from reliability_helpers import ROOT, course

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from course.errors import CourseInputError
 from course.exercises import load_all_sets, reference_answer_file
-from course.exercises.cli import main as cli
+from course.cli import cli
 from course.exercises.grading import grade_set
 from course.exercises.answers import load_answers_bytes
 from course.exercises.safe import safe_text

@@ -13,7 +13,7 @@ import zipfile
 from click.testing import CliRunner
 
 from course.exercises import load_all_sets, reference_answer_file
-from course.exercises.cli import main as cli
+from course.cli import cli
 from course.exercises.gradebook import grade_all
 
 from reliability_helpers import ROOT, dump
