@@ -136,17 +136,10 @@ def recover_interrupted(out: Path, doctrees: Path) -> str | None:
 
 def build(fmt: str, edition: str = "student", builddir: Path | None = None,
           readings: str | None = None, progress=None, root: Path | None = None) -> BuildResult:
-    if fmt not in FORMATS:
-        raise CourseInputError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}, all.")
-    if edition not in EDITIONS:
-        raise CourseInputError(f"unknown edition '{edition}'; choose student or instructor.")
+    _check_arguments(fmt, edition, readings)
     root = root or Course.find().root
     builddir = (builddir or root / "_build").resolve()
-    extra: list[str] = []
-    if readings:
-        if readings not in ("full", "excerpts"):
-            raise CourseInputError(f"--readings is '{readings}'; choose full or excerpts.")
-        extra += ["-D", f"course_readings={readings}"]
+    extra = ["-D", f"course_readings={readings}"] if readings else []
     suffix = "" if not readings or readings == "full" else f"-{readings}"
     base = out_dir(builddir, edition + suffix, fmt)
     log = base.parent / f"{fmt}.log"
@@ -154,55 +147,20 @@ def build(fmt: str, edition: str = "student", builddir: Path | None = None,
         log.unlink()
     start = time.perf_counter()
     doctrees = builddir / (edition + suffix) / "doctrees" / fmt
-
     if fmt in ("pdf", "reader") and missing_tex():
         raise CourseInputError(
             f"the PDF needs XeLaTeX, latexmk and xindy, and {', '.join(missing_tex())} "
             f"{'is' if len(missing_tex()) == 1 else 'are'} not installed. On Debian or Ubuntu run:\n  "
             f"{TEX_INSTALL}\nthen build again ('course doctor' checks everything)."
         )
-
-    recovered = recover_interrupted(base if fmt in ("html", "epub") else base.parent / (
-        "latex" if fmt == "pdf" else "reader-latex"), doctrees)
-    if recovered:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as fh:
-            fh.write(f"course: {recovered}\n")
-        if progress is not None:
-            progress("recovering", recovered, 0)
-    marker_dir = base if fmt in ("html", "epub") else base.parent / ("latex" if fmt == "pdf" else "reader-latex")
-    _marker(marker_dir).parent.mkdir(parents=True, exist_ok=True)
-    _marker(marker_dir).write_text("a build started and has not finished\n", encoding="utf-8")
-
-    if fmt == "html":
-        rc = _run(_sphinx_cmd("html", root, base, doctrees, edition, extra), log, "HTML", progress)
-        output = base / "index.html"
-    elif fmt == "epub":
-        rc = _run(_sphinx_cmd("epub", root, base, doctrees, edition, extra), log, "EPUB", progress)
-        output = base / edition_name(EPUB_NAME, edition)
+    marker_dir = base if fmt in ("html", "epub") else _latex_dir(base, fmt)
+    _start_marked(marker_dir, doctrees, log, progress)
+    if fmt in ("html", "epub"):
+        builder, label = ("html", "HTML") if fmt == "html" else ("epub", "EPUB")
+        rc = _run(_sphinx_cmd(builder, root, base, doctrees, edition, extra), log, label, progress)
+        output = base / ("index.html" if fmt == "html" else edition_name(EPUB_NAME, edition))
     else:
-        texdir = base.parent / ("latex" if fmt == "pdf" else "reader-latex")
-        tags = ["-t", "reader"] if fmt == "reader" else []
-        rc = _run(_sphinx_cmd("latex", root, texdir, doctrees, edition, extra + tags), log, "LaTeX", progress)
-        if rc == 0:
-            if progress:
-                progress("PDF", "XeLaTeX (3 passes and the index)", 0)
-            rc = _run(["make", "-C", str(texdir), "all-pdf", "LATEXMKOPTS=-silent -interaction=nonstopmode"],
-                      log, "PDF", progress)
-        name = edition_name(PDF_NAME if fmt == "pdf" else READER_NAME, edition)
-        produced = texdir / name.replace(".pdf", ".pdf")
-        pdfdir = base.parent / "pdf"
-        output = pdfdir / name
-        if rc == 0:
-            texlog = produced.with_suffix(".log")
-            if texlog.exists() and "Missing character" in texlog.read_text(errors="replace"):
-                with log.open("a") as fh:
-                    fh.write("".join(l + "\n" for l in texlog.read_text(errors="replace").splitlines()
-                                     if "Missing character" in l))
-                rc = 1
-            else:
-                pdfdir.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(produced, output)
+        rc, output = _build_pdf(fmt, root, base, doctrees, edition, extra, log, progress)
     seconds = time.perf_counter() - start
     _marker(marker_dir).unlink(missing_ok=True)  # finished (well or not), not interrupted
     if rc != 0 or not output.exists():
@@ -212,6 +170,59 @@ def build(fmt: str, edition: str = "student", builddir: Path | None = None,
                           "again (a build that was interrupted is detected and redone from scratch).")
     return BuildResult(fmt, edition, output, seconds, log,
                        coverage=excerpts_coverage(doctrees) if readings == "excerpts" else [])
+
+
+def _check_arguments(fmt: str, edition: str, readings: str | None) -> None:
+    if fmt not in FORMATS:
+        raise CourseInputError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}, all.")
+    if edition not in EDITIONS:
+        raise CourseInputError(f"unknown edition '{edition}'; choose student or instructor.")
+    if readings and readings not in ("full", "excerpts"):
+        raise CourseInputError(f"--readings is '{readings}'; choose full or excerpts.")
+
+
+def _latex_dir(base: Path, fmt: str) -> Path:
+    return base.parent / ("latex" if fmt == "pdf" else "reader-latex")
+
+
+def _start_marked(marker_dir: Path, doctrees: Path, log: Path, progress) -> None:
+    """Start afresh after an interrupted build (noted in the log), then mark this build as running."""
+    recovered = recover_interrupted(marker_dir, doctrees)
+    if recovered:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"course: {recovered}\n")
+        if progress is not None:
+            progress("recovering", recovered, 0)
+    _marker(marker_dir).parent.mkdir(parents=True, exist_ok=True)
+    _marker(marker_dir).write_text("a build started and has not finished\n", encoding="utf-8")
+
+
+def _build_pdf(fmt: str, root: Path, base: Path, doctrees: Path, edition: str, extra: list[str], log: Path,
+               progress) -> tuple[int, Path]:
+    """LaTeX, then XeLaTeX; a PDF with missing characters fails. Returns (exit code, the PDF's path)."""
+    texdir = _latex_dir(base, fmt)
+    tags = ["-t", "reader"] if fmt == "reader" else []
+    rc = _run(_sphinx_cmd("latex", root, texdir, doctrees, edition, extra + tags), log, "LaTeX", progress)
+    if rc == 0:
+        if progress:
+            progress("PDF", "XeLaTeX (3 passes and the index)", 0)
+        rc = _run(["make", "-C", str(texdir), "all-pdf", "LATEXMKOPTS=-silent -interaction=nonstopmode"],
+                  log, "PDF", progress)
+    name = edition_name(PDF_NAME if fmt == "pdf" else READER_NAME, edition)
+    produced = texdir / name
+    output = base.parent / "pdf" / name
+    if rc != 0:
+        return rc, output
+    texlog = produced.with_suffix(".log")
+    if texlog.exists() and "Missing character" in texlog.read_text(errors="replace"):
+        with log.open("a") as fh:
+            fh.write("".join(line + "\n" for line in texlog.read_text(errors="replace").splitlines()
+                             if "Missing character" in line))
+        return 1, output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(produced, output)
+    return rc, output
 
 
 def excerpts_coverage(doctrees: Path) -> list[str]:

@@ -299,62 +299,81 @@ def read_zip(path: Path, set_ids: set[str]) -> Submission:
         return sub
     with zf:
         infos = zf.infolist()
-        if len(infos) > MAX_ENTRIES:
-            sub.rejected = f"{path}: {len(infos):,} entries, over the limit of {MAX_ENTRIES:,}; archive rejected."
+        sub.rejected = _zip_rejection(path, infos)
+        if sub.rejected:
             return sub
-        total = 0
-        for info in infos:
-            why = _unsafe_name(info.filename)
-            mode = (info.external_attr >> 16) & 0o170000
-            if why is None and mode == stat.S_IFLNK:
-                why = "is a symbolic link"
-            if why is None and info.flag_bits & 0x1:
-                why = "is encrypted"
-            if why is None and info.compress_type not in ZIP_METHODS:
-                method = ZIP_METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
-                why = (f"uses {method} compression; only stored and deflated (standard) compression is accepted, "
-                       "because other methods can hide a decompression bomb. Make the zip with the usual "
-                       "'Compress' or 'Send to > Compressed folder' command")
-            if why:
-                sub.rejected = (f"{path}: entry '{info.filename[:120]}' {why}; archives with such entries are "
-                                "rejected whole. Ask the learner to zip the answers folder again.")
-                return sub
-            total += max(0, info.file_size)
-        if total > MAX_UNPACKED:
-            sub.rejected = (f"{path}: would unpack to {total:,} bytes, over the {MAX_UNPACKED // (1024 * 1024)} MB "
-                            "limit; archive rejected.")
-            return sub
-        candidates: dict[str, list[tuple[str, Any]]] = {}
         misses = _Misses(set_ids)
-        for info in infos:
-            if info.is_dir():
-                continue
-            p = PurePosixPath(info.filename.replace("\\", "/"))
-            if any(part == "__MACOSX" for part in p.parts):
-                continue
-            if any(part.startswith(".") for part in p.parts[:-1]):
-                continue
-            if len(p.parts) > MAX_DEPTH + 1:
-                misses.notes.append(f"'{str(p)[:120]}' is more than {MAX_DEPTH} folders deep and was not looked at.")
-                continue
-            sid = misses.consider(str(p), p.name)
-            if sid is not None:
-                candidates.setdefault(sid, []).append((str(p), info))
+        candidates = _zip_candidates(infos, misses)
         for set_id, (rel, info) in _pick(candidates, sub).items():
-            where = f"{path}!{rel}"
-            try:
-                with zf.open(info) as fh:
-                    raw = fh.read(MAX_ANSWER_BYTES + 1)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError) as exc:
-                sub.problems.append(f"{where}: cannot be read from the archive ({exc}).")
-                continue
-            if len(raw) > MAX_ANSWER_BYTES:
-                sub.problems.append(f"{where}: larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB allowed for an "
-                                    "answer file; set not graded.")
-                continue
-            sub.files[set_id] = (where, raw)
+            _read_member(zf, info, f"{path}!{rel}", set_id, sub)
         _report_misses(sub, misses, empty=not any(not i.is_dir() for i in infos))
     return sub
+
+
+def _zip_rejection(path: Path, infos: list[zipfile.ZipInfo]) -> str | None:
+    """Why the whole archive is rejected (too many entries, an unsafe entry, too big unpacked), or None."""
+    if len(infos) > MAX_ENTRIES:
+        return f"{path}: {len(infos):,} entries, over the limit of {MAX_ENTRIES:,}; archive rejected."
+    total = 0
+    for info in infos:
+        why = _unsafe_entry(info)
+        if why:
+            return (f"{path}: entry '{info.filename[:120]}' {why}; archives with such entries are "
+                    "rejected whole. Ask the learner to zip the answers folder again.")
+        total += max(0, info.file_size)
+    if total > MAX_UNPACKED:
+        return (f"{path}: would unpack to {total:,} bytes, over the {MAX_UNPACKED // (1024 * 1024)} MB "
+                "limit; archive rejected.")
+    return None
+
+
+def _unsafe_entry(info: zipfile.ZipInfo) -> str | None:
+    why = _unsafe_name(info.filename)
+    if why:
+        return why
+    if ((info.external_attr >> 16) & 0o170000) == stat.S_IFLNK:
+        return "is a symbolic link"
+    if info.flag_bits & 0x1:
+        return "is encrypted"
+    if info.compress_type not in ZIP_METHODS:
+        method = ZIP_METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+        return (f"uses {method} compression; only stored and deflated (standard) compression is accepted, "
+                "because other methods can hide a decompression bomb. Make the zip with the usual "
+                "'Compress' or 'Send to > Compressed folder' command")
+    return None
+
+
+def _zip_candidates(infos: list[zipfile.ZipInfo], misses: _Misses) -> dict[str, list[tuple[str, Any]]]:
+    """The entries that may be answer files, by set id (hidden folders, __MACOSX and deep entries skipped)."""
+    candidates: dict[str, list[tuple[str, Any]]] = {}
+    for info in infos:
+        if info.is_dir():
+            continue
+        p = PurePosixPath(info.filename.replace("\\", "/"))
+        if any(part == "__MACOSX" for part in p.parts) or any(part.startswith(".") for part in p.parts[:-1]):
+            continue
+        if len(p.parts) > MAX_DEPTH + 1:
+            misses.notes.append(f"'{str(p)[:120]}' is more than {MAX_DEPTH} folders deep and was not looked at.")
+            continue
+        sid = misses.consider(str(p), p.name)
+        if sid is not None:
+            candidates.setdefault(sid, []).append((str(p), info))
+    return candidates
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, set_id: str, sub: Submission) -> None:
+    """One answer file from the archive into ``sub.files`` (at most MAX_ANSWER_BYTES), or a problem."""
+    try:
+        with zf.open(info) as fh:
+            raw = fh.read(MAX_ANSWER_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError) as exc:
+        sub.problems.append(f"{where}: cannot be read from the archive ({exc}).")
+        return
+    if len(raw) > MAX_ANSWER_BYTES:
+        sub.problems.append(f"{where}: larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB allowed for an "
+                            "answer file; set not graded.")
+        return
+    sub.files[set_id] = (where, raw)
 
 
 _IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "__MACOSX"}
@@ -607,61 +626,79 @@ class _Worker:
 
 def _grade_in_workers(entries, sets, root, jobs: int, timeout: float) -> list[LearnerGrade]:
     import multiprocessing
-    from multiprocessing.connection import wait
 
-    ctx = multiprocessing.get_context("fork")
-    results: list[LearnerGrade | None] = [None] * len(entries)
-    by_id = {s.id: s for s in sets}
-    todo = list(reversed([(i, kind, path) for i, (kind, path) in enumerate(entries)]))
-    workers = [_Worker(ctx, sets, root) for _ in range(min(jobs, len(entries)))]
-
-    def fail(task, why):
-        i, kind, path = task
-        results[i] = _failed(kind, path, sets, why, root)
-
-    def feed(w):
-        if todo:
-            w.give(todo.pop(), timeout)
-        else:
-            w.task = None
-
+    pool = _Pool(multiprocessing.get_context("fork"), entries, sets, root, timeout, min(jobs, len(entries)))
     try:
-        for w in workers:
-            feed(w)
-        while any(w.task for w in workers):
-            busy = [w for w in workers if w.task]
+        pool.run()
+    finally:
+        pool.close()
+    return [r if r is not None else _failed(kind, path, sets, "it was not graded (internal error)", root)
+            for r, (kind, path) in zip(pool.results, entries)]
+
+
+class _Pool:
+    """Worker processes that grade one submission at a time. A worker that crashes or overruns its
+    deadline is replaced, and its submission is scored 0 with the reason."""
+
+    def __init__(self, ctx, entries, sets, root, timeout: float, n: int):
+        self.ctx, self.sets, self.root, self.timeout = ctx, sets, root, timeout
+        self.by_id = {s.id: s for s in sets}
+        self.results: list[LearnerGrade | None] = [None] * len(entries)
+        self.todo = list(reversed([(i, kind, path) for i, (kind, path) in enumerate(entries)]))
+        self.workers = [_Worker(ctx, sets, root) for _ in range(n)]
+
+    def run(self) -> None:
+        from multiprocessing.connection import wait
+
+        for w in self.workers:
+            self._feed(w)
+        while any(w.task for w in self.workers):
+            busy = [w for w in self.workers if w.task]
             wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = set(wait([w.conn for w in busy], timeout=wait_for + 0.01))
-            for n, w in enumerate(workers):
+            for n, w in enumerate(self.workers):
                 if not w.task:
                     continue
                 if w.conn in ready:
-                    try:
-                        i, lg, error = w.conn.recv()
-                    except (EOFError, OSError):
-                        fail(w.task, "its grading process stopped (it ran out of memory or crashed)")
-                        w.stop(kill=True)
-                        workers[n] = w = _Worker(ctx, sets, root)
-                        feed(w)
-                        continue
-                    if lg is None:
-                        fail(w.task, error)
-                    else:
-                        lg.sets = [(by_id[sid], r) for sid, r in lg.sets]
-                        results[i] = lg
-                    feed(w)
+                    self._receive(n)
                 elif time.monotonic() > w.deadline:
-                    fail(w.task, f"too slow: reading and grading it took more than {timeout:g} s, so it was "
-                                 "stopped. Look at its answer files (a very long or unusual answer?) and grade it "
-                                 "alone with a larger --timeout if needed")
-                    w.stop(kill=True)
-                    workers[n] = w = _Worker(ctx, sets, root)
-                    feed(w)
-    finally:
-        for w in workers:
+                    self._replace(n, f"too slow: reading and grading it took more than {self.timeout:g} s, so it "
+                                     "was stopped. Look at its answer files (a very long or unusual answer?) and "
+                                     "grade it alone with a larger --timeout if needed")
+
+    def close(self) -> None:
+        for w in self.workers:
             w.stop(kill=w.task is not None)
-    return [r if r is not None else _failed(kind, path, sets, "it was not graded (internal error)", root)
-            for r, (kind, path) in zip(results, entries)]
+
+    def _fail(self, task, why: str) -> None:
+        i, kind, path = task
+        self.results[i] = _failed(kind, path, self.sets, why, self.root)
+
+    def _feed(self, w: _Worker) -> None:
+        if self.todo:
+            w.give(self.todo.pop(), self.timeout)
+        else:
+            w.task = None
+
+    def _replace(self, n: int, why: str) -> None:
+        self._fail(self.workers[n].task, why)
+        self.workers[n].stop(kill=True)
+        self.workers[n] = _Worker(self.ctx, self.sets, self.root)
+        self._feed(self.workers[n])
+
+    def _receive(self, n: int) -> None:
+        w = self.workers[n]
+        try:
+            i, lg, error = w.conn.recv()
+        except (EOFError, OSError):
+            self._replace(n, "its grading process stopped (it ran out of memory or crashed)")
+            return
+        if lg is None:
+            self._fail(w.task, error)
+        else:
+            lg.sets = [(self.by_id[sid], r) for sid, r in lg.sets]
+            self.results[i] = lg
+        self._feed(w)
 
 
 # --------------------------------------------------------------------------------------------------
