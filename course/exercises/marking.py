@@ -85,23 +85,7 @@ def write_marking_sheet(rows: list[list], path: Path | str) -> Path:
 def read_marks(path: Path | str, report) -> tuple[dict[tuple[str, str], float], list[str]]:
     """``{(learner, item): points}`` from a filled marking sheet, and the problems found."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CourseInputError(f"{path}: no such marks file. Make one with 'course marking SUBMISSIONS --out "
-                               f"{path.name}' and fill in the c1, c2 ... columns.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CourseInputError(f"{path}: cannot be read as UTF-8 CSV ({exc}).") from None
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise CourseInputError(f"{path}: the marks file is empty.") from None
-    missing = [c for c in ("learner", "item") if c not in header]
-    if missing:
-        raise CourseInputError(f"{path}, line 1: the header has no {' or '.join(missing)} column; use the sheet "
-                               "that 'course marking' writes.")
-    col = {name: i for i, name in enumerate(header)}
+    reader, col = _open_sheet(path)
     items = {it.id: it for s in report.sets for it in s.items if _marked(it)}
     learners = {lg.learner for lg in report.learners}
     marks: dict[tuple[str, str], float] = {}
@@ -119,21 +103,10 @@ def read_marks(path: Path | str, report) -> tuple[dict[tuple[str, str], float], 
         if learner not in learners:
             problems.append(f"{path}, line {line}: no submission from '{learner}'; row ignored.")
             continue
-        crits = _criteria(it)
-        cells = [get(f"c{i}") for i in range(1, len(crits) + 1)]
+        cells = [get(f"c{i}") for i in range(1, len(_criteria(it)) + 1)]
         if not any(cells):
             continue  # not marked yet: stays "review"
-        total, bad = 0.0, []
-        for i, (cell, (crit_name, crit_points)) in enumerate(zip(cells, crits), 1):
-            try:
-                value = float(cell.replace(",", "."))
-            except ValueError:
-                bad.append(f"c{i} is '{cell or 'empty'}', not a number")
-                continue
-            if not 0 <= value <= crit_points or (value * 2) != int(value * 2):
-                bad.append(f"c{i} ({crit_name[:40]}) is {cell}; allowed 0 to {_fmt(crit_points)} in halves")
-                continue
-            total += value
+        total, bad = _row_total(cells, _criteria(it))
         if bad:
             problems.append(f"{path}, line {line}: {learner}, {item_id}: {'; '.join(bad)}. Row ignored; fix it "
                             "and run course grade again.")
@@ -142,6 +115,44 @@ def read_marks(path: Path | str, report) -> tuple[dict[tuple[str, str], float], 
             problems.append(f"{path}, line {line}: {learner}, {item_id} is marked twice; the later row wins.")
         marks[(learner, item_id)] = total
     return marks, problems
+
+
+def _open_sheet(path: Path):
+    """The sheet's rows after the header, and the header's columns by name; a missing or unusable
+    sheet is a CourseInputError."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CourseInputError(f"{path}: no such marks file. Make one with 'course marking SUBMISSIONS --out "
+                               f"{path.name}' and fill in the c1, c2 ... columns.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CourseInputError(f"{path}: cannot be read as UTF-8 CSV ({exc}).") from None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CourseInputError(f"{path}: the marks file is empty.") from None
+    missing = [c for c in ("learner", "item") if c not in header]
+    if missing:
+        raise CourseInputError(f"{path}, line 1: the header has no {' or '.join(missing)} column; use the sheet "
+                               "that 'course marking' writes.")
+    return reader, {name: i for i, name in enumerate(header)}
+
+
+def _row_total(cells: list[str], crits) -> tuple[float, list[str]]:
+    """The points of one row's criterion cells, and what is wrong with them (not a number, out of range)."""
+    total, bad = 0.0, []
+    for i, (cell, (crit_name, crit_points)) in enumerate(zip(cells, crits), 1):
+        try:
+            value = float(cell.replace(",", "."))
+        except ValueError:
+            bad.append(f"c{i} is '{cell or 'empty'}', not a number")
+            continue
+        if not 0 <= value <= crit_points or (value * 2) != int(value * 2):
+            bad.append(f"c{i} ({crit_name[:40]}) is {cell}; allowed 0 to {_fmt(crit_points)} in halves")
+            continue
+        total += value
+    return total, bad
 
 
 def apply_marks(report, marks: dict[tuple[str, str], float]) -> int:
