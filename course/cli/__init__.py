@@ -32,7 +32,8 @@ import sys
 import click
 
 from course import __version__
-from course.cli._common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, err_console, print_error
+from course.cli._common import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, err_console,
+                                print_error)
 from course.errors import CourseInputError
 
 # (section title in `course --help`, module, command names in the order shown)
@@ -89,9 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         err_console().print("aborted")
         return EXIT_INTERRUPTED
-    except click.ClickException as exc:  # UsageError and BadParameter: 2
+    except click.ClickException as exc:
         exc.show()
-        return exc.exit_code
+        return EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_FINDINGS)
     except KeyboardInterrupt:

@@ -113,10 +113,6 @@ class GradeReport:
     learners: list[LearnerGrade]
     skipped: list[str] = field(default_factory=list)  # entries of SUBMISSIONS that are not submissions
 
-    @property
-    def problem_count(self) -> int:
-        return sum(1 for lg in self.learners if lg.problems or lg.rejected) + len(self.skipped)
-
 
 # --------------------------------------------------------------------------------------------------
 # Reading submissions
@@ -143,7 +139,6 @@ class _Misses:
     def __init__(self, set_ids: set[str]):
         self.by_fold = {sid.casefold(): sid for sid in set_ids}
         self.notes: list[str] = []  # one sentence each, reported as problems
-        self.accepted: list[str] = []
 
     def consider(self, rel: str, name: str) -> str | None:
         """The set id ``name`` answers (exact, or a letter-case near miss), else None; notes near misses."""
@@ -419,11 +414,6 @@ def list_entries(submissions: Path) -> tuple[list[tuple[str, Path]], list[str]]:
 
 def read_entry(kind: str, path: Path, set_ids: set[str]) -> Submission:
     return read_folder(path, set_ids) if kind == "folder" else read_zip(path, set_ids)
-
-
-def discover(submissions: Path, set_ids: set[str]) -> tuple[list[Submission], list[str]]:
-    entries, skipped = list_entries(submissions)
-    return [read_entry(kind, path, set_ids) for kind, path in entries], skipped
 
 
 def learner_key(name: str) -> str:
@@ -831,7 +821,3 @@ def write_feedback(report: GradeReport, folder: Path | str) -> list[Path]:
         atomic_write(target, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         written.append(target)
     return written
-
-
-def not_attempted_count(lg: LearnerGrade) -> int:
-    return sum(r.count(NOT_ATTEMPTED) for _, r in lg.sets)

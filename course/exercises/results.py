@@ -28,9 +28,6 @@ from typing import Iterable
 from course.exercises.grading import NEEDS_REVIEW, PASSED, STATUSES, Result, SetResult
 from course.content.exercise_sets import ExerciseSet
 
-OUTPUT_CAP = 500
-
-
 def _test_code(item, number: int) -> str:
     from course.content.text import plain
 
@@ -88,11 +85,6 @@ def document_from_entries(tests: list[dict], *, error: str | None = None) -> dic
         "review_points": review,
         "counts": {s: sum(1 for t in tests if t["outcome"] == s) for s in STATUSES},
     }
-
-
-def error_document(message: str) -> dict:
-    return {"version": 3, "status": "error", "message": message, "tests": [], "points": 0, "max_points": 0,
-            "max_score": 0, "review_points": 0, "counts": {s: 0 for s in STATUSES}}
 
 
 def write_json(path: Path | str, document: dict) -> Path:
