@@ -129,8 +129,6 @@ def state_warning(state) -> None:
 
 def print_discernment(con, results, always: bool = False) -> None:
     """The discernment lines for ``course progress`` / ``course check`` / ``course diagnostic``."""
-    from course.exercises.diagnostic import change, describe
-
     if not results and not always:
         return
     con.print(Text("Discernment check (never marked)", style="bold"))
@@ -138,6 +136,8 @@ def print_discernment(con, results, always: bool = False) -> None:
         con.print("No form answered yet: run [bold]course diagnostic a[/bold] (start of the course) or "
                   "[bold]course diagnostic b[/bold] (end).")
         return
+    from course.exercises.diagnostic import change, describe
+
     for fid in sorted(results):
         res = results[fid]
         con.print("  " + describe(res), soft_wrap=True)
@@ -148,3 +148,13 @@ def print_discernment(con, results, always: bool = False) -> None:
         con.print(f"  change from form A to form B: {d:+.2f} discernment "
                   "(hit rate minus false-alarm rate; 0 means no discernment).")
 
+
+
+def discernment_results(answers_dir) -> dict:
+    """The diagnostic forms answered in ``answers_dir``, scored; {} without reading the diagnostic
+    (nor importing its statistics) when no form file is there, as for most ``course check`` runs."""
+    if not any(answers_dir.glob("diagnostic-*.yaml")):  # the stems of diagnostic.FORM_FILES
+        return {}
+    from course.exercises.diagnostic import score_answers_dir
+
+    return score_answers_dir(answers_dir)

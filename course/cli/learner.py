@@ -24,8 +24,9 @@ from rich.text import Text
 
 from course.cli._common import (EXIT_FINDINGS, all_sets, answers_option, console, err_console, exercises_option,
                                 find_item, handle_errors, select)
-from course.cli.display import (PROBLEMS_SHOWN, SYMBOL, bar, counts, feedback_blocks, first_sentence,
-                                format_answer, next_step, print_discernment, set_table, state_warning, strip)
+from course.cli.display import (PROBLEMS_SHOWN, SYMBOL, bar, counts, discernment_results, feedback_blocks,
+                                first_sentence, format_answer, next_step, print_discernment, set_table,
+                                state_warning, strip)
 from course.errors import CourseInputError
 from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, grade_set,
                                       reference_answers)
@@ -102,9 +103,7 @@ def check(sets, answers_dir, exercises_path, explanations, json_path, table=Fals
 
         write_json(json_path, results_document(graded))
         con.print(f"Results written to {json_path}.")
-    from course.exercises.diagnostic import score_answers_dir
-
-    print_discernment(con, score_answers_dir(answers_dir))
+    print_discernment(con, discernment_results(answers_dir))
     elapsed = time.perf_counter() - t0
     con.print(f"[dim]Checked {sum(len(s.items) for s, _ in graded)} items in {elapsed:.2f} s.[/dim]")
     if any(r.problems or r.count(FAILED) or r.count(PARTIAL) for _, r in graded):
@@ -276,9 +275,7 @@ def progress(answers_dir, exercises_path):
         tot_max += r.max_points
     con.print(t)
     con.print(Group(Text("Overall"), bar(tot_pts, tot_max)))
-    from course.exercises.diagnostic import score_answers_dir
-
-    print_discernment(con, score_answers_dir(answers_dir), always=True)
+    print_discernment(con, discernment_results(answers_dir), always=True)
 
 
 
