@@ -122,21 +122,13 @@ def marking(submissions, out_path, assigned, exercises_path):
     Fill in the c1, c2 ... columns (each criterion's points), then run
     course grade SUBMISSIONS --csv grades.csv --marks SHEET."""
     from course.exercises.gradebook import grade_all
-    from course.exercises.marking import marking_rows, write_marking_sheet
+    from course.exercises.marking import marking_rows, response_text, write_marking_sheet
 
     con = console()
     sets = select(all_sets(exercises_path), assigned)
     report = grade_all(submissions, sets)
 
-    def text(lg, set_id, item_id):
-        value = lg.answers.get(set_id, {}).get(item_id)
-        if isinstance(value, dict):
-            return "\n".join(f"{k}: {v}" for k, v in value.items())
-        if isinstance(value, (list, tuple)):
-            return "\n".join(str(v) for v in value)
-        return "" if value is None else str(value)
-
-    rows = marking_rows(report, text)
+    rows = marking_rows(report, response_text)
     write_marking_sheet(rows, out_path)
     con.print(f"Wrote {out_path}: {len(rows) - 1} open response(s) from {len(report.learners)} submission(s). "
               "Fill in the c1, c2 ... columns, then run course grade ... --marks " + str(out_path) + ".")

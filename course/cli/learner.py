@@ -7,8 +7,6 @@ shows the result (course.cli.display); nothing here grades or parses.
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -356,61 +354,18 @@ def submit(answers_dir, exercises_path, out):
 
     The zip holds answers/<set>.yaml for every set you have a file for, exactly as saved, and
     answers/MANIFEST.json. Hand it in as your instructor asks; they grade it with `course grade`."""
-    import hashlib
-    import zipfile
     from datetime import datetime, timezone
 
-    from course.exercises.templates import write_error
+    from course.exercises.handin import default_name, write_hand_in
 
     con = console()
-    sets = all_sets(exercises_path)
     now = datetime.now(timezone.utc)
-    out = out or Path(f"answers-{now.strftime('%Y%m%d-%H%M')}.zip")
-    files, problems = [], []
-    for s in sets:
-        path = answers_dir / f"{s.id}.yaml"
-        if path.is_symlink():
-            problems.append(f"{path}: a symbolic link; not included (submit the file itself).")
-            continue
-        if not path.is_file():
-            continue
-        raw = path.read_bytes()
-        entry = {"set": s.id, "file": f"answers/{s.id}.yaml", "bytes": len(raw),
-                 "sha256": hashlib.sha256(raw).hexdigest()}
-        try:
-            af = load_answers(path, s)
-            r = grade_set(s, af.answers)
-            entry.update(points=r.points, max_points=r.max_points, review_points=r.review_points,
-                         answered=sum(1 for x in r.results if x.status != NOT_ATTEMPTED), items=len(r.results))
-            problems += af.problems + af.unreadable(r)
-        except CourseInputError as exc:
-            entry["problem"] = safe_text(str(exc))
-            problems.append(str(exc))
-        files.append((path, raw, entry))
-    if not files:
-        raise CourseInputError(f"{answers_dir}/: no answer files to submit. Run 'course start' and answer some "
-                               "items first.")
-    manifest = {"kind": "course-answers", "version": 1, "created": now.isoformat(timespec="seconds"),
-                "files": [e for _, _, e in files]}
-    try:
-        if out.parent != Path(""):
-            out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-        try:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                for path, raw, e in files:
-                    zf.writestr(e["file"], raw)
-                zf.writestr("answers/MANIFEST.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-            os.replace(tmp, out)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-    except OSError as exc:
-        raise write_error(out, exc) from None
+    hand_in = write_hand_in(all_sets(exercises_path), answers_dir, out or default_name(now), now)
+    out, problems = hand_in.path, hand_in.problems
     t = Table(title=f"Submission: {out}", title_justify="left")
     for col in ("set", "answered", "points (so far)"):
         t.add_column(col)
-    for _, _, e in files:
+    for e in hand_in.entries:
         t.add_row(e["set"], f"{e.get('answered', '?')}/{e.get('items', '?')}",
                   f"{_fmt(round(e['points'], 2))}/{_fmt(e['max_points'])}" if "points" in e else "unreadable")
     con.print(t)

@@ -48,6 +48,17 @@ def _cell(value):
     return neutralise(value)
 
 
+def response_text(lg, set_id: str, item_id: str) -> str:
+    """A learner's response as the marking sheet shows it: a mapping one ``key: value`` per line, a
+    list one entry per line."""
+    value = lg.answers.get(set_id, {}).get(item_id)
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 def marking_rows(report, answers_text) -> list[list]:
     """Rows of the marking sheet. ``answers_text(lg, set_id, item_id)`` returns the response text."""
     open_items = [(s, it) for s in report.sets for it in s.items if _marked(it)]
