@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 
 import click
 
@@ -105,7 +104,3 @@ def main(argv: list[str] | None = None) -> int:
                             "details, and report them.")
         return EXIT_INTERNAL
     return EXIT_OK
-
-
-if __name__ == "__main__":
-    sys.exit(main())
