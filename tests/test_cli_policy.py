@@ -193,3 +193,20 @@ def test_the_real_process_has_the_same_codes(w, args, code):
                        timeout=120)
     assert p.returncode == code, p.stderr
     assert "Traceback" not in p.stderr and p.stderr.strip()
+
+
+def test_check_loads_neither_the_book_nor_the_exports(w):
+    """`course check` imports only what it needs: no Sphinx, docutils, matplotlib or lxml, none of the
+    author or instructor commands, the book build or the LMS exports (bench/bench_book.py P3 times it)."""
+    probe = ("import runpy, sys\nsys.argv = ['course', 'check']\n"
+             "try:\n    runpy.run_module('course', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print('MODULES=' + ' '.join(sorted(sys.modules)))\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COURSE_ROOT": str(ROOT)}
+    p = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=w, env=env, timeout=120)
+    line = next((ln for ln in p.stdout.splitlines() if ln.startswith("MODULES=")), "MODULES=")
+    loaded = set(line.removeprefix("MODULES=").split())
+    assert "course.cli.learner" in loaded, p.stdout[-2000:] + p.stderr
+    heavy = sorted(m for m in loaded if m.split(".")[0] in ("sphinx", "docutils", "matplotlib", "lxml")
+                   or m.startswith(("course.cli.author", "course.cli.instructor", "course.build", "course.lms",
+                                    "course.sphinxext", "course.exercises.gradebook")))
+    assert heavy == [], heavy
