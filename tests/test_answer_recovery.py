@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from answer_recovery_corpus import BASE, CASES, ITEMS, NOT_SPLIT, jsonable, line_of, python_read
 from course.errors import CourseInputError
 from course.exercises import grade_set, load_all_sets, load_answers
-from course.exercises.cli import main as cli
+from course.cli import cli
 from course.exercises.grading import NOT_ATTEMPTED
 from course.content.yaml import parse_yaml
 from course.exercises.answers import parse_answer_text

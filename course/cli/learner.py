@@ -29,6 +29,7 @@ from course.errors import CourseInputError
 from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, grade_set,
                                       reference_answers)
 from course.exercises.loader import load_answers
+from course.exercises.recovery import mark_unread
 from course.exercises.safe import safe_text
 from course.exercises.schema import _fmt
 from course.exercises.state import load_state
@@ -132,12 +133,13 @@ def _check_set(con, s, answers_dir: Path, state):
                   "Every item counts as not attempted.")
     else:
         try:
-            af = load_answers(path, s)
+            af = load_answers(path, s, recover=True)
             answers, problems = af.answers, af.problems
         except CourseInputError as exc:
             problems = [str(exc)]
     r = grade_set(s, answers, hint_levels=state.hint_levels(), problems=problems)
     if af is not None:
+        mark_unread(r, af)  # items of a broken YAML block: "could not be read: line N" (issue 13)
         r.problems.extend(af.unreadable(r))
         problems = r.problems
     return r, af, problems
@@ -259,7 +261,7 @@ def progress(answers_dir, exercises_path):
         answers = {}
         if path.exists():
             try:
-                answers = load_answers(path, s).answers
+                answers = load_answers(path, s, recover=True).answers
             except CourseInputError as exc:
                 err_console().print(Text("problem: ", style="bold red") + Text(safe_text(str(exc))), soft_wrap=True)
         r = grade_set(s, answers)
@@ -323,7 +325,7 @@ def next_item(sets, answers_dir, exercises_path):
         af = None
         if path.exists():
             try:
-                af = load_answers(path, s)
+                af = load_answers(path, s, recover=True)
             except CourseInputError as exc:
                 raise CourseInputError(f"{exc} Fix this first: 'course next' reads your answers to know what is "
                                        "left.") from None
@@ -337,6 +339,8 @@ def next_item(sets, answers_dir, exercises_path):
             pts = f"{_fmt(it.points)} point{'s' if it.points != 1 else ''}"
             con.print(Text(f"Next: {s.id} #{n} {it.id}  ·  {it.type}  ·  {pts}", style="bold"))
             con.print(Padding(Text(plain(it.prompt)), (0, 0, 0, 2)))
+            if af is not None and it.id in af.unread:  # its answer is there but has a YAML error (issue 13)
+                con.print(Text(af.unread[it.id], style="yellow"))
             con.print(f"Answer in {escape(where)}, then run [bold]course check {s.id}[/bold].")
             return
     tail = f" {not_right} item(s) are not right yet: run 'course check' to see which." if not_right else ""

@@ -64,7 +64,7 @@ def _entry(s, path: Path, raw: bytes, problems: list[str]) -> dict:
     entry = {"set": s.id, "file": f"answers/{s.id}.yaml", "bytes": len(raw),
              "sha256": hashlib.sha256(raw).hexdigest()}
     try:
-        af = load_answers(path, s)
+        af = load_answers(path, s, recover=True)
         r = grade_set(s, af.answers)
         entry.update(points=r.points, max_points=r.max_points, review_points=r.review_points,
                      answered=sum(1 for x in r.results if x.status != NOT_ATTEMPTED), items=len(r.results))
