@@ -84,11 +84,18 @@ def handle_errors(fn):
 
 
 def all_sets(exercises_path: Path | None):
-    from course.exercises.loader import exercises_dir, load_all_sets
+    """The course's exercise sets (``Course.find()``, each loaded and validated once per process), or
+    those in the folder given with --exercises."""
+    from course.content import Course
+    from course.content.exercise_sets import exercises_dir, load_all_sets
 
-    sets = load_all_sets(exercises_path)
+    if exercises_path is None:
+        course = Course.find()
+        sets, where = course.exercise_sets, course.exercises_dir
+    else:
+        sets, where = load_all_sets(exercises_path), exercises_dir(exercises_path)
     if not sets:
-        raise CourseInputError(f"{exercises_dir(exercises_path)}: no exercise sets (*.yaml) found. "
+        raise CourseInputError(f"{where}: no exercise sets (*.yaml) found. "
                                "Run the command from the course folder, or pass --exercises FOLDER.")
     return sets
 

@@ -85,9 +85,9 @@ def preview(port, edition):
     import shutil
     import subprocess
 
-    from course.paths import project_root
+    from course.content import Course
 
-    root = project_root()
+    root = Course.find().root
     exe = shutil.which("sphinx-autobuild") or str(Path(sys.executable).with_name("sphinx-autobuild"))
     outdir = root / "_build" / edition / "preview"
     cmd = [exe, "--host", "127.0.0.1", "--port", str(port), "-n", "--keep-going",
@@ -107,7 +107,7 @@ def preview(port, edition):
 @handle_errors
 def schema(out):
     """Print the JSON Schema of exercise-set files (for editor autocompletion)."""
-    from course.exercises.schema import json_schema
+    from course.content.exercise_sets import json_schema
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out:

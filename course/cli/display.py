@@ -14,10 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from course.cli._common import err_console
+from course.content.exercise_sets import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
+                                     SingleItem, _fmt)
 from course.exercises.grading import FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, SetResult
 from course.exercises.safe import safe_text
-from course.exercises.schema import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
-                                     SingleItem, _fmt)
 from course.exercises.templates import plain
 
 SYMBOL = {PASSED: ("✓", "green"), PARTIAL: ("◐", "yellow"), FAILED: ("✗", "red"),

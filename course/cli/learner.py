@@ -25,13 +25,13 @@ from course.cli._common import (EXIT_FINDINGS, all_sets, answers_option, console
 from course.cli.display import (PROBLEMS_SHOWN, SYMBOL, bar, counts, discernment_results, feedback_blocks,
                                 first_sentence, format_answer, next_step, print_discernment, set_table,
                                 state_warning, strip)
+from course.content.exercise_sets import _fmt
 from course.errors import CourseInputError
+from course.exercises.answers import load_answers
 from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, grade_set,
                                       reference_answers)
-from course.exercises.loader import load_answers
 from course.exercises.recovery import mark_unread
 from course.exercises.safe import safe_text
-from course.exercises.schema import _fmt
 from course.exercises.state import load_state
 from course.exercises.templates import plain
 
@@ -289,11 +289,12 @@ def diagnostic(form, answers_dir):
 
     Form A is for the start of the course (Module 0), form B for the end (Module 4). With no FORM,
     shows the results of the forms you have answered, and the change from A to B."""
-    from course.exercises.diagnostic import load_diagnostic, score_answers_dir, template
+    from course.content import Course
+    from course.exercises.diagnostic import score_answers_dir, template
     from course.exercises.templates import atomic_write
 
     con = console()
-    diag = load_diagnostic()
+    diag = Course.find().diagnostic
     if form:
         f = diag.forms[form.lower()]
         path = answers_dir / f"{f.answer_stem}.yaml"

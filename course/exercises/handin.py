@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 from course.errors import CourseInputError
+from course.exercises.answers import load_answers
 from course.exercises.grading import NOT_ATTEMPTED, grade_set
-from course.exercises.loader import load_answers
 from course.exercises.safe import safe_text
 
 
