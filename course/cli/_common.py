@@ -70,7 +70,7 @@ def handle_errors(fn):
             print_error(str(exc))
             sys.exit(EXIT_FINDINGS)
         except OSError as exc:  # a read or write the command did not expect to fail: still one paragraph
-            from course.exercises.templates import write_error
+            from course.content.files import write_error
 
             where = exc.filename or "a file"
             print_error(str(write_error(where, exc, what="read or write")) if exc.errno else f"{where}: {exc}")

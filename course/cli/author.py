@@ -111,7 +111,7 @@ def schema(out):
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out:
-        from course.exercises.templates import atomic_write
+        from course.content.files import atomic_write
 
         atomic_write(out, text)
         click.echo(f"Wrote {out}.")

@@ -16,9 +16,9 @@ from rich.text import Text
 from course.cli._common import err_console
 from course.content.exercise_sets import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
                                      SingleItem, _fmt)
+from course.content.text import plain
 from course.exercises.grading import FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, SetResult
 from course.exercises.safe import safe_text
-from course.exercises.templates import plain
 
 SYMBOL = {PASSED: ("✓", "green"), PARTIAL: ("◐", "yellow"), FAILED: ("✗", "red"),
           NOT_ATTEMPTED: ("·", "dim"), NEEDS_REVIEW: ("⚑", "cyan")}

@@ -26,6 +26,7 @@ from course.cli.display import (PROBLEMS_SHOWN, SYMBOL, bar, counts, discernment
                                 first_sentence, format_answer, next_step, print_discernment, set_table,
                                 state_warning, strip)
 from course.content.exercise_sets import _fmt
+from course.content.text import plain
 from course.errors import CourseInputError
 from course.exercises.answers import load_answers
 from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, grade_set,
@@ -33,7 +34,6 @@ from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTI
 from course.exercises.recovery import mark_unread
 from course.exercises.safe import safe_text
 from course.exercises.state import load_state
-from course.exercises.templates import plain
 
 
 @click.command()
@@ -291,7 +291,7 @@ def diagnostic(form, answers_dir):
     shows the results of the forms you have answered, and the change from A to B."""
     from course.content import Course
     from course.exercises.diagnostic import score_answers_dir, template
-    from course.exercises.templates import atomic_write
+    from course.content.files import atomic_write
 
     con = console()
     diag = Course.find().diagnostic

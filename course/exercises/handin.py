@@ -2,15 +2,14 @@
 (``answers/MANIFEST.json``: each file's size, SHA-256 and the points so far) that ``course grade``
 ignores and an instructor can read.
 
-The zip is written to a temporary name and renamed when complete, so an interrupted hand-in never
-leaves a half-written zip under the final name.
+The zip is written to a temporary name and renamed when complete (content.files.atomic_replace),
+so an interrupted hand-in never leaves a half-written zip under the final name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +35,7 @@ def default_name(now: datetime) -> Path:
 def write_hand_in(sets, answers_dir: Path, out: Path, now: datetime) -> HandIn:
     """Zip ``answers_dir/<set>.yaml`` for every set with a file, and the manifest, into ``out``.
     No answer file at all is a CourseInputError; a symbolic link is left out (a problem)."""
-    from course.exercises.templates import write_error
+    from course.content.files import write_error
 
     files, problems = [], []
     for s in sets:
@@ -76,15 +75,14 @@ def _entry(s, path: Path, raw: bytes, problems: list[str]) -> dict:
 
 
 def _write_zip(out: Path, files: list[tuple[bytes, dict]], manifest: dict) -> None:
-    if out.parent != Path(""):
-        out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
+    from course.content.files import atomic_replace
+
+    def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for raw, e in files:
                 zf.writestr(e["file"], raw)
             zf.writestr("answers/MANIFEST.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+
+    if out.parent != Path(""):
+        out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_replace(out, write)
