@@ -36,20 +36,42 @@ Other:
 - :data:`ITEM_TYPES`, the item models (:class:`SingleItem` ... :class:`OpenItem`)
 """
 
-from course.errors import CourseInputError
-from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, STATUSES, Result,
-                                      SetResult, grade_item, grade_set, is_blank, reference_answer_file,
-                                      reference_answers)
-from course.content.exercise_sets import exercises_dir, load_all_sets, load_set, set_paths
-from course.content.yaml import parse_yaml
-from course.exercises.answers import AnswerFile, load_answers
-from course.exercises.results import results_document
-from course.content.exercise_sets import (ITEM_TYPES, AnnotateItem, ExerciseSet, ItemBase, LocateItem, MatchingItem,
-                                     MultipleItem, NumericItem, OpenItem, OrderingItem, ShortItem, SingleItem,
-                                     VerdictItem, json_schema)
-from course.content.text import plain
-from course.exercises.templates import render_template, start
-from course.exercises.validate import validate_references
+import importlib
+
+# The public names and the modules that define them. They are imported on first use (PEP 562), so
+# ``import course.exercises.grading`` (what ``course check`` needs) does not also load the templates,
+# the authors' validation and the results writer.
+_EXPORTS = {
+    "course.errors": ("CourseInputError",),
+    "course.exercises.grading": ("FAILED", "NEEDS_REVIEW", "NOT_ATTEMPTED", "PARTIAL", "PASSED", "STATUSES", "Result",
+                                 "SetResult", "grade_item", "grade_set", "is_blank", "reference_answer_file",
+                                 "reference_answers"),
+    "course.content.exercise_sets": ("exercises_dir", "load_all_sets", "load_set", "set_paths", "ITEM_TYPES",
+                                     "AnnotateItem", "ExerciseSet", "ItemBase", "LocateItem", "MatchingItem",
+                                     "MultipleItem", "NumericItem", "OpenItem", "OrderingItem", "ShortItem",
+                                     "SingleItem", "VerdictItem", "json_schema"),
+    "course.content.yaml": ("parse_yaml",),
+    "course.exercises.answers": ("AnswerFile", "load_answers"),
+    "course.exercises.results": ("results_document",),
+    "course.content.text": ("plain",),
+    "course.exercises.templates": ("render_template", "start"),
+    "course.exercises.validate": ("validate_references",),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODULE_OF))
+
 
 __all__ = [
     "CourseInputError", "AnswerFile", "ExerciseSet", "ItemBase", "Result", "SetResult",
