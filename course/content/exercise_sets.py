@@ -58,7 +58,9 @@ def _strip(v):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, populate_by_name=True)
+    # defer_build: each model builds its validator when first used (ExerciseSet builds the item models
+    # with it), not one per class at import; `course check` starts ~25 ms sooner (bench P3)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, populate_by_name=True, defer_build=True)
 
 
 class ItemBase(_Model):
