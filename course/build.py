@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course.errors import CourseInputError
 from course.content import Course
+from course.errors import CourseInputError
 
 PDF_NAME = "reading-the-caliphate.pdf"
 READER_NAME = "reading-the-caliphate-reader.pdf"
@@ -31,15 +31,21 @@ def edition_name(name: str, edition: str) -> str:
         stem, dot, ext = name.rpartition(".")
         return f"{stem}-instructor.{ext}"
     return name
+
+
 EDITIONS = ("student", "instructor")
 FORMATS = ("html", "pdf", "epub", "reader")
 
-TEX_PACKAGES = ("texlive-xetex texlive-latex-extra texlive-lang-arabic texlive-fonts-recommended "
-                "latexmk xindy fonts-freefont-otf fonts-hosny-amiri fonts-linuxlibertine")
+TEX_PACKAGES = (
+    "texlive-xetex texlive-latex-extra texlive-lang-arabic texlive-fonts-recommended "
+    "latexmk xindy fonts-freefont-otf fonts-hosny-amiri fonts-linuxlibertine"
+)
 TEX_INSTALL = f"sudo apt-get install -y --no-install-recommends {TEX_PACKAGES}"
 
-_PCT = re.compile(r"^(reading sources|writing output|copying assets|checking consistency|"
-                  r"resolving references|pickling environment)?.*?\[\s*(\d+)%\]")
+_PCT = re.compile(
+    r"^(reading sources|writing output|copying assets|checking consistency|"
+    r"resolving references|pickling environment)?.*?\[\s*(\d+)%\]"
+)
 
 
 @dataclass
@@ -61,10 +67,21 @@ def missing_tex() -> list[str]:
     return [t for t in ("xelatex", "latexmk", "xindy") if shutil.which(t) is None]
 
 
-def _sphinx_cmd(builder: str, src: Path, out: Path, doctrees: Path, edition: str,
-                extra: list[str]) -> list[str]:
-    cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-W", "--keep-going", "-n",
-           "-d", str(doctrees), str(src), str(out)]
+def _sphinx_cmd(builder: str, src: Path, out: Path, doctrees: Path, edition: str, extra: list[str]) -> list[str]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        builder,
+        "-W",
+        "--keep-going",
+        "-n",
+        "-d",
+        str(doctrees),
+        str(src),
+        str(out),
+    ]
     if edition == "instructor":
         cmd += ["-t", "instructor"]
     return cmd + extra
@@ -77,8 +94,16 @@ def _run(cmd: list[str], log: Path, label: str, progress, cwd: Path | None = Non
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     with log.open("a", encoding="utf-8") as fh:
         fh.write(f"$ {' '.join(cmd)}\n")
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                cwd=cwd, env=env, encoding="utf-8", errors="replace")
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=cwd,
+            env=env,
+            encoding="utf-8",
+            errors="replace",
+        )
         assert proc.stdout is not None
         for line in proc.stdout:
             fh.write(line)
@@ -91,8 +116,11 @@ def _run(cmd: list[str], log: Path, label: str, progress, cwd: Path | None = Non
 
 def _problems(log: Path, limit: int = 25) -> list[str]:
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    keep = [l for l in lines if ("WARNING" in l or "ERROR" in l or "Error" in l or l.startswith("! ")
-                                 or "Missing character" in l)]
+    keep = [
+        l
+        for l in lines
+        if ("WARNING" in l or "ERROR" in l or "Error" in l or l.startswith("! ") or "Missing character" in l)
+    ]
     return keep[:limit] or [l for l in lines if l.strip()][-5:]
 
 
@@ -106,9 +134,10 @@ def _marker(out: Path) -> Path:
 
 def _searchindex_ok(path: Path) -> bool:
     import json
+
     try:
         text = path.read_text(encoding="utf-8")
-        json.loads(text[text.index("(") + 1:text.rindex(")")])
+        json.loads(text[text.index("(") + 1 : text.rindex(")")])
         return True
     except (OSError, ValueError):
         return False
@@ -134,8 +163,14 @@ def recover_interrupted(out: Path, doctrees: Path) -> str | None:
     return f"{why}; rebuilding it from scratch ({out} and {doctrees} removed)."
 
 
-def build(fmt: str, edition: str = "student", builddir: Path | None = None,
-          readings: str | None = None, progress=None, root: Path | None = None) -> BuildResult:
+def build(
+    fmt: str,
+    edition: str = "student",
+    builddir: Path | None = None,
+    readings: str | None = None,
+    progress=None,
+    root: Path | None = None,
+) -> BuildResult:
     _check_arguments(fmt, edition, readings)
     root = root or Course.find().root
     builddir = (builddir or root / "_build").resolve()
@@ -165,11 +200,14 @@ def build(fmt: str, edition: str = "student", builddir: Path | None = None,
     _marker(marker_dir).unlink(missing_ok=True)  # finished (well or not), not interrupted
     if rc != 0 or not output.exists():
         problems = "\n  ".join(_problems(log)) or "(no warning lines; see the log)"
-        raise BuildFailed(f"the {fmt.upper()} build of the {edition} edition failed.\n  {problems}\n"
-                          f"Full log: {log}\nIf the output looks damaged, delete {base.parent} and build "
-                          "again (a build that was interrupted is detected and redone from scratch).")
-    return BuildResult(fmt, edition, output, seconds, log,
-                       coverage=excerpts_coverage(doctrees) if readings == "excerpts" else [])
+        raise BuildFailed(
+            f"the {fmt.upper()} build of the {edition} edition failed.\n  {problems}\n"
+            f"Full log: {log}\nIf the output looks damaged, delete {base.parent} and build "
+            "again (a build that was interrupted is detected and redone from scratch)."
+        )
+    return BuildResult(
+        fmt, edition, output, seconds, log, coverage=excerpts_coverage(doctrees) if readings == "excerpts" else []
+    )
 
 
 def _check_arguments(fmt: str, edition: str, readings: str | None) -> None:
@@ -198,8 +236,9 @@ def _start_marked(marker_dir: Path, doctrees: Path, log: Path, progress) -> None
     _marker(marker_dir).write_text("a build started and has not finished\n", encoding="utf-8")
 
 
-def _build_pdf(fmt: str, root: Path, base: Path, doctrees: Path, edition: str, extra: list[str], log: Path,
-               progress) -> tuple[int, Path]:
+def _build_pdf(
+    fmt: str, root: Path, base: Path, doctrees: Path, edition: str, extra: list[str], log: Path, progress
+) -> tuple[int, Path]:
     """LaTeX, then XeLaTeX; a PDF with missing characters fails. Returns (exit code, the PDF's path)."""
     texdir = _latex_dir(base, fmt)
     tags = ["-t", "reader"] if fmt == "reader" else []
@@ -207,8 +246,9 @@ def _build_pdf(fmt: str, root: Path, base: Path, doctrees: Path, edition: str, e
     if rc == 0:
         if progress:
             progress("PDF", "XeLaTeX (3 passes and the index)", 0)
-        rc = _run(["make", "-C", str(texdir), "all-pdf", "LATEXMKOPTS=-silent -interaction=nonstopmode"],
-                  log, "PDF", progress)
+        rc = _run(
+            ["make", "-C", str(texdir), "all-pdf", "LATEXMKOPTS=-silent -interaction=nonstopmode"], log, "PDF", progress
+        )
     name = edition_name(PDF_NAME if fmt == "pdf" else READER_NAME, edition)
     produced = texdir / name
     output = base.parent / "pdf" / name
@@ -217,8 +257,13 @@ def _build_pdf(fmt: str, root: Path, base: Path, doctrees: Path, edition: str, e
     texlog = produced.with_suffix(".log")
     if texlog.exists() and "Missing character" in texlog.read_text(errors="replace"):
         with log.open("a") as fh:
-            fh.write("".join(line + "\n" for line in texlog.read_text(errors="replace").splitlines()
-                             if "Missing character" in line))
+            fh.write(
+                "".join(
+                    line + "\n"
+                    for line in texlog.read_text(errors="replace").splitlines()
+                    if "Missing character" in line
+                )
+            )
         return 1, output
     output.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(produced, output)

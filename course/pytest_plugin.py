@@ -40,14 +40,35 @@ _KEY = pytest.StashKey["_CourseSession"]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("course", "Reading the Caliphate: exercise answers")
-    group.addoption("--answers", dest="course_answers", default=None, metavar="DIR",
-                    help="Check the exercise answers in DIR (one <set>.yaml per set), one test per item.")
-    group.addoption("--exercises", dest="course_exercises", default=None, metavar="DIR",
-                    help="Folder of exercise sets (default: the course's exercises/).")
-    group.addoption("--exercise-set", dest="course_sets", action="append", default=[], metavar="SET",
-                    help="Only this exercise set (repeatable).")
-    group.addoption("--results-json", dest="course_results_json", default=None, metavar="PATH",
-                    help="Where to write results.json (default: <answers>/.results.json).")
+    group.addoption(
+        "--answers",
+        dest="course_answers",
+        default=None,
+        metavar="DIR",
+        help="Check the exercise answers in DIR (one <set>.yaml per set), one test per item.",
+    )
+    group.addoption(
+        "--exercises",
+        dest="course_exercises",
+        default=None,
+        metavar="DIR",
+        help="Folder of exercise sets (default: the course's exercises/).",
+    )
+    group.addoption(
+        "--exercise-set",
+        dest="course_sets",
+        action="append",
+        default=[],
+        metavar="SET",
+        help="Only this exercise set (repeatable).",
+    )
+    group.addoption(
+        "--results-json",
+        dest="course_results_json",
+        default=None,
+        metavar="PATH",
+        help="Where to write results.json (default: <answers>/.results.json).",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -79,8 +100,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
     answers_dir = Path(answers).resolve()
     if not answers_dir.is_dir():
-        raise pytest.UsageError(f"--answers {answers}: no such folder. Run 'course start' to create it "
-                                "with an answer template for every exercise set.")
+        raise pytest.UsageError(
+            f"--answers {answers}: no such folder. Run 'course start' to create it "
+            "with an answer template for every exercise set."
+        )
     try:
         sets = load_all_sets(config.getoption("course_exercises") or None)
     except CourseInputError as exc:
@@ -90,7 +113,9 @@ def pytest_configure(config: pytest.Config) -> None:
         known = {s.id for s in sets}
         unknown = [w for w in wanted if w not in known]
         if unknown:
-            raise pytest.UsageError(f"--exercise-set {', '.join(unknown)}: no such exercise set. Sets: {', '.join(sorted(known))}.")
+            raise pytest.UsageError(
+                f"--exercise-set {', '.join(unknown)}: no such exercise set. Sets: {', '.join(sorted(known))}."
+            )
         sets = [s for s in sets if s.id in wanted]
     if not sets:
         raise pytest.UsageError("no exercise sets found; pass --exercises FOLDER.")
@@ -139,9 +164,14 @@ class AnswersDir(pytest.Directory):
         code = _python_files(sess.answers)
         if code:
             yield AnswerFileProblem.from_parent(
-                self, name="answers folder: Python files", path=sess.answers / code[0],
-                messages=[f"{sess.answers}: Python files are not allowed in the answers folder and were not run: "
-                          f"{', '.join(code)}. Answers are YAML files only; delete these files."])
+                self,
+                name="answers folder: Python files",
+                path=sess.answers / code[0],
+                messages=[
+                    f"{sess.answers}: Python files are not allowed in the answers folder and were not run: "
+                    f"{', '.join(code)}. Answers are YAML files only; delete these files."
+                ],
+            )
         for s in sess.sets:
             yield AnswerSetFile.from_parent(self, path=sess.answers / f"{s.id}.yaml", exercise_set=s)
 
@@ -164,14 +194,22 @@ class AnswerSetFile(pytest.File):
         except CourseInputError as exc:
             fatal = str(exc)
         if fatal or problems:
-            yield AnswerFileProblem.from_parent(self, name=f"{s.id}: answer file",
-                                                messages=[fatal] if fatal else problems)
+            yield AnswerFileProblem.from_parent(
+                self, name=f"{s.id}: answer file", messages=[fatal] if fatal else problems
+            )
         levels = load_state(self.config.stash[_KEY].answers).hint_levels()
         for number, it in enumerate(s.items, 1):
             line = af.line_of(it.id) if (af is not None and it.id in answers) else None
-            yield ExerciseItem.from_parent(self, name=it.id, item=it, number=number, answer=answers.get(it.id),
-                                           hint_level=levels.get(it.id, 0), line=line,
-                                           unreadable=fatal is not None or (af.unread.get(it.id) if af else None))
+            yield ExerciseItem.from_parent(
+                self,
+                name=it.id,
+                item=it,
+                number=number,
+                answer=answers.get(it.id),
+                hint_level=levels.get(it.id, 0),
+                line=line,
+                unreadable=fatal is not None or (af.unread.get(it.id) if af else None),
+            )
 
 
 def _skip(reason: str):
@@ -232,8 +270,11 @@ class ExerciseItem(pytest.Item):
         if res.status == PASSED:
             return
         if res.status == NOT_ATTEMPTED:
-            why = self.unreadable if isinstance(self.unreadable, str) else (
-                "answer file unreadable" if self.unreadable else "not attempted")
+            why = (
+                self.unreadable
+                if isinstance(self.unreadable, str)
+                else ("answer file unreadable" if self.unreadable else "not attempted")
+            )
             _skip(f"{self.item.id}: {why} ({res.max_points:g} points)")
         if res.status == NEEDS_REVIEW:
             _skip(f"{self.item.id}: needs instructor review. {res.feedback}")

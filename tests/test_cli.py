@@ -10,8 +10,13 @@ from conftest import IN_CI, ROOT
 
 
 def course(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_help_lists_the_commands():

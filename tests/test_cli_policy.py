@@ -20,9 +20,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import ROOT
 from ruamel.yaml import YAML
 
-from conftest import ROOT
 from course.cli import main
 from course.exercises import load_all_sets, reference_answer_file
 
@@ -94,27 +94,41 @@ CASES = {
     "hint": (["hint", ITEM], ["hint", "no-such-item"], ["hint"]),
     "reveal": (["reveal", ITEM, "--yes"], ["reveal", "no-such-item", "--yes"], ["reveal", "--yes"]),
     "progress": (["progress"], ["progress", "--exercises", "empty"], ["progress", "extra-argument"]),
-    "watch": (["watch", SET, "--stop-after", "1"], ["watch", "--answers", "no-such-folder"],
-              ["watch", "--stop-after", "many"]),
+    "watch": (
+        ["watch", SET, "--stop-after", "1"],
+        ["watch", "--answers", "no-such-folder"],
+        ["watch", "--stop-after", "many"],
+    ),
     "submit": (["submit", "--out", "hand-in.zip"], ["submit", "--answers", "empty"], ["submit", "--no-such-option"]),
-    "diagnostic": (["diagnostic", "a", "--answers", "empty"], ["diagnostic", "--answers", "answers-diag"],
-                   ["diagnostic", "c"]),
-    "grade": (["grade", "subs", "--csv", "g.csv"], ["grade", "no-such-folder", "--csv", "g.csv"],
-              ["grade", "subs"]),
-    "marking": (["marking", "subs", "--out", "m.csv"], ["marking", "no-such-folder", "--out", "m.csv"],
-                ["marking", "subs"]),
-    "export moodle": (["export", "moodle", "--set", SET, "--out", "m.xml"],
-                      ["export", "moodle", "--set", "no-such-set", "--out", "m.xml"],
-                      ["export", "moodle", "--no-such-option"]),
-    "export qti": (["export", "qti", "--set", SET, "--out", "q.zip"], ["export", "qti", "--set", "no-such-set"],
-                   ["export", "qti", "--out", "q.xml"]),
-    "export scorm": (["export", "scorm", "--output", "pkg", "--html", "."],
-                     ["export", "scorm", "--output", "pkg", "--html", "no-such-build"],
-                     ["export", "scorm", "--output", "pkg", "--mastery", "most"]),
+    "diagnostic": (
+        ["diagnostic", "a", "--answers", "empty"],
+        ["diagnostic", "--answers", "answers-diag"],
+        ["diagnostic", "c"],
+    ),
+    "grade": (["grade", "subs", "--csv", "g.csv"], ["grade", "no-such-folder", "--csv", "g.csv"], ["grade", "subs"]),
+    "marking": (
+        ["marking", "subs", "--out", "m.csv"],
+        ["marking", "no-such-folder", "--out", "m.csv"],
+        ["marking", "subs"],
+    ),
+    "export moodle": (
+        ["export", "moodle", "--set", SET, "--out", "m.xml"],
+        ["export", "moodle", "--set", "no-such-set", "--out", "m.xml"],
+        ["export", "moodle", "--no-such-option"],
+    ),
+    "export qti": (
+        ["export", "qti", "--set", SET, "--out", "q.zip"],
+        ["export", "qti", "--set", "no-such-set"],
+        ["export", "qti", "--out", "q.xml"],
+    ),
+    "export scorm": (
+        ["export", "scorm", "--output", "pkg", "--html", "."],
+        ["export", "scorm", "--output", "pkg", "--html", "no-such-build"],
+        ["export", "scorm", "--output", "pkg", "--mastery", "most"],
+    ),
     "build": (["build", "html", "--builddir", "b"], ["build", "pdf", "--builddir", "b"], ["build", "docx"]),
     "preview": (["preview"], ["preview"], ["preview", "--port", "http"]),
-    "validate": (["validate", SET], ["validate", "--exercises", "broken/exercises"],
-                 ["validate", "--no-such-option"]),
+    "validate": (["validate", SET], ["validate", "--exercises", "broken/exercises"], ["validate", "--no-such-option"]),
     "schema": (["schema", "--out", "schema.json"], ["schema", "--out", "a-file/schema.json"], ["schema", "extra"]),
     "doctor": (["doctor"], ["doctor"], ["doctor", "--no-such-option"]),
     "(no command)": (["--version"], None, ["no-such-command"]),
@@ -181,7 +195,7 @@ def test_help_documents_the_policy_and_groups_the_commands(capsys):
     assert "Exit codes: 0 ok; 1 findings or wrong input" in flat and "2 usage" in flat
     sections = [out.index(f"{title}:") for title in ("Learners", "Instructors", "Authors")]
     assert sections == sorted(sections)
-    learners, instructors, authors = out[sections[0]:sections[1]], out[sections[1]:sections[2]], out[sections[2]:]
+    learners, instructors, authors = out[sections[0] : sections[1]], out[sections[1] : sections[2]], out[sections[2] :]
     assert "  check " in learners and "  grade " in instructors and "  build " in authors
     assert "  build " not in learners and "  check " not in authors
 
@@ -189,8 +203,9 @@ def test_help_documents_the_policy_and_groups_the_commands(capsys):
 @pytest.mark.parametrize("args, code", [(["check", "--answers", "no-such-folder"], 1), (["build", "docx"], 2)])
 def test_the_real_process_has_the_same_codes(w, args, code):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COURSE_ROOT": str(ROOT)}
-    p = subprocess.run([sys.executable, "-m", "course", *args], capture_output=True, text=True, cwd=w, env=env,
-                       timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-m", "course", *args], capture_output=True, text=True, cwd=w, env=env, timeout=120
+    )
     assert p.returncode == code, p.stderr
     assert "Traceback" not in p.stderr and p.stderr.strip()
 
@@ -198,15 +213,29 @@ def test_the_real_process_has_the_same_codes(w, args, code):
 def test_check_loads_neither_the_book_nor_the_exports(w):
     """`course check` imports only what it needs: no Sphinx, docutils, matplotlib or lxml, none of the
     author or instructor commands, the book build or the LMS exports (bench/bench_book.py P3 times it)."""
-    probe = ("import runpy, sys\nsys.argv = ['course', 'check']\n"
-             "try:\n    runpy.run_module('course', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-             "print('MODULES=' + ' '.join(sorted(sys.modules)))\n")
+    probe = (
+        "import runpy, sys\nsys.argv = ['course', 'check']\n"
+        "try:\n    runpy.run_module('course', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print('MODULES=' + ' '.join(sorted(sys.modules)))\n"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COURSE_ROOT": str(ROOT)}
     p = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=w, env=env, timeout=120)
     line = next((ln for ln in p.stdout.splitlines() if ln.startswith("MODULES=")), "MODULES=")
     loaded = set(line.removeprefix("MODULES=").split())
     assert "course.cli.learner" in loaded, p.stdout[-2000:] + p.stderr
-    heavy = sorted(m for m in loaded if m.split(".")[0] in ("sphinx", "docutils", "matplotlib", "lxml")
-                   or m.startswith(("course.cli.author", "course.cli.instructor", "course.build", "course.lms",
-                                    "course.sphinxext", "course.exercises.gradebook")))
+    heavy = sorted(
+        m
+        for m in loaded
+        if m.split(".")[0] in ("sphinx", "docutils", "matplotlib", "lxml")
+        or m.startswith(
+            (
+                "course.cli.author",
+                "course.cli.instructor",
+                "course.build",
+                "course.lms",
+                "course.sphinxext",
+                "course.exercises.gradebook",
+            )
+        )
+    )
     assert heavy == [], heavy

@@ -31,14 +31,24 @@ import os
 import click
 
 from course import __version__
-from course.cli._common import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, err_console,
-                                print_error)
+from course.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    err_console,
+    print_error,
+)
 from course.errors import CourseInputError
 
 # (section title in `course --help`, module, command names in the order shown)
 SECTIONS = (
-    ("Learners", "course.cli.learner",
-     ("start", "check", "next", "hint", "reveal", "progress", "watch", "submit", "diagnostic")),
+    (
+        "Learners",
+        "course.cli.learner",
+        ("start", "check", "next", "hint", "reveal", "progress", "watch", "submit", "diagnostic"),
+    ),
     ("Instructors", "course.cli.instructor", ("grade", "marking", "export")),
     ("Authors", "course.cli.author", ("build", "preview", "validate", "schema", "doctor")),
 )
@@ -67,7 +77,11 @@ class CourseGroup(click.Group):
         width = max(len(name) for _, cmds in sections for name, _ in cmds)
         limit = formatter.width - 6 - width
         for title, cmds in sections:
-            rows = [(name.ljust(width), cmd.get_short_help_str(limit)) for name, cmd in cmds if cmd is not None and not cmd.hidden]
+            rows = [
+                (name.ljust(width), cmd.get_short_help_str(limit))
+                for name, cmd in cmds
+                if cmd is not None and not cmd.hidden
+            ]
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)
@@ -99,8 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for people; COURSE_DEBUG=1 for developers
         if os.environ.get("COURSE_DEBUG"):
             raise
-        err_console().print(f"[bold red]internal error:[/bold red] {type(exc).__name__}: {exc}\n"
-                            "This is a bug in the course package. Run again with COURSE_DEBUG=1 to see the "
-                            "details, and report them.")
+        err_console().print(
+            f"[bold red]internal error:[/bold red] {type(exc).__name__}: {exc}\n"
+            "This is a bug in the course package. Run again with COURSE_DEBUG=1 to see the "
+            "details, and report them."
+        )
         return EXIT_INTERNAL
     return EXIT_OK

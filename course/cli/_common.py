@@ -24,10 +24,21 @@ EXIT_USAGE = 2  # wrong usage: unknown command or option, bad argument value (cl
 EXIT_INTERNAL = 70  # a bug in the course package (EX_SOFTWARE); COURSE_DEBUG=1 shows the traceback
 EXIT_INTERRUPTED = 130  # Ctrl+C
 
-answers_option = click.option("--answers", "answers_dir", default="answers", show_default=True,
-                              type=click.Path(file_okay=False, path_type=Path), help="Folder of your answer files.")
-exercises_option = click.option("--exercises", "exercises_path", default=None, type=click.Path(path_type=Path),
-                                help="Folder of exercise sets (default: the course's exercises/).")
+answers_option = click.option(
+    "--answers",
+    "answers_dir",
+    default="answers",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of your answer files.",
+)
+exercises_option = click.option(
+    "--exercises",
+    "exercises_path",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Folder of exercise sets (default: the course's exercises/).",
+)
 
 
 def console() -> Console:
@@ -51,6 +62,7 @@ def _exit_cleanly_on_sigterm() -> None:
     import threading
 
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+
         def stop(signum, frame):
             raise SystemExit(128 + signum)
 
@@ -95,8 +107,10 @@ def all_sets(exercises_path: Path | None):
     else:
         sets, where = load_all_sets(exercises_path), exercises_dir(exercises_path)
     if not sets:
-        raise CourseInputError(f"{where}: no exercise sets (*.yaml) found. "
-                               "Run the command from the course folder, or pass --exercises FOLDER.")
+        raise CourseInputError(
+            f"{where}: no exercise sets (*.yaml) found. "
+            "Run the command from the course folder, or pass --exercises FOLDER."
+        )
     return sets
 
 
@@ -127,5 +141,7 @@ def find_item(sets: list, item_id: str):
     ids = [it.id for s in sets for it in s.items]
     close = get_close_matches(item_id, ids, n=3)
     did = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise CourseInputError(f"'{item_id}' is not an item of any exercise set.{did} Item ids are printed in the "
-                           "book and in your answer files (run 'course start').")
+    raise CourseInputError(
+        f"'{item_id}' is not an item of any exercise set.{did} Item ids are printed in the "
+        "book and in your answer files (run 'course start')."
+    )

@@ -14,8 +14,16 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from course.cli._common import EXIT_FINDINGS, EXIT_OK, all_sets, console, err_console, exercises_option, \
-    handle_errors, select
+from course.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    all_sets,
+    console,
+    err_console,
+    exercises_option,
+    handle_errors,
+    select,
+)
 
 
 def stdout_console() -> Console:
@@ -24,12 +32,25 @@ def stdout_console() -> Console:
 
 @click.command()
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(["html", "pdf", "epub", "reader", "all"]))
-@click.option("--edition", type=click.Choice(["student", "instructor"]), default="student", show_default=True,
-              help="instructor adds answers, explanations, teaching notes and timing")
-@click.option("--readings", type=click.Choice(["full", "excerpts"]), default=None,
-              help="print the readings in full (default) or only the cited paragraphs")
-@click.option("--builddir", type=click.Path(path_type=Path), default=None,
-              help="where to write (default: _build in the course folder)")
+@click.option(
+    "--edition",
+    type=click.Choice(["student", "instructor"]),
+    default="student",
+    show_default=True,
+    help="instructor adds answers, explanations, teaching notes and timing",
+)
+@click.option(
+    "--readings",
+    type=click.Choice(["full", "excerpts"]),
+    default=None,
+    help="print the readings in full (default) or only the cited paragraphs",
+)
+@click.option(
+    "--builddir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="where to write (default: _build in the course folder)",
+)
 @click.option("--open", "open_", is_flag=True, help="open the result when done")
 @handle_errors
 def build(fmt, edition, readings, builddir, open_):
@@ -41,8 +62,14 @@ def build(fmt, edition, readings, builddir, open_):
     bar_con, out = err_console(), stdout_console()
     formats = ["html", "pdf", "epub", "reader"] if fmt == "all" else [fmt]
     results = []
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[phase]}"),
-                  TimeElapsedColumn(), console=bar_con, transient=True) as progress:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[phase]}"),
+        TimeElapsedColumn(),
+        console=bar_con,
+        transient=True,
+    ) as progress:
         for f in formats:
             task = progress.add_task(f"{f.upper()} ({edition})", total=100, phase="starting")
 
@@ -90,11 +117,31 @@ def preview(port, edition):
     root = Course.find().root
     exe = shutil.which("sphinx-autobuild") or str(Path(sys.executable).with_name("sphinx-autobuild"))
     outdir = root / "_build" / edition / "preview"
-    cmd = [exe, "--host", "127.0.0.1", "--port", str(port), "-n", "--keep-going",
-           "--ignore", str(root / "_build"), "--ignore", str(root / "answers"),
-           "--watch", str(root / "exercises"), "--watch", str(root / "glossary"),
-           "--watch", str(root / "readings"), "--watch", str(root / "data"),
-           "-d", str(root / "_build" / edition / "doctrees" / "preview"), str(root), str(outdir)]
+    cmd = [
+        exe,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "-n",
+        "--keep-going",
+        "--ignore",
+        str(root / "_build"),
+        "--ignore",
+        str(root / "answers"),
+        "--watch",
+        str(root / "exercises"),
+        "--watch",
+        str(root / "glossary"),
+        "--watch",
+        str(root / "readings"),
+        "--watch",
+        str(root / "data"),
+        "-d",
+        str(root / "_build" / edition / "doctrees" / "preview"),
+        str(root),
+        str(outdir),
+    ]
     if edition == "instructor":
         cmd += ["-t", "instructor"]
     stdout_console().print(f"Preview on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
@@ -102,8 +149,13 @@ def preview(port, edition):
 
 
 @click.command()
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the schema to this file instead of printing it.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the schema to this file instead of printing it.",
+)
 @handle_errors
 def schema(out):
     """Print the JSON Schema of exercise-set files (for editor autocompletion)."""
@@ -122,9 +174,12 @@ def schema(out):
 @click.command()
 @click.argument("sets", nargs=-1)
 @exercises_option
-@click.option("--strict", is_flag=True,
-              help="Treat the item-quality rules (key balance, feedback, objective levels, model answers, "
-                   "minutes) as errors, as CI does.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat the item-quality rules (key balance, feedback, objective levels, model answers, "
+    "minutes) as errors, as CI does.",
+)
 @handle_errors
 def validate(sets, exercises_path, strict):
     """Check exercise sets for authors: schema, objectives, readings, paragraph ids, citations, and the
@@ -146,15 +201,19 @@ def validate(sets, exercises_path, strict):
     n = dist["n_letter"]["course"]
     letters = ", ".join(f"{k} {v}" for k, v in sorted(dist["letters"]["course"].items()))
     have, total, _ = feedback_coverage(chosen)
-    con.print(f"Key letters of {n} letter-keyed single-choice items: {letters or 'none'}. "
-              f"Wrong choices with feedback: {have} of {total}.")
+    con.print(
+        f"Key letters of {n} letter-keyed single-choice items: {letters or 'none'}. "
+        f"Wrong choices with feedback: {have} of {total}."
+    )
     n_items = sum(len(s.items) for s in chosen)
     if problems or (strict and quality):
         con.print(f"{len(problems) + (len(quality) if strict else 0)} problem(s) in {len(chosen)} set(s).")
         sys.exit(EXIT_FINDINGS)
     if quality:
-        con.print(f"{len(chosen)} set(s), {n_items} items: references good; {len(quality)} item-quality "
-                  "warning(s) (errors under --strict).")
+        con.print(
+            f"{len(chosen)} set(s), {n_items} items: references good; {len(quality)} item-quality "
+            "warning(s) (errors under --strict)."
+        )
         return
     con.print(f"{len(chosen)} set(s), {n_items} items: all good.")
 

@@ -14,17 +14,35 @@ from rich.table import Table
 from rich.text import Text
 
 from course.cli._common import err_console
-from course.content.exercise_sets import (AnnotateItem, ExerciseSet, MatchingItem, MultipleItem, OpenItem, OrderingItem,
-                                     SingleItem, _fmt)
+from course.content.exercise_sets import (
+    AnnotateItem,
+    ExerciseSet,
+    MatchingItem,
+    MultipleItem,
+    OpenItem,
+    OrderingItem,
+    SingleItem,
+    _fmt,
+)
 from course.content.text import plain
 from course.exercises.grading import FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, SetResult
 from course.exercises.safe import safe_text
 
-SYMBOL = {PASSED: ("✓", "green"), PARTIAL: ("◐", "yellow"), FAILED: ("✗", "red"),
-          NOT_ATTEMPTED: ("·", "dim"), NEEDS_REVIEW: ("⚑", "cyan")}
+SYMBOL = {
+    PASSED: ("✓", "green"),
+    PARTIAL: ("◐", "yellow"),
+    FAILED: ("✗", "red"),
+    NOT_ATTEMPTED: ("·", "dim"),
+    NEEDS_REVIEW: ("⚑", "cyan"),
+}
 PROBLEMS_SHOWN = 20  # per answer file in `course check`; per learner in `course grade`
-LABEL = {PASSED: "right", PARTIAL: "partly right", FAILED: "not yet", NOT_ATTEMPTED: "not attempted",
-         NEEDS_REVIEW: "for review"}
+LABEL = {
+    PASSED: "right",
+    PARTIAL: "partly right",
+    FAILED: "not yet",
+    NOT_ATTEMPTED: "not attempted",
+    NEEDS_REVIEW: "for review",
+}
 
 
 def bar(points: float, total: float, width: int = 40) -> Table:
@@ -32,8 +50,10 @@ def bar(points: float, total: float, width: int = 40) -> Table:
     grid.add_column()
     grid.add_column()
     pct = 100 * points / total if total else 0
-    grid.add_row(ProgressBar(total=max(total, 1e-9), completed=points, width=width),
-                 f"{_fmt(round(points, 2))} / {_fmt(total)} points ({pct:.0f} %)")
+    grid.add_row(
+        ProgressBar(total=max(total, 1e-9), completed=points, width=width),
+        f"{_fmt(round(points, 2))} / {_fmt(total)} points ({pct:.0f} %)",
+    )
     return grid
 
 
@@ -88,12 +108,19 @@ def next_step(s: ExerciseSet, r: SetResult) -> Text:
     wrong = [res.item_id for res in r.results if res.status in (FAILED, PARTIAL)]
     todo = r.count(NOT_ATTEMPTED)
     if wrong:
-        return Text(f"Next: fix {wrong[0]} (more help: course hint {wrong[0]})"
-                    + (f"; {len(wrong) - 1} more not right yet" if len(wrong) > 1 else "") + ".", style="bold")
+        return Text(
+            f"Next: fix {wrong[0]} (more help: course hint {wrong[0]})"
+            + (f"; {len(wrong) - 1} more not right yet" if len(wrong) > 1 else "")
+            + ".",
+            style="bold",
+        )
     if todo:
         return Text(f"Next: {todo} item(s) to answer; course next {s.id} shows the first.", style="bold")
-    return Text("Every item is answered and right" + (" (open responses await an instructor)."
-                                                       if r.count(NEEDS_REVIEW) else "."), style="bold green")
+    return Text(
+        "Every item is answered and right"
+        + (" (open responses await an instructor)." if r.count(NEEDS_REVIEW) else "."),
+        style="bold green",
+    )
 
 
 def counts(r: SetResult) -> str:
@@ -133,8 +160,10 @@ def print_discernment(con, results, always: bool = False) -> None:
         return
     con.print(Text("Discernment check (never marked)", style="bold"))
     if not results:
-        con.print("No form answered yet: run [bold]course diagnostic a[/bold] (start of the course) or "
-                  "[bold]course diagnostic b[/bold] (end).")
+        con.print(
+            "No form answered yet: run [bold]course diagnostic a[/bold] (start of the course) or "
+            "[bold]course diagnostic b[/bold] (end)."
+        )
         return
     from course.exercises.diagnostic import change, describe
 
@@ -145,9 +174,10 @@ def print_discernment(con, results, always: bool = False) -> None:
             con.print(Text("  problem: ", style="bold red") + Text(p), soft_wrap=True)
     d = change(results.get("a"), results.get("b"))
     if d is not None:
-        con.print(f"  change from form A to form B: {d:+.2f} discernment "
-                  "(hit rate minus false-alarm rate; 0 means no discernment).")
-
+        con.print(
+            f"  change from form A to form B: {d:+.2f} discernment "
+            "(hit rate minus false-alarm rate; 0 means no discernment)."
+        )
 
 
 def discernment_results(answers_dir) -> dict:

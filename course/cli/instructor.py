@@ -20,28 +20,64 @@ from course.cli._common import EXIT_FINDINGS, all_sets, console, exercises_optio
 from course.cli.display import PROBLEMS_SHOWN
 from course.exercises.safe import safe_text
 
+
 @click.command()
 @click.argument("submissions", type=click.Path(path_type=Path))
-@click.option("--csv", "csv_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the grade sheet (one row per learner, one column per item).")
-@click.option("--json", "json_path", is_flag=False, flag_value="__auto__", default=None,
-              help="Also write a detailed JSON report (default path: next to the CSV).")
-@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also write one results JSON per learner into this folder.")
+@click.option(
+    "--csv",
+    "csv_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the grade sheet (one row per learner, one column per item).",
+)
+@click.option(
+    "--json",
+    "json_path",
+    is_flag=False,
+    flag_value="__auto__",
+    default=None,
+    help="Also write a detailed JSON report (default path: next to the CSV).",
+)
+@click.option(
+    "--feedback",
+    "feedback_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write one results JSON per learner into this folder.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 if any submission had a problem.")
-@click.option("--set", "assigned", multiple=True,
-              help="An assigned set (repeatable): grade and compute percentages over these sets only.")
-@click.option("--marks", "marks_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="A filled marking sheet (from 'course marking') whose rubric marks go into the gradebook.")
-@click.option("--timeout", "timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Seconds allowed to read and grade one submission; a slower one is reported and scored 0.")
-@click.option("--jobs", "jobs", type=click.IntRange(min=0), default=None,
-              help="Grading processes (default: one per CPU, up to 4; 0: grade in this process, without the "
-                   "time and memory limits).")
+@click.option(
+    "--set",
+    "assigned",
+    multiple=True,
+    help="An assigned set (repeatable): grade and compute percentages over these sets only.",
+)
+@click.option(
+    "--marks",
+    "marks_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A filled marking sheet (from 'course marking') whose rubric marks go into the gradebook.",
+)
+@click.option(
+    "--timeout",
+    "timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds allowed to read and grade one submission; a slower one is reported and scored 0.",
+)
+@click.option(
+    "--jobs",
+    "jobs",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Grading processes (default: one per CPU, up to 4; 0: grade in this process, without the "
+    "time and memory limits).",
+)
 @exercises_option
 @handle_errors
-def grade(submissions, csv_path, json_path, feedback_dir, strict, assigned, marks_path, timeout, jobs,
-          exercises_path):
+def grade(submissions, csv_path, json_path, feedback_dir, strict, assigned, marks_path, timeout, jobs, exercises_path):
     """Grade every submission in SUBMISSIONS (a folder or .zip per learner) into a CSV."""
     from course.exercises.gradebook import grade_all
 
@@ -56,8 +92,10 @@ def grade(submissions, csv_path, json_path, feedback_dir, strict, assigned, mark
     n = len(report.learners)
     avg = (sum(lg.points / lg.max_points for lg in report.learners if lg.max_points) / n * 100) if n else 0
     review = sum(lg.review_items for lg in report.learners)
-    con.print(f"Graded {n} submission(s) over {len(sets)} set(s) ({', '.join(s.id for s in sets)}) in "
-              f"{elapsed:.2f} s; mean score {avg:.1f} %; {review} open response(s) marked 'review'.")
+    con.print(
+        f"Graded {n} submission(s) over {len(sets)} set(s) ({', '.join(s.id for s in sets)}) in "
+        f"{elapsed:.2f} s; mean score {avg:.1f} %; {review} open response(s) marked 'review'."
+    )
     con.print("Wrote " + ", ".join(outputs) + ".")
     bad = [lg for lg in report.learners if lg.rejected or lg.problems]
     if bad or report.skipped:
@@ -102,8 +140,11 @@ def _show_problems(con, bad: list, skipped: list[str], full_elsewhere: bool) -> 
         for p in issues[:per_learner]:
             con.print(who + Text(safe_text(p, newlines=False)), soft_wrap=True)
         if len(issues) > per_learner:
-            where = " (all of them in the JSON report and the feedback file)" if full_elsewhere else \
-                " (add --json or --feedback to see all of them)"
+            where = (
+                " (all of them in the JSON report and the feedback file)"
+                if full_elsewhere
+                else " (add --json or --feedback to see all of them)"
+            )
             con.print(who + Text(f"{len(issues) - per_learner} more problem(s){where}."), soft_wrap=True)
     for p in skipped:
         con.print(Text("- skipped: ", style="bold yellow") + Text(safe_text(p, newlines=False)), soft_wrap=True)
@@ -111,8 +152,13 @@ def _show_problems(con, bad: list, skipped: list[str], full_elsewhere: bool) -> 
 
 @click.command()
 @click.argument("submissions", type=click.Path(path_type=Path))
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the marking sheet (CSV: one row per learner and open response).")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the marking sheet (CSV: one row per learner and open response).",
+)
 @click.option("--set", "assigned", multiple=True, help="An assigned set (repeatable).")
 @exercises_option
 @handle_errors
@@ -130,27 +176,38 @@ def marking(submissions, out_path, assigned, exercises_path):
 
     rows = marking_rows(report, response_text)
     write_marking_sheet(rows, out_path)
-    con.print(f"Wrote {out_path}: {len(rows) - 1} open response(s) from {len(report.learners)} submission(s). "
-              "Fill in the c1, c2 ... columns, then run course grade ... --marks " + str(out_path) + ".")
+    con.print(
+        f"Wrote {out_path}: {len(rows) - 1} open response(s) from {len(report.learners)} submission(s). "
+        "Fill in the c1, c2 ... columns, then run course grade ... --marks " + str(out_path) + "."
+    )
 
 
 DEFAULT_DIR = Path("_build") / "lms"
 
-_set_opt = click.option("--set", "set_ids", multiple=True, metavar="SET",
-                        help="Export only this exercise set (repeat for several; default: every set).")
-_manual_opt = click.option("--include-manual", is_flag=True,
-                           help="Also export locate and annotate items, as essays marked by hand.")
+_set_opt = click.option(
+    "--set",
+    "set_ids",
+    multiple=True,
+    metavar="SET",
+    help="Export only this exercise set (repeat for several; default: every set).",
+)
+_manual_opt = click.option(
+    "--include-manual", is_flag=True, help="Also export locate and annotate items, as essays marked by hand."
+)
 
 
 def _report_export(con: Console, p, out: Path, what: str, adjustments=()) -> None:
     n_items = sum(len({q.item_id for q in qs}) for _, qs in p.sets)
     total = sum(len(s.items) for s, _ in p.sets)
-    con.print(f"Wrote {out} ({what}): {len(p.questions)} questions from {n_items} of {total} items "
-              f"in {len(p.sets)} set(s).")
+    con.print(
+        f"Wrote {out} ({what}): {len(p.questions)} questions from {n_items} of {total} items in {len(p.sets)} set(s)."
+    )
     if p.skipped:
-        con.print(f"[yellow]Not exported ({len(p.skipped)}):[/yellow] an LMS question cannot hold these; "
-                  "grade them with `course grade`, or add --include-manual to export them as essays "
-                  "marked by hand.")
+        con.print(
+            f"[yellow]Not exported ({len(p.skipped)}):[/yellow] an LMS question cannot hold these; "
+            "grade them with `course grade`, or add --include-manual to export them as essays "
+            "marked by hand."
+        )
         for k in p.skipped:
             con.print(f"  - {k.set_id} / {k.item_id} ({k.item_type})", highlight=False)
     for n in p.notes:
@@ -165,8 +222,12 @@ def export():
 
 
 @export.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The XML file to write (default: _build/lms/reading-the-caliphate-moodle.xml).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The XML file to write (default: _build/lms/reading-the-caliphate-moodle.xml).",
+)
 @_set_opt
 @_manual_opt
 @exercises_option
@@ -182,8 +243,12 @@ def moodle(out, set_ids, include_manual, exercises_path):
 
 
 @export.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The zip file to write (default: _build/lms/reading-the-caliphate-qti.zip).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The zip file to write (default: _build/lms/reading-the-caliphate-qti.zip).",
+)
 @_set_opt
 @_manual_opt
 @exercises_option
@@ -195,27 +260,56 @@ def qti(out, set_ids, include_manual, exercises_path):
     sets = select(all_sets(exercises_path), tuple(set_ids))
     out = out or DEFAULT_DIR / "reading-the-caliphate-qti.zip"
     if out.suffix.lower() != ".zip":
-        raise click.BadParameter(f"{out}: a QTI package is a .zip file; give a name ending in .zip.",
-                                 param_hint="--out")
+        raise click.BadParameter(
+            f"{out}: a QTI package is a .zip file; give a name ending in .zip.", param_hint="--out"
+        )
     path, p = export_qti(sets, out, include_manual=include_manual)
     _report_export(Console(highlight=False), p, path, "QTI 1.2 package")
 
 
 @export.command()
-@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
-              help="The folder to write the packages to (one zip per module).")
-@click.option("--module", "modules", multiple=True, metavar="MODULE",
-              help="Export only this module (repeat for several; default: every module).")
-@click.option("--whole-course", is_flag=True,
-              help="Also write one package (one SCO) for the whole course.")
-@click.option("--edition", type=click.Choice(["student"]), default="student", show_default=True,
-              help="Only the student edition: a package goes to learners.")
-@click.option("--readings", type=click.Choice(["full", "excerpts"]), default=None,
-              help="Print the readings in full (default) or only the cited paragraphs.")
-@click.option("--mastery", type=float, default=0.6, show_default=True,
-              help="Share of the auto-checked points that passes (lesson_status passed/failed).")
-@click.option("--html", "html_dir", type=click.Path(path_type=Path), default=None,
-              help="Use this existing student HTML build instead of building one.")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The folder to write the packages to (one zip per module).",
+)
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    metavar="MODULE",
+    help="Export only this module (repeat for several; default: every module).",
+)
+@click.option("--whole-course", is_flag=True, help="Also write one package (one SCO) for the whole course.")
+@click.option(
+    "--edition",
+    type=click.Choice(["student"]),
+    default="student",
+    show_default=True,
+    help="Only the student edition: a package goes to learners.",
+)
+@click.option(
+    "--readings",
+    type=click.Choice(["full", "excerpts"]),
+    default=None,
+    help="Print the readings in full (default) or only the cited paragraphs.",
+)
+@click.option(
+    "--mastery",
+    type=float,
+    default=0.6,
+    show_default=True,
+    help="Share of the auto-checked points that passes (lesson_status passed/failed).",
+)
+@click.option(
+    "--html",
+    "html_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Use this existing student HTML build instead of building one.",
+)
 @click.option("--force", is_flag=True, help="Replace packages that already exist in --output.")
 @handle_errors
 def scorm(output, modules, whole_course, edition, readings, mastery, html_dir, force):
@@ -226,16 +320,26 @@ def scorm(output, modules, whole_course, edition, readings, mastery, html_dir, f
     con = Console(highlight=False)
     if html_dir is None:
         con.print("Building the student HTML once, then the packages …")
-    res = export_scorm(output, modules=tuple(modules), whole_course=whole_course, edition=edition,
-                       readings=readings, mastery=mastery, force=force, html_dir=html_dir)
+    res = export_scorm(
+        output,
+        modules=tuple(modules),
+        whole_course=whole_course,
+        edition=edition,
+        readings=readings,
+        mastery=mastery,
+        force=force,
+        html_dir=html_dir,
+    )
     for p in res.packages:
         unit = "points" if p.scale == 1 else f"(a percentage: {p.max_points:g} points scaled to 0-100)"
         size = f"{p.bytes / 1e6:.2f} MB"
         if p.name != "course" and p.bytes > MAX_PACKAGE_BYTES:
             size = f"[red]{size}[/red]"
-        con.print(f"Wrote {p.path} ({size}, {p.files} files, {len(p.pages)} pages): "
-                  f"score out of {p.reported_max:g} {unit}; set the LMS activity's maximum grade to "
-                  f"{p.reported_max:g}.")
+        con.print(
+            f"Wrote {p.path} ({size}, {p.files} files, {len(p.pages)} pages): "
+            f"score out of {p.reported_max:g} {unit}; set the LMS activity's maximum grade to "
+            f"{p.reported_max:g}."
+        )
     con.print(f"[dim]HTML build {res.build_seconds:.1f} s, packages {res.assemble_seconds:.1f} s.[/dim]")
     for n in res.notes:
         con.print(f"[yellow]Note:[/yellow] {escape(n)}")

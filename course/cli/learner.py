@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -20,17 +21,37 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from course.cli._common import (EXIT_FINDINGS, all_sets, answers_option, console, err_console, exercises_option,
-                                find_item, handle_errors, select)
-from course.cli.display import (PROBLEMS_SHOWN, SYMBOL, bar, counts, discernment_results, feedback_blocks,
-                                first_sentence, format_answer, next_step, print_discernment, set_table,
-                                state_warning, strip)
+from course.cli._common import (
+    EXIT_FINDINGS,
+    all_sets,
+    answers_option,
+    console,
+    err_console,
+    exercises_option,
+    find_item,
+    handle_errors,
+    select,
+)
+from course.cli.display import (
+    PROBLEMS_SHOWN,
+    SYMBOL,
+    bar,
+    counts,
+    discernment_results,
+    feedback_blocks,
+    first_sentence,
+    format_answer,
+    next_step,
+    print_discernment,
+    set_table,
+    state_warning,
+    strip,
+)
 from course.content.exercise_sets import _fmt
 from course.content.text import plain
 from course.errors import CourseInputError
 from course.exercises.answers import load_answers
-from course.exercises.grading import (FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, grade_set,
-                                      reference_answers)
+from course.exercises.grading import FAILED, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, grade_set, reference_answers
 from course.exercises.recovery import mark_unread
 from course.exercises.safe import safe_text
 from course.exercises.state import load_state
@@ -55,9 +76,11 @@ def start(sets, answers_dir, exercises_path):
     t.add_column("what happened")
     for s in chosen:
         rep = start_set(s, answers_dir)
-        what = {"created": f"created ({len(rep.added)} questions)",
-                "added": f"added {len(rep.added)} new question(s) at the end; your answers are unchanged",
-                "unchanged": "already complete; left unchanged"}[rep.action]
+        what = {
+            "created": f"created ({len(rep.added)} questions)",
+            "added": f"added {len(rep.added)} new question(s) at the end; your answers are unchanged",
+            "unchanged": "already complete; left unchanged",
+        }[rep.action]
         t.add_row(s.id, str(rep.path), what)
     con.print(t)
     con.print(f"Next: open a file in {answers_dir}/, write your answers, then run [bold]course check[/bold].")
@@ -67,11 +90,21 @@ def start(sets, answers_dir, exercises_path):
 @click.argument("sets", nargs=-1)
 @answers_option
 @exercises_option
-@click.option("--explain", "--explanations", "explanations", is_flag=True,
-              help="Show the full explanation of every right item (by default, newly right items get one line).")
+@click.option(
+    "--explain",
+    "--explanations",
+    "explanations",
+    is_flag=True,
+    help="Show the full explanation of every right item (by default, newly right items get one line).",
+)
 @click.option("--table", "table", is_flag=True, help="Show every item in a table, not the compact summary.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write results (Exercism results.json v3 with points) to this file.")
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write results (Exercism results.json v3 with points) to this file.",
+)
 @handle_errors
 def check(sets, answers_dir, exercises_path, explanations, json_path, table=False):
     """Check your answers: score, what is not right yet (with hints), what to do next.
@@ -86,8 +119,11 @@ def check(sets, answers_dir, exercises_path, explanations, json_path, table=Fals
     t0 = time.perf_counter()
     for s in chosen:
         r, af, problems = _check_set(con, s, answers_dir, state)
-        new_right = [res.item_id for res in r.results
-                     if res.status != NOT_ATTEMPTED and state.record(res.item_id, res.status, res.score)]
+        new_right = [
+            res.item_id
+            for res in r.results
+            if res.status != NOT_ATTEMPTED and state.record(res.item_id, res.status, res.score)
+        ]
         graded.append((s, r))
         _show_result(con, s, r, af, problems, table)
         _show_explanations(con, s, r, explanations, new_right)
@@ -113,11 +149,14 @@ def _sets_to_check(chosen: list, named: bool, answers_dir: Path) -> list:
     """The sets named on the command line, or else every set with an answer file."""
     if named:
         return chosen
-    chosen = [s for s in chosen if (answers_dir / f"{s.id}.yaml").exists()
-              or (answers_dir / f"{s.id}.yaml").is_symlink()]
+    chosen = [
+        s for s in chosen if (answers_dir / f"{s.id}.yaml").exists() or (answers_dir / f"{s.id}.yaml").is_symlink()
+    ]
     if not chosen:
-        raise CourseInputError(f"{answers_dir}/: no answer files yet. Run 'course start' to create them, "
-                               "or 'course check SET' to check one set.")
+        raise CourseInputError(
+            f"{answers_dir}/: no answer files yet. Run 'course start' to create them, "
+            "or 'course check SET' to check one set."
+        )
     return chosen
 
 
@@ -129,8 +168,10 @@ def _check_set(con, s, answers_dir: Path, state):
     answers = {}
     af = None
     if not path.exists() and not path.is_symlink():
-        con.print(f"[yellow]{path} does not exist yet;[/yellow] run [bold]course start {s.id}[/bold]. "
-                  "Every item counts as not attempted.")
+        con.print(
+            f"[yellow]{path} does not exist yet;[/yellow] run [bold]course start {s.id}[/bold]. "
+            "Every item counts as not attempted."
+        )
     else:
         try:
             af = load_answers(path, s, recover=True)
@@ -166,18 +207,29 @@ def _show_result(con, s, r, af, problems: list[str], table: bool) -> None:
     for p in problems[:PROBLEMS_SHOWN]:
         con.print(Text("problem: ", style="bold red") + Text(safe_text(p, newlines=False)), soft_wrap=True)
     if len(problems) > PROBLEMS_SHOWN:
-        con.print(Text(f"problem: {len(problems) - PROBLEMS_SHOWN} more problem(s) in this file not shown; "
-                       "fix the ones above first.", style="bold red"), soft_wrap=True)
+        con.print(
+            Text(
+                f"problem: {len(problems) - PROBLEMS_SHOWN} more problem(s) in this file not shown; "
+                "fix the ones above first.",
+                style="bold red",
+            ),
+            soft_wrap=True,
+        )
 
 
 def _show_explanations(con, s, r, explanations: bool, new_right: list[str]) -> None:
     """Why an item is right: in full with --explain, else one line for the newly right ones."""
-    show = [it for it, res in zip(s.items, r.results)
-            if res.status == PASSED and (explanations or it.id in new_right)]
+    show = [it for it, res in zip(s.items, r.results) if res.status == PASSED and (explanations or it.id in new_right)]
     for it in show:
         if explanations:
-            con.print(Panel(escape(plain(it.explanation)), title=f"Why {it.id} is right", title_align="left",
-                            border_style="green"))
+            con.print(
+                Panel(
+                    escape(plain(it.explanation)),
+                    title=f"Why {it.id} is right",
+                    title_align="left",
+                    border_style="green",
+                )
+            )
         else:
             con.print(Text(f"Why {it.id} is right: ", style="green") + Text(first_sentence(plain(it.explanation))))
     if show and not explanations:
@@ -200,8 +252,14 @@ def hint(item_id, answers_dir, exercises_path):
     if st.hints_shown < total:
         st.hints_shown += 1
     k = max(1, st.hints_shown)
-    con.print(Panel(escape(plain(it.hints[k - 1])), title=f"{it.id}: hint {k} of {total}", title_align="left",
-                    border_style="yellow"))
+    con.print(
+        Panel(
+            escape(plain(it.hints[k - 1])),
+            title=f"{it.id}: hint {k} of {total}",
+            title_align="left",
+            border_style="yellow",
+        )
+    )
     if k >= total:
         con.print(f"That is the last hint. To see the answer and why it is right: course reveal {it.id}")
     try:
@@ -223,7 +281,9 @@ def reveal(item_id, yes, answers_dir, exercises_path):
     if not yes:
         if not sys.stdin.isatty():
             raise CourseInputError("reveal asks for confirmation; run it in a terminal or add --yes.")
-        if not click.confirm(f"Reveal the answer to {it.id}? Trying once more first usually teaches more", default=False):
+        if not click.confirm(
+            f"Reveal the answer to {it.id}? Trying once more first usually teaches more", default=False
+        ):
             con.print("Not revealed. Try 'course hint ITEM' for a nudge.")
             return
     state = load_state(answers_dir)
@@ -247,8 +307,12 @@ def progress(answers_dir, exercises_path):
     con = console()
     sets = all_sets(exercises_path)
     state = load_state(answers_dir)
-    t = Table(title="Progress", title_justify="left",
-              caption="✓ right  ◐ partly right  ✗ not yet  · not attempted  ⚑ for review", caption_justify="left")
+    t = Table(
+        title="Progress",
+        title_justify="left",
+        caption="✓ right  ◐ partly right  ✗ not yet  · not attempted  ⚑ for review",
+        caption_justify="left",
+    )
     t.add_column("set", no_wrap=True)
     t.add_column("progress", no_wrap=True)
     t.add_column("points", justify="right", no_wrap=True)
@@ -268,16 +332,22 @@ def progress(answers_dir, exercises_path):
         ids = [it.id for it in s.items]
         hints = sum(state.items[i].hints_shown for i in ids if i in state.items)
         revealed = sum(1 for i in ids if i in state.items and state.items[i].revealed)
-        counts = " ".join(f"{SYMBOL[st][0]}{r.count(st)}" for st in (PASSED, PARTIAL, FAILED, NOT_ATTEMPTED, NEEDS_REVIEW))
-        t.add_row(s.id, ProgressBar(total=max(r.max_points, 1e-9), completed=r.points, width=12),
-                  f"{_fmt(round(r.points, 2))}/{_fmt(r.max_points)}", counts, str(hints), str(revealed))
+        counts = " ".join(
+            f"{SYMBOL[st][0]}{r.count(st)}" for st in (PASSED, PARTIAL, FAILED, NOT_ATTEMPTED, NEEDS_REVIEW)
+        )
+        t.add_row(
+            s.id,
+            ProgressBar(total=max(r.max_points, 1e-9), completed=r.points, width=12),
+            f"{_fmt(round(r.points, 2))}/{_fmt(r.max_points)}",
+            counts,
+            str(hints),
+            str(revealed),
+        )
         tot_pts += r.points
         tot_max += r.max_points
     con.print(t)
     con.print(Group(Text("Overall"), bar(tot_pts, tot_max)))
     print_discernment(con, discernment_results(answers_dir), always=True)
-
-
 
 
 @click.command()
@@ -290,8 +360,8 @@ def diagnostic(form, answers_dir):
     Form A is for the start of the course (Module 0), form B for the end (Module 4). With no FORM,
     shows the results of the forms you have answered, and the change from A to B."""
     from course.content import Course
-    from course.exercises.diagnostic import score_answers_dir, template
     from course.content.files import atomic_write
+    from course.exercises.diagnostic import score_answers_dir, template
 
     con = console()
     diag = Course.find().diagnostic
@@ -301,14 +371,15 @@ def diagnostic(form, answers_dir):
         if not path.exists():
             answers_dir.mkdir(parents=True, exist_ok=True)
             atomic_write(path, template(f, diag.instructions) + "\n")
-            con.print(f"Wrote {path} ({len(f.passages)} passages). Answer each, then run "
-                      f"[bold]course diagnostic {f.id}[/bold] again to see your result.")
+            con.print(
+                f"Wrote {path} ({len(f.passages)} passages). Answer each, then run "
+                f"[bold]course diagnostic {f.id}[/bold] again to see your result."
+            )
             return
     results = score_answers_dir(answers_dir)
     print_discernment(con, results, always=True)
     if any(r.problems for r in results.values()):
         sys.exit(1)
-
 
 
 @click.command(name="next")
@@ -328,15 +399,19 @@ def next_item(sets, answers_dir, exercises_path):
             try:
                 af = load_answers(path, s, recover=True)
             except CourseInputError as exc:
-                raise CourseInputError(f"{exc} Fix this first: 'course next' reads your answers to know what is "
-                                       "left.") from None
+                raise CourseInputError(
+                    f"{exc} Fix this first: 'course next' reads your answers to know what is left."
+                ) from None
         r = grade_set(s, af.answers if af else {})
         not_right += sum(1 for res in r.results if res.status in (FAILED, PARTIAL))
         for n, (it, res) in enumerate(zip(s.items, r.results), 1):
             if res.status != NOT_ATTEMPTED:
                 continue
-            where = f"{path}, line {af.line_of(it.id)}" if af and af.line_of(it.id) else \
-                (str(path) if path.exists() else f"{path} (run 'course start {s.id}' first)")
+            where = (
+                f"{path}, line {af.line_of(it.id)}"
+                if af and af.line_of(it.id)
+                else (str(path) if path.exists() else f"{path} (run 'course start {s.id}' first)")
+            )
             pts = f"{_fmt(it.points)} point{'s' if it.points != 1 else ''}"
             con.print(Text(f"Next: {s.id} #{n} {it.id}  ·  {it.type}  ·  {pts}", style="bold"))
             con.print(Padding(Text(plain(it.prompt)), (0, 0, 0, 2)))
@@ -351,28 +426,36 @@ def next_item(sets, answers_dir, exercises_path):
 @click.command()
 @answers_option
 @exercises_option
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The zip to write (default: answers-<date>-<time>.zip in this folder).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The zip to write (default: answers-<date>-<time>.zip in this folder).",
+)
 @handle_errors
 def submit(answers_dir, exercises_path, out):
     """Zip your answer files for hand-in, with a manifest (what is in it, and your current points).
 
     The zip holds answers/<set>.yaml for every set you have a file for, exactly as saved, and
     answers/MANIFEST.json. Hand it in as your instructor asks; they grade it with `course grade`."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from course.exercises.handin import default_name, write_hand_in
 
     con = console()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     hand_in = write_hand_in(all_sets(exercises_path), answers_dir, out or default_name(now), now)
     out, problems = hand_in.path, hand_in.problems
     t = Table(title=f"Submission: {out}", title_justify="left")
     for col in ("set", "answered", "points (so far)"):
         t.add_column(col)
     for e in hand_in.entries:
-        t.add_row(e["set"], f"{e.get('answered', '?')}/{e.get('items', '?')}",
-                  f"{_fmt(round(e['points'], 2))}/{_fmt(e['max_points'])}" if "points" in e else "unreadable")
+        t.add_row(
+            e["set"],
+            f"{e.get('answered', '?')}/{e.get('items', '?')}",
+            f"{_fmt(round(e['points'], 2))}/{_fmt(e['max_points'])}" if "points" in e else "unreadable",
+        )
     con.print(t)
     for p in problems[:PROBLEMS_SHOWN]:
         con.print(Text("problem: ", style="bold red") + Text(safe_text(p, newlines=False)), soft_wrap=True)
@@ -403,8 +486,14 @@ def watch(ctx, sets, answers_dir, exercises_path, stop_after):
         nonlocal runs
         runs += 1
         try:
-            ctx.invoke(check, sets=tuple(ids), answers_dir=answers_dir, exercises_path=exercises_path,
-                       explanations=False, json_path=None)
+            ctx.invoke(
+                check,
+                sets=tuple(ids),
+                answers_dir=answers_dir,
+                exercises_path=exercises_path,
+                explanations=False,
+                json_path=None,
+            )
         except SystemExit:
             pass
         con.print(f"[dim]Watching {answers_dir}/ for saves (Ctrl+C to stop).[/dim]")

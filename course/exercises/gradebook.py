@@ -41,19 +41,19 @@ import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from course.content import Course
-from course.errors import CourseInputError
-from course.exercises.grading import NEEDS_REVIEW, NOT_ATTEMPTED, SetResult, grade_set
+from course.content.exercise_sets import ExerciseSet, _fmt
 from course.content.yaml import MAX_ANSWER_BYTES
+from course.errors import CourseInputError
 from course.exercises.answers import load_answers_bytes
+from course.exercises.grading import NEEDS_REVIEW, NOT_ATTEMPTED, SetResult, grade_set
 from course.exercises.recovery import partly_unreadable
 from course.exercises.results import results_document
 from course.exercises.safe import csv_cell, join_capped, safe_text
-from course.content.exercise_sets import ExerciseSet, _fmt
 
 MAX_ZIP_BYTES = 50 * 1024 * 1024  # the archive file itself
 MAX_UNPACKED = 20 * 1024 * 1024  # total declared unpacked size
@@ -61,8 +61,7 @@ MAX_ENTRIES = 5000
 MAX_DEPTH = 8
 SUFFIXES = (".yaml", ".yml")
 ZIP_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
-ZIP_METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64", 93: "Zstandard",
-                    98: "PPMd"}
+ZIP_METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64", 93: "Zstandard", 98: "PPMd"}
 DEFAULT_TIMEOUT = 30.0  # seconds to read and grade one submission
 WORKER_MEMORY = 512 * 1024 * 1024  # address space a worker may add while grading one submission
 
@@ -98,13 +97,21 @@ class LearnerGrade:
 
     @property
     def review_items(self) -> int:
-        return sum(1 for _, r in self.sets for res in r.results
-                   if res.status == NEEDS_REVIEW and res.item_id not in self.marks)
+        return sum(
+            1 for _, r in self.sets for res in r.results if res.status == NEEDS_REVIEW and res.item_id not in self.marks
+        )
 
     @property
     def review_points(self) -> float:
-        return round(sum(res.max_points for _, r in self.sets for res in r.results
-                         if res.status == NEEDS_REVIEW and res.item_id not in self.marks), 4)
+        return round(
+            sum(
+                res.max_points
+                for _, r in self.sets
+                for res in r.results
+                if res.status == NEEDS_REVIEW and res.item_id not in self.marks
+            ),
+            4,
+        )
 
 
 @dataclass
@@ -127,8 +134,10 @@ def _pick(candidates: dict[str, list[tuple[str, Any]]], sub: Submission) -> dict
                 found = in_answers
         found = sorted(found, key=lambda f: (len(PurePosixPath(f[0]).parts), f[0]))
         if len(found) > 1:
-            sub.problems.append(f"{sub.source}: several answer files for set '{set_id}' "
-                                f"({', '.join(f[0] for f in found[:4])}); used {found[0][0]}.")
+            sub.problems.append(
+                f"{sub.source}: several answer files for set '{set_id}' "
+                f"({', '.join(f[0] for f in found[:4])}); used {found[0][0]}."
+            )
         chosen[set_id] = found[0]
     return chosen
 
@@ -147,32 +156,37 @@ class _Misses:
         if hidden:
             stem2, suffix2 = os.path.splitext(name.lstrip("."))
             if suffix2.lower() in SUFFIXES and stem2.casefold() in self.by_fold:
-                self.notes.append(f"'{rel}' is a hidden file (its name starts with '.'), so it was not read; "
-                                  f"rename it {self.by_fold[stem2.casefold()]}.yaml.")
+                self.notes.append(
+                    f"'{rel}' is a hidden file (its name starts with '.'), so it was not read; "
+                    f"rename it {self.by_fold[stem2.casefold()]}.yaml."
+                )
             return None
         low = name.casefold()
         if suffix.lower() in SUFFIXES and stem.casefold() in self.by_fold:
             sid = self.by_fold[stem.casefold()]
             if stem != sid:
-                self.notes.append(f"'{rel}' was read as {sid}.yaml (file names are lower case); "
-                                  f"rename it {sid}.yaml.")
+                self.notes.append(f"'{rel}' was read as {sid}.yaml (file names are lower case); rename it {sid}.yaml.")
             return sid
         if low.endswith(".zip"):
-            self.notes.append(f"'{rel}' is a zip inside the submission; archives inside archives or folders are "
-                              "not opened. Submit the answers folder itself (or one zip of it).")
+            self.notes.append(
+                f"'{rel}' is a zip inside the submission; archives inside archives or folders are "
+                "not opened. Submit the answers folder itself (or one zip of it)."
+            )
             return None
         for fold, sid in self.by_fold.items():
             if fold in low:
-                self.notes.append(f"'{rel}' looks like an answer file but is not named exactly; did you mean "
-                                  f"{sid}.yaml?")
+                self.notes.append(
+                    f"'{rel}' looks like an answer file but is not named exactly; did you mean {sid}.yaml?"
+                )
                 return None
         if suffix.lower() in SUFFIXES and len(stem) <= 100:
             from difflib import get_close_matches
 
             close = get_close_matches(stem.casefold(), list(self.by_fold), n=1, cutoff=0.85)
             if close:
-                self.notes.append(f"'{rel}' is not the name of an answer file; did you mean "
-                                  f"{self.by_fold[close[0]]}.yaml?")
+                self.notes.append(
+                    f"'{rel}' is not the name of an answer file; did you mean {self.by_fold[close[0]]}.yaml?"
+                )
         return None
 
 
@@ -187,8 +201,10 @@ def read_folder(path: Path, set_ids: set[str]) -> Submission:
         depth = len(rel_dir.parts)
         for d in dirnames:
             if os.path.islink(os.path.join(dirpath, d)):
-                misses.notes.append(f"'{(rel_dir / d).as_posix()}/' is a symbolic link to a folder; links are not "
-                                    "followed, so nothing in it was read. Submit the folder itself.")
+                misses.notes.append(
+                    f"'{(rel_dir / d).as_posix()}/' is a symbolic link to a folder; links are not "
+                    "followed, so nothing in it was read. Submit the folder itself."
+                )
         if depth >= MAX_DEPTH and dirnames:
             too_deep.append((rel_dir / dirnames[0]).as_posix())
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and depth < MAX_DEPTH)
@@ -217,8 +233,10 @@ def read_folder(path: Path, set_ids: set[str]) -> Submission:
                 continue
             candidates.setdefault(stem, []).append((rel, full))
     if too_deep:
-        misses.notes.append(f"folders more than {MAX_DEPTH} levels deep were not looked at (e.g. '{too_deep[0]}'); "
-                            "put the answers folder near the top of the submission.")
+        misses.notes.append(
+            f"folders more than {MAX_DEPTH} levels deep were not looked at (e.g. '{too_deep[0]}'); "
+            "put the answers folder near the top of the submission."
+        )
     return _finish_folder(sub, candidates, misses)
 
 
@@ -238,17 +256,21 @@ def _read_regular(full: Path) -> bytes:
 
 
 def _finish_folder(sub: Submission, candidates, misses: _Misses | None = None) -> Submission:
-    for set_id, (rel, full) in _pick(candidates, sub).items():
+    for set_id, (_rel, full) in _pick(candidates, sub).items():
         try:
             size = full.stat().st_size
             if size > MAX_ANSWER_BYTES:
-                sub.problems.append(f"{full}: {size:,} bytes, larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB "
-                                    "allowed for an answer file; set not graded.")
+                sub.problems.append(
+                    f"{full}: {size:,} bytes, larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB "
+                    "allowed for an answer file; set not graded."
+                )
                 continue
             raw = _read_regular(full)
             if len(raw) > MAX_ANSWER_BYTES:
-                sub.problems.append(f"{full}: larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB allowed for an "
-                                    "answer file; set not graded.")
+                sub.problems.append(
+                    f"{full}: larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB allowed for an "
+                    "answer file; set not graded."
+                )
                 continue
             sub.files[set_id] = (str(full), raw)
         except OSError as exc:
@@ -313,12 +335,16 @@ def _zip_rejection(path: Path, infos: list[zipfile.ZipInfo]) -> str | None:
     for info in infos:
         why = _unsafe_entry(info)
         if why:
-            return (f"{path}: entry '{info.filename[:120]}' {why}; archives with such entries are "
-                    "rejected whole. Ask the learner to zip the answers folder again.")
+            return (
+                f"{path}: entry '{info.filename[:120]}' {why}; archives with such entries are "
+                "rejected whole. Ask the learner to zip the answers folder again."
+            )
         total += max(0, info.file_size)
     if total > MAX_UNPACKED:
-        return (f"{path}: would unpack to {total:,} bytes, over the {MAX_UNPACKED // (1024 * 1024)} MB "
-                "limit; archive rejected.")
+        return (
+            f"{path}: would unpack to {total:,} bytes, over the {MAX_UNPACKED // (1024 * 1024)} MB "
+            "limit; archive rejected."
+        )
     return None
 
 
@@ -332,9 +358,11 @@ def _unsafe_entry(info: zipfile.ZipInfo) -> str | None:
         return "is encrypted"
     if info.compress_type not in ZIP_METHODS:
         method = ZIP_METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
-        return (f"uses {method} compression; only stored and deflated (standard) compression is accepted, "
-                "because other methods can hide a decompression bomb. Make the zip with the usual "
-                "'Compress' or 'Send to > Compressed folder' command")
+        return (
+            f"uses {method} compression; only stored and deflated (standard) compression is accepted, "
+            "because other methods can hide a decompression bomb. Make the zip with the usual "
+            "'Compress' or 'Send to > Compressed folder' command"
+        )
     return None
 
 
@@ -365,8 +393,10 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, set_id:
         sub.problems.append(f"{where}: cannot be read from the archive ({exc}).")
         return
     if len(raw) > MAX_ANSWER_BYTES:
-        sub.problems.append(f"{where}: larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB allowed for an "
-                            "answer file; set not graded.")
+        sub.problems.append(
+            f"{where}: larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB allowed for an "
+            "answer file; set not graded."
+        )
         return
     sub.files[set_id] = (where, raw)
 
@@ -396,8 +426,9 @@ def list_entries(submissions: Path) -> tuple[list[tuple[str, Path]], list[str]]:
         if name in _IGNORED_NAMES:
             continue
         if name.startswith("."):
-            skipped.append(f"{entry}: a hidden name (starting with '.'); not graded. Rename it if it is a learner's "
-                           "submission.")
+            skipped.append(
+                f"{entry}: a hidden name (starting with '.'); not graded. Rename it if it is a learner's submission."
+            )
         elif stat.S_ISLNK(mode):
             skipped.append(f"{entry}: a symbolic link; not followed.")
         elif stat.S_ISDIR(mode):
@@ -457,26 +488,29 @@ def grade_submission(sub: Submission, sets: list[ExerciseSet], root=None) -> Lea
             if af is not None:
                 problems.extend(af.unreadable(result))
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the run (issue 16)
-            problems.append(f"{sub.files.get(s.id, (sub.source,))[0]}: could not be graded "
-                            f"({type(exc).__name__}); set '{s.id}' scored 0.")
+            problems.append(
+                f"{sub.files.get(s.id, (sub.source,))[0]}: could not be graded "
+                f"({type(exc).__name__}); set '{s.id}' scored 0."
+            )
             result = grade_set(s, {}, root=root)
         all_answers[s.id] = answers
         graded.append((s, result))
     diag = _score_diagnostic(sub, root, problems)
     if sub.rejected is None and not any(s.id in sub.files for s in sets):
-        problems.append(f"{sub.source}: empty submission: no answer file for "
-                        f"{'the assigned set' if len(sets) == 1 else 'any of the ' + str(len(sets)) + ' sets'} "
-                        f"({', '.join(s.id for s in sets[:6])}{' ...' if len(sets) > 6 else ''}).")
+        problems.append(
+            f"{sub.source}: empty submission: no answer file for "
+            f"{'the assigned set' if len(sets) == 1 else 'any of the ' + str(len(sets)) + ' sets'} "
+            f"({', '.join(s.id for s in sets[:6])}{' ...' if len(sets) > 6 else ''})."
+        )
     elif sub.rejected is None and all(r.count(NOT_ATTEMPTED) == len(r.results) for _, r in graded):
         problems.append(f"{sub.source}: empty submission: the answer files contain no answers.")
-    return LearnerGrade(sub.learner, sub.source, graded, problems, sub.rejected, diagnostic=diag,
-                        answers=all_answers)
+    return LearnerGrade(sub.learner, sub.source, graded, problems, sub.rejected, diagnostic=diag, answers=all_answers)
 
 
 def _score_diagnostic(sub: Submission, root, problems: list[str]) -> dict:
     """The discernment check's forms found in a submission (never marked)."""
-    from course.exercises.diagnostic import FORM_FILES, score_form
     from course.exercises.answers import load_answers_bytes as _load
+    from course.exercises.diagnostic import FORM_FILES, score_form
 
     out = {}
     if sub.rejected is not None or not any(stem in sub.files for stem in FORM_FILES.values()):
@@ -503,8 +537,9 @@ def _score_diagnostic(sub: Submission, root, problems: list[str]) -> dict:
 def _failed(kind: str, path: Path, sets: list[ExerciseSet], why: str, root=None) -> LearnerGrade:
     """A submission that could not be graded at all: every item 0, the reason as its problem."""
     name = path.stem if kind == "zip" else path.name
-    return LearnerGrade(name, str(path), [(s, grade_set(s, {}, root=root)) for s in sets],
-                        [f"{path}: {why}; everything scored 0."])
+    return LearnerGrade(
+        name, str(path), [(s, grade_set(s, {}, root=root)) for s in sets], [f"{path}: {why}; everything scored 0."]
+    )
 
 
 def _grade_entry(kind: str, path: Path, sets: list[ExerciseSet], root=None) -> LearnerGrade:
@@ -520,8 +555,9 @@ def _grade_entry(kind: str, path: Path, sets: list[ExerciseSet], root=None) -> L
         return _failed(kind, path, sets, f"could not be graded ({type(exc).__name__})", root)
 
 
-def grade_all(submissions: Path, sets: list[ExerciseSet], root=None, *, jobs: int | None = None,
-              timeout: float = DEFAULT_TIMEOUT) -> GradeReport:
+def grade_all(
+    submissions: Path, sets: list[ExerciseSet], root=None, *, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> GradeReport:
     """Grade every submission. Each is read and graded in a worker process (``jobs`` of them; default:
     up to 4, one per CPU) with ``timeout`` seconds and :data:`WORKER_MEMORY` bytes of memory;
     ``jobs=0`` grades in this process, without those limits. Never raises on a submission."""
@@ -533,15 +569,21 @@ def grade_all(submissions: Path, sets: list[ExerciseSet], root=None, *, jobs: in
     else:
         learners = [_grade_entry(kind, path, sets, root) for kind, path in entries]
     dups = duplicates(entries)
-    for (kind, path), lg in zip(entries, learners):
+    for (_kind, path), lg in zip(entries, learners):
         if path in dups:
             others = ", ".join(q.name for q in dups[path])
-            lg.problems.insert(0, f"{path}: possible duplicate of {others} (the same learner id once letter case, "
-                                  "Unicode form and .zip are ignored); both were graded: keep the right one.")
+            lg.problems.insert(
+                0,
+                f"{path}: possible duplicate of {others} (the same learner id once letter case, "
+                "Unicode form and .zip are ignored); both were graded: keep the right one.",
+            )
     for lg in learners:  # whatever a learner wrote, it is shown escaped
         if safe_text(lg.learner, newlines=False) != lg.learner:
-            lg.problems.insert(0, f"{lg.source}: the name holds control or text-direction characters (shown "
-                                  "escaped, e.g. \\x1b); rename the submission so the gradebook shows it plainly.")
+            lg.problems.insert(
+                0,
+                f"{lg.source}: the name holds control or text-direction characters (shown "
+                "escaped, e.g. \\x1b); rename the submission so the gradebook shows it plainly.",
+            )
         lg.learner = safe_text(lg.learner, newlines=False)
         lg.source = safe_text(lg.source, newlines=False)
         lg.problems = [safe_text(p, newlines=False) for p in lg.problems]
@@ -622,8 +664,10 @@ def _grade_in_workers(entries, sets, root, jobs: int, timeout: float) -> list[Le
         pool.run()
     finally:
         pool.close()
-    return [r if r is not None else _failed(kind, path, sets, "it was not graded (internal error)", root)
-            for r, (kind, path) in zip(pool.results, entries)]
+    return [
+        r if r is not None else _failed(kind, path, sets, "it was not graded (internal error)", root)
+        for r, (kind, path) in zip(pool.results, entries)
+    ]
 
 
 class _Pool:
@@ -652,9 +696,12 @@ class _Pool:
                 if w.conn in ready:
                     self._receive(n)
                 elif time.monotonic() > w.deadline:
-                    self._replace(n, f"too slow: reading and grading it took more than {self.timeout:g} s, so it "
-                                     "was stopped. Look at its answer files (a very long or unusual answer?) and "
-                                     "grade it alone with a larger --timeout if needed")
+                    self._replace(
+                        n,
+                        f"too slow: reading and grading it took more than {self.timeout:g} s, so it "
+                        "was stopped. Look at its answer files (a very long or unusual answer?) and "
+                        "grade it alone with a larger --timeout if needed",
+                    )
 
     def close(self) -> None:
         for w in self.workers:
@@ -706,12 +753,18 @@ def csv_rows(report: GradeReport) -> list[list[Any]]:
         header += [it.id for it in s.items]
     header += [f"total {s.id}" for s in report.sets]
     header += ["points", "max_points", "percent", "review_items", "review_points", "status", "problems"]
-    header += ["justification marks", "discernment pre (A)", "discernment post (B)", "discernment change",
-               "bias pre (A)", "bias post (B)"]
+    header += [
+        "justification marks",
+        "discernment pre (A)",
+        "discernment post (B)",
+        "discernment change",
+        "bias pre (A)",
+        "bias post (B)",
+    ]
     rows = [header]
     for lg in report.learners:
         row: list[Any] = [_cell(lg.learner), _cell(lg.source)]
-        for s, r in lg.sets:
+        for _s, r in lg.sets:
             for res in r.results:
                 if res.item_id in lg.marks:
                     row.append(_fmt(round(lg.marks[res.item_id], 2)))
@@ -723,10 +776,20 @@ def csv_rows(report: GradeReport) -> list[list[Any]]:
         pct = 100 * lg.points / lg.max_points if lg.max_points else 0
         status = "rejected" if lg.rejected else ("problems" if lg.problems else "ok")
         issues = ([lg.rejected] if lg.rejected else []) + lg.problems
-        row += [_fmt(round(lg.points, 2)), _fmt(lg.max_points), f"{pct:.1f}", lg.review_items,
-                _fmt(lg.review_points), status,
-                _cell(join_capped([safe_text(i, newlines=False) for i in issues],
-                                  more=" problem(s): see the JSON report or the feedback file"))]
+        row += [
+            _fmt(round(lg.points, 2)),
+            _fmt(lg.max_points),
+            f"{pct:.1f}",
+            lg.review_items,
+            _fmt(lg.review_points),
+            status,
+            _cell(
+                join_capped(
+                    [safe_text(i, newlines=False) for i in issues],
+                    more=" problem(s): see the JSON report or the feedback file",
+                )
+            ),
+        ]
         row += [_fmt(round(sum(lg.justification_marks.values()), 2)) if lg.justification_marks else ""]
         row += _discernment_cells(lg)
         rows.append(row)
@@ -738,8 +801,13 @@ def _discernment_cells(lg: LearnerGrade) -> list[str]:
 
     pre, post = lg.diagnostic.get("a"), lg.diagnostic.get("b")
     f = lambda x: "" if x is None else f"{x:.2f}"  # noqa: E731
-    return [f(pre.discernment if pre else None), f(post.discernment if post else None), f(change(pre, post)),
-            f(pre.bias if pre else None), f(post.bias if post else None)]
+    return [
+        f(pre.discernment if pre else None),
+        f(post.discernment if post else None),
+        f(change(pre, post)),
+        f(pre.bias if pre else None),
+        f(post.bias if post else None),
+    ]
 
 
 def write_csv(report: GradeReport, path: Path | str) -> Path:
@@ -756,16 +824,33 @@ def write_csv(report: GradeReport, path: Path | str) -> Path:
 
 def json_report(report: GradeReport) -> dict:
     return {
-        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "sets": [{"id": s.id, "title": s.title, "max_points": s.max_points,
-                  "items": [{"id": it.id, "type": it.type, "max_points": it.points} for it in s.items]}
-                 for s in report.sets],
-        "learners": [{
-            "learner": lg.learner, "submission": lg.source, "points": lg.points, "max_points": lg.max_points,
-            "review_items": lg.review_items, "review_points": lg.review_points, "rejected": lg.rejected,
-            "problems": lg.problems, "results": results_document(lg.sets),
-            "marks": lg.marks, "justification_marks": lg.justification_marks, "discernment": {k: v.to_dict() for k, v in lg.diagnostic.items()},
-        } for lg in report.learners],
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sets": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "max_points": s.max_points,
+                "items": [{"id": it.id, "type": it.type, "max_points": it.points} for it in s.items],
+            }
+            for s in report.sets
+        ],
+        "learners": [
+            {
+                "learner": lg.learner,
+                "submission": lg.source,
+                "points": lg.points,
+                "max_points": lg.max_points,
+                "review_items": lg.review_items,
+                "review_points": lg.review_points,
+                "rejected": lg.rejected,
+                "problems": lg.problems,
+                "results": results_document(lg.sets),
+                "marks": lg.marks,
+                "justification_marks": lg.justification_marks,
+                "discernment": {k: v.to_dict() for k, v in lg.diagnostic.items()},
+            }
+            for lg in report.learners
+        ],
         "skipped": report.skipped,
     }
 

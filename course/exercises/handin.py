@@ -47,10 +47,15 @@ def write_hand_in(sets, answers_dir: Path, out: Path, now: datetime) -> HandIn:
             raw = path.read_bytes()
             files.append((raw, _entry(s, path, raw, problems)))
     if not files:
-        raise CourseInputError(f"{answers_dir}/: no answer files to submit. Run 'course start' and answer some "
-                               "items first.")
-    manifest = {"kind": "course-answers", "version": 1, "created": now.isoformat(timespec="seconds"),
-                "files": [e for _, e in files]}
+        raise CourseInputError(
+            f"{answers_dir}/: no answer files to submit. Run 'course start' and answer some items first."
+        )
+    manifest = {
+        "kind": "course-answers",
+        "version": 1,
+        "created": now.isoformat(timespec="seconds"),
+        "files": [e for _, e in files],
+    }
     try:
         _write_zip(out, files, manifest)
     except OSError as exc:
@@ -60,13 +65,17 @@ def write_hand_in(sets, answers_dir: Path, out: Path, now: datetime) -> HandIn:
 
 def _entry(s, path: Path, raw: bytes, problems: list[str]) -> dict:
     """The manifest entry of one answer file: what it is, and its points so far (if it can be read)."""
-    entry = {"set": s.id, "file": f"answers/{s.id}.yaml", "bytes": len(raw),
-             "sha256": hashlib.sha256(raw).hexdigest()}
+    entry = {"set": s.id, "file": f"answers/{s.id}.yaml", "bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest()}
     try:
         af = load_answers(path, s, recover=True)
         r = grade_set(s, af.answers)
-        entry.update(points=r.points, max_points=r.max_points, review_points=r.review_points,
-                     answered=sum(1 for x in r.results if x.status != NOT_ATTEMPTED), items=len(r.results))
+        entry.update(
+            points=r.points,
+            max_points=r.max_points,
+            review_points=r.review_points,
+            answered=sum(1 for x in r.results if x.status != NOT_ATTEMPTED),
+            items=len(r.results),
+        )
         problems += af.problems + af.unreadable(r)
     except CourseInputError as exc:
         entry["problem"] = safe_text(str(exc))

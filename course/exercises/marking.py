@@ -22,9 +22,9 @@ import csv
 import io
 from pathlib import Path
 
+from course.content.exercise_sets import AnnotateItem, OpenItem, _fmt
 from course.errors import CourseInputError
 from course.exercises.grading import NEEDS_REVIEW, NOT_ATTEMPTED
-from course.content.exercise_sets import AnnotateItem, OpenItem, _fmt
 
 FIXED = ["learner", "submission", "set", "item", "max_points", "checks", "response", "rubric"]
 
@@ -34,8 +34,12 @@ def _criteria(it) -> list[tuple[str, float]]:
     item that collects justifications, one point per paragraph."""
     if isinstance(it, OpenItem):
         return [(c.criterion, c.points) for c in it.rubric]
-    return [("Justifications quote and explain the words that carry each label (one point per paragraph)",
-             float(len(it.labels)))]
+    return [
+        (
+            "Justifications quote and explain the words that carry each label (one point per paragraph)",
+            float(len(it.labels)),
+        )
+    ]
 
 
 def _marked(it) -> bool:
@@ -77,8 +81,20 @@ def marking_rows(report, answers_text) -> list[list]:
             crits = _criteria(it)
             rubric = " | ".join(f"c{i}: {name} (0-{_fmt(pts)})" for i, (name, pts) in enumerate(crits, 1))
             top = sum(p for _, p in crits)
-            rows.append([_cell(lg.learner), _cell(lg.source), s.id, it.id, _fmt(top), _cell(checks),
-                         _cell(answers_text(lg, s.id, it.id)), _cell(rubric)] + [""] * width + [""])
+            rows.append(
+                [
+                    _cell(lg.learner),
+                    _cell(lg.source),
+                    s.id,
+                    it.id,
+                    _fmt(top),
+                    _cell(checks),
+                    _cell(answers_text(lg, s.id, it.id)),
+                    _cell(rubric),
+                ]
+                + [""] * width
+                + [""]
+            )
     return rows
 
 
@@ -104,12 +120,17 @@ def read_marks(path: Path | str, report) -> tuple[dict[tuple[str, str], float], 
     for line, row in enumerate(reader, start=2):
         if not any(c.strip() for c in row):
             continue
-        get = lambda name: row[col[name]].strip() if name in col and col[name] < len(row) else ""  # noqa: E731
+
+        def get(name: str, row: list[str] = row) -> str:
+            return row[col[name]].strip() if name in col and col[name] < len(row) else ""
+
         learner, item_id = get("learner").lstrip("'"), get("item")
         it = items.get(item_id)
         if it is None:
-            problems.append(f"{path}, line {line}: '{item_id}' is not an instructor-marked item (open response, or "
-                            "annotation with justifications) of the graded sets; row ignored.")
+            problems.append(
+                f"{path}, line {line}: '{item_id}' is not an instructor-marked item (open response, or "
+                "annotation with justifications) of the graded sets; row ignored."
+            )
             continue
         if learner not in learners:
             problems.append(f"{path}, line {line}: no submission from '{learner}'; row ignored.")
@@ -119,8 +140,10 @@ def read_marks(path: Path | str, report) -> tuple[dict[tuple[str, str], float], 
             continue  # not marked yet: stays "review"
         total, bad = _row_total(cells, _criteria(it))
         if bad:
-            problems.append(f"{path}, line {line}: {learner}, {item_id}: {'; '.join(bad)}. Row ignored; fix it "
-                            "and run course grade again.")
+            problems.append(
+                f"{path}, line {line}: {learner}, {item_id}: {'; '.join(bad)}. Row ignored; fix it "
+                "and run course grade again."
+            )
             continue
         if (learner, item_id) in marks:
             problems.append(f"{path}, line {line}: {learner}, {item_id} is marked twice; the later row wins.")
@@ -134,8 +157,10 @@ def _open_sheet(path: Path):
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise CourseInputError(f"{path}: no such marks file. Make one with 'course marking SUBMISSIONS --out "
-                               f"{path.name}' and fill in the c1, c2 ... columns.") from None
+        raise CourseInputError(
+            f"{path}: no such marks file. Make one with 'course marking SUBMISSIONS --out "
+            f"{path.name}' and fill in the c1, c2 ... columns."
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CourseInputError(f"{path}: cannot be read as UTF-8 CSV ({exc}).") from None
     reader = csv.reader(io.StringIO(text))
@@ -145,8 +170,10 @@ def _open_sheet(path: Path):
         raise CourseInputError(f"{path}: the marks file is empty.") from None
     missing = [c for c in ("learner", "item") if c not in header]
     if missing:
-        raise CourseInputError(f"{path}, line 1: the header has no {' or '.join(missing)} column; use the sheet "
-                               "that 'course marking' writes.")
+        raise CourseInputError(
+            f"{path}, line 1: the header has no {' or '.join(missing)} column; use the sheet "
+            "that 'course marking' writes."
+        )
     return reader, {name: i for i, name in enumerate(header)}
 
 

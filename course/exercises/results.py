@@ -22,11 +22,12 @@ only an instructor can mark, do not hold it back (their points are in ``review_p
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from course.exercises.grading import NEEDS_REVIEW, PASSED, STATUSES, Result, SetResult
 from course.content.exercise_sets import ExerciseSet
+from course.exercises.grading import NEEDS_REVIEW, PASSED, STATUSES, Result, SetResult
+
 
 def _test_code(item, number: int) -> str:
     from course.content.text import plain

@@ -15,7 +15,9 @@ import re
 # C0 controls, DEL, C1 controls, bidirectional marks/embeddings/overrides/isolates, line and
 # paragraph separators, the BOM/zero-width no-break space.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-_UNSAFE_KEEP_NL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_UNSAFE_KEEP_NL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 #: Excel's limit is 32,767 characters a cell; Python's csv reader's default field limit is 131,072.
 CELL_LIMIT = 32_000

@@ -13,7 +13,7 @@ import json
 import math
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 STATE_NAME = ".course-state.json"
@@ -30,7 +30,7 @@ class ItemState:
     passed_at: str | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ItemState":
+    def from_dict(cls, d: dict) -> ItemState:
         def num(v, default, kind):
             try:
                 x = kind(v)
@@ -40,12 +40,14 @@ class ItemState:
                 return default
             return min(x, 10**6) if kind is int else x
 
-        return cls(hints_shown=max(0, num(d.get("hints_shown"), 0, int)),
-                   revealed=bool(d.get("revealed", False)),
-                   checks=max(0, num(d.get("checks"), 0, int)),
-                   best_score=min(1.0, max(0.0, num(d.get("best_score"), 0.0, float))),
-                   status=str(d.get("status", "not-attempted")),
-                   passed_at=d.get("passed_at") if isinstance(d.get("passed_at"), str) else None)
+        return cls(
+            hints_shown=max(0, num(d.get("hints_shown"), 0, int)),
+            revealed=bool(d.get("revealed", False)),
+            checks=max(0, num(d.get("checks"), 0, int)),
+            best_score=min(1.0, max(0.0, num(d.get("best_score"), 0.0, float))),
+            status=str(d.get("status", "not-attempted")),
+            passed_at=d.get("passed_at") if isinstance(d.get("passed_at"), str) else None,
+        )
 
 
 @dataclass
@@ -66,7 +68,7 @@ class State:
         st.checks += 1
         first = status == "passed" and st.passed_at is None
         if first:
-            st.passed_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            st.passed_at = datetime.now(UTC).isoformat(timespec="seconds")
         st.best_score = max(st.best_score, score)
         st.status = status
         return first
@@ -93,7 +95,7 @@ def _why(exc: BaseException) -> str:
 
 
 def _keep_copy(path: Path) -> Path | None:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     copy = path.with_name(f"{path.name}.damaged-{stamp}")
     try:
         if not copy.exists():
@@ -124,16 +126,19 @@ def load_state(answers_dir: Path | str) -> State:
         for k, v in items.items():
             if isinstance(k, str) and isinstance(v, dict):
                 state.items[k] = ItemState.from_dict(v)
-        bad = {"hints_shown", "checks", "best_score"} & {f for v in items.values() if isinstance(v, dict)
-                                                        for f, x in v.items() if _damaged_number(x)}
+        bad = {"hints_shown", "checks", "best_score"} & {
+            f for v in items.values() if isinstance(v, dict) for f, x in v.items() if _damaged_number(x)
+        }
         if bad:
             raise ValueError(f"it holds impossible numbers ({', '.join(sorted(bad))})")
     except Exception as exc:  # noqa: BLE001 - never fatal, whatever is in the file
         state.items.clear()
         copy = _keep_copy(path) if path.is_file() else None
-        kept = (f" A copy of the damaged file was kept as {copy.name}." if copy else "")
-        state.warning = (f"{path}: the progress file could not be read ({_why(exc)}); starting a fresh one.{kept} "
-                         "Your answers are safe; only the record of hints and reveals was reset.")
+        kept = f" A copy of the damaged file was kept as {copy.name}." if copy else ""
+        state.warning = (
+            f"{path}: the progress file could not be read ({_why(exc)}); starting a fresh one.{kept} "
+            "Your answers are safe; only the record of hints and reveals was reset."
+        )
     return state
 
 
