@@ -28,7 +28,7 @@ def edition_name(name: str, edition: str) -> str:
     """The instructor edition's files have their own names (…-instructor.pdf), so that nobody
     hands students the answer keys by mistake."""
     if edition == "instructor":
-        stem, dot, ext = name.rpartition(".")
+        stem, _, ext = name.rpartition(".")
         return f"{stem}-instructor.{ext}"
     return name
 

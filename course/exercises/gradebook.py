@@ -605,7 +605,7 @@ def _worker_main(conn, sets, root, memory: int) -> None:
     try:
         import resource
 
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         with open("/proc/self/statm") as fh:
             current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         cap = current + memory
