@@ -5,11 +5,16 @@ the file, the line, what is wrong and what is allowed. Nothing in a file is ever
 
 - a size cap is checked before reading (5 MB for a data file, 1 MB for an answer file);
 - NUL bytes (binary files), UTF-16 and text that is not UTF-8 are refused, and so are control characters;
-- the YAML event stream is checked first: anchors, aliases (``*name``, the "billion laughs" alias
-  bomb), explicit tags (``!!python/object``) and nesting deeper than 40 levels are refused before
-  anything is built (and, for answer files, more than 20,000 values);
+- anchors, aliases (``*name``, the "billion laughs" alias bomb), explicit tags (``!!python/object``)
+  and nesting deeper than 40 levels are refused (and, for answer files, more than 20,000 values);
 - duplicate keys are refused;
-- only then is the text loaded with the safe loader (C-accelerated when available).
+- values are built with the safe loader's own resolver and constructors (C-accelerated when available).
+
+A plain file (no tags, anchors, aliases, duplicate keys or merge keys; nothing nested too deeply) is
+read in one pass over the C parser's event stream, building the data as the events arrive
+(:func:`_fast_load`). Anything else, including every file with a problem, is read by the checked
+two-pass reader (:func:`_checked_load`: scan the events for what is refused, then load), so the rules,
+messages and line numbers are those of that reader.
 
 Line numbers for later (schema) errors are found lazily by :meth:`YamlDoc.line_of` (the text is
 composed again only when something is wrong), so loading a good file costs one fast parse.
@@ -23,9 +28,12 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ruamel.yaml import YAML
+from ruamel.yaml.docinfo import DocInfo
+from ruamel.yaml.docinfo import version as _version
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEvent, NodeEvent,
-                                SequenceEndEvent)
+from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, DocumentStartEvent, MappingEndEvent,
+                                MappingStartEvent, NodeEvent, ScalarEvent, SequenceEndEvent,
+                                SequenceStartEvent)
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from course.errors import CourseInputError
@@ -273,9 +281,112 @@ def _checked_load(y: YAML, text: str, where: str, what: str, max_nodes: int | No
     return y.load(text)
 
 
+class _NotPlain(Exception):
+    """The text holds something :func:`_fast_load` leaves to the checked reader."""
+
+
+_STR = "tag:yaml.org,2002:str"
+#: Implicit scalar types the one-pass reader builds (with the safe loader's own constructors).
+_FAST_SCALARS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                 "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"}
+
+
+class _MapFrame:
+    """A mapping being built by :func:`_fast_load`: the dict, and the key read last (if its value is
+    still to come)."""
+
+    __slots__ = ("data", "key", "has_key")
+
+    def __init__(self, data: dict) -> None:
+        self.data, self.key, self.has_key = data, None, False
+
+
+def _fast_load(text: str, max_nodes: int | None) -> Any:
+    """The data of ``text`` in one pass over the C parser's events, or :class:`_NotPlain`.
+
+    Builds exactly what ``YAML(typ="safe").load`` builds (scalars are resolved and constructed by the
+    same loader object), for plain files only: anything the checked reader refuses or treats
+    specially (an anchor, alias or explicit tag; nesting deeper than MAX_DEPTH; too many values; a
+    duplicate, merge or non-scalar key; a directive; a second document; a value that cannot be
+    built) raises :class:`_NotPlain`, and the caller reads the text with :func:`_checked_load`.
+    """
+    y = _safe_yaml()
+    if getattr(y, "Parser", None) is None or y.Parser.__name__ != "CParser":
+        raise _NotPlain  # the pure-Python parser: the checked reader is as fast
+    y.doc_infos.append(DocInfo(requested_version=_version(y.version)))
+    y.tags = {}
+    loader, parser = y.get_constructor_parser(text)
+    resolve, construct = loader.resolve, loader.construct_object
+    stack: list[Any] = []  # open containers: a list, or a _MapFrame
+    result: Any = None
+    nodes = docs = 0
+    try:
+        while parser.check_event():
+            ev = parser.get_event()
+            cls = type(ev)
+            if cls is ScalarEvent:
+                if ev.anchor is not None or ev.tag is not None:
+                    raise _NotPlain
+                tag = resolve(ScalarNode, ev.value, ev.implicit)
+                name = str(tag)  # a ruamel Tag
+                if name == _STR:
+                    value = ev.value
+                elif name in _FAST_SCALARS:
+                    try:
+                        value = construct(ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, style=ev.style))
+                    except Exception:  # noqa: BLE001 - the checked reader reports it
+                        raise _NotPlain from None
+                else:
+                    raise _NotPlain  # a merge key (<<), a value key (=), ...
+                new = None
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH:
+                    raise _NotPlain
+                value = {} if cls is MappingStartEvent else []
+                new = _MapFrame(value) if cls is MappingStartEvent else value
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                stack.pop()
+                continue
+            elif cls is DocumentStartEvent:
+                docs += 1
+                if docs > 1 or ev.version is not None or ev.tags:
+                    raise _NotPlain
+                continue
+            elif cls is AliasEvent:
+                raise _NotPlain
+            else:  # stream start/end, document end
+                continue
+            if max_nodes is not None:
+                nodes += 1
+                if nodes > max_nodes:
+                    raise _NotPlain
+            if not stack:
+                result = value
+            else:
+                top = stack[-1]
+                if top.__class__ is list:
+                    top.append(value)
+                elif not top.has_key:
+                    if new is not None or value in top.data:
+                        raise _NotPlain  # a non-scalar key, or a duplicate key
+                    top.key, top.has_key = value, True
+                else:
+                    top.data[top.key] = value
+                    top.has_key = False
+            if new is not None:
+                stack.append(new)
+    finally:
+        parser.dispose()
+    return result
+
+
 def parse_yaml(text: str, where: str, *, what: str = "file") -> YamlDoc:
     """Load YAML ``text`` safely (see the module docstring for what is refused)."""
     max_nodes = MAX_ANSWER_NODES if what == "answer file" else None
+    try:
+        return YamlDoc(data=_fast_load(text, max_nodes), text=text, where=where)
+    except Exception:  # noqa: BLE001 - _NotPlain, a YAML error, ...: the checked reader reads it again
+        pass  # and reports what is wrong (or builds what is special)
     try:
         try:
             data = _checked_load(_safe_yaml(), text, where, what, max_nodes)
