@@ -23,17 +23,26 @@ composed again only when something is wrong), so loading a good file costs one f
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.docinfo import DocInfo
 from ruamel.yaml.docinfo import version as _version
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, DocumentStartEvent, MappingEndEvent,
-                                MappingStartEvent, NodeEvent, ScalarEvent, SequenceEndEvent,
-                                SequenceStartEvent)
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from course.errors import CourseInputError
