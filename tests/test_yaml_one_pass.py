@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fuzz_corpus import answer_files, dump
 
 import course.content.yaml as cy
 from course.errors import CourseInputError
-from fuzz_corpus import answer_files, dump
 
 ROOT = Path(__file__).resolve().parent.parent
 

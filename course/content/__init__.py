@@ -11,15 +11,45 @@ file changes, and is what the views (the book in ``course.sphinxext``, the check
 ``course`` package but ``course.errors``.
 """
 
-from course.content.bibliography import Bibliography
-from course.content.course import Course
-from course.content.diagnostic import Diagnostic, Form, Passage
-from course.content.exercise_sets import ITEM_MODELS, ITEM_TYPES, ExerciseSet, ItemBase
-from course.content.modules import Lesson, Module, Objective
-from course.content.readings import MarginNote, Paragraph, Reading, ReadingRefError, Redaction
-from course.content.taxonomy import Category, Taxonomy, Technique
-from course.content.yaml import YamlDoc
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from course.content.bibliography import Bibliography
+    from course.content.course import Course
+    from course.content.diagnostic import Diagnostic, Form, Passage
+    from course.content.exercise_sets import ITEM_MODELS, ITEM_TYPES, ExerciseSet, ItemBase
+    from course.content.modules import Lesson, Module, Objective
+    from course.content.readings import MarginNote, Paragraph, Reading, ReadingRefError, Redaction
+    from course.content.taxonomy import Category, Taxonomy, Technique
+    from course.content.yaml import YamlDoc
+
+#: Where each public name lives. The names load on first use (PEP 562), so importing one data module
+#: (``course.content.exercise_sets`` for ``course check``) does not import all the others.
+_HOME = {
+    "Bibliography": "bibliography", "Course": "course", "Diagnostic": "diagnostic", "Form": "diagnostic",
+    "Passage": "diagnostic", "ITEM_MODELS": "exercise_sets", "ITEM_TYPES": "exercise_sets",
+    "ExerciseSet": "exercise_sets", "ItemBase": "exercise_sets", "Lesson": "modules", "Module": "modules",
+    "Objective": "modules", "MarginNote": "readings", "Paragraph": "readings", "Reading": "readings",
+    "ReadingRefError": "readings", "Redaction": "readings", "Category": "taxonomy", "Taxonomy": "taxonomy",
+    "Technique": "taxonomy", "YamlDoc": "yaml",
+}
 
 __all__ = ["Bibliography", "Category", "Course", "Diagnostic", "ExerciseSet", "Form", "ITEM_MODELS",
            "ITEM_TYPES", "ItemBase", "Lesson", "MarginNote", "Module", "Objective", "Paragraph", "Passage",
            "Reading", "ReadingRefError", "Redaction", "Taxonomy", "Technique", "YamlDoc"]
+
+
+def __getattr__(name: str):
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

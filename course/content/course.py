@@ -10,20 +10,51 @@ start folder (default: the current folder) that holds conf.py, pyproject.toml an
 
 from __future__ import annotations
 
+import importlib
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
-import course.content.diagnostic as _diagnostic
-import course.content.exercise_sets as _sets
-import course.content.glossary as _glossary
-import course.content.modules as _modules
-import course.content.readings as _readings
-import course.content.taxonomy as _taxonomy
-import course.content.timeline as _timeline
-from course.content.bibliography import Bibliography, load_bibliography
 from course.content.files import find_root
 from course.errors import CourseInputError
+
+if TYPE_CHECKING:
+    import course.content.diagnostic as _diagnostic
+    import course.content.exercise_sets as _sets
+    import course.content.glossary as _glossary
+    import course.content.modules as _modules
+    import course.content.readings as _readings
+    import course.content.taxonomy as _taxonomy
+    import course.content.timeline as _timeline
+    from course.content.bibliography import Bibliography
+
+
+class _OnFirstUse:
+    """A data module, imported the first time one of its names is used (``course check`` needs the
+    exercise sets only, not the readings, taxonomies, glossary, timelines or diagnostic). Every use
+    looks the name up in the module itself, so a test that patches the module is seen."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        mod = sys.modules.get(self._name) or importlib.import_module(self._name)
+        return getattr(mod, attr)
+
+
+if not TYPE_CHECKING:
+    _diagnostic = _OnFirstUse("course.content.diagnostic")
+    _sets = _OnFirstUse("course.content.exercise_sets")
+    _glossary = _OnFirstUse("course.content.glossary")
+    _modules = _OnFirstUse("course.content.modules")
+    _readings = _OnFirstUse("course.content.readings")
+    _taxonomy = _OnFirstUse("course.content.taxonomy")
+    _timeline = _OnFirstUse("course.content.timeline")
+    _bibliography = _OnFirstUse("course.content.bibliography")
 
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
@@ -180,7 +211,7 @@ class Course:
     @property
     def bibliography(self) -> Bibliography:
         path = self.bibliography_path
-        return self._load(("bibliography",), (path,), lambda: load_bibliography(path))
+        return self._load(("bibliography",), (path,), lambda: _bibliography.load_bibliography(path))
 
     # -- exercise sets ------------------------------------------------------------------------
 
