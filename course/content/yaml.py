@@ -326,6 +326,11 @@ def _fast_load(text: str, max_nodes: int | None) -> Any:
     y.tags = {}
     loader, parser = y.get_constructor_parser(text)
     resolve, construct = loader.resolve, loader.construct_object
+    # The implicit resolvers of the loader's YAML version, looked up once (resolve() looks them up for every
+    # scalar). Without a path resolver or a catch-all (None) resolver, a scalar that is quoted, or plain
+    # and matched by none of the resolvers for its first character, is a string: resolve()'s own logic.
+    table = loader.versioned_resolver
+    shortcut = not loader.yaml_path_resolvers and None not in table
     stack: list[Any] = []  # open containers: a list, or a _MapFrame
     result: Any = None
     nodes = docs = 0
@@ -336,13 +341,17 @@ def _fast_load(text: str, max_nodes: int | None) -> Any:
             if cls is ScalarEvent:
                 if ev.anchor is not None or ev.tag is not None:
                     raise _NotPlain
-                tag = resolve(ScalarNode, ev.value, ev.implicit)
-                name = str(tag)  # a ruamel Tag
+                sv = ev.value
+                if shortcut and not (ev.implicit[0] and any(rx.match(sv) for _, rx in table.get(sv[:1], ()))):
+                    name = _STR  # what resolve() gives when no implicit resolver matches
+                else:
+                    tag = resolve(ScalarNode, sv, ev.implicit)
+                    name = str(tag)  # a ruamel Tag
                 if name == _STR:
-                    value = ev.value
+                    value = sv
                 elif name in _FAST_SCALARS:
                     try:
-                        value = construct(ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, style=ev.style))
+                        value = construct(ScalarNode(tag, sv, ev.start_mark, ev.end_mark, style=ev.style))
                     except Exception:  # noqa: BLE001 - the checked reader reports it
                         raise _NotPlain from None
                 else:
