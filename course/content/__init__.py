@@ -37,6 +37,9 @@ _HOME = {
     "Technique": "taxonomy", "YamlDoc": "yaml",
 }
 
+_SUBMODULES = {"bibliography", "course", "diagnostic", "exercise_sets", "files", "glossary", "modules", "normalize",
+               "readings", "taxonomy", "text", "timeline", "yaml"}
+
 __all__ = ["Bibliography", "Category", "Course", "Diagnostic", "ExerciseSet", "Form", "ITEM_MODELS",
            "ITEM_TYPES", "ItemBase", "Lesson", "MarginNote", "Module", "Objective", "Paragraph", "Passage",
            "Reading", "ReadingRefError", "Redaction", "Taxonomy", "Technique", "YamlDoc"]
@@ -45,7 +48,9 @@ __all__ = ["Bibliography", "Category", "Course", "Diagnostic", "ExerciseSet", "F
 def __getattr__(name: str):
     home = _HOME.get(name)
     if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        if name not in _SUBMODULES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return import_module(f"{__name__}.{name}")  # ``course.content.readings`` after ``import course.content``
     value = getattr(import_module(f"{__name__}.{home}"), name)
     globals()[name] = value
     return value
