@@ -301,13 +301,92 @@ _FAST_SCALARS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.o
 
 
 class _MapFrame:
-    """A mapping being built by :func:`_fast_load`: the dict, and the key read last (if its value is
+    """A mapping being built by :class:`_OnePass`: the dict, and the key read last (if its value is
     still to come)."""
 
     __slots__ = ("data", "key", "has_key")
 
     def __init__(self, data: dict) -> None:
         self.data, self.key, self.has_key = data, None, False
+
+
+class _OnePass:
+    """The data of a text built from the C parser's events as they arrive (see :func:`_fast_load`)."""
+
+    def __init__(self, loader: Any, max_nodes: int | None) -> None:
+        self.resolve, self.construct = loader.resolve, loader.construct_object
+        # The implicit resolvers of the loader's YAML version, looked up once (resolve() looks them up for
+        # every scalar). Without a path resolver or a catch-all (None) resolver, a scalar that is quoted, or
+        # plain and matched by none of the resolvers for its first character, is a string: resolve()'s logic.
+        self.table = loader.versioned_resolver
+        self.shortcut = not loader.yaml_path_resolvers and None not in self.table
+        self.max_nodes = max_nodes
+        self.stack: list[Any] = []  # open containers: a list, or a _MapFrame
+        self.result: Any = None
+        self.nodes = self.docs = 0
+
+    def scalar(self, ev: ScalarEvent) -> Any:
+        if ev.anchor is not None or ev.tag is not None:
+            raise _NotPlain
+        sv = ev.value
+        if self.shortcut and not (ev.implicit[0] and any(rx.match(sv) for _, rx in self.table.get(sv[:1], ()))):
+            return sv  # what resolve() gives when no implicit resolver matches: a string
+        tag = self.resolve(ScalarNode, sv, ev.implicit)
+        name = str(tag)  # a ruamel Tag
+        if name == _STR:
+            return sv
+        if name not in _FAST_SCALARS:
+            raise _NotPlain  # a merge key (<<), a value key (=), ...
+        try:
+            return self.construct(ScalarNode(tag, sv, ev.start_mark, ev.end_mark, style=ev.style))
+        except Exception:  # noqa: BLE001 - the checked reader reports it
+            raise _NotPlain from None
+
+    def add(self, value: Any, frame: Any) -> None:
+        """Put ``value`` (a scalar, or the new container of ``frame``) in the open container."""
+        if self.max_nodes is not None:
+            self.nodes += 1
+            if self.nodes > self.max_nodes:
+                raise _NotPlain
+        stack = self.stack
+        if not stack:
+            self.result = value
+        else:
+            top = stack[-1]
+            if top.__class__ is list:
+                top.append(value)
+            elif not top.has_key:
+                if frame is not None or value in top.data:
+                    raise _NotPlain  # a non-scalar key, or a duplicate key
+                top.key, top.has_key = value, True
+            else:
+                top.data[top.key] = value
+                top.has_key = False
+        if frame is not None:
+            stack.append(frame)
+
+    def event(self, ev: Any) -> None:
+        cls = type(ev)
+        if cls is ScalarEvent:
+            self.add(self.scalar(ev), None)
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            if ev.anchor is not None or ev.tag is not None or len(self.stack) >= MAX_DEPTH:
+                raise _NotPlain
+            if cls is MappingStartEvent:
+                value: Any = {}
+                self.add(value, _MapFrame(value))
+            else:
+                value = []
+                self.add(value, value)
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            self.stack.pop()
+        elif cls is DocumentStartEvent:
+            self.docs += 1
+            if self.docs > 1 or ev.version is not None or ev.tags:
+                raise _NotPlain
+        elif cls is AliasEvent:
+            raise _NotPlain
+        # stream start/end and document end: nothing to do
 
 
 def _fast_load(text: str, max_nodes: int | None) -> Any:
@@ -325,77 +404,13 @@ def _fast_load(text: str, max_nodes: int | None) -> Any:
     y.doc_infos.append(DocInfo(requested_version=_version(y.version)))
     y.tags = {}
     loader, parser = y.get_constructor_parser(text)
-    resolve, construct = loader.resolve, loader.construct_object
-    # The implicit resolvers of the loader's YAML version, looked up once (resolve() looks them up for every
-    # scalar). Without a path resolver or a catch-all (None) resolver, a scalar that is quoted, or plain
-    # and matched by none of the resolvers for its first character, is a string: resolve()'s own logic.
-    table = loader.versioned_resolver
-    shortcut = not loader.yaml_path_resolvers and None not in table
-    stack: list[Any] = []  # open containers: a list, or a _MapFrame
-    result: Any = None
-    nodes = docs = 0
+    build = _OnePass(loader, max_nodes)
     try:
         while parser.check_event():
-            ev = parser.get_event()
-            cls = type(ev)
-            if cls is ScalarEvent:
-                if ev.anchor is not None or ev.tag is not None:
-                    raise _NotPlain
-                sv = ev.value
-                if shortcut and not (ev.implicit[0] and any(rx.match(sv) for _, rx in table.get(sv[:1], ()))):
-                    name = _STR  # what resolve() gives when no implicit resolver matches
-                else:
-                    tag = resolve(ScalarNode, sv, ev.implicit)
-                    name = str(tag)  # a ruamel Tag
-                if name == _STR:
-                    value = sv
-                elif name in _FAST_SCALARS:
-                    try:
-                        value = construct(ScalarNode(tag, sv, ev.start_mark, ev.end_mark, style=ev.style))
-                    except Exception:  # noqa: BLE001 - the checked reader reports it
-                        raise _NotPlain from None
-                else:
-                    raise _NotPlain  # a merge key (<<), a value key (=), ...
-                new = None
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH:
-                    raise _NotPlain
-                value = {} if cls is MappingStartEvent else []
-                new = _MapFrame(value) if cls is MappingStartEvent else value
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                stack.pop()
-                continue
-            elif cls is DocumentStartEvent:
-                docs += 1
-                if docs > 1 or ev.version is not None or ev.tags:
-                    raise _NotPlain
-                continue
-            elif cls is AliasEvent:
-                raise _NotPlain
-            else:  # stream start/end, document end
-                continue
-            if max_nodes is not None:
-                nodes += 1
-                if nodes > max_nodes:
-                    raise _NotPlain
-            if not stack:
-                result = value
-            else:
-                top = stack[-1]
-                if top.__class__ is list:
-                    top.append(value)
-                elif not top.has_key:
-                    if new is not None or value in top.data:
-                        raise _NotPlain  # a non-scalar key, or a duplicate key
-                    top.key, top.has_key = value, True
-                else:
-                    top.data[top.key] = value
-                    top.has_key = False
-            if new is not None:
-                stack.append(new)
+            build.event(parser.get_event())
     finally:
         parser.dispose()
-    return result
+    return build.result
 
 
 def parse_yaml(text: str, where: str, *, what: str = "file") -> YamlDoc:
