@@ -15,13 +15,35 @@ from course.errors import CourseInputError
 ROOT = Path(__file__).resolve().parent.parent
 
 EDGE_CASES = [
-    "", "# only a comment\n", "a: 1\na: 2\n", "<<: {a: 1}\nb: 2\n", "[C:5, C:6]\n", "a: &x 1\nb: *x\n",
-    "a: *missing\n", "a: !!str 5\n", "a: !!python/object:os.system x\n", "--- 1\n--- 2\n",
-    "%YAML 1.1\n---\na: yes\n", "? [1]\n: 2\n", "a: 2024-13-45\n", "a: 2024-02-29\nb: 2024-02-29 10:00:00\n",
-    "{1: a, 1.0: b}\n", "1: a\ntrue: b\nnull: c\n~: d\n", "a: '1'\nb: \"x\"\nc: |\n  t\nd: >\n  u\n  v\n",
+    "",
+    "# only a comment\n",
+    "a: 1\na: 2\n",
+    "<<: {a: 1}\nb: 2\n",
+    "[C:5, C:6]\n",
+    "a: &x 1\nb: *x\n",
+    "a: *missing\n",
+    "a: !!str 5\n",
+    "a: !!python/object:os.system x\n",
+    "--- 1\n--- 2\n",
+    "%YAML 1.1\n---\na: yes\n",
+    "? [1]\n: 2\n",
+    "a: 2024-13-45\n",
+    "a: 2024-02-29\nb: 2024-02-29 10:00:00\n",
+    "{1: a, 1.0: b}\n",
+    "1: a\ntrue: b\nnull: c\n~: d\n",
+    "a: '1'\nb: \"x\"\nc: |\n  t\nd: >\n  u\n  v\n",
     "a: 1_000\nb: .inf\nc: -.inf\nd: ~\ne: yes\nf: 0x1F\ng: 0o17\nh: 1e3\ni: 0b101\nj: -0\nk: +12\n",
-    "a: .nan\n", "- - - 1\n", "a:\n  - b: c\n    d: [1, {e: f}]\n", "= : 1\n", "a: !!binary aGk=\n",
-    "[" * 41 + "]" * 41, "[" * 40 + "]" * 40, "a: 'unterminated\n", "a:\n\t- b\n", "just text\n", "12\n",
+    "a: .nan\n",
+    "- - - 1\n",
+    "a:\n  - b: c\n    d: [1, {e: f}]\n",
+    "= : 1\n",
+    "a: !!binary aGk=\n",
+    "[" * 41 + "]" * 41,
+    "[" * 40 + "]" * 40,
+    "a: 'unterminated\n",
+    "a:\n\t- b\n",
+    "just text\n",
+    "12\n",
 ]
 
 
@@ -42,7 +64,9 @@ def _checked_outcome(text: str, what: str, monkeypatch) -> tuple:
 
 
 def _course_files() -> list[Path]:
-    return sorted(p for d in ("exercises", "modules", "readings", "data", "glossary") for p in (ROOT / d).rglob("*.yaml"))
+    return sorted(
+        p for d in ("exercises", "modules", "readings", "data", "glossary") for p in (ROOT / d).rglob("*.yaml")
+    )
 
 
 def test_course_files_are_read_in_one_pass_with_the_same_data(monkeypatch):

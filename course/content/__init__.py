@@ -29,20 +29,68 @@ if TYPE_CHECKING:
 #: Where each public name lives. The names load on first use (PEP 562), so importing one data module
 #: (``course.content.exercise_sets`` for ``course check``) does not import all the others.
 _HOME = {
-    "Bibliography": "bibliography", "Course": "course", "Diagnostic": "diagnostic", "Form": "diagnostic",
-    "Passage": "diagnostic", "ITEM_MODELS": "exercise_sets", "ITEM_TYPES": "exercise_sets",
-    "ExerciseSet": "exercise_sets", "ItemBase": "exercise_sets", "Lesson": "modules", "Module": "modules",
-    "Objective": "modules", "MarginNote": "readings", "Paragraph": "readings", "Reading": "readings",
-    "ReadingRefError": "readings", "Redaction": "readings", "Category": "taxonomy", "Taxonomy": "taxonomy",
-    "Technique": "taxonomy", "YamlDoc": "yaml",
+    "Bibliography": "bibliography",
+    "Course": "course",
+    "Diagnostic": "diagnostic",
+    "Form": "diagnostic",
+    "Passage": "diagnostic",
+    "ITEM_MODELS": "exercise_sets",
+    "ITEM_TYPES": "exercise_sets",
+    "ExerciseSet": "exercise_sets",
+    "ItemBase": "exercise_sets",
+    "Lesson": "modules",
+    "Module": "modules",
+    "Objective": "modules",
+    "MarginNote": "readings",
+    "Paragraph": "readings",
+    "Reading": "readings",
+    "ReadingRefError": "readings",
+    "Redaction": "readings",
+    "Category": "taxonomy",
+    "Taxonomy": "taxonomy",
+    "Technique": "taxonomy",
+    "YamlDoc": "yaml",
 }
 
-_SUBMODULES = {"bibliography", "course", "diagnostic", "exercise_sets", "files", "glossary", "modules", "normalize",
-               "readings", "taxonomy", "text", "timeline", "yaml"}
+_SUBMODULES = {
+    "bibliography",
+    "course",
+    "diagnostic",
+    "exercise_sets",
+    "files",
+    "glossary",
+    "modules",
+    "normalize",
+    "readings",
+    "taxonomy",
+    "text",
+    "timeline",
+    "yaml",
+}
 
-__all__ = ["Bibliography", "Category", "Course", "Diagnostic", "ExerciseSet", "Form", "ITEM_MODELS",
-           "ITEM_TYPES", "ItemBase", "Lesson", "MarginNote", "Module", "Objective", "Paragraph", "Passage",
-           "Reading", "ReadingRefError", "Redaction", "Taxonomy", "Technique", "YamlDoc"]
+__all__ = [
+    "Bibliography",
+    "Category",
+    "Course",
+    "Diagnostic",
+    "ExerciseSet",
+    "Form",
+    "ITEM_MODELS",
+    "ITEM_TYPES",
+    "ItemBase",
+    "Lesson",
+    "MarginNote",
+    "Module",
+    "Objective",
+    "Paragraph",
+    "Passage",
+    "Reading",
+    "ReadingRefError",
+    "Redaction",
+    "Taxonomy",
+    "Technique",
+    "YamlDoc",
+]
 
 
 def __getattr__(name: str):

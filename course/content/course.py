@@ -56,6 +56,7 @@ if not TYPE_CHECKING:
     _timeline = _OnFirstUse("course.content.timeline")
     _bibliography = _OnFirstUse("course.content.bibliography")
 
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -150,8 +151,11 @@ class Course:
 
     def reading(self, reading_id: str) -> _readings.Reading:
         d = _readings.readings_dir(self.root) / reading_id
-        return self._load(("reading", reading_id), (d / "reading.yaml", d / "source.txt"),
-                          lambda: _readings.load_reading(reading_id, self.root))
+        return self._load(
+            ("reading", reading_id),
+            (d / "reading.yaml", d / "source.txt"),
+            lambda: _readings.load_reading(reading_id, self.root),
+        )
 
     def resolve_ref(self, ref: str) -> tuple[_readings.Reading, list[_readings.Paragraph]]:
         """A paragraph reference (``<reading>:<n>`` or ``<reading>:<n>-<m>``) → reading, paragraphs."""
@@ -163,8 +167,9 @@ class Course:
         return _taxonomy.taxonomy_path(name, self.root)
 
     def taxonomy(self, name: str) -> _taxonomy.Taxonomy:
-        return self._load(("taxonomy", name), (self.taxonomy_path(name),),
-                          lambda: _taxonomy.load_taxonomy(name, self.root))
+        return self._load(
+            ("taxonomy", name), (self.taxonomy_path(name),), lambda: _taxonomy.load_taxonomy(name, self.root)
+        )
 
     @property
     def taxonomy_names(self) -> list[str]:
@@ -176,8 +181,9 @@ class Course:
         the glossary files' entries, then a term for every technique of every taxonomy."""
         entries: list[dict] = []
         for path in _glossary.glossary_paths(self.root):
-            entries += self._load(("glossary", path.name), (path,),
-                                  lambda path=path: _glossary.load_glossary_file(path, self.root))
+            entries += self._load(
+                ("glossary", path.name), (path,), lambda path=path: _glossary.load_glossary_file(path, self.root)
+            )
         for name in self.taxonomy_names:
             entries += _glossary.technique_entries(self.taxonomy(name), self.taxonomy_path(name), self.root)
         return entries

@@ -54,9 +54,24 @@ MAX_DEPTH = 40
 #: Values (YAML nodes) an answer file may hold. A complete answer file has a few hundred; the cap keeps
 #: loading under a second for any file under the size limit (building a node costs ~30 µs).
 MAX_ANSWER_NODES = 20_000
-_STANDARD_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-                  "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:seq",
-                  "tag:yaml.org,2002:map", "!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map"}
+_STANDARD_TAGS = {
+    None,
+    "!",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+    "!!str",
+    "!!int",
+    "!!float",
+    "!!bool",
+    "!!null",
+    "!!seq",
+    "!!map",
+}
 
 
 def _safe_yaml() -> YAML:
@@ -97,7 +112,8 @@ def read_text(path: Path | str, *, max_bytes: int, what: str = "file") -> str:
     if st.st_size > max_bytes:
         raise CourseInputError(
             f"{path}: the file is {st.st_size:,} bytes, larger than the {_mb(max_bytes)} allowed for {_a(what)}. "
-            f"{_a(what)[0].upper() + _a(what)[1:]} is a short YAML text file; check that this is the right file.")
+            f"{_a(what)[0].upper() + _a(what)[1:]} is a short YAML text file; check that this is the right file."
+        )
     try:
         with path.open("rb") as fh:
             raw = fh.read(max_bytes + 1)
@@ -128,27 +144,31 @@ def decode_bytes(raw: bytes, where: str, *, max_bytes: int, what: str = "file") 
     if _utf16(raw):
         raise CourseInputError(
             f"{where}: the file is saved as UTF-16 text, but {_a(what)} must be UTF-8. Save it again with the "
-            "encoding UTF-8 (in Notepad: Save as → Encoding: UTF-8; in most editors: 'Save with encoding').")
+            "encoding UTF-8 (in Notepad: Save as → Encoding: UTF-8; in most editors: 'Save with encoding')."
+        )
     nul = raw.find(b"\0")
     if nul >= 0:
         line = raw[:nul].count(b"\n") + 1
         raise CourseInputError(
             f"{where}, line {line}: the file contains NUL bytes, so it is binary data, not YAML text. "
-            f"{_a(what)[0].upper() + _a(what)[1:]} must be plain UTF-8 text.")
+            f"{_a(what)[0].upper() + _a(what)[1:]} must be plain UTF-8 text."
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CourseInputError(
             f"{where}, line {line}: byte {raw[exc.start]:#04x} is not valid UTF-8 text. "
-            "Save the file as UTF-8 (any editor can: 'Save with encoding UTF-8').") from None
+            "Save the file as UTF-8 (any editor can: 'Save with encoding UTF-8')."
+        ) from None
     m = _CONTROL.search(text)
     bad = m.start() if m else None
     if bad is not None:
         line = text.count("\n", 0, bad) + 1
         raise CourseInputError(
             f"{where}, line {line}: control character U+{ord(text[bad]):04X} is not allowed in {_a(what)}. "
-            "Delete it, or retype the line.")
+            "Delete it, or retype the line."
+        )
     return text
 
 
@@ -265,26 +285,31 @@ def _checked_load(y: YAML, text: str, where: str, what: str, max_nodes: int | No
                 raise CourseInputError(
                     f"{_where(where, ev.start_mark.line + 1)}: the file holds more than {max_nodes:,} values "
                     f"(list entries, keys and answers); {_a(what)} needs a few hundred at most. Check that this "
-                    "is the right file, and remove the extra entries.")
+                    "is the right file, and remove the extra entries."
+                )
         if isinstance(ev, AliasEvent):
             raise CourseInputError(
                 f"{_where(where, ev.start_mark.line + 1)}: YAML aliases (*{ev.anchor}) are not allowed "
-                f"in {_a(what)}; they can be used to blow a tiny file up to gigabytes. Write the value out in full.")
+                f"in {_a(what)}; they can be used to blow a tiny file up to gigabytes. Write the value out in full."
+            )
         if isinstance(ev, NodeEvent) and ev.anchor is not None:
             raise CourseInputError(
                 f"{_where(where, ev.start_mark.line + 1)}: YAML anchors (&{ev.anchor}) are not allowed "
-                f"in {_a(what)}. Remove the anchor and write each value out in full.")
+                f"in {_a(what)}. Remove the anchor and write each value out in full."
+            )
         tag = getattr(ev, "tag", None)
         if tag not in _STANDARD_TAGS:
             raise CourseInputError(
                 f"{_where(where, ev.start_mark.line + 1)}: the YAML tag '{tag}' is not allowed in {_a(what)}; "
-                "only plain text, numbers, lists and mappings are. Remove the tag.")
+                "only plain text, numbers, lists and mappings are. Remove the tag."
+            )
         if isinstance(ev, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise CourseInputError(
                     f"{_where(where, ev.start_mark.line + 1)}: the data is nested more than {MAX_DEPTH} "
-                    f"levels deep; {_a(what)} needs only a few levels.")
+                    f"levels deep; {_a(what)} needs only a few levels."
+                )
         elif isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
             depth -= 1
     return y.load(text)
@@ -296,8 +321,13 @@ class _NotPlain(Exception):
 
 _STR = "tag:yaml.org,2002:str"
 #: Implicit scalar types the one-pass reader builds (with the safe loader's own constructors).
-_FAST_SCALARS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
-                 "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"}
+_FAST_SCALARS = {
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
 
 
 class _MapFrame:
@@ -446,7 +476,9 @@ def parse_yaml(text: str, where: str, *, what: str = "file") -> YamlDoc:
     return YamlDoc(data=data, text=text, where=where)
 
 
-_DATE = re.compile(r"^\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?$")
+_DATE = re.compile(
+    r"^\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?$"
+)
 _INT = re.compile(r"^[-+]?[0-9_]+$")
 
 
@@ -463,8 +495,10 @@ def _bad_value_message(text: str, where: str) -> str:
                 tag = str(ev.tag)
                 if tag.startswith(("tag:yaml.org,2002:", "!!")) and not tag.endswith(":str"):
                     shown = (tag.replace("tag:yaml.org,2002:", "!!") + " " + v).strip()[:30]
-                    return (f"{_where(where, line)}: '{shown}' asks YAML for a typed value it cannot build. "
-                            "Delete the '!!' tag and write the answer itself.")
+                    return (
+                        f"{_where(where, line)}: '{shown}' asks YAML for a typed value it cannot build. "
+                        "Delete the '!!' tag and write the answer itself."
+                    )
                 continue
             shown = v if len(v) <= 30 else v[:29] + "…"
             if _DATE.match(v):
@@ -474,15 +508,18 @@ def _bad_value_message(text: str, where: str) -> str:
                     y, m, d = (int(x) for x in v[:10].split("-"))
                     date(y, m, d)
                 except ValueError:
-                    return (f"{_where(where, line)}: '{shown}' looks like a date, but there is no such date. "
-                            "Correct it, or put it in quotes to keep it as text.")
+                    return (
+                        f"{_where(where, line)}: '{shown}' looks like a date, but there is no such date. "
+                        "Correct it, or put it in quotes to keep it as text."
+                    )
             if _INT.match(v) and sum(ch.isdigit() for ch in v) > 4000:
-                return (f"{_where(where, line)}: the number '{shown}' has {sum(ch.isdigit() for ch in v):,} digits, "
-                        "too many to read. Write the number asked for, or put it in quotes to keep it as text.")
+                return (
+                    f"{_where(where, line)}: the number '{shown}' has {sum(ch.isdigit() for ch in v):,} digits, "
+                    "too many to read. Write the number asked for, or put it in quotes to keep it as text."
+                )
     except Exception:  # noqa: BLE001 - fall through to the general message
         pass
-    return (f"{where}: a value cannot be read (an impossible date or number). Put it in quotes to keep it "
-            "as text.")
+    return f"{where}: a value cannot be read (an impossible date or number). Put it in quotes to keep it as text."
 
 
 def _duplicate_key_message(exc: MarkedYAMLError, where: str, what: str, line: int | None) -> str:
@@ -497,8 +534,10 @@ def _duplicate_key_message(exc: MarkedYAMLError, where: str, what: str, line: in
     dup_line = exc.problem_mark.line + 1 if exc.problem_mark else line
     first_line = exc.context_mark.line + 1 if exc.context_mark else None
     first = f" (the mapping that starts at line {first_line})" if first_line and first_line != dup_line else ""
-    return (f"{_where(where, dup_line)}: the key{keytxt} appears twice in the same mapping{first}. "
-            f"Each key may appear only once in {_a(what)}; keep one and delete the other.")
+    return (
+        f"{_where(where, dup_line)}: the key{keytxt} appears twice in the same mapping{first}. "
+        f"Each key may appear only once in {_a(what)}; keep one and delete the other."
+    )
 
 
 def _line_text(text: str, mark) -> str:
@@ -515,11 +554,15 @@ def _yaml_error_message(exc: MarkedYAMLError, where: str, what: str, text: str =
     bad_line = _line_text(text, mark)
     indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
     if "\t" in indent or "'\\t'" in problem:
-        return (f"{_where(where, line)}: a tab character is used for indentation. YAML allows only "
-                "spaces; replace the tab with spaces.")
+        return (
+            f"{_where(where, line)}: a tab character is used for indentation. YAML allows only "
+            "spaces; replace the tab with spaces."
+        )
     detail = problem or (exc.context or "").strip() or "invalid YAML"
-    return (f"{_where(where, line)}: not valid YAML ({detail}). Check the indentation (spaces only) and "
-            "put text containing ': ' or '#' in quotes.")
+    return (
+        f"{_where(where, line)}: not valid YAML ({detail}). Check the indentation (spaces only) and "
+        "put text containing ': ' or '#' in quotes."
+    )
 
 
 def load_yaml(path: Path | str, *, max_bytes: int, what: str = "file") -> YamlDoc:
@@ -562,7 +605,6 @@ def format_problems(where: str, problems: list[tuple[int | None, str]], *, limit
     if len(problems) > limit:
         text += f" ({len(problems) - limit} more problem(s) not shown.)"
     return text.replace("..", ".")
-
 
 
 def load_data(path: Path | str, *, what: str = "course file", max_bytes: int = MAX_DATA_BYTES) -> Any:
