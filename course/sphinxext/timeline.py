@@ -131,10 +131,11 @@ def image_formats(supported_image_types) -> tuple[str, ...]:
 def render(data: dict[str, Any], base: Path, formats=FORMATS) -> tuple[Path, Path]:
     """Draw the timeline to ``base.svg`` and ``base.pdf`` (only the ``formats`` asked for); return
     both paths."""
+    # the figure and its canvas directly, not pyplot: no global figure manager or backend switch,
+    # nothing to close (the layout is measured with Agg, as pyplot's Agg backend does)
     import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
     base.parent.mkdir(parents=True, exist_ok=True)
@@ -150,47 +151,46 @@ def render(data: dict[str, Any], base: Path, formats=FORMATS) -> tuple[Path, Pat
     periods = data["periods"]
     events = data["events"]
     axis = data["axis"]
-    with plt.rc_context(rc):
+    with matplotlib.rc_context(rc):
         n = len(periods)
         rows = marker_rows([e["year"] for e in events], axis["start"], axis["end"])
         top = 0.45 * (max(rows, default=0) + 1) + 0.3  # room above the bars for the marker rows
-        fig, ax = plt.subplots(figsize=(8, 1.2 + 0.4 * (n + top)))
-        try:
-            for lane, p in enumerate(periods):
-                _label, colour, hatch = KINDS[p["kind"]]
-                y = n - 1 - lane
-                width = max(p["end"] - p["start"], 2)
-                ax.barh(y, width, left=p["start"], height=0.6, color=colour, hatch=hatch,
-                        edgecolor="#333333", linewidth=0.6)
-            ax.set_yticks(range(n))
-            ax.set_yticklabels([f"{p['label']}  {p['start']}–{p['end']}" for p in reversed(periods)])
-            ax.set_ylim(-0.8, n - 0.2 + top)
-            for i, (e, row) in enumerate(zip(events, rows), 1):
-                ax.axvline(e["year"], color="#8b0000", linewidth=0.5, alpha=0.6, zorder=0)
-                level = n - 0.2 + 0.35 + 0.45 * row
-                ax.annotate(str(i), (e["year"], level), ha="center", va="center", fontsize=6.5,
-                            color="white",
-                            bbox={"boxstyle": "circle,pad=0.2", "fc": "#8b0000", "ec": "none"})
-            ax.set_xlim(axis["start"], axis["end"])
-            ax.set_xticks(range(axis["start"], axis["end"] + 1, axis["step"]))
-            ax.tick_params(axis="x", labelsize=8)
-            ax.set_xlabel("Year CE (numbered markers: events, listed below the figure)")
-            ax.grid(axis="x", color="#dddddd", linewidth=0.5)
-            ax.set_axisbelow(True)
-            kinds_used = [k for k in KINDS if any(p["kind"] == k for p in periods)]
-            handles = [Patch(facecolor=KINDS[k][1], hatch=KINDS[k][2], edgecolor="#333333", label=KINDS[k][0])
-                       for k in kinds_used]
-            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.3, -0.17), ncol=2,
-                      frameon=False, fontsize=8.5)
-            fig.tight_layout()
-            svg, pdf = base.with_suffix(".svg"), base.with_suffix(".pdf")
-            if "svg" in formats:
-                _atomic_save(fig, svg, "svg", metadata={"Date": None, "Creator": None})
-            if "pdf" in formats:
-                _atomic_save(fig, pdf, "pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": None,
-                                                        "Producer": None})
-        finally:
-            plt.close(fig)
+        fig = Figure(figsize=(8, 1.2 + 0.4 * (n + top)))
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        for lane, p in enumerate(periods):
+            _label, colour, hatch = KINDS[p["kind"]]
+            y = n - 1 - lane
+            width = max(p["end"] - p["start"], 2)
+            ax.barh(y, width, left=p["start"], height=0.6, color=colour, hatch=hatch,
+                    edgecolor="#333333", linewidth=0.6)
+        ax.set_yticks(range(n))
+        ax.set_yticklabels([f"{p['label']}  {p['start']}–{p['end']}" for p in reversed(periods)])
+        ax.set_ylim(-0.8, n - 0.2 + top)
+        for i, (e, row) in enumerate(zip(events, rows), 1):
+            ax.axvline(e["year"], color="#8b0000", linewidth=0.5, alpha=0.6, zorder=0)
+            level = n - 0.2 + 0.35 + 0.45 * row
+            ax.annotate(str(i), (e["year"], level), ha="center", va="center", fontsize=6.5,
+                        color="white",
+                        bbox={"boxstyle": "circle,pad=0.2", "fc": "#8b0000", "ec": "none"})
+        ax.set_xlim(axis["start"], axis["end"])
+        ax.set_xticks(range(axis["start"], axis["end"] + 1, axis["step"]))
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlabel("Year CE (numbered markers: events, listed below the figure)")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+        kinds_used = [k for k in KINDS if any(p["kind"] == k for p in periods)]
+        handles = [Patch(facecolor=KINDS[k][1], hatch=KINDS[k][2], edgecolor="#333333", label=KINDS[k][0])
+                   for k in kinds_used]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.3, -0.17), ncol=2,
+                  frameon=False, fontsize=8.5)
+        fig.tight_layout()
+        svg, pdf = base.with_suffix(".svg"), base.with_suffix(".pdf")
+        if "svg" in formats:
+            _atomic_save(fig, svg, "svg", metadata={"Date": None, "Creator": None})
+        if "pdf" in formats:
+            _atomic_save(fig, pdf, "pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": None,
+                                                    "Producer": None})
     return svg, pdf
 
 
