@@ -67,7 +67,9 @@ def _icon_index() -> dict:
         except ValueError:
             pass
     src = path.read_text(encoding="utf-8")
-    packs = [(m.start(), m.group(1)) for m in re.finditer(r'\b[\w$]+\(\s*"(fa[a-z]+)"\s*,', src)]
+    # a pack's call, name("fas", ...): a lookbehind for the name is twice as fast over 1.5 MB as
+    # matching the name itself (which the regex engine tries at every position)
+    packs = [(m.start(), m.group(1)) for m in re.finditer(r'(?<=[\w$])\(\s*"(fa[a-z]+)"\s*,', src)]
     pat = re.compile(r'[{,]"?([\w-]+)"?:\[(\d+),(\d+),\[([^\]]*)\],"([0-9a-f]+)",("[^"]+"|\[[^\]]*\])\]')
     names: dict[str, list] = {}
     codes: dict[str, list] = {}
