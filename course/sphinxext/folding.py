@@ -20,6 +20,8 @@ _MARKS_RE = re.compile(f"[{re.escape(MARKS)}]")
 
 def fold(text: str) -> str:
     """The sort and search key of ``text``: no diacritics, no ʿ/ʾ, lower case."""
+    if text.isascii():  # most words: nothing to decompose, only the ASCII look-alikes to drop
+        return text.replace("'", "").replace("`", "").casefold()
     text = _MARKS_RE.sub("", text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
