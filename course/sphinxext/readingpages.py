@@ -34,24 +34,36 @@ logger = logging.getLogger(__name__)
 KIND_LABELS = {"image-description": "Image description", "stray": "Stray character in the capture"}
 
 
-class para_ref(nodes.inline):
+class _reading_node(nodes.Element):
+    """The nodes below: one walk of a page finds them all (a walk per kind would cost a walk each)."""
+
+
+class para_ref(_reading_node, nodes.inline):
     """A pending link to reading paragraphs; resolved when the document is written."""
 
 
-class reading_text(nodes.container):
+class reading_text(_reading_node, nodes.container):
     """The verbatim text of a reading (attribute ``reading``)."""
 
 
-class reading_backlinks(nodes.container):
+class reading_backlinks(_reading_node, nodes.container):
     """Placeholder filled, at write time, with every place citing the reading."""
 
 
-class readings_table(nodes.container):
+class readings_table(_reading_node, nodes.container):
     """Placeholder for the readings index table."""
 
 
-class excerpts_coverage(nodes.container):
+class excerpts_coverage(_reading_node, nodes.container):
     """Placeholder for the table of how much of each reading the excerpts edition prints."""
+
+
+def _reading_nodes(doctree) -> dict[type, list]:
+    """The page's reading nodes by kind, in document order, from one walk."""
+    found: dict[type, list] = defaultdict(list)
+    for node in doctree.findall(_reading_node):
+        found[type(node)].append(node)
+    return found
 
 
 def _redact(env) -> bool:
@@ -110,12 +122,13 @@ def _note_reading(env, reading) -> None:
 def collect_citations(app, doctree):
     env = app.env
     items = []
-    for node in doctree.findall(para_ref):
+    found = _reading_nodes(doctree)
+    for node in found[para_ref]:
         items.append({"reading": node["reading"], "start": node["start"], "end": node["end"],
                       "refid": node["ids"][0], "label": _citation_label(env, node),
                       "instructor_only": _instructor_only(env.docname, node)})
     # pages showing figures computed from every citation (readings table, excerpts coverage)
-    table = any(True for _ in doctree.findall(readings_table)) or any(True for _ in doctree.findall(excerpts_coverage))
+    table = bool(found[readings_table] or found[excerpts_coverage])
     course_domain(env).note_citations(env.docname, items, table)
 
 
@@ -341,7 +354,8 @@ def resolve(app, doctree, fromdocname):
     env = app.env
     builder = app.builder
     course = course_data(env)
-    for node in list(doctree.findall(para_ref)):
+    found = _reading_nodes(doctree)  # none of the steps below adds or removes another's nodes
+    for node in found[para_ref]:
         reading = course.reading(node["reading"])
         a, b = node["start"], node["end"]
         first = reading.paragraph(a)
@@ -365,14 +379,14 @@ def resolve(app, doctree, fromdocname):
 
     cited = cited_paragraphs(env)
     mode = app.config.course_readings
-    for box in list(doctree.findall(reading_text)):
+    for box in found[reading_text]:
         if mode == "excerpts":
             _apply_excerpts(box, cited.get(box["reading"], set()), course)
-    for box in list(doctree.findall(reading_backlinks)):
+    for box in found[reading_backlinks]:
         _fill_backlinks(app, box, fromdocname)
-    for box in list(doctree.findall(readings_table)):
+    for box in found[readings_table]:
         _fill_table(app, box, fromdocname, cited)
-    for box in list(doctree.findall(excerpts_coverage)):
+    for box in found[excerpts_coverage]:
         # what the *student* excerpts edition prints, in either edition's pages
         _fill_coverage(box, cited_paragraphs(env, student=True), course)
 
