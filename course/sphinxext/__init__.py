@@ -35,7 +35,12 @@ from course.sphinxext import (
     taxonomy,
     timeline,
 )
-from course.sphinxext.domain import CourseDomain, outdated_listings
+from course.sphinxext.domain import (
+    CourseDomain,
+    freeze_loaded,
+    outdated_listings,
+    unfreeze,
+)
 
 
 def data_files_outdated(app, env, added, changed, removed):
@@ -100,6 +105,7 @@ def setup(app):
     app.connect("builder-inited", exercises.item_quality)
     app.connect("builder-inited", selfcheck_html._builder_inited)
     app.connect("builder-inited", previews.add_script)
+    app.connect("builder-inited", freeze_loaded, priority=900)  # last: after the data is loaded
     app.connect("env-get-outdated", readingpages.outdated)
     app.connect("env-get-outdated", data_files_outdated)
     app.connect("env-get-outdated", selfcheck_html.practice_outdated)
@@ -119,6 +125,7 @@ def setup(app):
     app.connect("build-finished", latexbook.fold_index_in_tex)
     app.connect("build-finished", lean.make_lean)
     app.connect("build-finished", previews.write_previews)
+    app.connect("build-finished", unfreeze, priority=900)
 
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 4}

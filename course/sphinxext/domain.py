@@ -143,6 +143,23 @@ def course_data(env) -> Course:
     return course_domain(env).content
 
 
+def freeze_loaded(app) -> None:
+    """Once the builder is set up (last of ``builder-inited``), everything alive lives until the build
+    ends: Sphinx, the theme and the course's modules, the configuration, the course's data. Move
+    it out of the garbage collector's view (``gc.freeze``) so that each full collection scans only
+    what the pages create, not all of that again: a full build makes about ten full collections,
+    and the course's data and libraries (pydantic, matplotlib, pybtex) had doubled their cost."""
+    import gc
+    gc.freeze()
+
+
+def unfreeze(app, exc) -> None:
+    """The build is over: hand the frozen objects back to the collector (a process that runs more
+    builds, such as the tests, would otherwise keep every earlier build's leftovers)."""
+    import gc
+    gc.unfreeze()
+
+
 def list_files(srcdir: Path, pattern: str) -> list[str]:
     return sorted(p.relative_to(srcdir).as_posix() for p in srcdir.glob(pattern) if p.is_file())
 
