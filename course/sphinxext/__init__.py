@@ -114,6 +114,7 @@ def setup(app):
     app.connect("source-read", output.add_instructor_toctree)
     app.connect("doctree-read", arabic.check_unmarked_arabic)
     app.connect("doctree-read", readingpages.collect_citations)
+    app.connect("env-updated", freeze_loaded, priority=900)  # what reading made, before writing
     app.connect("doctree-resolved", readingpages.resolve)
     app.connect("doctree-resolved", output.drop_empty_bibliography_chapter)
     app.connect("doctree-resolved", selfcheck_html._drop_elsewhere)

@@ -143,12 +143,14 @@ def course_data(env) -> Course:
     return course_domain(env).content
 
 
-def freeze_loaded(app) -> None:
+def freeze_loaded(app, *args) -> None:
     """Once the builder is set up (last of ``builder-inited``), everything alive lives until the build
-    ends: Sphinx, the theme and the course's modules, the configuration, the course's data. Move
-    it out of the garbage collector's view (``gc.freeze``) so that each full collection scans only
-    what the pages create, not all of that again: a full build makes about ten full collections,
-    and the course's data and libraries (pydantic, matplotlib, pybtex) had doubled their cost."""
+    ends: Sphinx, the theme and the course's modules, the configuration, the course's data; so does,
+    once every page is read (``env-updated``), what reading made (the environment, the libraries
+    and data a page needed). Move it out of the garbage collector's view (``gc.freeze``) so that
+    each full collection scans only what the pages create, not all of that again: a full build
+    makes about ten full collections, and the course's data and libraries (pydantic, matplotlib,
+    pybtex) had doubled their cost."""
     import gc
     gc.freeze()
 
