@@ -58,8 +58,9 @@ html_theme_options = {
 
 # PDF: XeLaTeX with polyglossia; Arabic in Amiri.
 latex_engine = "xelatex"
-latex_documents = [("index", _edition["basename"] + ".tex", "Reading the Caliphate",
-                    "The Reading the Caliphate authors", "manual")]
+latex_documents = [
+    ("index", _edition["basename"] + ".tex", "Reading the Caliphate", "The Reading the Caliphate authors", "manual")
+]
 latex_elements = {"papersize": "a4paper", "pointsize": "11pt", "preamble": LATEX_PREAMBLE}
 latex_show_urls = "no"
 
@@ -76,8 +77,9 @@ epub_exclude_files = [".buildinfo.bak"]  # Sphinx keeps the old build info there
 if tags.has("reader"):  # noqa: F821
     root_doc = "readings/reader-pack"
     exclude_patterns += ["index.md", "modules", "glossary.md", "bibliography.md", "instructor", "readings/index.md"]
-    latex_documents = [(root_doc, _edition["reader_basename"] + ".tex", "Reading the Caliphate: Reader pack",
-                        author, "howto")]
+    latex_documents = [
+        (root_doc, _edition["reader_basename"] + ".tex", "Reading the Caliphate: Reader pack", author, "howto")
+    ]
     latex_elements |= {"preamble": READER_PREAMBLE, "sphinxsetup": "hmargin={4cm,4cm}, vmargin={3cm,3cm}"}
 else:
     exclude_patterns += ["readings/reader-pack.md"]

@@ -47,6 +47,7 @@ PDF The student PDF build (LaTeX + XeLaTeX, ``course build pdf``) time and page 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -66,8 +67,21 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 PY = sys.executable
 COPY_IGNORE = shutil.ignore_patterns(
-    "_build", ".venv", "venv", ".git", "node_modules", ".ci", "tests", "bench", "answers",
-    ".pytest_cache", "__pycache__", "*.egg-info", ".hypothesis", "*.pyc")
+    "_build",
+    ".venv",
+    "venv",
+    ".git",
+    "node_modules",
+    ".ci",
+    "tests",
+    "bench",
+    "answers",
+    ".pytest_cache",
+    "__pycache__",
+    "*.egg-info",
+    ".hypothesis",
+    "*.pyc",
+)
 TARGETS = {"P1": 2.0, "P2": 1.5, "P3": 2.0, "P4": 11.0, "P5": 0.3}
 P5_LIMIT = 400 * 1024  # bytes per lesson page, every resource included
 
@@ -75,11 +89,13 @@ P5_LIMIT = 400 * 1024  # bytes per lesson page, every resource included
 # ------------------------------------------------------------------------------------------------
 # helpers
 
+
 def run(cmd: list[str], cwd: Path, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
     res = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if check and res.returncode != 0:
-        raise SystemExit(f"command failed ({res.returncode}): {' '.join(map(str, cmd))}\n"
-                         f"{res.stdout[-3000:]}\n{res.stderr[-3000:]}")
+        raise SystemExit(
+            f"command failed ({res.returncode}): {' '.join(map(str, cmd))}\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
+        )
     return res
 
 
@@ -98,6 +114,7 @@ class T(float):
 
 def _child_cpu() -> float:
     import resource
+
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
 
@@ -121,6 +138,7 @@ def profiled(cmd: list[str], out: Path) -> list[str]:
 def top_of_profile(path: Path, n: int = 25) -> str:
     import io
     import pstats
+
     buf = io.StringIO()
     pstats.Stats(str(path), stream=buf).sort_stats("cumulative").print_stats(n)
     return buf.getvalue()
@@ -145,8 +163,19 @@ class Bench:
         ok = None
         if target is not None and ratio is not None:
             ok = ratio <= target
-        self.rows.append(dict(key=key, what=what, value=float(value), base=base and float(base), unit=unit, ratio=ratio,
-                              target=target, ok=ok, extra=extra))
+        self.rows.append(
+            dict(
+                key=key,
+                what=what,
+                value=float(value),
+                base=base and float(base),
+                unit=unit,
+                ratio=ratio,
+                target=target,
+                ok=ok,
+                extra=extra,
+            )
+        )
         self._print_row(self.rows[-1])
 
     @staticmethod
@@ -163,21 +192,25 @@ class Bench:
         ratio = "-" if r["ratio"] is None else f"{r['ratio']:.2f}x"
         target = "" if r["target"] is None else f"<= {r['target']:g}x"
         ok = "" if r["ok"] is None else ("ok" if r["ok"] else "MISSED")
-        print(f"{r['key']:<4} {r['what']:<50} {self._fmt(r['value'], r['unit']):>11} "
-              f"{self._fmt(r['base'], r['unit']):>11} {ratio:>7} {target:>7} {ok:>6}  {r['extra']}",
-              flush=True)
+        print(
+            f"{r['key']:<4} {r['what']:<50} {self._fmt(r['value'], r['unit']):>11} "
+            f"{self._fmt(r['base'], r['unit']):>11} {ratio:>7} {target:>7} {ok:>6}  {r['extra']}",
+            flush=True,
+        )
 
     # --------------------------------------------------------------------------------------------
     # P1 and P2
 
     def sphinx_cmd(self, out: Path, doctrees: Path, edition: str = "student") -> list[str]:
         from course.build import _sphinx_cmd
+
         return _sphinx_cmd("html", self.src, out, doctrees, edition, [])
 
     def bare_conf(self) -> Path:
         """A confdir for the bare build: the real conf's file selection and MyST options, nothing
         else, and stubs for every directive and role the sources use that plain Sphinx lacks."""
         from sphinx.util.tags import Tags
+
         ns: dict = {"tags": Tags(), "__file__": str(self.src / "conf.py")}
         exec(compile((self.src / "conf.py").read_text(encoding="utf-8"), "conf.py", "exec"), ns)
         directives, roles = set(), set()
@@ -188,16 +221,22 @@ class Bench:
         conf_dir = self.tmp / "bare-conf"
         conf_dir.mkdir(exist_ok=True)
         (conf_dir / "bench_stubs.py").write_text(
-            STUBS + f"\nDIRECTIVES = {sorted(directives)!r}\nROLES = {sorted(roles)!r}\n", encoding="utf-8")
+            STUBS + f"\nDIRECTIVES = {sorted(directives)!r}\nROLES = {sorted(roles)!r}\n", encoding="utf-8"
+        )
         conf = {
-            "project": ns["project"], "root_doc": ns.get("root_doc", "index"),
+            "project": ns["project"],
+            "root_doc": ns.get("root_doc", "index"),
             "exclude_patterns": ns.get("exclude_patterns", []),
             "include_patterns": ns.get("include_patterns", ["**"]),
             "myst_enable_extensions": ns.get("myst_enable_extensions", []),
             "myst_heading_anchors": ns.get("myst_heading_anchors", 0),
         }
-        lines = ["import sys, os", "sys.path.insert(0, os.path.dirname(__file__))",
-                 'extensions = ["myst_parser", "bench_stubs"]', 'html_theme = "alabaster"']
+        lines = [
+            "import sys, os",
+            "sys.path.insert(0, os.path.dirname(__file__))",
+            'extensions = ["myst_parser", "bench_stubs"]',
+            'html_theme = "alabaster"',
+        ]
         lines += [f"{k} = {v!r}" for k, v in conf.items()]
         (conf_dir / "conf.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
         return conf_dir
@@ -207,8 +246,20 @@ class Bench:
         real_out, real_dt = self.tmp / "p1-real" / "html", self.tmp / "p1-real" / "doctrees"
         bare_out, bare_dt = self.tmp / "p1-bare" / "html", self.tmp / "p1-bare" / "doctrees"
         conf_dir = self.bare_conf()
-        bare_cmd = [PY, "-m", "sphinx", "-b", "html", "-q", "-c", str(conf_dir), "-d", str(bare_dt),
-                    str(self.src), str(bare_out)]
+        bare_cmd = [
+            PY,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-q",
+            "-c",
+            str(conf_dir),
+            "-d",
+            str(bare_dt),
+            str(self.src),
+            str(bare_out),
+        ]
         real_cmd = self.sphinx_cmd(real_out, real_dt)
         failures = []
 
@@ -226,8 +277,20 @@ class Bench:
         conf_text = (conf_dir / "conf.py").read_text(encoding="utf-8")
         (theme_dir / "conf.py").write_text(conf_text.replace('"alabaster"', '"sphinx_book_theme"'), encoding="utf-8")
         theme_out, theme_dt = self.tmp / "p1-theme" / "html", self.tmp / "p1-theme" / "doctrees"
-        theme_cmd = [PY, "-m", "sphinx", "-b", "html", "-q", "-c", str(theme_dir), "-d", str(theme_dt),
-                     str(self.src), str(theme_out)]
+        theme_cmd = [
+            PY,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-q",
+            "-c",
+            str(theme_dir),
+            "-d",
+            str(theme_dt),
+            str(self.src),
+            str(theme_out),
+        ]
         t_real = t_bare = t_theme = float("inf")
         for _ in range(n):  # interleaved, so that load from other work hits all sides alike
             t_real = min(t_real, fresh(real_cmd, real_out, real_dt, True), key=float)
@@ -237,14 +300,24 @@ class Bench:
         bare_pages = len(list(bare_out.rglob("*.html")))
         extra = f"{pages} pages; bare {bare_pages} pages"
         if failures:
-            warn = [l for l in (failures[-1].stdout + failures[-1].stderr).splitlines() if "WARNING" in l or "ERROR" in l]
+            warn = [
+                l for l in (failures[-1].stdout + failures[-1].stderr).splitlines() if "WARNING" in l or "ERROR" in l
+            ]
             extra += f"; the real build ended with {len(warn)} warning(s) (timed anyway)"
             self.notes.append("P1: the real build is not clean (-W):\n  " + "\n  ".join(warn[:10]))
         self.row("P1", "full student HTML build vs bare build", t_real, t_bare, "s", TARGETS["P1"], extra)
-        self.row("P1t", "  (part) bare build + sphinx-book-theme", t_theme, t_bare, "s", None,
-                 "the theme's own share of P1")
-        self.row("P1c", "  (part) full build vs bare + theme", t_real, t_theme, "s", None,
-                 "the course's share: extension, generated pages, bibliography")
+        self.row(
+            "P1t", "  (part) bare build + sphinx-book-theme", t_theme, t_bare, "s", None, "the theme's own share of P1"
+        )
+        self.row(
+            "P1c",
+            "  (part) full build vs bare + theme",
+            t_real,
+            t_theme,
+            "s",
+            None,
+            "the course's share: extension, generated pages, bibliography",
+        )
         if "P1" in self.args.profile:
             prof = self.tmp / "p1-real.prof"
             shutil.rmtree(real_out, ignore_errors=True)
@@ -266,24 +339,35 @@ class Bench:
         t_noop = best_of(n, noop)
         lesson = self.pick_lesson()
         edits = []
+        counter = itertools.count(1)
 
-        def edit_once(i=[0]):
-            i[0] += 1
+        def edit_once():
+            number = next(counter)
             with lesson.open("a", encoding="utf-8") as fh:
-                fh.write(f"\n\nA sentence added by the benchmark, edit number {i[0]}.\n")
+                fh.write(f"\n\nA sentence added by the benchmark, edit number {number}.\n")
             t, res = timed(real_cmd, self.src, self.env, check=False)
             written = re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", res.stdout)
             edits.append(len(set(written)))
             return t
 
         t_edit = best_of(n, edit_once)
-        self.row("P2", "rebuild after editing one lesson vs no-op", t_edit, t_noop, "s",
-                 TARGETS["P2"], f"{lesson.relative_to(self.src)}; pages rewritten: {edits[-1] if edits else '?'}, "
-                 f"by the no-op: {len(noop_pages[-1])}")
+        self.row(
+            "P2",
+            "rebuild after editing one lesson vs no-op",
+            t_edit,
+            t_noop,
+            "s",
+            TARGETS["P2"],
+            f"{lesson.relative_to(self.src)}; pages rewritten: {edits[-1] if edits else '?'}, "
+            f"by the no-op: {len(noop_pages[-1])}",
+        )
         if noop_pages[-1]:
-            self.notes.append("P2: the no-op rebuild is not a no-op; it rewrites " + ", ".join(noop_pages[-1])
-                              + " (a page whose dependencies always look changed makes the baseline slower"
-                              " and the ratio look better than it is)")
+            self.notes.append(
+                "P2: the no-op rebuild is not a no-op; it rewrites "
+                + ", ".join(noop_pages[-1])
+                + " (a page whose dependencies always look changed makes the baseline slower"
+                " and the ratio look better than it is)"
+            )
         if "P2" in self.args.profile:
             prof = self.tmp / "p2-edit.prof"
             with lesson.open("a", encoding="utf-8") as fh:
@@ -294,6 +378,7 @@ class Bench:
 
     def pick_lesson(self) -> Path:
         from course.content import Course
+
         mods = [m for m in Course.of(self.src).modules if m.lessons]
         mod = mods[len(mods) // 2]
         return mod.path.parent / f"{mod.lessons[0].doc}.md"
@@ -303,7 +388,9 @@ class Bench:
 
     def p3(self):
         from bench_grade import dump
+
         from course.exercises import load_all_sets, reference_answer_file
+
         sets = load_all_sets(self.src)
         answers = self.tmp / "answers"
         answers.mkdir(exist_ok=True)
@@ -318,18 +405,22 @@ class Bench:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         # which third-party modules does `course check` load? (every one, not just the top-level
         # packages: pydantic and rich import most of themselves lazily, on first use)
-        probe = ("import runpy, sys, json\nsys.argv = ['course'] + sys.argv[1:]\n"
-                 "try:\n    runpy.run_module('course', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-                 "std = set(sys.stdlib_module_names)\n"
-                 "mods = sorted(m for m in list(sys.modules) if m.split('.')[0] not in std\n"
-                 "              and m.split('.')[0] not in ('course', '__main__') and not m.startswith('_'))\n"
-                 "sys.stderr.write('MODS=' + json.dumps(mods) + '\\n')\n")
+        probe = (
+            "import runpy, sys, json\nsys.argv = ['course'] + sys.argv[1:]\n"
+            "try:\n    runpy.run_module('course', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "std = set(sys.stdlib_module_names)\n"
+            "mods = sorted(m for m in list(sys.modules) if m.split('.')[0] not in std\n"
+            "              and m.split('.')[0] not in ('course', '__main__') and not m.startswith('_'))\n"
+            "sys.stderr.write('MODS=' + json.dumps(mods) + '\\n')\n"
+        )
         res = run([PY, "-c", probe, "check", "--answers", str(answers)], self.src, env, check=False)
         m = re.search(r"MODS=(\[.*\])", res.stderr)
         mods = json.loads(m.group(1)) if m else ["click", "rich.console", "pydantic.main", "ruamel.yaml"]
-        keep = ("import importlib, sys, json\nok = []\nfor m in json.loads(sys.argv[1]):\n"
-                "    try:\n        importlib.import_module(m); ok.append(m)\n    except Exception:\n        pass\n"
-                "print(json.dumps(ok))\n")
+        keep = (
+            "import importlib, sys, json\nok = []\nfor m in json.loads(sys.argv[1]):\n"
+            "    try:\n        importlib.import_module(m); ok.append(m)\n    except Exception:\n        pass\n"
+            "print(json.dumps(ok))\n"
+        )
         importable = json.loads(run([PY, "-c", keep, json.dumps(mods)], self.src, env).stdout)
         base_cmd = [PY, "-c", f"import importlib\nfor m in {importable!r}:\n    importlib.import_module(m)\n"]
         tops = sorted({x.split(".")[0] for x in importable})
@@ -341,9 +432,16 @@ class Bench:
             t_check = min(t_check, timed(check, self.src, env, check=False)[0], key=float)
             t_base = min(t_base, timed(base_cmd, self.src, env)[0], key=float)
         items = sum(len(s.items) for s in sets)
-        self.row("P3", "course check, all sets", t_check, t_base, "s", TARGETS["P3"],
-                 f"{len(sets)} sets, {items} items; vs importing its {len(importable)} modules from {', '.join(tops)}"
-                 f"{heavy}; both from bytecode")
+        self.row(
+            "P3",
+            "course check, all sets",
+            t_check,
+            t_base,
+            "s",
+            TARGETS["P3"],
+            f"{len(sets)} sets, {items} items; vs importing its {len(importable)} modules from {', '.join(tops)}"
+            f"{heavy}; both from bytecode",
+        )
         if "P3" in self.args.profile:
             prof = self.tmp / "p3-check.prof"
             run(profiled(check, prof), self.src, env, check=False)
@@ -351,7 +449,9 @@ class Bench:
 
     def p4(self):
         from bench_grade import make_class
+
         from course.exercises import load_all_sets
+
         sets = load_all_sets(self.src)
         times = {}
         for size in (100, 1000):
@@ -364,9 +464,15 @@ class Bench:
                 prof = self.tmp / "p4-grade.prof"
                 run(profiled(cmd, prof), self.src, self.env)
                 self.profiles.append(prof)
-        self.row("P4", "course grade, 1,000 vs 100 submissions", times[1000], times[100], "s",
-                 TARGETS["P4"], f"1,000 in {times[1000].wall:.1f} s wall (limit 30 s): "
-                                f"{'ok' if times[1000].wall <= 30 else 'MISSED'}")
+        self.row(
+            "P4",
+            "course grade, 1,000 vs 100 submissions",
+            times[1000],
+            times[100],
+            "s",
+            TARGETS["P4"],
+            f"1,000 in {times[1000].wall:.1f} s wall (limit 30 s): {'ok' if times[1000].wall <= 30 else 'MISSED'}",
+        )
         if times[1000].wall > 30:
             self.rows[-1]["ok"] = False
 
@@ -375,21 +481,26 @@ class Bench:
 
     def p5(self):
         from browser_helpers import CHROMIUM, launch, serve, transferred_bytes
+
         if not CHROMIUM.exists():
             self.notes.append("P5 skipped: /usr/bin/chromium is not installed")
             return
         from playwright.sync_api import sync_playwright
+
         html = getattr(self, "real_html", None)
         if html is None or not (html / "index.html").exists():
             html = self.tmp / "p5-real" / "html"
             run(self.sphinx_cmd(html, self.tmp / "p5-real" / "doctrees"), self.src, self.env, check=False)
         empty = self.tmp / "p5-empty"
         (empty / "src").mkdir(parents=True, exist_ok=True)
-        (empty / "src" / "conf.py").write_text(textwrap.dedent("""\
+        (empty / "src" / "conf.py").write_text(
+            textwrap.dedent("""\
             project = "Empty"
             extensions = ["myst_parser"]
             html_theme = "sphinx_book_theme"
-            """), encoding="utf-8")
+            """),
+            encoding="utf-8",
+        )
         (empty / "src" / "index.md").write_text("# Empty\n", encoding="utf-8")
         run([PY, "-m", "sphinx", "-b", "html", "-q", str(empty / "src"), str(empty / "html")], empty, self.env)
         lessons = sorted(p.relative_to(html).as_posix() for p in html.glob("modules/*/[0-9][0-9]-*.html"))
@@ -402,10 +513,17 @@ class Bench:
         big = max(sizes, key=lambda p: sizes[p][0])
         reqs = statistics.median(r for _, r in sizes.values())
         search = (html / "searchindex.js").stat().st_size
-        self.row("P5", f"lesson page bytes (median of {len(lessons)})", med, e_bytes, "B", TARGETS["P5"],
-                 f"{med / 1024:.0f} KiB (limit {P5_LIMIT // 1024} KiB: {'ok' if med <= P5_LIMIT else 'MISSED'}); "
-                 f"{reqs:g} vs {e_reqs} requests; largest {big} {sizes[big][0] / 1024:.0f} KiB "
-                 f"({sizes[big][0] / e_bytes:.2f}x); searchindex.js {search / 1024:.0f} KiB (search page only)")
+        self.row(
+            "P5",
+            f"lesson page bytes (median of {len(lessons)})",
+            med,
+            e_bytes,
+            "B",
+            TARGETS["P5"],
+            f"{med / 1024:.0f} KiB (limit {P5_LIMIT // 1024} KiB: {'ok' if med <= P5_LIMIT else 'MISSED'}); "
+            f"{reqs:g} vs {e_reqs} requests; largest {big} {sizes[big][0] / 1024:.0f} KiB "
+            f"({sizes[big][0] / e_bytes:.2f}x); searchindex.js {search / 1024:.0f} KiB (search page only)",
+        )
         if med > P5_LIMIT:
             self.rows[-1]["ok"] = False
         self.p5_detail = self.bytes_by_file(html, lessons[0], empty / "html")
@@ -414,6 +532,7 @@ class Bench:
         """Where the bytes of one lesson page come from, next to the empty page (for the notes)."""
         from browser_helpers import launch, serve
         from playwright.sync_api import sync_playwright
+
         rows = []
         with sync_playwright() as pw, serve(html) as base, serve(empty_html) as ebase:
             browser = launch(pw)
@@ -421,12 +540,13 @@ class Bench:
                 ctx = browser.new_context()
                 pg = ctx.new_page()
                 got = []
-                pg.on("requestfinished", lambda r: got.append(r))
+                pg.on("requestfinished", got.append)
                 pg.goto(url, wait_until="networkidle")
                 for r in got:
                     s = r.sizes()
-                    rows.append((label, r.url.split("/", 3)[-1].split("?")[0],
-                                 s["responseBodySize"] + s["responseHeadersSize"]))
+                    rows.append(
+                        (label, r.url.split("/", 3)[-1].split("?")[0], s["responseBodySize"] + s["responseHeadersSize"])
+                    )
                 ctx.close()
             browser.close()
         by = {}
@@ -442,6 +562,7 @@ class Bench:
 
     def pdf(self):
         from course.build import build, missing_tex
+
         if missing_tex():
             self.notes.append(f"PDF skipped: {', '.join(missing_tex())} not installed")
             return
@@ -458,8 +579,19 @@ class Bench:
         m = re.search(r"Pages:\s+(\d+)", info)
         pages = int(m.group(1)) if m else None
         mb = res.output.stat().st_size / 1e6
-        self.rows.append(dict(key="PDF", what="student PDF build", value=secs, base=None, unit="s", ratio=None,
-                              target=None, ok=None, extra=f"wall time; cpu {cpu:.1f} s; {pages} pages, {mb:.1f} MB"))
+        self.rows.append(
+            dict(
+                key="PDF",
+                what="student PDF build",
+                value=secs,
+                base=None,
+                unit="s",
+                ratio=None,
+                target=None,
+                ok=None,
+                extra=f"wall time; cpu {cpu:.1f} s; {pages} pages, {mb:.1f} MB",
+            )
+        )
         self._print_row(self.rows[-1])
 
 
@@ -525,13 +657,27 @@ def setup(app):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="timings are the best of N runs (default 3)")
-    ap.add_argument("--only", nargs="+", default=["P1", "P2", "P3", "P4", "P5", "PDF"],
-                    type=str.upper, help="rows to measure: P1 P2 P3 P4 P5 PDF")
-    ap.add_argument("--profile", nargs="*", default=[], type=str.upper,
-                    help="write a cProfile of the measured side of these rows and print its top")
+    ap.add_argument(
+        "--only",
+        nargs="+",
+        default=["P1", "P2", "P3", "P4", "P5", "PDF"],
+        type=str.upper,
+        help="rows to measure: P1 P2 P3 P4 P5 PDF",
+    )
+    ap.add_argument(
+        "--profile",
+        nargs="*",
+        default=[],
+        type=str.upper,
+        help="write a cProfile of the measured side of these rows and print its top",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    ap.add_argument("--tree", type=Path, default=None,
-                    help="measure a copy of this course tree instead of the repository (to try a fix)")
+    ap.add_argument(
+        "--tree",
+        type=Path,
+        default=None,
+        help="measure a copy of this course tree instead of the repository (to try a fix)",
+    )
     args = ap.parse_args()
     b = Bench(args)
     print(f"course copied to {b.tmp}; best of {args.repeat}\n")
@@ -555,8 +701,9 @@ def main() -> int:
             print(f"\nProfile {prof.name} (top by cumulative time):\n{top_of_profile(prof)}")
         out = ROOT / "bench" / "results"
         out.mkdir(exist_ok=True)
-        (out / "latest.json").write_text(json.dumps({"repeat": args.repeat, "rows": b.rows, "notes": b.notes},
-                                                    indent=1), encoding="utf-8")
+        (out / "latest.json").write_text(
+            json.dumps({"repeat": args.repeat, "rows": b.rows, "notes": b.notes}, indent=1), encoding="utf-8"
+        )
         missed = [r["key"] for r in b.rows if r["ok"] is False]
         print(f"\n{'targets missed: ' + ', '.join(missed) if missed else 'all targets met'}")
         return 0

@@ -41,11 +41,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 import fuzz_corpus as F  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
+from course.cli import cli  # noqa: E402
 from course.errors import CourseInputError  # noqa: E402
 from course.exercises import load_all_sets, reference_answer_file  # noqa: E402
-from course.cli import cli  # noqa: E402
-from course.exercises.grading import grade_set  # noqa: E402
 from course.exercises.answers import load_answers, load_answers_bytes  # noqa: E402
+from course.exercises.grading import grade_set  # noqa: E402
 from course.exercises.safe import safe_text  # noqa: E402
 from course.exercises.templates import header, item_block, render_template  # noqa: E402
 
@@ -54,8 +54,9 @@ ENV = dict(os.environ, COLUMNS="200", NO_COLOR="1")
 
 
 def course(*args, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "course", *map(str, args)], cwd=ROOT, env=ENV,
-                          capture_output=True, text=True, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "course", *map(str, args)], cwd=ROOT, env=ENV, capture_output=True, text=True, **kw
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -65,16 +66,25 @@ def course(*args, **kw) -> subprocess.CompletedProcess:
 def r1(n_files: int, seed: int, tmp: Path) -> dict:
     sets = load_all_sets(ROOT)
     runner = CliRunner()
-    out = {"inputs": 0, "internal": 0, "slow_over_2s": 0, "exit0_on_garbage": 0, "no_file_or_line": 0,
-           "start_changed_answers": 0, "max_s": 0.0, "broken": 0}
+    out = {
+        "inputs": 0,
+        "internal": 0,
+        "slow_over_2s": 0,
+        "exit0_on_garbage": 0,
+        "no_file_or_line": 0,
+        "start_changed_answers": 0,
+        "max_s": 0.0,
+        "broken": 0,
+    }
     per_set = max(1, n_files // len(sets))
     examples = []
     for s in sets:
         ans = tmp / f"r1-{s.id}"
         ans.mkdir()
         path = ans / f"{s.id}.yaml"
-        for name, raw in F.answer_files(s.id, [it.id for it in s.items], render_template(s),
-                                        reference_answer_file(s), per_set, seed=seed):
+        for name, raw in F.answer_files(
+            s.id, [it.id for it in s.items], render_template(s), reference_answer_file(s), per_set, seed=seed
+        ):
             out["inputs"] += 1
             where = str(path)
             t0 = time.perf_counter()
@@ -97,7 +107,9 @@ def r1(n_files: int, seed: int, tmp: Path) -> dict:
             out["slow_over_2s"] += secs > 2
             out["broken"] += broken
             for m in messages:
-                if not m.startswith(where) or (not m.startswith(f"{where}, line ") and not any(w in m for w in WHOLE_FILE)):
+                if not m.startswith(where) or (
+                    not m.startswith(f"{where}, line ") and not any(w in m for w in WHOLE_FILE)
+                ):
                     out["no_file_or_line"] += 1
                     examples.append(("no line", name, m[:120]))
             path.write_bytes(raw)
@@ -134,20 +146,44 @@ def r1(n_files: int, seed: int, tmp: Path) -> dict:
                 if p.name != path.name and not p.name.startswith(".course-state"):
                     p.unlink()
     # a sample through the real commands: `course check` and `pytest --answers`
-    sample = list(F.answer_files("m0-orientation", [it.id for it in sets[0].items], render_template(sets[0]),
-                                 reference_answer_file(sets[0]), 14, seed=seed + 7))
+    sample = list(
+        F.answer_files(
+            "m0-orientation",
+            [it.id for it in sets[0].items],
+            render_template(sets[0]),
+            reference_answer_file(sets[0]),
+            14,
+            seed=seed + 7,
+        )
+    )
     ans = tmp / "r1-real" / "answers"
     ans.mkdir(parents=True)
     real = {"check_runs": 0, "check_exit_70": 0, "pytest_runs": 0, "pytest_internal": 0}
-    for i, (name, raw) in enumerate(sample):
+    for i, (_name, raw) in enumerate(sample):
         (ans / "m0-orientation.yaml").write_bytes(raw)
         p = course("check", "m0-orientation", "--answers", ans, timeout=60)
         real["check_runs"] += 1
         real["check_exit_70"] += p.returncode == 70 or "internal error" in p.stdout + p.stderr
         if i % 2 == 0:
-            q = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--answers", str(ans),
-                                "--exercise-set", "m0-orientation"], cwd=ans.parent, capture_output=True, text=True,
-                               timeout=120, env=dict(ENV, COURSE_ROOT=str(ROOT)))
+            q = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-p",
+                    "no:cacheprovider",
+                    "-q",
+                    "--answers",
+                    str(ans),
+                    "--exercise-set",
+                    "m0-orientation",
+                ],
+                cwd=ans.parent,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env=dict(ENV, COURSE_ROOT=str(ROOT)),
+            )
             real["pytest_runs"] += 1
             real["pytest_internal"] += "INTERNALERROR" in q.stdout + q.stderr or "Traceback" in q.stdout + q.stderr
     out.update(real)
@@ -181,24 +217,55 @@ def r2(size: int, hostile_n: int, seed: int, tmp: Path, overhead: bool = False) 
     out_dir = tmp / "out"
     # the real command, in a child whose peak memory we read
     t0 = time.perf_counter()
-    code = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
-            "sys.stdout.write(p.stdout + p.stderr); "
-            "print('\\nPEAK_MB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); sys.exit(p.returncode)")
-    p = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "course", "grade", str(folder), "--csv",
-                        str(out_dir / "grades.csv"), "--json", "--feedback", str(out_dir / "fb")],
-                       cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=3600)
+    code = (
+        "import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "sys.stdout.write(p.stdout + p.stderr); "
+        "print('\\nPEAK_MB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); sys.exit(p.returncode)"
+    )
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            sys.executable,
+            "-m",
+            "course",
+            "grade",
+            str(folder),
+            "--csv",
+            str(out_dir / "grades.csv"),
+            "--json",
+            "--feedback",
+            str(out_dir / "fb"),
+        ],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     secs = time.perf_counter() - t0
     text = p.stdout + p.stderr
     peak = float(text.rsplit("PEAK_MB", 1)[1].split()[0]) if "PEAK_MB" in text else float("nan")
-    res = {"submissions": size, "hostile": len(hostile), "finished": (out_dir / "grades.csv").exists(),
-           "exit": p.returncode, "internal_error": "internal error" in text, "seconds": round(secs, 1),
-           "peak_mb_any_process": round(peak)}
+    res = {
+        "submissions": size,
+        "hostile": len(hostile),
+        "finished": (out_dir / "grades.csv").exists(),
+        "exit": p.returncode,
+        "internal_error": "internal error" in text,
+        "seconds": round(secs, 1),
+        "peak_mb_any_process": round(peak),
+    }
     rows = list(csv.reader(open(out_dir / "grades.csv", newline="", encoding="utf-8"))) if res["finished"] else [[]]
     head, body = rows[0], rows[1:]
     col = {h: i for i, h in enumerate(head)}
     res["csv_rows"] = len(body)
-    res["csv_bad_cells"] = sum(1 for r in rows for c in r
-                               if c.startswith(("=", "+", "-", "@")) or any(ch in c for ch in F.CONTROL + ["\r", "\n"]))
+    res["csv_bad_cells"] = sum(
+        1
+        for r in rows
+        for c in r
+        if c.startswith(("=", "+", "-", "@")) or any(ch in c for ch in F.CONTROL + ["\r", "\n"])
+    )
     by = {}
     for r in body:
         by.setdefault(r[col["learner"]], []).append(r)
@@ -212,7 +279,11 @@ def r2(size: int, hostile_n: int, seed: int, tmp: Path, overhead: bool = False) 
     unreported = []
     for entry, kind in hostile:
         stem = safe_text(entry[:-4] if entry.lower().endswith(".zip") else entry, newlines=False)
-        mine = [r for r in body if r[col["learner"]] in (stem, "'" + stem) or r[col["learner"]].casefold() == stem.casefold()]
+        mine = [
+            r
+            for r in body
+            if r[col["learner"]] in (stem, "'" + stem) or r[col["learner"]].casefold() == stem.casefold()
+        ]
         if kind == "fifo-zip":
             ok = "not a regular file" in text and entry in text
         elif kind == "slow-sections":
@@ -226,7 +297,7 @@ def r2(size: int, hostile_n: int, seed: int, tmp: Path, overhead: bool = False) 
     # the cost of the worker processes: the same class in-process, and with workers, timed in-process
     from course.exercises.gradebook import grade_all
 
-    for jobs in ((0, 1, 2) if overhead else ()):
+    for jobs in (0, 1, 2) if overhead else ():
         t0 = time.perf_counter()
         grade_all(folder, sets, jobs=jobs)
         res[f"library_seconds_jobs_{jobs}"] = round(time.perf_counter() - t0, 1)
@@ -266,30 +337,52 @@ def _lost(before_text: str, path: Path, s) -> bool:
 def r3(kills: int, saves: int, seed: int, tmp: Path) -> dict:
     rng = random.Random(seed)
     s = next(x for x in load_all_sets(ROOT) if x.id == "m1-history")
-    res = {"kills": 0, "answers_lost": 0, "temp_files_left": 0, "saves": 0, "saves_undone": 0,
-           "disk_cases": 0, "disk_internal_errors": 0, "disk_answers_lost": 0}
+    res = {
+        "kills": 0,
+        "answers_lost": 0,
+        "temp_files_left": 0,
+        "saves": 0,
+        "saves_undone": 0,
+        "disk_cases": 0,
+        "disk_internal_errors": 0,
+        "disk_answers_lost": 0,
+    }
     ans = tmp / "r3" / "answers"
     ans.mkdir(parents=True)
     path = ans / f"{s.id}.yaml"
     for _ in range(kills):
         original = _partial(s, rng.randint(1, 10))
         path.write_text(original, encoding="utf-8")
-        p = subprocess.Popen([sys.executable, "-m", "course", "start", s.id, "--answers", str(ans)], cwd=ROOT, env=ENV,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(
+            [sys.executable, "-m", "course", "start", s.id, "--answers", str(ans)],
+            cwd=ROOT,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.2, 2.0))
         p.kill()
         p.wait()
         res["kills"] += 1
         if not path.read_text(encoding="utf-8").startswith(original) or _lost(original, path, s):
             res["answers_lost"] += 1
-        subprocess.run([sys.executable, "-m", "course", "start", s.id, "--answers", str(ans)], cwd=ROOT, env=ENV,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "course", "start", s.id, "--answers", str(ans)],
+            cwd=ROOT,
+            env=ENV,
+            capture_output=True,
+        )
         res["temp_files_left"] += sum(1 for q in ans.iterdir() if q.name.endswith(".tmp"))
     # editor saves while `course start` runs
     while res["saves"] < saves:
         path.write_text(_partial(s, rng.randint(1, 10)), encoding="utf-8")
-        p = subprocess.Popen([sys.executable, "-m", "course", "start", s.id, "--answers", str(ans)], cwd=ROOT, env=ENV,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(
+            [sys.executable, "-m", "course", "start", s.id, "--answers", str(ans)],
+            cwd=ROOT,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         markers = []
         while p.poll() is None and res["saves"] < saves:
             marker = f"# editor save {res['saves']}\n"
@@ -310,8 +403,13 @@ def r3(kills: int, saves: int, seed: int, tmp: Path) -> dict:
         for size_k, ro in [(8, False), (32, False), (64, False), (128, False), (256, False), (1024, True)]:
             mnt = tmp / f"disk-{size_k}-{ro}"
             mnt.mkdir()
-            if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_k}k" + (",ro" if ro else ""), "tmpfs",
-                               str(mnt)], capture_output=True).returncode != 0:
+            if (
+                subprocess.run(
+                    ["mount", "-t", "tmpfs", "-o", f"size={size_k}k" + (",ro" if ro else ""), "tmpfs", str(mnt)],
+                    capture_output=True,
+                ).returncode
+                != 0
+            ):
                 break
             try:
                 if not ro:
@@ -325,9 +423,11 @@ def r3(kills: int, saves: int, seed: int, tmp: Path) -> dict:
                                 fh.write(b"\0" * 1024)
                     except OSError:
                         pass
-                cases = [("start", s.id, "--answers", mnt / "answers"),
-                         ("check", s.id, "--answers", mnt / "answers", "--json", mnt / "r.json"),
-                         ("grade", ROOT / "tests" / "data" / "class" / "submissions", "--csv", mnt / "g.csv")]
+                cases = [
+                    ("start", s.id, "--answers", mnt / "answers"),
+                    ("check", s.id, "--answers", mnt / "answers", "--json", mnt / "r.json"),
+                    ("grade", ROOT / "tests" / "data" / "class" / "submissions", "--csv", mnt / "g.csv"),
+                ]
                 for args in cases:
                     p = course(*args, timeout=300)
                     res["disk_cases"] += 1
@@ -353,8 +453,11 @@ def main() -> int:
     ap.add_argument("--saves", type=int, default=120)
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--only", default="R1,R2,R3")
-    ap.add_argument("--overhead", action="store_true",
-                    help="R2: also time the class in-process and with 1 and 2 workers (library calls)")
+    ap.add_argument(
+        "--overhead",
+        action="store_true",
+        help="R2: also time the class in-process and with 1 and 2 workers (library calls)",
+    )
     a = ap.parse_args()
     only = set(a.only.upper().split(","))
     tmp = Path(tempfile.mkdtemp(prefix="bench-fuzz-"))

@@ -103,9 +103,12 @@ def main() -> None:
 
             t = best(lib, args.repeat)
             rows.append((f"grade {n:,} submissions (library)", t, f"{t / n * 1000:.1f} ms per submission"))
-            t = best(lambda subs=subs, out=out: subprocess.run(
-                course + ["grade", str(subs), "--csv", str(out)], cwd=ROOT, check=True, capture_output=True),
-                args.repeat)
+            t = best(
+                lambda subs=subs, out=out: subprocess.run(
+                    course + ["grade", str(subs), "--csv", str(out)], cwd=ROOT, check=True, capture_output=True
+                ),
+                args.repeat,
+            )
             rows.append((f"grade {n:,} submissions (CLI)", t, f"{t / n * 1000:.1f} ms per submission"))
 
         answers = tmp / "answers"
@@ -121,8 +124,10 @@ def main() -> None:
 
         t = best(check_lib, args.repeat)
         rows.append(("check all sets (library)", t, f"{len(sets)} sets, {n_items} items"))
-        t = best(lambda: subprocess.run(course + ["check", "--answers", str(answers)], cwd=ROOT,
-                                        capture_output=True), args.repeat)
+        t = best(
+            lambda: subprocess.run(course + ["check", "--answers", str(answers)], cwd=ROOT, capture_output=True),
+            args.repeat,
+        )
         rows.append(("check all sets (CLI)", t, "start-up included"))
         t = best(lambda: [render_template(s) for s in sets], args.repeat)
         rows.append(("render all answer templates", t, ""))

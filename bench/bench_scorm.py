@@ -34,8 +34,18 @@ MB = 1024 * 1024
 
 
 def _copy_course(dest: Path) -> Path:
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "node_modules", "bench", "tests", "answers",
-                                    "__pycache__", ".pytest_cache", ".hypothesis")
+    ignore = shutil.ignore_patterns(
+        ".venv",
+        "_build",
+        ".git",
+        "node_modules",
+        "bench",
+        "tests",
+        "answers",
+        "__pycache__",
+        ".pytest_cache",
+        ".hypothesis",
+    )
     shutil.copytree(ROOT, dest, ignore=ignore)
     return dest
 
@@ -44,8 +54,7 @@ def _run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """(CPU seconds of the children, wall seconds) of one command; fails loudly."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
-                         env=dict(os.environ, COURSE_ROOT=str(cwd)))
+    res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=dict(os.environ, COURSE_ROOT=str(cwd)))
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if res.returncode != 0:
@@ -61,7 +70,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-scorm-") as tmp:
         tree = _copy_course(Path(tmp) / "course")
         html, export = [], []
-        for i in range(args.repeat):
+        for _ in range(args.repeat):
             for d in ("_build", "out"):
                 shutil.rmtree(tree / d, ignore_errors=True)
             html.append(_run([*COURSE, "build", "html", "--builddir", str(tree / "_build" / "plain")], tree))
@@ -71,9 +80,11 @@ def main() -> None:
     h, e = min(html), min(export)
     ratio = e[0] / h[0]
     print(f"{'row':4} {'measured':44} {'value':>22} {'target':>10}")
-    print(f"S1   export (build + {len(sizes)} packages) vs HTML build  "
-          f"{e[0]:6.1f} s / {h[0]:5.1f} s = {ratio:4.2f}x   <= 2.0x   "
-          f"(wall {e[1]:.1f} s / {h[1]:.1f} s)")
+    print(
+        f"S1   export (build + {len(sizes)} packages) vs HTML build  "
+        f"{e[0]:6.1f} s / {h[0]:5.1f} s = {ratio:4.2f}x   <= 2.0x   "
+        f"(wall {e[1]:.1f} s / {h[1]:.1f} s)"
+    )
     worst = 0
     for name, size in sizes.items():
         module = "-course-" not in name
@@ -82,9 +93,20 @@ def main() -> None:
     ok = ratio <= 2.0 and worst <= 5 * MB
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "scorm.json").write_text(json.dumps({
-        "html_build_cpu": h[0], "html_build_wall": h[1], "export_cpu": e[0], "export_wall": e[1],
-        "ratio": ratio, "sizes": sizes, "ok": ok}, indent=1))
+    (out / "scorm.json").write_text(
+        json.dumps(
+            {
+                "html_build_cpu": h[0],
+                "html_build_wall": h[1],
+                "export_cpu": e[0],
+                "export_wall": e[1],
+                "ratio": ratio,
+                "sizes": sizes,
+                "ok": ok,
+            },
+            indent=1,
+        )
+    )
     print("all targets met" if ok else "TARGET MISSED")
     sys.exit(0 if ok else 1)
 

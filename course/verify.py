@@ -100,7 +100,7 @@ def reference_tokens(reading_id: str, paragraphs: set[int] | None = None, redact
     toks: list[str] = []
     for p in r.paragraphs:
         if paragraphs is None or p.n in paragraphs:
-            text = " ".join(lines[p.lines[0] - 1:p.lines[1]])
+            text = " ".join(lines[p.lines[0] - 1 : p.lines[1]])
             if redacted:
                 text = redact_text(text, [x for x in r.redactions if x.paragraph == p.n])
             toks += text.split()
@@ -166,7 +166,9 @@ def _marker(text: str) -> str:
 def _md_sources(root: Path):
     for md in sorted(root.glob("**/*.md")):
         if any(part in (".venv", "_build", "node_modules", "tests") for part in md.parts) or md.name in (
-                "README.md", "CONTRIBUTING.md"):
+            "README.md",
+            "CONTRIBUTING.md",
+        ):
             continue
         yield md
 

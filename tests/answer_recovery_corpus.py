@@ -115,16 +115,20 @@ CASES: dict[str, str] = {
     "quoted-key-broken": _subs(("m0-c: [b, d, a, c]", '"m0-c": [b, d, a, c')),
     # two broken items
     "two-broken-list-and-quote": _subs(("m0-a: c", "m0-a: [c"), ("m0-i: khalīfa", 'm0-i: "khalīfa')),
-    "two-broken-tab-and-mapping": _subs(("  a: x    # Abū Bakr", "\ta: x    # Abū Bakr"),
-                                        ("m0-c: [b, d, a, c]", "m0-c: {a: 1")),
+    "two-broken-tab-and-mapping": _subs(
+        ("  a: x    # Abū Bakr", "\ta: x    # Abū Bakr"), ("m0-c: [b, d, a, c]", "m0-c: {a: 1")
+    ),
     "two-broken-adjacent": _subs(("m0-c: [b, d, a, c]", "m0-c: [b, d"), ("m0-d: 1924", "m0-d: {1924")),
-    "most-items-broken": _subs(*[(f"{k}: ", f"{k}: [") for k in ("m0-a", "m0-d", "m0-i")],
-                                       ("m0-c: [b, d, a, c]", "m0-c: [b, d, a, c"),
-                                       ('m0-e: "al-Baghdādī"', 'm0-e: "al-Baghdādī'),
-                                       ('m0-g: ["A:3", "B:4"]', 'm0-g: ["A:3", "B:4"')),
+    "most-items-broken": _subs(
+        *[(f"{k}: ", f"{k}: [") for k in ("m0-a", "m0-d", "m0-i")],
+        ("m0-c: [b, d, a, c]", "m0-c: [b, d, a, c"),
+        ('m0-e: "al-Baghdādī"', 'm0-e: "al-Baghdādī'),
+        ('m0-g: ["A:3", "B:4"]', 'm0-g: ["A:3", "B:4"'),
+    ),
     "open-answer-dedented": _subs(("  over two lines.", "over two lines.")),
-    "list-at-column-0-and-a-broken-item": _subs(('m0-g: ["A:3", "B:4"]', 'm0-g:\n- "A:3"\n- "B:4"'),
-                                                 ("m0-d: 1924", "m0-d: [1924")),
+    "list-at-column-0-and-a-broken-item": _subs(
+        ('m0-g: ["A:3", "B:4"]', 'm0-g:\n- "A:3"\n- "B:4"'), ("m0-d: 1924", "m0-d: [1924")
+    ),
     # line ends and byte-order mark
     "crlf-unclosed-list": _subs(("m0-c: [b, d, a, c]", "m0-c: [b, d, a, c")).replace("\n", "\r\n"),
     "bom-unclosed-list": "\ufeff" + _subs(("m0-a: c", "m0-a: [c")),

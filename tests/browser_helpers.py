@@ -23,8 +23,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE_DEFAULT = ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_INSTALL = "cd .ci && npm install --prefix . axe-core@4"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
     # belt and braces: no name other than the local server resolves
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
@@ -41,8 +46,11 @@ def axe_path() -> Path | None:
 
 def html_pages(html_dir: Path) -> list[str]:
     """Every page of a built book, as URL paths relative to its root (index.html first)."""
-    pages = sorted(str(p.relative_to(html_dir).as_posix()) for p in html_dir.rglob("*.html")
-                   if not ASSET_DIRS.intersection(p.relative_to(html_dir).parts))
+    pages = sorted(
+        str(p.relative_to(html_dir).as_posix())
+        for p in html_dir.rglob("*.html")
+        if not ASSET_DIRS.intersection(p.relative_to(html_dir).parts)
+    )
     pages.sort(key=lambda p: (p != "index.html", p))
     return pages
 
@@ -68,8 +76,7 @@ def serve(directory: Path):
 
 
 def launch(playwright):
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                      headless=True)
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
 
 
 @contextmanager
@@ -181,13 +188,21 @@ class Surveyor:
     """One browser context (one edition, one viewport) and one reused tab; ``visit(path)`` loads a
     page and returns its :class:`PageReport`."""
 
-    def __init__(self, browser, base_url: str, axe_js: Path | None = None,
-                 width: int = 1280, height: int = 900, keep_dom: bool = False,
-                 color_scheme: str = "light"):
+    def __init__(
+        self,
+        browser,
+        base_url: str,
+        axe_js: Path | None = None,
+        width: int = 1280,
+        height: int = 900,
+        keep_dom: bool = False,
+        color_scheme: str = "light",
+    ):
         self.base = base_url
         self.keep_dom = keep_dom
-        self.context = browser.new_context(viewport={"width": width, "height": height},
-                                           color_scheme=color_scheme, service_workers="block")
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=color_scheme, service_workers="block"
+        )
         if axe_js is not None:
             # injected into every page before its own scripts; no network request involved
             self.context.add_init_script(path=str(axe_js))

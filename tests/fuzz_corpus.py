@@ -21,8 +21,23 @@ from ruamel.yaml import YAML
 
 DATA = Path(__file__).parent / "data" / "reliability"
 
-CONTROL = ["\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9b", "\u202e", "\u2066",
-           "\ufeff", "\ufffe", "\ud800"]
+CONTROL = [
+    "\x00",
+    "\x01",
+    "\x07",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9b",
+    "\u202e",
+    "\u2066",
+    "\ufeff",
+    "\ufffe",
+    "\ud800",
+]
 ESCAPES = ["\x1b[1A\x1b[2K", "\x1b]0;owned\x07", "\x9b2J", "\u202eevil", "\x1b[31mred\x1b[0m"]
 
 
@@ -35,12 +50,39 @@ def dump(data) -> str:
 def _values(rng: random.Random) -> list:
     big = 10 ** rng.randint(300, 320)
     return [
-        big, -big, float("inf") if rng.random() < 0.5 else "1e999", "1 y" + " " * rng.randint(1000, 50_000) + "z",
-        " " * rng.randint(1000, 20_000) + "x", ["a"] * rng.randint(1000, 50_000), {"verdict": None},
+        big,
+        -big,
+        float("inf") if rng.random() < 0.5 else "1e999",
+        "1 y" + " " * rng.randint(1000, 50_000) + "z",
+        " " * rng.randint(1000, 20_000) + "x",
+        ["a"] * rng.randint(1000, 50_000),
+        {"verdict": None},
         {"verdict": "true", "evidence": " ".join(f"fake-{i}:1" for i in range(rng.randint(100, 5000)))},
-        rng.choice(ESCAPES), "x" * rng.randint(301, 100_000), [[[[["deep"]]]]], {"a": {"b": {"c": [1, 2]}}},
-        True, None, 0, -1, 3.5, "", [None, "", []], {"": ""}, "¶12", "al-waie-472:99999", "12-1", "1-100000",
-        "٣", "①", "NaN", "0x1F", "1_000", "１２", "12\n13", "\t", [{"k": "v"}] * 50,
+        rng.choice(ESCAPES),
+        "x" * rng.randint(301, 100_000),
+        [[[[["deep"]]]]],
+        {"a": {"b": {"c": [1, 2]}}},
+        True,
+        None,
+        0,
+        -1,
+        3.5,
+        "",
+        [None, "", []],
+        {"": ""},
+        "¶12",
+        "al-waie-472:99999",
+        "12-1",
+        "1-100000",
+        "٣",
+        "①",
+        "NaN",
+        "0x1F",
+        "1_000",
+        "１２",
+        "12\n13",
+        "\t",
+        [{"k": "v"}] * 50,
     ]
 
 
@@ -91,22 +133,48 @@ def answer_files(set_id: str, item_ids: list[str], template: str, reference: dic
     @m
     def yaml_features():
         k = rng.choice(item_ids)
-        return rng.choice([
-            f"{k}: &a [1, 2]\nother: *a\n", f"{k}: !!python/object/apply:os.system ['echo hi']\n",
-            f"{k}: !custom x\n", f"{k}: a\n{k}: b\n", "[" * 200 + "]" * 200, "{" * 100 + "}" * 100,
-            f"{k}:\n\t- a\n", f"{k}: 2024-02-30\n", f"{k}: {'9' * 5000}\n", f"{k}: 1e999999\n",
-            "--- a\n--- b\n", f"%YAML 1.1\n---\n{k}: a\n", "? [a, b]\n: c\n", f"{k}: 'unterminated\n",
-            f"{k}: \"\\x00\\e[2J\"\n", "- a\n- b\n", "just text\n", "12\n", "~\n", "", "\n\n\n", "# only comments\n",
-            f"{k}: |\n  " + "long line " * 20_000 + "\n", f"{k}: [" + ", ".join(["a"] * 30_000) + "]\n",
-            "".join(f"{i}: x\n" for i in range(rng.randint(100, 8000))),
-            "".join(f"unknown-{i}: x\n" for i in range(rng.randint(100, 8000))),
-            f"{k}: " + "{a: " * 39 + "1" + "}" * 39 + "\n",
-        ]).encode("utf-8", "surrogatepass")
+        return rng.choice(
+            [
+                f"{k}: &a [1, 2]\nother: *a\n",
+                f"{k}: !!python/object/apply:os.system ['echo hi']\n",
+                f"{k}: !custom x\n",
+                f"{k}: a\n{k}: b\n",
+                "[" * 200 + "]" * 200,
+                "{" * 100 + "}" * 100,
+                f"{k}:\n\t- a\n",
+                f"{k}: 2024-02-30\n",
+                f"{k}: {'9' * 5000}\n",
+                f"{k}: 1e999999\n",
+                "--- a\n--- b\n",
+                f"%YAML 1.1\n---\n{k}: a\n",
+                "? [a, b]\n: c\n",
+                f"{k}: 'unterminated\n",
+                f'{k}: "\\x00\\e[2J"\n',
+                "- a\n- b\n",
+                "just text\n",
+                "12\n",
+                "~\n",
+                "",
+                "\n\n\n",
+                "# only comments\n",
+                f"{k}: |\n  " + "long line " * 20_000 + "\n",
+                f"{k}: [" + ", ".join(["a"] * 30_000) + "]\n",
+                "".join(f"{i}: x\n" for i in range(rng.randint(100, 8000))),
+                "".join(f"unknown-{i}: x\n" for i in range(rng.randint(100, 8000))),
+                f"{k}: " + "{a: " * 39 + "1" + "}" * 39 + "\n",
+            ]
+        ).encode("utf-8", "surrogatepass")
 
     @m
     def binary():
-        return rng.choice([os.urandom(rng.randint(1, 4000)), b"\x89PNG\r\n\x1a\n" + os.urandom(100),
-                           b"PK\x03\x04" + os.urandom(200), b"\xff\xd8\xff" + os.urandom(50)])
+        return rng.choice(
+            [
+                os.urandom(rng.randint(1, 4000)),
+                b"\x89PNG\r\n\x1a\n" + os.urandom(100),
+                b"PK\x03\x04" + os.urandom(200),
+                b"\xff\xd8\xff" + os.urandom(50),
+            ]
+        )
 
     for i in range(n):
         fn = makers[i % len(makers)]
@@ -137,8 +205,13 @@ def perturb(ref: dict, rng: random.Random) -> dict:
             out[k] = None
         elif r < 0.35:
             # a readable slip: wrong order, a number off by one, or left blank
-            out[k] = (list(reversed(v)) if isinstance(v, list) else
-                      v + 1 if isinstance(v, int) and not isinstance(v, bool) else None)
+            out[k] = (
+                list(reversed(v))
+                if isinstance(v, list)
+                else v + 1
+                if isinstance(v, int) and not isinstance(v, bool)
+                else None
+            )
         else:
             out[k] = v
     return out
@@ -159,11 +232,38 @@ def valid_submission(folder: Path, name: str, refs: dict[str, dict], rng: random
 
 
 HOSTILE_KINDS = [
-    "overflow", "fifo-zip", "bzip2-bomb", "lzma-bomb", "csv-injection", "escape-name", "escape-answers",
-    "zip-in-zip", "misnamed-case", "misnamed-txt", "empty-zip", "too-deep", "answers-symlink", "hidden-file",
-    "slow-numeric", "slow-sections", "slow-ordering", "many-keys", "fake-citations", "not-yaml", "utf16",
-    "binary", "huge-file", "zip-slip", "encrypted-flag", "not-a-zip", "duplicate", "nfd-duplicate",
-    "deep-nesting", "alias-bomb", "python-tag", "conftest",
+    "overflow",
+    "fifo-zip",
+    "bzip2-bomb",
+    "lzma-bomb",
+    "csv-injection",
+    "escape-name",
+    "escape-answers",
+    "zip-in-zip",
+    "misnamed-case",
+    "misnamed-txt",
+    "empty-zip",
+    "too-deep",
+    "answers-symlink",
+    "hidden-file",
+    "slow-numeric",
+    "slow-sections",
+    "slow-ordering",
+    "many-keys",
+    "fake-citations",
+    "not-yaml",
+    "utf16",
+    "binary",
+    "huge-file",
+    "zip-slip",
+    "encrypted-flag",
+    "not-a-zip",
+    "duplicate",
+    "nfd-duplicate",
+    "deep-nesting",
+    "alias-bomb",
+    "python-tag",
+    "conftest",
 ]
 
 
@@ -232,7 +332,11 @@ def hostile_submission(folder: Path, i: int, refs: dict[str, dict], rng: random.
     elif kind == "many-keys":
         answer("".join(f"{k}: x\n" for k in range(8000)))
     elif kind == "fake-citations":
-        answer("m0-reading-c-verdict:\n  verdict: true\n  evidence: " + " ".join(f"fake-{k}:1" for k in range(32_000)) + "\n")
+        answer(
+            "m0-reading-c-verdict:\n  verdict: true\n  evidence: "
+            + " ".join(f"fake-{k}:1" for k in range(32_000))
+            + "\n"
+        )
     elif kind == "not-yaml":
         answer("this: is: not: yaml: [\n")
     elif kind == "utf16":

@@ -58,5 +58,12 @@ def course(*args, cwd=None, timeout=60, env=None, input=None) -> subprocess.Comp
     e.pop("COURSE_DEBUG", None)
     if env:
         e.update(env)
-    return subprocess.run([sys.executable, "-m", "course", *map(str, args)], cwd=cwd or ROOT, env=e,
-                          capture_output=True, text=True, timeout=timeout, input=input)
+    return subprocess.run(
+        [sys.executable, "-m", "course", *map(str, args)],
+        cwd=cwd or ROOT,
+        env=e,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
+    )

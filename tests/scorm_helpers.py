@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import BUILD, IN_CI, ROOT, built
 
 SCORM_AGAIN_DEFAULT = ROOT / ".ci" / "node_modules" / "scorm-again" / "dist" / "scorm12.min.js"

@@ -18,15 +18,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from answer_recovery_corpus import BASE, CASES, ITEMS, NOT_SPLIT, jsonable, line_of, python_read
 from click.testing import CliRunner
 
-from answer_recovery_corpus import BASE, CASES, ITEMS, NOT_SPLIT, jsonable, line_of, python_read
+from course.cli import cli
+from course.content.yaml import parse_yaml
 from course.errors import CourseInputError
 from course.exercises import grade_set, load_all_sets, load_answers
-from course.cli import cli
-from course.exercises.grading import NOT_ATTEMPTED
-from course.content.yaml import parse_yaml
 from course.exercises.answers import parse_answer_text
+from course.exercises.grading import NOT_ATTEMPTED
 from course.exercises.recovery import MAX_BLOCKS, block_key, split_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,22 +34,48 @@ AMIRA = ROOT / "tests" / "data" / "class" / "submissions" / "amira-k" / "answers
 
 # case → the keys of the blocks that must be left unread, in file order (None: whole-file error)
 EXPECTED = {
-    "unclosed-list-first": ["m0-a"], "unclosed-list-middle": ["m0-c"], "unclosed-list-last": ["m0-i"],
-    "unclosed-list-continued": ["m0-c"], "unclosed-list-in-block": ["m0-b"], "unclosed-mapping": ["m0-c"],
-    "unclosed-mapping-last": ["m0-i"], "unclosed-double-quote": ["m0-e"], "unclosed-single-quote": ["m0-e"],
-    "unclosed-quote-last": ["m0-i"], "unclosed-quote-in-block": ["m0-b"], "unclosed-quote-in-flow": ["m0-g"],
-    "extra-closing-bracket": ["m0-c"], "block-indented-3": ["m0-b"], "block-dedented-1": ["m0-f"],
-    "list-items-misaligned": ["m0-g"], "key-indented-1": ["m0-c"], "tab-in-block": ["m0-b"],
-    "tab-in-verdict": ["m0-f"], "tab-at-column-0": ["m0-d"], "duplicate-top-level": ["m0-d", "m0-d"],
-    "duplicate-top-level-three": ["m0-a", "m0-a", "m0-a"], "duplicate-nested": ["m0-b"],
-    "duplicate-one-broken": ["m0-c", "m0-c"], "colon-space-in-value": ["m0-i"], "stray-text-column-0": ["m0-d"],
-    "stray-closing-bracket-column-0": ["m0-d"], "missing-space-after-colon": ["m0-c"],
-    "bad-block-indicator": ["m0-h"], "alias": ["m0-d"], "anchor": ["m0-d"], "python-tag": ["m0-d"],
-    "quoted-key-broken": ["m0-c"], "two-broken-list-and-quote": ["m0-a", "m0-i"],
-    "two-broken-tab-and-mapping": ["m0-b", "m0-c"], "two-broken-adjacent": ["m0-c", "m0-d"],
-    "most-items-broken": ["m0-a", "m0-c", "m0-d", "m0-e", "m0-g", "m0-i"], "crlf-unclosed-list": ["m0-c"],
-    "bom-unclosed-list": ["m0-a"], "no-comments-unclosed": ["m0-c"],
-    "open-answer-dedented": ["m0-h"], "list-at-column-0-and-a-broken-item": ["m0-d"],
+    "unclosed-list-first": ["m0-a"],
+    "unclosed-list-middle": ["m0-c"],
+    "unclosed-list-last": ["m0-i"],
+    "unclosed-list-continued": ["m0-c"],
+    "unclosed-list-in-block": ["m0-b"],
+    "unclosed-mapping": ["m0-c"],
+    "unclosed-mapping-last": ["m0-i"],
+    "unclosed-double-quote": ["m0-e"],
+    "unclosed-single-quote": ["m0-e"],
+    "unclosed-quote-last": ["m0-i"],
+    "unclosed-quote-in-block": ["m0-b"],
+    "unclosed-quote-in-flow": ["m0-g"],
+    "extra-closing-bracket": ["m0-c"],
+    "block-indented-3": ["m0-b"],
+    "block-dedented-1": ["m0-f"],
+    "list-items-misaligned": ["m0-g"],
+    "key-indented-1": ["m0-c"],
+    "tab-in-block": ["m0-b"],
+    "tab-in-verdict": ["m0-f"],
+    "tab-at-column-0": ["m0-d"],
+    "duplicate-top-level": ["m0-d", "m0-d"],
+    "duplicate-top-level-three": ["m0-a", "m0-a", "m0-a"],
+    "duplicate-nested": ["m0-b"],
+    "duplicate-one-broken": ["m0-c", "m0-c"],
+    "colon-space-in-value": ["m0-i"],
+    "stray-text-column-0": ["m0-d"],
+    "stray-closing-bracket-column-0": ["m0-d"],
+    "missing-space-after-colon": ["m0-c"],
+    "bad-block-indicator": ["m0-h"],
+    "alias": ["m0-d"],
+    "anchor": ["m0-d"],
+    "python-tag": ["m0-d"],
+    "quoted-key-broken": ["m0-c"],
+    "two-broken-list-and-quote": ["m0-a", "m0-i"],
+    "two-broken-tab-and-mapping": ["m0-b", "m0-c"],
+    "two-broken-adjacent": ["m0-c", "m0-d"],
+    "most-items-broken": ["m0-a", "m0-c", "m0-d", "m0-e", "m0-g", "m0-i"],
+    "crlf-unclosed-list": ["m0-c"],
+    "bom-unclosed-list": ["m0-a"],
+    "no-comments-unclosed": ["m0-c"],
+    "open-answer-dedented": ["m0-h"],
+    "list-at-column-0-and-a-broken-item": ["m0-d"],
     **{k: None for k in NOT_SPLIT},
 }
 
@@ -63,8 +89,9 @@ def _broken_amira() -> tuple[str, int]:
     """Amira's all-right answer file with the ordering answer's list left open (and its line)."""
     text = AMIRA.read_text(encoding="utf-8")
     assert "m0-self-study-order: [b, d, a, c]\n" in text
-    return text.replace("m0-self-study-order: [b, d, a, c]\n", "m0-self-study-order: [b, d, a, c\n"), \
-        line_of("m0-self-study-order", text)
+    return text.replace("m0-self-study-order: [b, d, a, c]\n", "m0-self-study-order: [b, d, a, c\n"), line_of(
+        "m0-self-study-order", text
+    )
 
 
 def _answers(tmp_path: Path, text: str) -> Path:
@@ -122,8 +149,9 @@ def test_messages_name_the_start_line_and_say_what_was_kept():
     af = parse_answer_text(CASES["two-broken-list-and-quote"], "answers/x.yaml", recover=True)
     assert len(af.problems) == 2
     a, i = af.problems
-    assert a.startswith(f"answers/x.yaml, line {line_of('m0-a')}: the answer to 'm0-a', which starts on this line, "
-                        "is not valid YAML")
+    assert a.startswith(
+        f"answers/x.yaml, line {line_of('m0-a')}: the answer to 'm0-a', which starts on this line, is not valid YAML"
+    )
     assert i.startswith(f"answers/x.yaml, line {line_of('m0-i')}: the answer to 'm0-i'")
     for p in af.problems:
         assert "\n" not in p and "the other answers were" in p and "Traceback" not in p
@@ -168,14 +196,19 @@ def test_check_grades_the_rest_and_names_the_line(tmp_path, m0):
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     runner = CliRunner()
     for extra in ([], ["--table"], ["--explain"]):
-        r = runner.invoke(cli, ["check", "m0-orientation", "--answers", str(ans), "--json", str(tmp_path / "r.json"),
-                                *extra], env={"COLUMNS": "200"})
+        r = runner.invoke(
+            cli,
+            ["check", "m0-orientation", "--answers", str(ans), "--json", str(tmp_path / "r.json"), *extra],
+            env={"COLUMNS": "200"},
+        )
         out = " ".join(r.output.split())
         assert r.exit_code == 1, r.output  # a problem in the file
         assert f"m0-orientation.yaml, line {line}: the answer to 'm0-self-study-order'" in out, out
         assert "Traceback" not in r.output
         doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-        tests = {t["item"]: t for t in doc["sets"][0]["tests"]} if "sets" in doc else {t["item"]: t for t in doc["tests"]}
+        tests = (
+            {t["item"]: t for t in doc["sets"][0]["tests"]} if "sets" in doc else {t["item"]: t for t in doc["tests"]}
+        )
         assert tests["m0-self-study-order"]["message"].startswith(f"Could not be read: line {line}")
         assert tests["m0-which-command-checks"]["status"] == "pass"
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # never rewritten
@@ -206,8 +239,9 @@ def test_next_points_at_the_unread_item(tmp_path):
 def test_progress_and_submit_read_the_rest(tmp_path, m0):
     text, _ = _broken_amira()
     ans = _answers(tmp_path, text)
-    r = CliRunner().invoke(cli, ["submit", "--answers", str(ans), "--out", str(tmp_path / "a.zip")],
-                           env={"COLUMNS": "200"})
+    r = CliRunner().invoke(
+        cli, ["submit", "--answers", str(ans), "--out", str(tmp_path / "a.zip")], env={"COLUMNS": "200"}
+    )
     assert r.exit_code == 0, r.output
     with zipfile.ZipFile(tmp_path / "a.zip") as zf:
         manifest = json.loads(zf.read("answers/MANIFEST.json"))
@@ -218,8 +252,9 @@ def test_progress_and_submit_read_the_rest(tmp_path, m0):
 
 def test_watch_checks_a_partly_broken_file(tmp_path):
     ans = _answers(tmp_path, "m0-which-command-checks: c\nm0-self-study-order: [b, d\n")
-    r = CliRunner().invoke(cli, ["watch", "m0-orientation", "--answers", str(ans), "--stop-after", "1"],
-                           env={"COLUMNS": "200"})
+    r = CliRunner().invoke(
+        cli, ["watch", "m0-orientation", "--answers", str(ans), "--stop-after", "1"], env={"COLUMNS": "200"}
+    )
     out = " ".join(r.output.split())
     assert "line 2: the answer to 'm0-self-study-order'" in out and "1 right" in out, out
 
@@ -229,24 +264,52 @@ def test_grade_marks_the_file_partly_unreadable_and_grades_the_rest(tmp_path, m0
     subs = tmp_path / "subs"
     (subs / "lee" / "answers").mkdir(parents=True)
     (subs / "lee" / "answers" / "m0-orientation.yaml").write_text(text, encoding="utf-8")
-    r = CliRunner().invoke(cli, ["grade", str(subs), "--set", "m0-orientation", "--jobs", "0", "--csv", str(tmp_path / "g.csv"), "--json",
-                                 str(tmp_path / "g.json")], env={"COLUMNS": "250"})
+    r = CliRunner().invoke(
+        cli,
+        [
+            "grade",
+            str(subs),
+            "--set",
+            "m0-orientation",
+            "--jobs",
+            "0",
+            "--csv",
+            str(tmp_path / "g.csv"),
+            "--json",
+            str(tmp_path / "g.json"),
+        ],
+        env={"COLUMNS": "250"},
+    )
     assert r.exit_code == 0, r.output
     doc = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
     lee = doc["learners"][0]
     problem = next(p for p in lee["problems"] if "partly unreadable" in p)
     assert f"line {line}: the answer to 'm0-self-study-order'" in problem
-    missing = {k: v for k, v in parse_answer_text(AMIRA.read_text(encoding="utf-8"), "a", m0).answers.items()
-               if k != "m0-self-study-order"}
+    missing = {
+        k: v
+        for k, v in parse_answer_text(AMIRA.read_text(encoding="utf-8"), "a", m0).answers.items()
+        if k != "m0-self-study-order"
+    }
     assert lee["points"] == pytest.approx(grade_set(m0, missing).points) and lee["points"] > 0
 
 
 def test_pytest_plugin_runs_the_readable_items(tmp_path):
     ans = _answers(tmp_path, "m0-which-command-checks: c\nm0-self-study-order: [b, d\nm0-verdict-format: a\n")
-    cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), "-rA",
-           "--answers", str(ans)]
-    out = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                         env=dict(os.environ, COURSE_ROOT=str(ROOT)))
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(tmp_path),
+        "-rA",
+        "--answers",
+        str(ans),
+    ]
+    out = subprocess.run(
+        cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=dict(os.environ, COURSE_ROOT=str(ROOT))
+    )
     text = out.stdout
     assert "2 passed" in text, text
     assert "m0-self-study-order: Could not be read: line 2" in text, text

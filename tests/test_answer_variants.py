@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from course.exercises import PASSED, grade_item, load_all_sets, parse_yaml
 from course.content.normalize import match_keys, normalize_text, parse_number, same
+from course.exercises import PASSED, grade_item, load_all_sets, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = parse_yaml((ROOT / "tests" / "data" / "answer-variants.yaml").read_text(encoding="utf-8"),
-                    "answer-variants.yaml").data
+CORPUS = parse_yaml(
+    (ROOT / "tests" / "data" / "answer-variants.yaml").read_text(encoding="utf-8"), "answer-variants.yaml"
+).data
 ITEMS = {it.id: it for s in load_all_sets(ROOT) for it in s.items}
 RIGHT = [(i, a) for i, e in CORPUS.items() for a in e["right"]]
 WRONG = [(i, a) for i, e in CORPUS.items() for a in e["wrong"]]
@@ -48,15 +49,31 @@ def test_wrong_answer_stays_wrong(item_id, answer):
     assert res.status != PASSED, f"{answer!r} accepted"
 
 
-@pytest.mark.parametrize("a,b", [("Hizb ut Tahrir", "Hizb-ut-Tahrir"), ("Hizbut Tahrir", "Hizb ut-Tahrir"),
-                                 ("HizbutTahrir", "Hizb ut-Tahrir"), ("Hizb ut Tahrir", "Ḥizb al-Taḥrīr"), ("Abu Bakr", "Abubakr"),
-                                 ("Sheikh Ahmad Yasin", "Ahmad Yasin"), ("Baybars (Mamluk sultan)", "Baybars")])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Hizb ut Tahrir", "Hizb-ut-Tahrir"),
+        ("Hizbut Tahrir", "Hizb ut-Tahrir"),
+        ("HizbutTahrir", "Hizb ut-Tahrir"),
+        ("Hizb ut Tahrir", "Ḥizb al-Taḥrīr"),
+        ("Abu Bakr", "Abubakr"),
+        ("Sheikh Ahmad Yasin", "Ahmad Yasin"),
+        ("Baybars (Mamluk sultan)", "Baybars"),
+    ],
+)
 def test_same(a, b):
     assert same(a, b)
 
 
-@pytest.mark.parametrize("a,b", [("Imam", "Shaykh"), ("Abu Bakr", "Abu Bakar Umar"), ("Sultan", "Sultan Selim"),
-                                 ("(only a gloss)", "something else")])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Imam", "Shaykh"),
+        ("Abu Bakr", "Abu Bakar Umar"),
+        ("Sultan", "Sultan Selim"),
+        ("(only a gloss)", "something else"),
+    ],
+)
 def test_not_same(a, b):
     assert not same(a, b)
 
@@ -67,9 +84,18 @@ def test_titles_and_glosses_never_empty_an_answer():
     assert match_keys("   ") == frozenset()
 
 
-@pytest.mark.parametrize("text,value,unit", [("1,292", 1292, ""), ("1 292 years", 1292, "years"),
-                                             ("0,342", 0.342, ""), ("3,5", 3.5, ""), ("AD 680", 680, "AD"),
-                                             ("12,345,678", 12345678, ""), ("-4", -4, "")])
+@pytest.mark.parametrize(
+    "text,value,unit",
+    [
+        ("1,292", 1292, ""),
+        ("1 292 years", 1292, "years"),
+        ("0,342", 0.342, ""),
+        ("3,5", 3.5, ""),
+        ("AD 680", 680, "AD"),
+        ("12,345,678", 12345678, ""),
+        ("-4", -4, ""),
+    ],
+)
 def test_parse_number(text, value, unit):
     assert parse_number(text) == (pytest.approx(value), unit)
 

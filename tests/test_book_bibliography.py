@@ -9,9 +9,9 @@ import re
 import subprocess
 
 import pytest
+from conftest import built, require
 from pybtex.database import parse_string
 
-from conftest import built, require
 from course.sphinxext.bibstyle import CourseStyle, tex_quotes
 
 # what TeX markup looks like when it leaks: quotes, braces, backslash commands, ties, -- and ---
@@ -73,7 +73,7 @@ def test_built_html_bibliography_has_no_tex_residue_and_matches_the_text(html_st
         m = re.match(r"\[([^\]]+)\]", item)
         assert m, item[:80]
         labels.append(m.group(1))
-        body = item[m.end():]
+        body = item[m.end() :]
         bad = RESIDUE.search(re.sub(r"https?://\S+|doi:\S+", "", body))
         assert not bad, f"TeX residue {bad.group(0)!r} in: {item[:160]}"
         assert not re.search(r"\b(\w+ \d{4}), \1\b", body), f"date twice: {item[:160]}"
@@ -84,11 +84,14 @@ def test_built_html_bibliography_has_no_tex_residue_and_matches_the_text(html_st
     cited = set()
     for page in html_dir.rglob("modules/*/*.html"):
         text = page.read_text(encoding="utf-8")
-        for m in re.finditer(r'<a class="reference internal" href="[^"]*bibliography\.html#[^"]+"[^>]*>(.*?)</a>', text, re.S):
+        for m in re.finditer(
+            r'<a class="reference internal" href="[^"]*bibliography\.html#[^"]+"[^>]*>(.*?)</a>', text, re.S
+        ):
             cited.add(" ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()))
     years = {re.search(r"(\d{4}|n\.d\.)[a-z]?$", lab).group(0) for lab in labels}
-    assert cited and all(re.search(r"(\d{4}|n\.d\.)[a-z]?$", c).group(0) in years for c in cited
-                         if re.search(r"\d{4}", c))
+    assert cited and all(
+        re.search(r"(\d{4}|n\.d\.)[a-z]?$", c).group(0) in years for c in cited if re.search(r"\d{4}", c)
+    )
     pisk = [lab for lab in labels if lab.startswith("Piskorski et al., 2023")]
     assert len(pisk) == len(set(pisk)) >= 2 and all(p[-1] in "abc" for p in pisk)
 
@@ -98,8 +101,9 @@ def test_built_pdf_bibliography_has_no_tex_residue():
     pdf = built("pdf", "student").output
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     # the pages of the bibliography: those with several "[Author, year]" entries
-    bib = "\n".join(p for p in text.split("\f")
-                    if len(re.findall(r"^\[[^\]]+, (?:\d{4}|n\.d\.)[a-z]?\]", p, re.M)) >= 3)
+    bib = "\n".join(
+        p for p in text.split("\f") if len(re.findall(r"^\[[^\]]+, (?:\d{4}|n\.d\.)[a-z]?\]", p, re.M)) >= 3
+    )
     assert len(bib) > 5000, "bibliography not found in the PDF text"
     bib = re.sub(r"https?://\S+|doi:\S+", "", bib)
     for bad in ("`", "''", "{", "}", "\\", "~"):
@@ -110,6 +114,7 @@ def test_built_pdf_bibliography_has_no_tex_residue():
 def test_every_entry_of_references_bib_formats_without_tex_residue(root):
     """The whole references.bib (new entries included) through the course style, no build needed."""
     from pybtex.database import parse_file
+
     entries = parse_file(str(root / "references.bib")).entries
     bad = []
     for e in CourseStyle().format_entries(entries.values()):

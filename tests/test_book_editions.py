@@ -7,6 +7,7 @@ import re
 import subprocess
 
 from conftest import built, require
+
 from course.build import edition_name
 
 
@@ -39,8 +40,7 @@ def test_student_html_says_nothing_of_the_instructor_edition(html_student):
 
 
 def _first_pages(pdf, n=2):
-    return subprocess.run(["pdftotext", "-l", str(n), str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-l", str(n), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def _info(pdf):

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import require
+
 from course.sphinxext.lean import icon_svg, purge_css
 
 
@@ -42,8 +42,10 @@ def test_icon_svg_reads_the_theme_icons():
 
 
 def test_purge_css_keeps_what_pages_use():
-    css = ("/*! licence */.a{x:1}.b{x:2}.a,.b{x:3}@media (min-width:1px){.b{x:4}.a .c{x:5}}"
-           ".a:not(.zz){x:6}@font-face{font-family:X;src:url(fontawesome/a.woff2)}[data-x]{x:7}")
+    css = (
+        "/*! licence */.a{x:1}.b{x:2}.a,.b{x:3}@media (min-width:1px){.b{x:4}.a .c{x:5}}"
+        ".a:not(.zz){x:6}@font-face{font-family:X;src:url(fontawesome/a.woff2)}[data-x]{x:7}"
+    )
     out = purge_css(css, {"a", "c"})
     assert out.startswith("/*! licence */")
     assert ".a{x:1}" in out and ".b{x:2}" not in out and ".a{x:3}" in out
@@ -85,9 +87,9 @@ def test_links_carry_their_previews(html_student):
 @pytest.mark.browser
 def test_one_search_box_and_accessible_previews(html_student):
     require("chromium")
+    from browser_helpers import launch, serve
     from playwright.sync_api import sync_playwright
 
-    from browser_helpers import launch, serve
     with sync_playwright() as pw, serve(html_student.output.parent) as base:
         browser = launch(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
+from conftest import ROOT
 from rich.console import Console
 
-from conftest import ROOT
 from course import doctor
 from course.build import _marker, recover_interrupted
 
@@ -33,8 +33,18 @@ def test_doctor_lists_every_test_tool_and_says_when_tests_would_skip(monkeypatch
     monkeypatch.setattr(doctor, "_axe_path", lambda: None)
     rows = doctor.checks()
     names = " | ".join(r[0] for r in rows)
-    for tool in ("axe-core", "Chromium", "epubcheck", "pdftotext", "node", "playwright", "pytest",
-                 "Linux Libertine", "Amiri", "xelatex"):
+    for tool in (
+        "axe-core",
+        "Chromium",
+        "epubcheck",
+        "pdftotext",
+        "node",
+        "playwright",
+        "pytest",
+        "Linux Libertine",
+        "Amiri",
+        "xelatex",
+    ):
         assert tool in names, tool
     console = Console(record=True, width=120)
     doctor.run_doctor(console)

@@ -9,8 +9,8 @@ import re
 import subprocess
 
 import pytest
-
 from conftest import built, require
+
 from course.sphinxext.latexbook import fold_index
 
 GLYPHS = "ʿʾḥṣṭẓāīūḤṢĀ"  # the issue's list, and the capitals the book uses
@@ -23,12 +23,13 @@ def _text(pdf, *args):
 def _pdf_objects(pdf) -> bytes:
     """The PDF's bytes with every Flate stream inflated (object streams hide the catalogue)."""
     import zlib
+
     raw = pdf.read_bytes()
     parts = [raw]
     for m in re.finditer(rb"stream\r?\n", raw):
         end = raw.find(b"endstream", m.end())
         try:
-            parts.append(zlib.decompress(raw[m.end():end]))
+            parts.append(zlib.decompress(raw[m.end() : end]))
         except zlib.error:
             pass
     return b"\n".join(parts)
@@ -49,8 +50,11 @@ def test_title_and_copyright_pages(student_pdf):
     title, copyright_ = pages[0], pages[1]
     for want in ("Reading the Caliphate", "A critical course", "Student edition", "Version 0.1.0"):
         assert want in title, want
-    assert re.search(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|"
-                     r"October|November|December) 20\d\d\b", title), "no British-style date"
+    assert re.search(
+        r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|"
+        r"October|November|December) 20\d\d\b",
+        title,
+    ), "no British-style date"
     assert "Release" not in title
     assert "CC BY 4.0" in copyright_ and "How to cite" in copyright_
     assert re.search(r"20\d\d-\d\d-\d\d", copyright_), "no ISO date on the copyright page"
@@ -76,8 +80,7 @@ def test_running_heads_name_chapter_and_section(student_pdf):
 
 
 def test_text_face_covers_the_transliteration(student_pdf):
-    fonts = subprocess.run(["pdffonts", str(student_pdf.output)], capture_output=True, text=True,
-                           check=True).stdout
+    fonts = subprocess.run(["pdffonts", str(student_pdf.output)], capture_output=True, text=True, check=True).stdout
     assert "LinLibertineO" in fonts and "Amiri" in fonts
     text = _text(student_pdf.output)
     for g in GLYPHS:
@@ -104,8 +107,12 @@ def test_index_in_the_text_face_and_metadata(student_pdf):
     assert re.search(r"Subject:\s+A critical course", info)
     assert re.search(rb"/Lang\s*\(en-GB\)", _pdf_objects(student_pdf.output)), "no /Lang in the catalogue"
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    last = subprocess.run(["pdffonts", "-f", str(pages - 1), "-l", str(pages), str(student_pdf.output)],
-                          capture_output=True, text=True, check=True).stdout
+    last = subprocess.run(
+        ["pdffonts", "-f", str(pages - 1), "-l", str(pages), str(student_pdf.output)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "LinLibertine" in last and "Mono" not in last, last
 
 

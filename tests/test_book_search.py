@@ -10,8 +10,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import IN_CI, built
+
 from course.sphinxext.folding import _search_language, fold
 
 PAIRS = [("Nabhani", "Nabhānī"), ("nusra", "nuṣra"), ("baya", "bayʿa"), ("ulama", "ʿulamāʾ")]
@@ -26,7 +26,7 @@ def test_fold():
 
 def _index(html_dir):
     text = (html_dir / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
 
 
 def _docs(index, lang, word):
@@ -56,8 +56,10 @@ def test_the_search_box_folds_queries_like_the_index(html_student):
         pytest.skip("node is not installed; install it with: sudo apt-get install -y nodejs")
     js = (html_student.output.parent / "_static" / "language_data.js").read_text(encoding="utf-8")
     words = [w for pair in PAIRS for w in pair]
-    script = ("var window = globalThis;\n" + js + "\nconst s = new Stemmer();\n"
-              f"console.log(JSON.stringify({json.dumps(words)}.map(w => s.stemWord(w.toLowerCase()))));")
+    script = (
+        "var window = globalThis;\n" + js + "\nconst s = new Stemmer();\n"
+        f"console.log(JSON.stringify({json.dumps(words)}.map(w => s.stemWord(w.toLowerCase()))));"
+    )
     out = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout
     stems = json.loads(out)
     lang = _search_language()({})

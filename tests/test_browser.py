@@ -18,12 +18,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from browser_helpers import (AXE_INSTALL, PageReport, Surveyor, axe_path, html_pages, is_local,
-                             chromium, serve)
+from browser_helpers import AXE_INSTALL, PageReport, Surveyor, axe_path, chromium, html_pages, is_local, serve
 from conftest import IN_CI, ROOT, built
-from course.verify import instructor_only_strings, scan_outputs
+
 from course.content.yaml import load_data
+from course.verify import instructor_only_strings, scan_outputs
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +48,7 @@ AXE_ALLOW: dict[str, tuple[str, str]] = {}
 
 # ------------------------------------------------------------------------------------------------
 # The browser, the servers and the surveys (once per session)
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -80,13 +80,16 @@ class Site:
 @pytest.fixture(scope="module")
 def sites():
     from contextlib import ExitStack
+
     cache: dict[str, Site] = {}
     with ExitStack() as stack:
+
         def get(edition: str) -> Site:
             if edition not in cache:
                 html_dir = built("html", edition).output.parent
                 cache[edition] = Site(html_dir, stack.enter_context(serve(html_dir)))
             return cache[edition]
+
         yield get
 
 
@@ -96,6 +99,7 @@ def survey(browser, sites):
     the axe test needs it) and keep the reports; each page's DOM, as the browser holds it after its
     scripts ran, goes to tests/artifacts/dom/."""
     axe_js = axe_path()
+
     def run(edition: str) -> Site:
         site = sites(edition)
         if site.reports is None:
@@ -114,6 +118,7 @@ def survey(browser, sites):
             finally:
                 s.close()
         return site
+
     return run
 
 
@@ -127,6 +132,7 @@ def _listing(items: list[str], limit: int = 30) -> str:
 
 # ------------------------------------------------------------------------------------------------
 # Every page of both editions
+
 
 def test_the_survey_covers_the_whole_book(survey):
     """Every page Sphinx wrote is visited, in both editions (a guard against a survey of nothing)."""
@@ -152,11 +158,18 @@ def test_no_request_leaves_localhost(survey, edition):
     site = survey(edition)
     total = sum(len(r.requests) for r in site.reports)
     assert total >= 2 * len(site.reports), "requests were not recorded"
-    outside = sorted({(re.sub(r"^[a-z]+://([^/]+).*$", r"\1", u), r.path)
-                      for r in site.reports for u in r.requests if not is_local(u)})
+    outside = sorted(
+        {
+            (re.sub(r"^[a-z]+://([^/]+).*$", r"\1", u), r.path)
+            for r in site.reports
+            for u in r.requests
+            if not is_local(u)
+        }
+    )
     hosts = sorted({h for h, _ in outside})
-    assert not outside, (f"{edition} edition: requests to {', '.join(hosts)}:"
-                         + _listing([f"{h} from {p}" for h, p in outside]))
+    assert not outside, f"{edition} edition: requests to {', '.join(hosts)}:" + _listing(
+        [f"{h} from {p}" for h, p in outside]
+    )
 
 
 def _serious(reports: list[PageReport]) -> list[str]:
@@ -168,8 +181,10 @@ def _serious(reports: list[PageReport]) -> list[str]:
             allowed = AXE_ALLOW.get(v["id"])
             nodes = [n for n in v["nodes"] if not (allowed and allowed[0] in n["target"])]
             for n in nodes:
-                found.append(f"{r.path}: {v['id']} ({v['impact']}): {v['help']} at {n['target']}\n"
-                             f"      {n['summary'].replace(chr(10), ' ')}")
+                found.append(
+                    f"{r.path}: {v['id']} ({v['impact']}): {v['help']} at {n['target']}\n"
+                    f"      {n['summary'].replace(chr(10), ' ')}"
+                )
     return found
 
 
@@ -184,9 +199,11 @@ def test_axe_is_really_running(browser, axe_js, sites, tmp_path):
     """A page with a known critical problem (an image without alt text) must be reported: the
     survey's clean result means something."""
     bad = tmp_path / "bad.html"
-    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
-                   '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
-                   '<p style="color:#aaa;background:#fff">low contrast text</p></main></body></html>')
+    bad.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<p style="color:#aaa;background:#fff">low contrast text</p></main></body></html>'
+    )
     with serve(tmp_path) as base:
         s = Surveyor(browser, base, axe_js)
         try:
@@ -201,7 +218,7 @@ def test_axe_is_really_running(browser, axe_js, sites, tmp_path):
 def test_every_arabic_run_is_marked(survey, edition):
     site = survey(edition)
     problems = [f"{r.path}: {a}" for r in site.reports for a in r.arabic]
-    assert not problems, f"{edition} edition, Arabic text without lang=\"ar\" dir=\"rtl\":" + _listing(problems)
+    assert not problems, f'{edition} edition, Arabic text without lang="ar" dir="rtl":' + _listing(problems)
     # the check saw Arabic at all (the glossary gives every term with an Arabic form in script)
     assert sum(r.arabic_checked for r in site.reports) >= 5, "no Arabic text was found in the whole book"
 
@@ -215,14 +232,18 @@ def test_student_dom_holds_no_reference_answer(survey):
     survey("instructor")
     hits = scan_outputs([DOMS / "student"], markers)
     assert not hits, "instructor-only text in the student DOM:" + _listing(
-        [f"{Path(f).relative_to(DOMS)}: {o}" for f, o in hits])
+        [f"{Path(f).relative_to(DOMS)}: {o}" for f, o in hits]
+    )
     seen = {o for _, o in scan_outputs([DOMS / "instructor"], markers)}
     missing = [o for o, _ in markers if o not in seen]
-    assert len(missing) <= len(markers) // 10, "the DOM scan does not see the markers in the instructor edition:" + _listing(missing)
+    assert len(missing) <= len(markers) // 10, (
+        "the DOM scan does not see the markers in the instructor edition:" + _listing(missing)
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 # Search
+
 
 def _glossary_terms(n: int = 3) -> list[str]:
     """A few glossary headwords that make a clean search query (one plain ASCII word)."""
@@ -241,7 +262,9 @@ def _search(page, base: str, query: str) -> list[str]:
     page.goto(f"{base}search.html?q={query}", wait_until="load")
     page.wait_for_function(
         "() => { const s = document.querySelector('#search-results .search-summary, #search-results p');"
-        " return s && /found|did not match/i.test(s.textContent); }", timeout=20000)
+        " return s && /found|did not match/i.test(s.textContent); }",
+        timeout=20000,
+    )
     return page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.getAttribute('href'))")
 
 
@@ -255,7 +278,8 @@ def test_search_finds_glossary_terms(browser, sites):
         for term in _glossary_terms():
             hrefs = _search(page, site.base, term)
             assert any(h.split("#")[0].endswith("glossary.html") for h in hrefs), (
-                f"searching for the glossary term {term!r} does not return the glossary page: {hrefs[:10]}")
+                f"searching for the glossary term {term!r} does not return the glossary page: {hrefs[:10]}"
+            )
         # and the check can fail: a word in no page returns nothing
         assert _search(page, site.base, "qqxzvjw") == []
     finally:
@@ -266,16 +290,25 @@ def test_search_finds_glossary_terms(browser, sites):
 # ------------------------------------------------------------------------------------------------
 # Layout: screenshots, phone width, dark mode
 
+
 def _sample_pages(site: Site) -> dict[str, str]:
     lessons = [p for p in site.pages if re.match(r"modules/[^/]+/\d\d-[^/]+\.html$", p)]
+
     # prefer the lesson that shows most of the course's markup (Arabic, paragraph links, citations)
     def markup(p: str) -> tuple[int, int]:
         html = (site.dir / p).read_text(encoding="utf-8")
-        counts = [html.count(m) for m in ('lang="ar"', 'class="para-ref"', 'class="reference internal" href="../../bibliography')]
+        counts = [
+            html.count(m)
+            for m in ('lang="ar"', 'class="para-ref"', 'class="reference internal" href="../../bibliography')
+        ]
         return (sum(1 for c in counts if c), sum(counts))
+
     lessons = sorted(lessons, key=markup, reverse=True)
-    readings = [p for p in site.pages if p.startswith("readings/")
-                and (ROOT / "readings" / Path(p).stem / "reading.yaml").exists()]
+    readings = [
+        p
+        for p in site.pages
+        if p.startswith("readings/") and (ROOT / "readings" / Path(p).stem / "reading.yaml").exists()
+    ]
     exercises = [p for p in site.pages if re.match(r"modules/[^/]+/exercises\.html$", p)]
     assert lessons and readings and exercises, "need a lesson, a reading and an exercise page"
     return {"lesson": lessons[0], "reading": readings[0], "exercises": exercises[0]}
@@ -302,8 +335,10 @@ def test_screenshots_and_no_overflow_at_phone_width(browser, sites):
                     rep = s.visit(path)
                     o = rep.overflow
                     if o["document"] > o["viewport"] + 1:
-                        overflow.append(f"{path}: {o['document']}px wide in a {o['viewport']}px screen; "
-                                        f"sticking out: {', '.join(o['culprits']) or '?'}")
+                        overflow.append(
+                            f"{path}: {o['document']}px wide in a {o['viewport']}px screen; "
+                            f"sticking out: {', '.join(o['culprits']) or '?'}"
+                        )
         finally:
             s.close()
     assert not overflow, "horizontal overflow at phone width:" + _listing(overflow)

@@ -31,8 +31,9 @@ def test_ruff_lint_is_clean():
 
 def test_ruff_format_is_applied():
     got = _run("ruff", "format", "--check", "--no-cache", *PYTHON_TREES)
-    assert got.returncode == 0, ("run `.venv/bin/ruff format` to apply the house style:\n"
-                                 + got.stdout[-4000:] + got.stderr[-2000:])
+    assert got.returncode == 0, (
+        "run `.venv/bin/ruff format` to apply the house style:\n" + got.stdout[-4000:] + got.stderr[-2000:]
+    )
 
 
 def test_import_contracts_hold():
@@ -49,8 +50,14 @@ def test_import_contracts_can_fail(tmp_path):
     shutil.copytree(ROOT / "course", copy / "course", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     (copy / "course" / "content" / "zz_bad.py").write_text("import course.sphinxext\n")
-    got = subprocess.run([str(BIN / "lint-imports"), "--no-cache"], cwd=copy, capture_output=True, text=True,
-                         timeout=600, env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"})
+    got = subprocess.run(
+        [str(BIN / "lint-imports"), "--no-cache"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
+    )
     assert got.returncode != 0, got.stdout[-3000:]
     assert "course.content.zz_bad -> course.sphinxext" in got.stdout, got.stdout[-3000:]
 
@@ -63,6 +70,8 @@ def test_no_function_is_rated_d_or_worse():
         blocks = cc_visit(path.read_text(encoding="utf-8"))
         for block in [m for b in blocks for m in getattr(b, "methods", None) or [b]]:
             if cc_rank(block.complexity) >= "D":
-                worst.append(f"{path.relative_to(ROOT)}:{block.lineno} {block.fullname} "
-                             f"{cc_rank(block.complexity)} ({block.complexity})")
+                worst.append(
+                    f"{path.relative_to(ROOT)}:{block.lineno} {block.fullname} "
+                    f"{cc_rank(block.complexity)} ({block.complexity})"
+                )
     assert not worst, "split these into smaller steps (radon cc -s course):\n" + "\n".join(worst)

@@ -20,7 +20,7 @@ FILES = {
     "conf.py": "",
     "pyproject.toml": "",
     "references.bib": "@book{kennedy2016caliphate,\n  author = {Kennedy, Hugh},\n  title = {The Caliphate},\n"
-                      "  year = {2016},\n}\n",
+    "  year = {2016},\n}\n",
     "modules/m1/module.yaml": """\
         id: m1
         number: 1
@@ -160,33 +160,65 @@ def test_an_edited_file_is_read_again(tmp_path):
 
 # kind, file, the broken text (its line of the problem is marked «), how the course is asked for it
 BROKEN = [
-    ("module", "modules/m1/module.yaml",
-     "id: m1\nnumber: 1\ntitle: One\nlessons:\n  - {doc: l1, title: L}\nobjectives:\n  - {id: m1-o1, lesson: l1}«\n",
-     lambda c: c.module("m1"), "has no 'text'"),
-    ("reading", "readings/r1/reading.yaml",
-     "id: r1\nletter: A\nlayout: {mode: blocks}\nredact:\n"
-     "  - {paragraph: 2, text: today, replacement: \"[withheld]\"}«\n",
-     lambda c: c.reading("r1"), "not a web address"),
-    ("exercise set", "exercises/s1.yaml",
-     "set: s1\ntitle: Set one\nmodule: m1\nitems:\n  - id: s1-q1\n    type: essay«\n    prompt: P\n",
-     lambda c: c.exercise_set("s1"), "unknown item type 'essay'"),
-    ("glossary", "glossary/g.yaml",
-     "- term: Alpha\n  definition: The first letter.\n- term: Beta«\n",
-     lambda c: c.glossary, "needs 'term' and 'definition'"),
-    ("taxonomy", "data/taxonomies/t.yaml",
-     "id: t\ntitle: Toy\ncategories:\n  - id: c1«\n    name: C\n    techniques:\n"
-     "      - {id: t1, name: T, definition: D}\n",
-     lambda c: c.taxonomy("t"), "'definition' is missing"),
-    ("timeline", "data/timeline-x.yaml",
-     "title: X\nalt: A.\naxis: {start: 600, end: 700, step: 50}\nperiods:\n"
-     "  - {id: p1, label: P, start: 632, end: 661, kind: empire, source: k}«\nevents: []\n",
-     lambda c: c.timeline("x"), "kind 'empire'"),
-    ("diagnostic", "data/diagnostic.yaml",
-     "title: C\nforms:\n  a:\n    title: A\n    passages:\n      - {id: a01, text: T.}«\n",
-     lambda c: c.diagnostic, "needs id, text, key and strand"),
-    ("YAML syntax", "modules/m1/module.yaml",
-     "id: m1\ntitle: One\ntitle: Two«\n",
-     lambda c: c.module("m1"), "appears twice"),
+    (
+        "module",
+        "modules/m1/module.yaml",
+        "id: m1\nnumber: 1\ntitle: One\nlessons:\n  - {doc: l1, title: L}\nobjectives:\n  - {id: m1-o1, lesson: l1}«\n",
+        lambda c: c.module("m1"),
+        "has no 'text'",
+    ),
+    (
+        "reading",
+        "readings/r1/reading.yaml",
+        "id: r1\nletter: A\nlayout: {mode: blocks}\nredact:\n"
+        '  - {paragraph: 2, text: today, replacement: "[withheld]"}«\n',
+        lambda c: c.reading("r1"),
+        "not a web address",
+    ),
+    (
+        "exercise set",
+        "exercises/s1.yaml",
+        "set: s1\ntitle: Set one\nmodule: m1\nitems:\n  - id: s1-q1\n    type: essay«\n    prompt: P\n",
+        lambda c: c.exercise_set("s1"),
+        "unknown item type 'essay'",
+    ),
+    (
+        "glossary",
+        "glossary/g.yaml",
+        "- term: Alpha\n  definition: The first letter.\n- term: Beta«\n",
+        lambda c: c.glossary,
+        "needs 'term' and 'definition'",
+    ),
+    (
+        "taxonomy",
+        "data/taxonomies/t.yaml",
+        "id: t\ntitle: Toy\ncategories:\n  - id: c1«\n    name: C\n    techniques:\n"
+        "      - {id: t1, name: T, definition: D}\n",
+        lambda c: c.taxonomy("t"),
+        "'definition' is missing",
+    ),
+    (
+        "timeline",
+        "data/timeline-x.yaml",
+        "title: X\nalt: A.\naxis: {start: 600, end: 700, step: 50}\nperiods:\n"
+        "  - {id: p1, label: P, start: 632, end: 661, kind: empire, source: k}«\nevents: []\n",
+        lambda c: c.timeline("x"),
+        "kind 'empire'",
+    ),
+    (
+        "diagnostic",
+        "data/diagnostic.yaml",
+        "title: C\nforms:\n  a:\n    title: A\n    passages:\n      - {id: a01, text: T.}«\n",
+        lambda c: c.diagnostic,
+        "needs id, text, key and strand",
+    ),
+    (
+        "YAML syntax",
+        "modules/m1/module.yaml",
+        "id: m1\ntitle: One\ntitle: Two«\n",
+        lambda c: c.module("m1"),
+        "appears twice",
+    ),
 ]
 
 
@@ -226,13 +258,18 @@ def test_a_category_without_definition_fails_in_the_engine(tmp_path):
 def test_a_category_without_definition_fails_in_the_book(tmp_path):
     src = tmp_path / "book"
     (src / "data" / "taxonomies").mkdir(parents=True)
-    (src / "data" / "taxonomies" / "t.yaml").write_text(textwrap.dedent(TAXONOMY_WITHOUT_DEFINITION),
-                                                      encoding="utf-8")
-    (src / "conf.py").write_text('extensions = ["myst_parser", "course.sphinxext.taxonomy"]\n'
-                                 'project = "t"\nexclude_patterns = ["_build"]\n', encoding="utf-8")
+    (src / "data" / "taxonomies" / "t.yaml").write_text(textwrap.dedent(TAXONOMY_WITHOUT_DEFINITION), encoding="utf-8")
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "course.sphinxext.taxonomy"]\nproject = "t"\nexclude_patterns = ["_build"]\n',
+        encoding="utf-8",
+    )
     (src / "index.md").write_text("# T\n\n```{taxonomy-table} t\n```\n", encoding="utf-8")
     # a separate process: Sphinx registers node classes process-wide, which would warn in later builds
-    run = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html", str(src), str(src / "_build")],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html", str(src), str(src / "_build")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert re.search(r"t\.yaml(:|, line )4\b", run.stderr) and "'definition' is missing" in run.stderr, run.stderr
     assert "Category one" not in (src / "_build" / "index.html").read_text(encoding="utf-8")

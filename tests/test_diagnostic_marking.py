@@ -21,8 +21,9 @@ CLASS = ROOT / "tests" / "data" / "class" / "submissions"
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "course", *args], cwd=cwd or ROOT, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.mark.parametrize("fid", ["a", "b"])
@@ -44,13 +45,14 @@ def test_forms_are_parallel_and_balanced(fid):
 
 
 def test_no_passage_quotes_a_reading():
-    texts = " ".join(Course.of(ROOT).reading(r).source_text for r in ("khilafat-web", "al-waie-472",
-                                                                   "critique-ht-foreign-policy"))
+    texts = " ".join(
+        Course.of(ROOT).reading(r).source_text for r in ("khilafat-web", "al-waie-472", "critique-ht-foreign-policy")
+    )
     for form in DIAG.forms.values():
         for p in form.passages:
             words = p.text.split()
             for i in range(len(words) - 7):
-                assert " ".join(words[i:i + 8]) not in texts, f"{p.id} repeats a reading"
+                assert " ".join(words[i : i + 8]) not in texts, f"{p.id} repeats a reading"
 
 
 def test_everything_technique_gives_zero_discernment_and_strong_bias():
@@ -152,17 +154,25 @@ def test_annotate_justifications_are_checked_and_marked(tmp_path):
     assert justification_ok(it, 40, "'massive volcano' makes the crisis sound unstoppable")
     assert not justification_ok(it, 40, "it is scary")  # no quotation
     assert not justification_ok(it, 40, '"a phrase that is not there" says it all')
-    answer = {17: "none | a plain \"historical\" narrative", 25: {"label": "conversation-killer",
-              "why": "“There is no doubt that” shuts the question"}, 33: "none", 40: "appeal-to-fear-prejudice",
-              52: "false-dilemma-no-choice", 67: "guilt-by-association", 72: "appeal-to-time"}
+    answer = {
+        17: 'none | a plain "historical" narrative',
+        25: {"label": "conversation-killer", "why": "“There is no doubt that” shuts the question"},
+        33: "none",
+        40: "appeal-to-fear-prejudice",
+        52: "false-dilemma-no-choice",
+        67: "guilt-by-association",
+        72: "appeal-to-time",
+    }
     res = grade_item(it, answer)
     assert res.points == it.points  # labels are scored as before; justifications never change the score
     assert "quote the paragraph: 1 of 7" in res.feedback or "quote the paragraph: 2 of 7" in res.feedback
 
     subs = tmp_path / "subs"
     (subs / "kim").mkdir(parents=True)
-    lines = ["m4-annotate-b:"] + [f"  {k}: {v!r}" if isinstance(v, str) else f"  {k}: {{label: {v['label']}, why: '{v['why']}'}}"
-                                  for k, v in answer.items()]
+    lines = ["m4-annotate-b:"] + [
+        f"  {k}: {v!r}" if isinstance(v, str) else f"  {k}: {{label: {v['label']}, why: '{v['why']}'}}"
+        for k, v in answer.items()
+    ]
     (subs / "kim" / "m4-capstone.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     sheet = tmp_path / "sheet.csv"
     assert run("marking", str(subs), "--out", str(sheet), "--set", "m4-capstone").returncode == 0
@@ -172,8 +182,16 @@ def test_annotate_justifications_are_checked_and_marked(tmp_path):
     body[0][header.index("c1")] = "5"
     with (tmp_path / "marks.csv").open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([header, body[0]])
-    r = run("grade", str(subs), "--csv", str(tmp_path / "g.csv"), "--set", "m4-capstone", "--marks",
-            str(tmp_path / "marks.csv"))
+    r = run(
+        "grade",
+        str(subs),
+        "--csv",
+        str(tmp_path / "g.csv"),
+        "--set",
+        "m4-capstone",
+        "--marks",
+        str(tmp_path / "marks.csv"),
+    )
     assert r.returncode == 0, r.stdout
     row = next(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")))
     assert row["justification marks"] == "5" and float(row["m4-annotate-b"]) == it.points

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from course.errors import CourseInputError
-from course.exercises import (NOT_ATTEMPTED, grade_set, load_set, reference_answer_file,
-                              render_template, start)
 from course.cli import cli
 from course.content.yaml import parse_yaml
+from course.errors import CourseInputError
+from course.exercises import NOT_ATTEMPTED, grade_set, load_set, reference_answer_file, render_template, start
 from course.exercises.state import load_state
 
 DATA = Path(__file__).parent / "data" / "exercises"
@@ -254,7 +253,17 @@ def test_schema_command(tmp_path):
     item_schema = schema["properties"]["items"]["items"]
     assert item_schema["discriminator"]["propertyName"] == "type"
     assert set(item_schema["discriminator"]["mapping"]) == {
-        "single", "multiple", "ordering", "matching", "numeric", "short", "locate", "annotate", "verdict", "open"}
+        "single",
+        "multiple",
+        "ordering",
+        "matching",
+        "numeric",
+        "short",
+        "locate",
+        "annotate",
+        "verdict",
+        "open",
+    }
     out = tmp_path / "schema.json"
     assert run("schema", "--out", out).exit_code == 0 and json.loads(out.read_text()) == schema
 
@@ -274,8 +283,12 @@ def test_course_cli_exposes_the_commands(env):
     for name in ("start", "check", "hint", "reveal", "progress", "grade", "schema"):
         assert f"  {name} " in out.stdout, out.stdout
     _, ex, answers = env
-    out = subprocess.run([sys.executable, "-m", "course", "check", "--exercises", str(ex), "--answers", str(answers)],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "course", "check", "--exercises", str(ex), "--answers", str(answers)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 1 and "course start" in out.stderr and "Traceback" not in out.stderr
 
 

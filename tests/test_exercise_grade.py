@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from ruamel.yaml import YAML
 
-from course.exercises import load_set, reference_answer_file
 from course.cli import cli
+from course.exercises import load_set, reference_answer_file
 from course.exercises.gradebook import MAX_UNPACKED, grade_all, read_zip
 
 DATA = Path(__file__).parent / "data" / "exercises"
@@ -74,8 +74,20 @@ def read_csv(path: Path) -> list[dict]:
 
 def test_grade_command_end_to_end(subs, tmp_path, demo):
     out = tmp_path / "out"
-    r = CliRunner().invoke(cli, ["grade", str(subs), "--csv", str(out / "grades.csv"), "--json",
-                                 "--feedback", str(out / "feedback"), "--exercises", str(DATA)])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "grade",
+            str(subs),
+            "--csv",
+            str(out / "grades.csv"),
+            "--json",
+            "--feedback",
+            str(out / "feedback"),
+            "--exercises",
+            str(DATA),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "Traceback" not in r.output
     rows = {row["learner"]: row for row in read_csv(out / "grades.csv")}
@@ -107,8 +119,9 @@ def test_grade_command_end_to_end(subs, tmp_path, demo):
 
 
 def test_strict_mode_exits_nonzero(subs, tmp_path):
-    r = CliRunner().invoke(cli, ["grade", str(subs), "--csv", str(tmp_path / "g.csv"), "--strict",
-                                 "--exercises", str(DATA)])
+    r = CliRunner().invoke(
+        cli, ["grade", str(subs), "--csv", str(tmp_path / "g.csv"), "--strict", "--exercises", str(DATA)]
+    )
     assert r.exit_code == 1 and (tmp_path / "g.csv").exists()
 
 
@@ -123,12 +136,15 @@ def _zip(path: Path, entries: dict[str, bytes], *, symlink: str | None = None) -
     return path
 
 
-@pytest.mark.parametrize("entries,link,why", [
-    ({"/abs/demo.yaml": b"x: 1"}, None, "absolute path"),
-    ({"C:/Windows/demo.yaml": b"x: 1"}, None, "absolute path"),
-    ({"a/../../demo.yaml": b"x: 1"}, None, "'..'"),
-    ({"answers/demo.yaml": b"x: 1"}, "answers/link.yaml", "symbolic link"),
-])
+@pytest.mark.parametrize(
+    "entries,link,why",
+    [
+        ({"/abs/demo.yaml": b"x: 1"}, None, "absolute path"),
+        ({"C:/Windows/demo.yaml": b"x: 1"}, None, "absolute path"),
+        ({"a/../../demo.yaml": b"x: 1"}, None, "'..'"),
+        ({"answers/demo.yaml": b"x: 1"}, "answers/link.yaml", "symbolic link"),
+    ],
+)
 def test_unsafe_zip_entries_reject_the_archive(tmp_path, entries, link, why):
     sub = read_zip(_zip(tmp_path / "s.zip", entries, symlink=link), {"demo"})
     assert sub.rejected and why in sub.rejected and not sub.files
@@ -179,14 +195,16 @@ def test_answers_folder_preferred_over_other_copies(tmp_path, demo):
 def test_nothing_written_outside_output_paths(subs, tmp_path):
     before = {p for p in tmp_path.rglob("*")}
     out = tmp_path / "out"
-    CliRunner().invoke(cli, ["grade", str(subs), "--csv", str(out / "g.csv"), "--feedback", str(out / "fb"),
-                             "--exercises", str(DATA)])
+    CliRunner().invoke(
+        cli, ["grade", str(subs), "--csv", str(out / "g.csv"), "--feedback", str(out / "fb"), "--exercises", str(DATA)]
+    )
     after = {p for p in tmp_path.rglob("*")}
     new = after - before
     assert new and all(out in p.parents or p == out for p in new), sorted(map(str, new - {out}))
 
 
 def test_missing_submissions_folder(tmp_path):
-    r = CliRunner().invoke(cli, ["grade", str(tmp_path / "nope"), "--csv", str(tmp_path / "g.csv"),
-                                 "--exercises", str(DATA)])
+    r = CliRunner().invoke(
+        cli, ["grade", str(tmp_path / "nope"), "--csv", str(tmp_path / "g.csv"), "--exercises", str(DATA)]
+    )
     assert r.exit_code == 1 and "not a folder" in r.output and "Traceback" not in r.output

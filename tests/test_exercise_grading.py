@@ -7,10 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from course.exercises import (FAILED, ITEM_TYPES, NEEDS_REVIEW, NOT_ATTEMPTED, PARTIAL, PASSED, grade_item,
-                              grade_set, load_set, reference_answer_file, reference_answers)
-from course.content.normalize import normalize_text
 from course.content import Course
+from course.content.normalize import normalize_text
+from course.exercises import (
+    FAILED,
+    ITEM_TYPES,
+    NEEDS_REVIEW,
+    NOT_ATTEMPTED,
+    PARTIAL,
+    PASSED,
+    grade_item,
+    grade_set,
+    load_set,
+    reference_answer_file,
+    reference_answers,
+)
 
 DEMO = Path(__file__).parent / "data" / "exercises" / "demo.yaml"
 
@@ -138,8 +149,15 @@ def test_numeric_tolerance_units_and_format(demo):
 
 def test_short_variants_and_feedback(demo):
     it = item(demo, "short")
-    for answer in ("al-Nabhani", "an-Nabhani", "Nabhānī", "al-Nabhānī", "NABHANI", "Taqī al-Dīn al-Nabhānī",
-                   "taqi ad-din an-nabhani"):
+    for answer in (
+        "al-Nabhani",
+        "an-Nabhani",
+        "Nabhānī",
+        "al-Nabhānī",
+        "NABHANI",
+        "Taqī al-Dīn al-Nabhānī",
+        "taqi ad-din an-nabhani",
+    ):
         assert grade_item(it, answer).status == PASSED, answer
     banna = grade_item(it, "Ḥasan al-Bannāʾ")
     assert banna.status == FAILED and "Muslim Brotherhood" in banna.feedback
@@ -166,15 +184,20 @@ def test_annotate_category_level_accept_confusable_and_none(demo):
     it = item(demo, "annotate")  # 12: exaggeration (MW), accept appeal-to-values; 16: appeal-to-values (J); 22: none
     right = {12: "repetition", 16: "flag-waving", 22: "none"}  # same categories as the reference
     assert grade_item(it, right).status == PASSED
-    assert grade_item(it, {12: "appeal_to_authority", 16: "Appeal to values", 22: "NONE"}).status == PASSED  # accept → J
-    assert grade_item(it, {12: "Loaded_Language", 16: "justification", 22: "none"}).status == PASSED  # labels, category ids
+    assert (
+        grade_item(it, {12: "appeal_to_authority", 16: "Appeal to values", 22: "NONE"}).status == PASSED
+    )  # accept → J
+    assert (
+        grade_item(it, {12: "Loaded_Language", 16: "justification", 22: "none"}).status == PASSED
+    )  # labels, category ids
     res = grade_item(it, {12: "none", 16: "appeal-to-values", 22: "doubt"})
     assert res.score == pytest.approx(1 / 3)
     # confusable pairs count across categories: loaded-language (MW) for name-calling (AR)
     taxo = Course.find().taxonomy("semeval2023")
     assert taxo.category_of("loaded-language") != taxo.category_of("name-calling-labeling")
-    conf = it.model_copy(update={"labels": {12: "name-calling-labeling", 16: "appeal-to-values", 22: "none"},
-                                 "accept": {}})
+    conf = it.model_copy(
+        update={"labels": {12: "name-calling-labeling", 16: "appeal-to-values", 22: "none"}, "accept": {}}
+    )
     assert grade_item(conf, {12: "loaded-language", 16: "appeal-to-values", 22: "none"}).status == PASSED
     assert grade_item(conf, {12: "repetition", 16: "appeal-to-values", 22: "none"}).status == PARTIAL
 
@@ -183,11 +206,30 @@ def test_taxonomy_has_the_verified_semeval_labels():
     # The 23 label strings of SemEval-2023 Task 3 subtask 3 (kinit-sk/semeval2023-task3-persuasion-
     # techniques, techniques_subtask3.txt).
     expected = {
-        "Appeal_to_Authority", "Appeal_to_Popularity", "Appeal_to_Values", "Appeal_to_Fear-Prejudice", "Flag_Waving",
-        "Causal_Oversimplification", "False_Dilemma-No_Choice", "Consequential_Oversimplification", "Straw_Man",
-        "Red_Herring", "Whataboutism", "Slogans", "Appeal_to_Time", "Conversation_Killer", "Loaded_Language",
-        "Repetition", "Exaggeration-Minimisation", "Obfuscation-Vagueness-Confusion", "Name_Calling-Labeling", "Doubt",
-        "Guilt_by_Association", "Appeal_to_Hypocrisy", "Questioning_the_Reputation"}
+        "Appeal_to_Authority",
+        "Appeal_to_Popularity",
+        "Appeal_to_Values",
+        "Appeal_to_Fear-Prejudice",
+        "Flag_Waving",
+        "Causal_Oversimplification",
+        "False_Dilemma-No_Choice",
+        "Consequential_Oversimplification",
+        "Straw_Man",
+        "Red_Herring",
+        "Whataboutism",
+        "Slogans",
+        "Appeal_to_Time",
+        "Conversation_Killer",
+        "Loaded_Language",
+        "Repetition",
+        "Exaggeration-Minimisation",
+        "Obfuscation-Vagueness-Confusion",
+        "Name_Calling-Labeling",
+        "Doubt",
+        "Guilt_by_Association",
+        "Appeal_to_Hypocrisy",
+        "Questioning_the_Reputation",
+    }
     taxo = Course.find().taxonomy("semeval2023")
     assert {t.label for t in taxo.techniques} == expected
     assert len(taxo.categories) == 6
@@ -223,8 +265,9 @@ def test_single_accepts_key_variants_and_choice_text(demo):
     assert "Khilafat Conference" in grade_item(it, "c").feedback  # per-choice feedback
 
 
-@pytest.mark.parametrize("junk", [True, 3.5, {"x": [1, {"y": None}]}, [[["deep"]]], "\u202e\u0000", -1, 10**30,
-                                  float("nan"), float("inf")])
+@pytest.mark.parametrize(
+    "junk", [True, 3.5, {"x": [1, {"y": None}]}, [[["deep"]]], "\u202e\u0000", -1, 10**30, float("nan"), float("inf")]
+)
 def test_junk_answers_never_raise(demo, junk):
     for it in demo.items:
         res = grade_item(it, junk)
@@ -250,17 +293,26 @@ def test_grade_set_totals(demo):
     assert blank.points == 0 and blank.count(NOT_ATTEMPTED) == len(demo.items)
 
 
-@pytest.mark.parametrize("a,b", [
-    ("al-Nabhani", "an-Nabhani"), ("Nabhānī", "al-Nabhānī"), ("Hizb ut-Tahrir", "Ḥizb al-Taḥrīr"),
-    ("bayʿa", "bay'a"), ("Bay’a", "BAYA"), ("ʿUthmān", "Uthman"), ("The Khilafat Movement", "khilafat movement"),
-    ("as-Sīsī", "Sisi"), ("Abū  Bakr.", "abu bakr"), ("ad-Dawla", "al-Dawla"),
-])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("al-Nabhani", "an-Nabhani"),
+        ("Nabhānī", "al-Nabhānī"),
+        ("Hizb ut-Tahrir", "Ḥizb al-Taḥrīr"),
+        ("bayʿa", "bay'a"),
+        ("Bay’a", "BAYA"),
+        ("ʿUthmān", "Uthman"),
+        ("The Khilafat Movement", "khilafat movement"),
+        ("as-Sīsī", "Sisi"),
+        ("Abū  Bakr.", "abu bakr"),
+        ("ad-Dawla", "al-Dawla"),
+    ],
+)
 def test_normalize_equal(a, b):
     assert normalize_text(a) == normalize_text(b)
 
 
-@pytest.mark.parametrize("a,b", [("Abu Bakr", "Umar"), ("Nabhani", "Banna"), ("1924", "1922"),
-                                 ("Ottoman", "Umayyad")])
+@pytest.mark.parametrize("a,b", [("Abu Bakr", "Umar"), ("Nabhani", "Banna"), ("1924", "1922"), ("Ottoman", "Umayyad")])
 def test_normalize_different(a, b):
     assert normalize_text(a) != normalize_text(b)
 

@@ -16,11 +16,33 @@ from pathlib import Path
 import pytest
 
 from course.content import Course
-from course.exercises import (NEEDS_REVIEW, NOT_ATTEMPTED, PASSED, grade_item, grade_set, load_all_sets, load_set,
-                              parse_yaml, reference_answer_file, reference_answers, render_template,
-                              validate_references)
-from course.content.exercise_sets import (AnnotateItem, LocateItem, MatchingItem, MultipleItem, NumericItem, OpenItem,
-                                     OrderingItem, ShortItem, SingleItem, VerdictItem, VERDICTS)
+from course.content.exercise_sets import (
+    VERDICTS,
+    AnnotateItem,
+    LocateItem,
+    MatchingItem,
+    MultipleItem,
+    NumericItem,
+    OpenItem,
+    OrderingItem,
+    ShortItem,
+    SingleItem,
+    VerdictItem,
+)
+from course.exercises import (
+    NEEDS_REVIEW,
+    NOT_ATTEMPTED,
+    PASSED,
+    grade_item,
+    grade_set,
+    load_all_sets,
+    load_set,
+    parse_yaml,
+    reference_answer_file,
+    reference_answers,
+    render_template,
+    validate_references,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_SETS = sorted((ROOT / "exercises").glob("*.yaml"))
@@ -51,8 +73,7 @@ def test_ids_unique_course_wide():
 
 def test_reference_answers_score_full_marks(exset):
     result = grade_set(exset, reference_answer_file(exset))
-    wrong = [(r.item_id, r.status, r.feedback) for r in result.results
-             if r.type != "open" and r.status != PASSED]
+    wrong = [(r.item_id, r.status, r.feedback) for r in result.results if r.type != "open" and r.status != PASSED]
     assert not wrong, f"reference answers that do not pass: {wrong}"
     assert result.points == pytest.approx(result.auto_max_points)
     for it, r in zip(exset.items, result.results):
@@ -98,14 +119,21 @@ def wrong_answer(item):
         taxo = Course.find().taxonomy(item.taxonomy)
         out = {}
         for p, ref in item.labels.items():
-            ok = {taxo.category_of(taxo.resolve(ref))} | {taxo.category_of(taxo.resolve(a)) for a in item.accept.get(p, [])}
+            ok = {taxo.category_of(taxo.resolve(ref))} | {
+                taxo.category_of(taxo.resolve(a)) for a in item.accept.get(p, [])
+            }
             ref_id = taxo.resolve(ref)
-            out[p] = next(lab for lab in taxo.labels()
-                          if taxo.category_of(lab) not in ok and not taxo.confusable_with(lab, ref_id))
+            out[p] = next(
+                lab
+                for lab in taxo.labels()
+                if taxo.category_of(lab) not in ok and not taxo.confusable_with(lab, ref_id)
+            )
         return out
     if isinstance(item, VerdictItem):
-        return {"verdict": next(v for v in VERDICTS if v != item.answer),
-                "evidence": "A long enough piece of evidence for the wrong verdict, written only for the test."}
+        return {
+            "verdict": next(v for v in VERDICTS if v != item.answer),
+            "evidence": "A long enough piece of evidence for the wrong verdict, written only for the test.",
+        }
     if isinstance(item, OpenItem):
         return "Claim: anything at all.\nEvidence: whatever."
     raise AssertionError(item.type)

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from course.errors import CourseInputError
-from course.exercises import load_answers, load_set
 from course.cli import cli
 from course.content.exercise_sets import MAX_SET_BYTES
 from course.content.yaml import MAX_ANSWER_BYTES, parse_yaml
+from course.errors import CourseInputError
+from course.exercises import load_answers, load_set
 
 DATA = Path(__file__).parent / "data" / "exercises"
 BAD_SETS = DATA / "bad"
@@ -153,13 +153,16 @@ def test_limits_are_the_documented_ones():
     assert MAX_SET_BYTES == 5 * 1024 * 1024 and MAX_ANSWER_BYTES == 1024 * 1024
 
 
-@pytest.mark.parametrize("text,words", [
-    ("a: " + "[" * 5000 + "]" * 5000, "nested more than"),
-    ("a: !!python/object/apply:os.system ['touch PWNED']\n", "tag"),
-    ("a: !custom 3\n", "tag"),
-    ("a: *missing\n", "alias"),
-    ("a: 1\n\u0007b: 2\n", "control character"),
-])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("a: " + "[" * 5000 + "]" * 5000, "nested more than"),
+        ("a: !!python/object/apply:os.system ['touch PWNED']\n", "tag"),
+        ("a: !custom 3\n", "tag"),
+        ("a: *missing\n", "alias"),
+        ("a: 1\n\u0007b: 2\n", "control character"),
+    ],
+)
 def test_dangerous_or_odd_yaml(text, words, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     from course.content.yaml import decode_bytes

@@ -29,8 +29,19 @@ def write_answers(folder: Path, data: dict) -> Path:
 
 
 def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(cwd), "-rA",
-           "--exercises", str(DATA), *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(cwd),
+        "-rA",
+        "--exercises",
+        str(DATA),
+        *args,
+    ]
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
@@ -45,7 +56,17 @@ def test_reference_answers_pass(tmp_path, demo):
     assert [t["item"] for t in doc["tests"]] == [it.id for it in demo.items]  # file order
     assert [t["task_id"] for t in doc["tests"]] == list(range(1, 11))
     for t in doc["tests"]:
-        assert set(t) >= {"name", "status", "message", "test_code", "output", "task_id", "points", "max_points", "score"}
+        assert set(t) >= {
+            "name",
+            "status",
+            "message",
+            "test_code",
+            "output",
+            "task_id",
+            "points",
+            "max_points",
+            "score",
+        }
         assert t["status"] in ("pass", "fail")
     assert doc["points"] == 17 and doc["max_points"] == 21 and doc["max_score"] == 21 and doc["review_points"] == 4
     assert sum(t["score"] for t in doc["tests"]) == doc["points"]
@@ -99,8 +120,13 @@ def test_missing_answers_folder_is_a_usage_error(tmp_path):
 
 def test_plugin_does_nothing_without_answers(tmp_path):
     (tmp_path / "test_one.py").write_text("def test_one():\n    assert True\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), "-q"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0 and "1 passed" in out.stdout
     assert "exercise points" not in out.stdout
     assert not list(tmp_path.rglob("*.json"))

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from course.errors import CourseInputError
-from course.exercises import STATUSES, grade_item, grade_set, load_set
 from course.content.exercise_sets import validate_set_data
 from course.content.yaml import YamlDoc, parse_yaml
+from course.errors import CourseInputError
+from course.exercises import STATUSES, grade_item, grade_set, load_set
 from course.exercises.answers import load_answers_bytes
 
 DEMO_PATH = Path(__file__).parent / "data" / "exercises" / "demo.yaml"
@@ -22,18 +22,47 @@ DEMO = load_set(DEMO_PATH)
 IDS = [it.id for it in DEMO.items]
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-10**12, max_value=10**12),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=40),
-    st.sampled_from(["a", "b", "c", "d", "x", "w", "none", "loaded-language", "accurate", "1924", "14", "¶14",
-                     "khilafat-web:14", "khilafat-web:14-18", "al-waie-472:3", "Claim:", "an-Nabhānī", "12-1"]),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "a",
+            "b",
+            "c",
+            "d",
+            "x",
+            "w",
+            "none",
+            "loaded-language",
+            "accurate",
+            "1924",
+            "14",
+            "¶14",
+            "khilafat-web:14",
+            "khilafat-web:14-18",
+            "al-waie-472:3",
+            "Claim:",
+            "an-Nabhānī",
+            "12-1",
+        ]
+    ),
 )
 values = st.recursive(
     scalars,
     lambda children: st.one_of(
         st.lists(children, max_size=6),
-        st.dictionaries(st.one_of(st.text(max_size=12), st.integers(-5, 40),
-                                  st.sampled_from(["verdict", "evidence", "a", "b", "c", 12, 16, 22])),
-                        children, max_size=6),
+        st.dictionaries(
+            st.one_of(
+                st.text(max_size=12),
+                st.integers(-5, 40),
+                st.sampled_from(["verdict", "evidence", "a", "b", "c", 12, 16, 22]),
+            ),
+            children,
+            max_size=6,
+        ),
     ),
     max_leaves=20,
 )
@@ -93,14 +122,42 @@ def test_random_bytes_as_answer_file(raw):
 
 
 BASE = parse_yaml(DEMO_PATH.read_text(encoding="utf-8"), str(DEMO_PATH)).data
-FIELDS = ["id", "type", "prompt", "points", "objective", "difficulty", "hints", "explanation", "choices", "answer",
-          "left", "right", "tolerance", "unit", "reading", "required", "optional", "labels", "accept", "taxonomy",
-          "claim", "evidence_min_words", "min_words", "max_words", "min_citations", "sections", "rubric", "extra"]
+FIELDS = [
+    "id",
+    "type",
+    "prompt",
+    "points",
+    "objective",
+    "difficulty",
+    "hints",
+    "explanation",
+    "choices",
+    "answer",
+    "left",
+    "right",
+    "tolerance",
+    "unit",
+    "reading",
+    "required",
+    "optional",
+    "labels",
+    "accept",
+    "taxonomy",
+    "claim",
+    "evidence_min_words",
+    "min_words",
+    "max_words",
+    "min_citations",
+    "sections",
+    "rubric",
+    "extra",
+]
 
 
 @SETTINGS
-@given(item_index=st.integers(0, len(DEMO.items) - 1), field=st.sampled_from(FIELDS), value=values,
-       delete=st.booleans())
+@given(
+    item_index=st.integers(0, len(DEMO.items) - 1), field=st.sampled_from(FIELDS), value=values, delete=st.booleans()
+)
 def test_mutated_sets_give_course_errors_only(item_index, field, value, delete):
     data = copy.deepcopy(BASE)
     entry = data["items"][item_index]

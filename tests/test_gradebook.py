@@ -59,8 +59,18 @@ def _expected():
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("gradebook")
-    cmd = [sys.executable, "-m", "course", "grade", str(CLASS), "--csv", str(out / "grades.csv"), "--json",
-           "--feedback", str(out / "feedback")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "course",
+        "grade",
+        str(CLASS),
+        "--csv",
+        str(out / "grades.csv"),
+        "--json",
+        "--feedback",
+        str(out / "feedback"),
+    ]
     env = {**os.environ, "COLUMNS": "250"}  # keep rich from wrapping the summary lines
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     return out, proc
@@ -80,7 +90,11 @@ def test_grade_run_reports_the_malformed_submission(graded):
     assert "dara-m" in proc.stdout and "not valid YAML" in proc.stdout
     assert (out / "grades.json").exists()
     assert sorted(p.name for p in (out / "feedback").iterdir()) == [
-        "amira-k.json", "ben-o.json", "chen-l.json", "dara-m.json"]
+        "amira-k.json",
+        "ben-o.json",
+        "chen-l.json",
+        "dara-m.json",
+    ]
 
 
 def test_csv_matches_independent_grading(graded):
@@ -164,7 +178,7 @@ def test_classroom_page_matches_the_workflow_and_plugin():
     workflow = (ROOT / ".github-classroom" / "classroom.yml").read_text(encoding="utf-8")
     plugin = (ROOT / "course" / "pytest_plugin.py").read_text(encoding="utf-8")
     assert ".github-classroom/classroom.yml" in page
-    for name in re.findall(r'\(`([a-z-]+)`\)', page):
+    for name in re.findall(r"\(`([a-z-]+)`\)", page):
         if name.startswith("run-"):
             assert f"{name}:" in workflow, name
     assert "name: Autograding Tests" in workflow and '"Autograding Tests"' in page

@@ -19,8 +19,9 @@ ITEMS = {it.id: it for s in SETS for it in s.items}
 
 def test_validate_strict_passes_on_the_course():
     """`course validate --strict` is what CI runs; it must pass on the course's own sets."""
-    r = subprocess.run([sys.executable, "-m", "course", "validate", "--strict"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "course", "validate", "--strict"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
     assert "all good" in r.stdout
 
@@ -46,8 +47,19 @@ def _clone(item, **changes):
 
 def test_unbalanced_keys_are_reported():
     s = next(s for s in SETS if s.id == "m1-history")
-    items = [(_clone(it, answer="b", choices={"a": "x", "b": "y", "c": "z", "d": "w"}, feedback={
-        "a": "no", "c": "no", "d": "no"}) if it.type == "single" else it) for it in s.items]
+    items = [
+        (
+            _clone(
+                it,
+                answer="b",
+                choices={"a": "x", "b": "y", "c": "z", "d": "w"},
+                feedback={"a": "no", "c": "no", "d": "no"},
+            )
+            if it.type == "single"
+            else it
+        )
+        for it in s.items
+    ]
     bad = s.model_copy(update={"items": items})
     problems = quality_problems([bad], ROOT)
     assert any("key letter 'b'" in p for p in problems), problems
@@ -82,10 +94,14 @@ def test_no_auto_checked_key_labels_a_scripture_only_paragraph():
 
 # ---------------------------------------------------------------- verdict evidence
 
-FILLER = ("This is my evidence and I think that it is quite clearly the case here as anyone can see if "
-          "they read it carefully enough khilafat-web:12")
-REAL = ("khilafat-web:12 says 1400 years, but Kennedy dates the caliphate from 632 to its abolition in 1924, "
-        "only 1,292 years.")
+FILLER = (
+    "This is my evidence and I think that it is quite clearly the case here as anyone can see if "
+    "they read it carefully enough khilafat-web:12"
+)
+REAL = (
+    "khilafat-web:12 says 1400 years, but Kennedy dates the caliphate from 632 to its abolition in 1924, "
+    "only 1,292 years."
+)
 
 
 def test_filler_with_a_paragraph_id_earns_no_evidence_points():
@@ -131,8 +147,9 @@ def test_answers_in_lessons_rule_knows_worked_examples():
     verdicts = [it for it in s.items if it.type == "verdict"]
     assert verdicts and all(it.worked_example and it.points == 0 for it in verdicts)
     assert not lesson_answer_problems(SETS, ROOT)
-    unmarked = [it.model_copy(update={"worked_example": None, "points": 2}) if it.type == "verdict" else it
-                for it in s.items]
+    unmarked = [
+        it.model_copy(update={"worked_example": None, "points": 2}) if it.type == "verdict" else it for it in s.items
+    ]
     problems = lesson_answer_problems([s.model_copy(update={"items": unmarked})], ROOT)
     assert any("m3-verdict-rumsfeld" in p and "04-checking-claims" in p for p in problems), problems
 
@@ -143,9 +160,14 @@ def test_worked_example_needs_zero_points():
     from course.errors import CourseInputError
 
     it = ITEMS["m3-verdict-wealth"]
-    data = {"set": "x", "title": "x", "module": "m3-analysis",
-            "items": [{**it.model_dump(exclude_none=True), "points": 2}]}
+    data = {
+        "set": "x",
+        "title": "x",
+        "module": "m3-analysis",
+        "items": [{**it.model_dump(exclude_none=True), "points": 2}],
+    }
     import json
+
     doc = parse_yaml(json.dumps(data), "x.yaml")
     with pytest.raises(CourseInputError, match="worked example"):
         validate_set_data(doc)
@@ -154,12 +176,16 @@ def test_worked_example_needs_zero_points():
 def test_filler_scores_no_evidence_points_on_a_marked_item():
     it = ITEMS["m2-readinga-not-1919"]
     assert it.points == 3 and not it.worked_example
-    filler = ("This is my evidence and I think that it is quite clearly the case here as anyone can see "
-              "if they read it carefully enough khilafat-web:2")
+    filler = (
+        "This is my evidence and I think that it is quite clearly the case here as anyone can see "
+        "if they read it carefully enough khilafat-web:2"
+    )
     res = grade_item(it, {"verdict": it.answer, "evidence": filler})
     assert res.points == 1.5  # the verdict only: 0 evidence points
-    real = ("khilafat-web:2 calls it a global movement with no history; Minault shows the 1919 movement "
-            "defended the existing Ottoman caliph.")
+    real = (
+        "khilafat-web:2 calls it a global movement with no history; Minault shows the 1919 movement "
+        "defended the existing Ottoman caliph."
+    )
     assert len(real.split()) < 25
     assert grade_item(it, {"verdict": it.answer, "evidence": real}).points == 3
 
@@ -172,7 +198,13 @@ def test_claims_about_a_reading_need_no_secondary_source():
 
 def test_annotation_keys_carry_no_fact_check_verdict():
     s = next(s for s in SETS if s.id == "m4-capstone")
-    items = [(_clone(it, explanation=it.explanation + " The aside about 1924 is accurate and not loaded.")
-              if it.id == "m4-annotate-c" else it) for it in s.items]
+    items = [
+        (
+            _clone(it, explanation=it.explanation + " The aside about 1924 is accurate and not loaded.")
+            if it.id == "m4-annotate-c"
+            else it
+        )
+        for it in s.items
+    ]
     problems = quality_problems([s.model_copy(update={"items": items})], ROOT)
     assert any("m4-annotate-c" in p and "fact-check verdict" in p for p in problems), problems

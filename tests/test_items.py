@@ -40,7 +40,9 @@ def _all_subclasses(cls):
 
 def test_every_type_of_the_schema_has_exactly_one_registered_class():
     assert set(ITEM_TYPES) == set(SCHEMA_TYPES)
-    names = [c.name for c in _all_subclasses(ItemType) if c.__dict__.get("name") and c.__module__.startswith("course.items.")]
+    names = [
+        c.name for c in _all_subclasses(ItemType) if c.__dict__.get("name") and c.__module__.startswith("course.items.")
+    ]
     for name in SCHEMA_TYPES:
         assert names.count(name) == 1, f"{name}: {names.count(name)} classes"
         kind = ITEM_TYPES[name]
@@ -178,8 +180,16 @@ def test_a_new_type_is_one_module_and_every_dispatcher_finds_it(fake_type):
     from course.sphinxext.exercises import TYPE_LABELS
 
     assert "fake" in ITEM_TYPES and len(ITEM_TYPES) == len(SCHEMA_TYPES) + 1
-    it = fake_type.FakeItem(id="x-fake", type="fake", prompt="Say it.", points=1, objective="o", hints=["h"],
-                            explanation="Because.", answer="word")
+    it = fake_type.FakeItem(
+        id="x-fake",
+        type="fake",
+        prompt="Say it.",
+        points=1,
+        objective="o",
+        hints=["h"],
+        explanation="Because.",
+        answer="word",
+    )
     assert grade_item(it, "WORD").status == "passed"
     assert grade_item(it, "other").status == "failed"
     assert grade_item(it, ["a"]).answer_error
@@ -204,8 +214,7 @@ def _answer_space(type_name: str, edition: str = "student") -> list[str]:
 
     from course.sphinxext.latexbook import add_answer_space
 
-    app = SimpleNamespace(builder=SimpleNamespace(format="latex"),
-                          config=SimpleNamespace(course_edition=edition))
+    app = SimpleNamespace(builder=SimpleNamespace(format="latex"), config=SimpleNamespace(course_edition=edition))
     doc = nodes.section()
     doc += nodes.container(classes=["exercise-item", f"exercise-{type_name}"])
     add_answer_space(app, doc, "modules/x/index")
@@ -242,8 +251,17 @@ def test_the_item_types_import_only_the_content_layer():
     bad = []
     for path in sorted(folder.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
-            bad += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "course"
-                    and n.split(".")[:2] not in (["course", "content"], ["course", "errors"], ["course", "items"])]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
+            bad += [
+                f"{path.name}: {n}"
+                for n in names
+                if n.split(".")[0] == "course"
+                and n.split(".")[:2] not in (["course", "content"], ["course", "errors"], ["course", "items"])
+            ]
     assert len(list(folder.glob("*.py"))) >= 13 and not bad, bad

@@ -18,10 +18,20 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from course.exercises import grade_item, load_all_sets, reference_answers
+from course.content.exercise_sets import (
+    AnnotateItem,
+    LocateItem,
+    MatchingItem,
+    MultipleItem,
+    NumericItem,
+    OpenItem,
+    OrderingItem,
+    ShortItem,
+    SingleItem,
+    VerdictItem,
+)
 from course.content.normalize import normalize_text
-from course.content.exercise_sets import (AnnotateItem, LocateItem, MatchingItem, MultipleItem, NumericItem, OpenItem,
-                                     OrderingItem, ShortItem, SingleItem, VerdictItem)
+from course.exercises import grade_item, load_all_sets, reference_answers
 from course.lms import moodle_xml, plan, qti_zip
 from course.lms.moodle import ALLOWED
 from course.lms.render import to_text
@@ -47,8 +57,18 @@ def sets(request):
 
 def test_demo_set_has_every_item_type():
     types = {it.type for s in _sets("demo") for it in s.items}
-    assert types == {"single", "multiple", "ordering", "matching", "numeric", "short", "locate", "annotate",
-                     "verdict", "open"}
+    assert types == {
+        "single",
+        "multiple",
+        "ordering",
+        "matching",
+        "numeric",
+        "short",
+        "locate",
+        "annotate",
+        "verdict",
+        "open",
+    }
 
 
 @pytest.mark.parametrize("manual", [False, True])
@@ -78,22 +98,90 @@ def test_points_are_preserved(sets):
 # Moodle XML
 
 MOODLE_REQUIRED = {
-    "multichoice": ["name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "idnumber",
-                    "single", "shuffleanswers", "answernumbering", "correctfeedback",
-                    "partiallycorrectfeedback", "incorrectfeedback", "answer"],
-    "matching": ["name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "idnumber",
-                 "shuffleanswers", "correctfeedback", "partiallycorrectfeedback", "incorrectfeedback",
-                 "subquestion"],
-    "numerical": ["name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "idnumber",
-                  "answer", "unitgradingtype", "unitpenalty", "showunits", "unitsleft"],
-    "shortanswer": ["name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "idnumber",
-                    "usecase", "answer"],
-    "essay": ["name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "idnumber",
-              "responseformat", "responserequired", "responsefieldlines", "attachments", "graderinfo",
-              "responsetemplate"],
+    "multichoice": [
+        "name",
+        "questiontext",
+        "generalfeedback",
+        "defaultgrade",
+        "penalty",
+        "hidden",
+        "idnumber",
+        "single",
+        "shuffleanswers",
+        "answernumbering",
+        "correctfeedback",
+        "partiallycorrectfeedback",
+        "incorrectfeedback",
+        "answer",
+    ],
+    "matching": [
+        "name",
+        "questiontext",
+        "generalfeedback",
+        "defaultgrade",
+        "penalty",
+        "hidden",
+        "idnumber",
+        "shuffleanswers",
+        "correctfeedback",
+        "partiallycorrectfeedback",
+        "incorrectfeedback",
+        "subquestion",
+    ],
+    "numerical": [
+        "name",
+        "questiontext",
+        "generalfeedback",
+        "defaultgrade",
+        "penalty",
+        "hidden",
+        "idnumber",
+        "answer",
+        "unitgradingtype",
+        "unitpenalty",
+        "showunits",
+        "unitsleft",
+    ],
+    "shortanswer": [
+        "name",
+        "questiontext",
+        "generalfeedback",
+        "defaultgrade",
+        "penalty",
+        "hidden",
+        "idnumber",
+        "usecase",
+        "answer",
+    ],
+    "essay": [
+        "name",
+        "questiontext",
+        "generalfeedback",
+        "defaultgrade",
+        "penalty",
+        "hidden",
+        "idnumber",
+        "responseformat",
+        "responserequired",
+        "responsefieldlines",
+        "attachments",
+        "graderinfo",
+        "responsetemplate",
+    ],
 }
-MOODLE_ALLOWED = {t: set(req) | {"hint", "tags", "shownumcorrect", "showstandardinstruction", "minwordlimit",
-                                 "maxwordlimit", "attachmentsrequired"} for t, req in MOODLE_REQUIRED.items()}
+MOODLE_ALLOWED = {
+    t: set(req)
+    | {
+        "hint",
+        "tags",
+        "shownumcorrect",
+        "showstandardinstruction",
+        "minwordlimit",
+        "maxwordlimit",
+        "attachmentsrequired",
+    }
+    for t, req in MOODLE_REQUIRED.items()
+}
 TEXT_FORMATS = {"html", "moodle_auto_format", "plain_text", "markdown"}
 
 
@@ -174,7 +262,11 @@ def test_moodle_counts_match_the_sets(sets):
             elif isinstance(it, VerdictItem):
                 v, e = qs[f"{it.id}-verdict"], qs[f"{it.id}-evidence"]
                 assert [a.findtext("text") for a in v.findall("answer")] == [
-                    "<p>accurate</p>", "<p>inaccurate</p>", "<p>misleading</p>", "<p>unverifiable</p>"]
+                    "<p>accurate</p>",
+                    "<p>inaccurate</p>",
+                    "<p>misleading</p>",
+                    "<p>unverifiable</p>",
+                ]
                 assert e.get("type") == "essay" and it.answer in e.findtext("graderinfo/text")
             elif isinstance(it, OpenItem):
                 q = qs[it.id]
@@ -227,8 +319,11 @@ def test_moodle_round_trip_scores_full_marks(sets):
                 answer = qs[it.id].findall("answer")[-1].findtext("text")  # the most stripped variant
             elif isinstance(it, VerdictItem):
                 v = qs[f"{it.id}-verdict"]
-                verdict = next(re.sub("<[^>]+>", "", a.findtext("text")) for a in v.findall("answer")
-                               if float(a.get("fraction")) == 100)
+                verdict = next(
+                    re.sub("<[^>]+>", "", a.findtext("text"))
+                    for a in v.findall("answer")
+                    if float(a.get("fraction")) == 100
+                )
                 answer = {"verdict": verdict, "evidence": reference_answers(it)["evidence"]}
             else:
                 continue
@@ -242,61 +337,163 @@ def test_moodle_round_trip_scores_full_marks(sets):
 # QTI 1.2
 
 # Children allowed by the QTI 1.2.1 ASI DTD (ims_qtiasiv1p2p1.dtd) for the elements the export writes.
-_CONDITIONS = {"not", "and", "or", "unanswered", "other", "varequal", "varlt", "varlte", "vargt", "vargte",
-               "varsubset", "varinside", "varsubstring", "durequal", "durlt", "durlte", "durgt", "durgte",
-               "var_extension"}
+_CONDITIONS = {
+    "not",
+    "and",
+    "or",
+    "unanswered",
+    "other",
+    "varequal",
+    "varlt",
+    "varlte",
+    "vargt",
+    "vargte",
+    "varsubset",
+    "varinside",
+    "varsubstring",
+    "durequal",
+    "durlt",
+    "durlte",
+    "durgt",
+    "durgte",
+    "var_extension",
+}
 QTI_CHILDREN = {
     "questestinterop": {"qticomment", "objectbank", "assessment", "section", "item"},
-    "assessment": {"qticomment", "duration", "qtimetadata", "objectives", "assessmentcontrol", "rubric",
-                   "presentation_material", "outcomes_processing", "assessproc_extension", "assessfeedback",
-                   "selection_ordering", "reference", "sectionref", "section"},
-    "section": {"qticomment", "duration", "qtimetadata", "objectives", "sectioncontrol", "sectionprecondition",
-                "sectionpostcondition", "rubric", "presentation_material", "outcomes_processing",
-                "sectionproc_extension", "sectionfeedback", "selection_ordering", "reference", "itemref", "item",
-                "sectionref", "section"},
+    "assessment": {
+        "qticomment",
+        "duration",
+        "qtimetadata",
+        "objectives",
+        "assessmentcontrol",
+        "rubric",
+        "presentation_material",
+        "outcomes_processing",
+        "assessproc_extension",
+        "assessfeedback",
+        "selection_ordering",
+        "reference",
+        "sectionref",
+        "section",
+    },
+    "section": {
+        "qticomment",
+        "duration",
+        "qtimetadata",
+        "objectives",
+        "sectioncontrol",
+        "sectionprecondition",
+        "sectionpostcondition",
+        "rubric",
+        "presentation_material",
+        "outcomes_processing",
+        "sectionproc_extension",
+        "sectionfeedback",
+        "selection_ordering",
+        "reference",
+        "itemref",
+        "item",
+        "sectionref",
+        "section",
+    },
     "itemmetadata": {"qtimetadata"},
     "qtimetadata": {"vocabulary", "qtimetadatafield"},
     "qtimetadatafield": {"fieldlabel", "fieldentry"},
     "objectives": {"qticomment", "material", "flow_mat"},
     "rubric": {"qticomment", "material", "flow_mat"},
-    "presentation": {"qticomment", "flow", "material", "response_lid", "response_xy", "response_str",
-                     "response_num", "response_grp", "response_extension"},
-    "material": {"qticomment", "mattext", "matemtext", "matimage", "mataudio", "matvideo", "matapplet",
-                 "matapplication", "matref", "matbreak", "mat_extension", "altmaterial"},
-    "response_lid": {"material", "render_choice", "render_hotspot", "render_slider", "render_fib",
-                     "render_extension"},
-    "response_str": {"material", "render_choice", "render_hotspot", "render_slider", "render_fib",
-                     "render_extension"},
+    "presentation": {
+        "qticomment",
+        "flow",
+        "material",
+        "response_lid",
+        "response_xy",
+        "response_str",
+        "response_num",
+        "response_grp",
+        "response_extension",
+    },
+    "material": {
+        "qticomment",
+        "mattext",
+        "matemtext",
+        "matimage",
+        "mataudio",
+        "matvideo",
+        "matapplet",
+        "matapplication",
+        "matref",
+        "matbreak",
+        "mat_extension",
+        "altmaterial",
+    },
+    "response_lid": {"material", "render_choice", "render_hotspot", "render_slider", "render_fib", "render_extension"},
+    "response_str": {"material", "render_choice", "render_hotspot", "render_slider", "render_fib", "render_extension"},
     "render_choice": {"material", "material_ref", "response_label", "flow_label", "response_na"},
     "render_fib": {"material", "material_ref", "response_label", "flow_label", "response_na"},
     "response_label": {"qticomment", "material", "material_ref", "flow_mat"},
     "resprocessing": {"qticomment", "outcomes", "respcondition", "itemproc_extension"},
     "outcomes": {"qticomment", "decvar", "interpretvar"},
     "respcondition": {"qticomment", "conditionvar", "setvar", "displayfeedback", "respcond_extension"},
-    "conditionvar": _CONDITIONS, "and": _CONDITIONS, "or": _CONDITIONS, "not": _CONDITIONS,
+    "conditionvar": _CONDITIONS,
+    "and": _CONDITIONS,
+    "or": _CONDITIONS,
+    "not": _CONDITIONS,
     "itemfeedback": {"flow_mat", "material", "solution", "hint"},
     "hint": {"qticomment", "hintmaterial"},
     "hintmaterial": {"flow_mat", "material"},
     "flow_mat": {"qticomment", "flow_mat", "material", "material_ref"},
 }
-ITEM_ORDER = ["qticomment", "duration", "itemmetadata", "objectives", "itemcontrol", "itemprecondition",
-              "itempostcondition", "rubric", "presentation", "resprocessing", "itemproc_extension", "itemfeedback",
-              "reference"]
-ENUMS = {("response_lid", "rcardinality"): {"Single", "Multiple", "Ordered"},
-         ("response_str", "rcardinality"): {"Single", "Multiple", "Ordered"},
-         ("render_fib", "fibtype"): {"String", "Integer", "Decimal", "Scientific"},
-         ("render_choice", "shuffle"): {"Yes", "No"},
-         ("setvar", "action"): {"Set", "Add", "Subtract", "Multiply", "Divide"},
-         ("respcondition", "continue"): {"Yes", "No"},
-         ("displayfeedback", "feedbacktype"): {"Response", "Solution", "Hint"},
-         ("decvar", "vartype"): {"Integer", "String", "Decimal", "Scientific", "Boolean", "Enumerated", "Set"},
-         ("varequal", "case"): {"Yes", "No"}}
-VIEWS = {"All", "Administrator", "AdminAuthority", "Assessor", "Author", "Candidate", "InvigilatorProctor",
-         "Psychometrician", "Scorer", "Tutor"}
-REQUIRED_ATTRS = {"assessment": ["ident"], "section": ["ident"], "item": ["ident"], "response_lid": ["ident"],
-                  "response_str": ["ident"], "response_label": ["ident"], "itemfeedback": ["ident"],
-                  "varequal": ["respident"], "vargte": ["respident"], "varlte": ["respident"],
-                  "mattext": ["texttype"]}
+ITEM_ORDER = [
+    "qticomment",
+    "duration",
+    "itemmetadata",
+    "objectives",
+    "itemcontrol",
+    "itemprecondition",
+    "itempostcondition",
+    "rubric",
+    "presentation",
+    "resprocessing",
+    "itemproc_extension",
+    "itemfeedback",
+    "reference",
+]
+ENUMS = {
+    ("response_lid", "rcardinality"): {"Single", "Multiple", "Ordered"},
+    ("response_str", "rcardinality"): {"Single", "Multiple", "Ordered"},
+    ("render_fib", "fibtype"): {"String", "Integer", "Decimal", "Scientific"},
+    ("render_choice", "shuffle"): {"Yes", "No"},
+    ("setvar", "action"): {"Set", "Add", "Subtract", "Multiply", "Divide"},
+    ("respcondition", "continue"): {"Yes", "No"},
+    ("displayfeedback", "feedbacktype"): {"Response", "Solution", "Hint"},
+    ("decvar", "vartype"): {"Integer", "String", "Decimal", "Scientific", "Boolean", "Enumerated", "Set"},
+    ("varequal", "case"): {"Yes", "No"},
+}
+VIEWS = {
+    "All",
+    "Administrator",
+    "AdminAuthority",
+    "Assessor",
+    "Author",
+    "Candidate",
+    "InvigilatorProctor",
+    "Psychometrician",
+    "Scorer",
+    "Tutor",
+}
+REQUIRED_ATTRS = {
+    "assessment": ["ident"],
+    "section": ["ident"],
+    "item": ["ident"],
+    "response_lid": ["ident"],
+    "response_str": ["ident"],
+    "response_label": ["ident"],
+    "itemfeedback": ["ident"],
+    "varequal": ["respident"],
+    "vargte": ["respident"],
+    "varlte": ["respident"],
+    "mattext": ["texttype"],
+}
 
 
 def _local(tag: str) -> str:
@@ -376,13 +573,22 @@ def test_qti_follows_the_content_model(sets):
             fb_ids = {f.get("ident") for f in item.findall(f"{Q}itemfeedback")}
             for d in item.iter(f"{Q}displayfeedback"):
                 assert d.get("linkrefid") in fb_ids
-            labels_seen += [lab.get("ident") for lab in item.iter(f"{Q}response_label")
-                            if lab.getparent().tag == f"{Q}render_choice"]
-            meta = {f.findtext(f"{Q}fieldlabel"): f.findtext(f"{Q}fieldentry")
-                    for f in item.iter(f"{Q}qtimetadatafield")}
-            assert meta["question_type"] in {"multiple_choice_question", "multiple_answers_question",
-                                             "matching_question", "numerical_question", "short_answer_question",
-                                             "essay_question"}
+            labels_seen += [
+                lab.get("ident")
+                for lab in item.iter(f"{Q}response_label")
+                if lab.getparent().tag == f"{Q}render_choice"
+            ]
+            meta = {
+                f.findtext(f"{Q}fieldlabel"): f.findtext(f"{Q}fieldentry") for f in item.iter(f"{Q}qtimetadatafield")
+            }
+            assert meta["question_type"] in {
+                "multiple_choice_question",
+                "multiple_answers_question",
+                "matching_question",
+                "numerical_question",
+                "short_answer_question",
+                "essay_question",
+            }
             assert float(meta["points_possible"]) > 0
     # choice labels are unique across the package; a matching question offers the same options to
     # each of its left-hand elements
@@ -392,7 +598,7 @@ def test_qti_follows_the_content_model(sets):
             lids = item.findall(f".//{Q}response_lid")
             options = [tuple(lab.get("ident") for lab in lid.iter(f"{Q}response_label")) for lid in lids]
             assert len(set(options)) <= 1, item.get("ident")
-            for ident in (options[0] if options else ()):
+            for ident in options[0] if options else ():
                 assert owner.setdefault(ident, item.get("ident")) == item.get("ident"), ident
     assert set(labels_seen) == set(owner)
 
@@ -471,7 +677,9 @@ def qti_score(item, responses) -> float:
         if _true(rc.find(f"{Q}conditionvar"), responses):
             for sv in rc.findall(f"{Q}setvar"):
                 x = float(sv.text)
-                score = {"Set": lambda s: x, "Add": lambda s: s + x, "Subtract": lambda s: s - x}[sv.get("action")](score)
+                score = {"Set": lambda s, x=x: x, "Add": lambda s, x=x: s + x, "Subtract": lambda s, x=x: s - x}[
+                    sv.get("action")
+                ](score)
             if rc.get("continue", "No") == "No":
                 break
     return max(float(dv.get("minvalue")), min(float(dv.get("maxvalue")), score))
@@ -479,8 +687,9 @@ def qti_score(item, responses) -> float:
 
 def _label_map(item, question_choices):
     """choice key → response_label ident, in document order."""
-    return dict(zip(question_choices, [lab.get("ident") for lab in item.find(f".//{Q}response_lid")
-                                       .iter(f"{Q}response_label")]))
+    return dict(
+        zip(question_choices, [lab.get("ident") for lab in item.find(f".//{Q}response_lid").iter(f"{Q}response_label")])
+    )
 
 
 def test_qti_scoring_agrees_with_the_course(sets):

@@ -11,14 +11,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, built, require
+
 from course.content.readings import ARABIC_RE
 from course.verify import instructor_only_strings, scan_outputs
 
-
 # ------------------------------------------------------------------------------------------------
 # Editions: the leak scan
+
 
 @pytest.fixture(scope="session")
 def markers():
@@ -78,6 +78,7 @@ def test_leak_scan_fails_on_a_single_leak(html_student, markers, tmp_path):
 # ------------------------------------------------------------------------------------------------
 # Arabic
 
+
 class _ArabicAudit(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -126,10 +127,16 @@ def test_every_arabic_run_is_marked_in_html_and_epub(html_student):
 
 
 def test_unmarked_arabic_fails_the_build_with_file_and_line(tmp_path):
-    (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "course.sphinxext"]\nexclude_patterns = ["_build"]\n')
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "course.sphinxext"]\nexclude_patterns = ["_build"]\n'
+    )
     (tmp_path / "index.md").write_text("# T\n\nMarked: {ar}`خلافة`.\n\nUnmarked: خلافة here.\n", encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", str(tmp_path), str(tmp_path / "_b")],
-                         capture_output=True, text=True, cwd=ROOT)
+    res = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", str(tmp_path), str(tmp_path / "_b")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert res.returncode != 0
     assert "index.md:5" in res.stderr and "Arabic script outside Arabic markup" in res.stderr
 
@@ -153,41 +160,46 @@ def test_pdf_arabic_fonts_and_glyphs():
 # ------------------------------------------------------------------------------------------------
 # PDF structure
 
+
 def test_pdf_has_the_parts_of_a_book():
     require("pdftotext")
     res = built("pdf", "student")
     info = subprocess.run(["pdfinfo", str(res.output)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert pages >= 20
-    text = subprocess.run(["pdftotext", "-layout", str(res.output), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    assert "Reading the Caliphate" in text.split("\f")[0]           # title page
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(res.output), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Reading the Caliphate" in text.split("\f")[0]  # title page
     front = "\n".join(text.split("\f")[:4])
-    assert re.search(r"Glossary\s*\.*\s*\d+", front)                # table of contents, with pages
-    assert "Glossary" in text and "Index" in text                  # glossary chapter and index
+    assert re.search(r"Glossary\s*\.*\s*\d+", front)  # table of contents, with pages
+    assert "Glossary" in text and "Index" in text  # glossary chapter and index
     # figure captions read left to right (a right-to-left leak once printed "Fig. :1 … .1924–632")
     assert not re.search(r"(Fig\.|Figure)\s*:\s*\d", text)
     tex = (res.output.parent.parent / "latex" / "reading-the-caliphate.tex").read_text()
-    assert "\\chapter{Bibliography}" not in tex                    # no empty bibliography chapter
-    assert "sphinxthebibliography" in tex                          # the real bibliography is there
+    assert "\\chapter{Bibliography}" not in tex  # no empty bibliography chapter
+    assert "sphinxthebibliography" in tex  # the real bibliography is there
     assert res.output.relative_to(res.output.parents[2]) == Path("student/pdf/reading-the-caliphate.pdf")
 
 
 # ------------------------------------------------------------------------------------------------
 # EPUB
 
+
 @pytest.mark.parametrize("edition", ["student", "instructor"])
 def test_epubcheck_reports_no_errors(edition):
     require("epubcheck")
     res = built("epub", edition)
-    out = subprocess.run(["java", "-jar", "/usr/share/java/epubcheck.jar", str(res.output)],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["java", "-jar", "/usr/share/java/epubcheck.jar", str(res.output)], capture_output=True, text=True
+    )
     summary = out.stdout + out.stderr
     assert out.returncode == 0 and "0 fatals / 0 errors" in summary, summary[-3000:]
 
 
 # ------------------------------------------------------------------------------------------------
 # Offline HTML
+
 
 def test_html_makes_no_request_to_another_host(html_student, html_instructor):
     pattern = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"', re.I)

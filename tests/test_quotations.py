@@ -14,11 +14,12 @@ import re
 import unicodedata
 
 import pytest
-
 from conftest import ROOT
+
 from course.content import Course
 from course.content.readings import ReadingRefError
 from course.content.yaml import load_data
+
 
 def fold(text: str) -> str:
     """Fold for comparison: Unicode compatibility forms, no markup, no punctuation, one case."""
@@ -48,8 +49,9 @@ def _strings(node):
 
 def _sources() -> list[tuple[str, str]]:
     out = []
-    for md in sorted([*ROOT.glob("modules/**/*.md"), *ROOT.glob("readings/*.md"), *ROOT.glob("instructor/*.md"),
-                      ROOT / "index.md"]):
+    for md in sorted(
+        [*ROOT.glob("modules/**/*.md"), *ROOT.glob("readings/*.md"), *ROOT.glob("instructor/*.md"), ROOT / "index.md"]
+    ):
         out.append((str(md.relative_to(ROOT)), md.read_text(encoding="utf-8")))
     for y in sorted([*ROOT.glob("exercises/*.yaml"), *ROOT.glob("glossary/*.yaml")]):
         for i, s in enumerate(_strings(load_data(y))):
@@ -68,8 +70,12 @@ def quotations(text: str):
 
 # one citation, or several separated by commas or semicolons: the quotation may be in any of them
 REFS = r"\s*\(?\s*(?P<refs{n}>\{{para\}}`[^`]+`(?:\s*[,;]\s*\{{para\}}`[^`]+`)*)"
-QUOTED = re.compile(r"“(?P<c>[^”]{1,400})”" + REFS.format(n=1)
-                    + r"|\"(?P<s>[^\"\n]{1,400}(?:\n[^\"\n]{1,400}){0,3})\"" + REFS.format(n=2))
+QUOTED = re.compile(
+    r"“(?P<c>[^”]{1,400})”"
+    + REFS.format(n=1)
+    + r"|\"(?P<s>[^\"\n]{1,400}(?:\n[^\"\n]{1,400}){0,3})\""
+    + REFS.format(n=2)
+)
 
 
 def check(quotation: str, refs: list[str]) -> str | None:
@@ -106,19 +112,22 @@ def test_every_quotation_is_verbatim_in_its_cited_paragraph():
     assert not problems, "quotations that do not match their paragraph:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("text, ok", [
-    ('C says they "will simply kill you" ({para}`critique-ht-foreign-policy:8`).', True),
-    ('C says they "will simply be killed" ({para}`critique-ht-foreign-policy:8`).', False),
-    ('"Pharaoh" ({para}`al-waie-472:67-68`)', True),
-    ('"the Pharaoh" ({para}`al-waie-472:67-68`)', False),
-    ('“How can I join?” ({para}`khilafat-web:13`)', True),
-    ('“How can I join?” ({para}`khilafat-web:14`)', False),
-    ('"The historical moment … grants the Ummah the opportunity" ({para}`al-waie-472:80`)', True),
-    ('"grants the Ummah … The historical moment" ({para}`al-waie-472:80`)', False),  # order matters
-    ('"current of Islam" ({para}`al-waie-472:52-53`, {para}`al-waie-472:60`)', True),  # any of several
-    ('"current of Islam" ({para}`al-waie-472:52-53`; {para}`al-waie-472:18`)', False),
-    ('"Donald  Rumsfeld,\n said" {para}`al-waie-472:21`', None),  # only checks the pattern is found
-])
+@pytest.mark.parametrize(
+    "text, ok",
+    [
+        ('C says they "will simply kill you" ({para}`critique-ht-foreign-policy:8`).', True),
+        ('C says they "will simply be killed" ({para}`critique-ht-foreign-policy:8`).', False),
+        ('"Pharaoh" ({para}`al-waie-472:67-68`)', True),
+        ('"the Pharaoh" ({para}`al-waie-472:67-68`)', False),
+        ("“How can I join?” ({para}`khilafat-web:13`)", True),
+        ("“How can I join?” ({para}`khilafat-web:14`)", False),
+        ('"The historical moment … grants the Ummah the opportunity" ({para}`al-waie-472:80`)', True),
+        ('"grants the Ummah … The historical moment" ({para}`al-waie-472:80`)', False),  # order matters
+        ('"current of Islam" ({para}`al-waie-472:52-53`, {para}`al-waie-472:60`)', True),  # any of several
+        ('"current of Islam" ({para}`al-waie-472:52-53`; {para}`al-waie-472:18`)', False),
+        ('"Donald  Rumsfeld,\n said" {para}`al-waie-472:21`', None),  # only checks the pattern is found
+    ],
+)
 def test_the_check_catches_misquotations(text, ok):
     found = list(quotations(text))
     assert len(found) == 1, found

@@ -11,13 +11,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, built, require
+
 from course.content import Course
-from course.content.readings import (ReadingRefError, diff_tokens, parse_ref,
-                             segments)
-from course.verify import reference_tokens, rendered_reading_tokens
+from course.content.readings import ReadingRefError, diff_tokens, parse_ref, segments
 from course.content.yaml import load_data
+from course.verify import reference_tokens, rendered_reading_tokens
 
 READINGS = ["khilafat-web", "al-waie-472", "critique-ht-foreign-policy"]
 
@@ -116,36 +115,52 @@ def test_verbatim_check_catches_a_one_word_change(html_student):
     html = (html_dir / "readings" / "al-waie-472.html").read_text(encoding="utf-8")
     assert "Donald Rumsfeld" in html
     tampered = html.replace("Donald Rumsfeld", "Donald Rumsfield", 1)
-    problems = diff_tokens(reference_tokens("al-waie-472", redacted=True),
-                           rendered_reading_tokens(tampered, "al-waie-472"))
+    problems = diff_tokens(
+        reference_tokens("al-waie-472", redacted=True), rendered_reading_tokens(tampered, "al-waie-472")
+    )
     first = Course.find().reading("al-waie-472").search("Donald Rumsfeld")[0].n
     assert problems and problems[0].startswith(f"¶{first}:") and "Rumsfield" in problems[0]
     # a lost word and a lost Arabic letter are caught too
     target = '<span class="paranum">2</span> (Translated)'
     assert target in html
     lost = html.replace(target, '<span class="paranum">2</span> ', 1)
-    assert any("lost" in p for p in diff_tokens(reference_tokens("al-waie-472", redacted=True),
-                                                 rendered_reading_tokens(lost, "al-waie-472")))
+    assert any(
+        "lost" in p
+        for p in diff_tokens(
+            reference_tokens("al-waie-472", redacted=True), rendered_reading_tokens(lost, "al-waie-472")
+        )
+    )
     from course.content.readings import ARABIC_RE
+
     para = next(p for p in Course.find().reading("al-waie-472").paragraphs if ARABIC_RE.search(p.text))
     word = next(t for t in para.text.split() if ARABIC_RE.match(t) and len(t) > 3)
     assert word in html
     arabic = html.replace(word, word[1:], 1)  # one Arabic letter lost
-    assert any(f"¶{para.n}" in p for p in diff_tokens(reference_tokens("al-waie-472", redacted=True),
-                                                      rendered_reading_tokens(arabic, "al-waie-472")))
+    assert any(
+        f"¶{para.n}" in p
+        for p in diff_tokens(
+            reference_tokens("al-waie-472", redacted=True), rendered_reading_tokens(arabic, "al-waie-472")
+        )
+    )
 
 
 def test_reading_pages_have_their_frame(html_student):
     html_dir = html_student.output.parent
     for rid in READINGS:
         html = (html_dir / "readings" / f"{rid}.html").read_text(encoding="utf-8")
-        for needle in ("reading-provenance", "Content note", "How this text is built", "Before you read",
-                       "After you read", "Where the course cites this reading"):
+        for needle in (
+            "reading-provenance",
+            "Content note",
+            "How this text is built",
+            "Before you read",
+            "After you read",
+            "Where the course cites this reading",
+        ):
             assert needle in html, (rid, needle)
         # the frame comes before the text
         assert html.index("Before you read") < html.index('class="reading-text')
         # no link to a movement site, and no images in reading pages
-        assert "href=\"https://www.al-waie.org" not in html and "<img" not in html.split('class="reading-text')[1]
+        assert 'href="https://www.al-waie.org' not in html and "<img" not in html.split('class="reading-text')[1]
 
 
 def test_para_links_and_backlinks(html_student):
@@ -163,19 +178,35 @@ def test_para_links_and_backlinks(html_student):
 
 
 def _tiny_project(tmp_path: Path, body: str) -> subprocess.CompletedProcess:
-    (tmp_path / "conf.py").write_text(textwrap.dedent("""
+    (tmp_path / "conf.py").write_text(
+        textwrap.dedent("""
         extensions = ["myst_parser", "course.sphinxext"]
         exclude_patterns = ["_build"]
         myst_enable_extensions = ["colon_fence"]
-    """))
+    """)
+    )
     (tmp_path / "index.md").write_text(body, encoding="utf-8")
     # the book reads the readings of the folder it builds (their data only, not their pages)
     for meta in (ROOT / "readings").glob("*/reading.yaml"):
         (tmp_path / "readings").mkdir(exist_ok=True)
         (tmp_path / "readings" / meta.parent.name).symlink_to(meta.parent)
-    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
-                           str(tmp_path), str(tmp_path / "_build")], capture_output=True, text=True,
-                          cwd=ROOT)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-W",
+            "--keep-going",
+            "-q",
+            str(tmp_path),
+            str(tmp_path / "_build"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def test_dangling_para_id_fails_the_build_with_file_line_and_nearest_ids(tmp_path):
@@ -222,6 +253,7 @@ def test_excerpts_mode_builds_as_pdf_and_epub():
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "omitted in this excerpts edition" in text
     import zipfile
+
     epub = built("epub", "student", readings="excerpts").output
     with zipfile.ZipFile(epub) as z:
         page = next(n for n in z.namelist() if n.endswith("al-waie-472.xhtml"))

@@ -12,12 +12,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, built, require
-from course.errors import CourseInputError
+
 from course.content import Course
-from course.content.readings import WEB_ADDRESS_RE
-from course.content.readings import diff_tokens
+from course.content.readings import WEB_ADDRESS_RE, diff_tokens
+from course.errors import CourseInputError
 from course.verify import address_hits, reference_tokens, rendered_reading_tokens, student_output_addresses
 
 B = "al-waie-472"
@@ -57,19 +56,33 @@ def _copy_reading(tmp_path: Path, rid: str, edit) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("edit, message", [
-    # only a web address may be withheld: redacting a word is refused
-    (lambda t: t.replace('text: "<https://www.al-waie.org/archives/article/20069>"', 'text: "Rumsfeld"')
-     .replace("paragraph: 3", "paragraph: 21"), "is not a web address"),
-    # the replacement must be a bracketed editorial phrase
-    (lambda t: t.replace('replacement: "[web address withheld]"', 'replacement: "see the website"'),
-     "bracketed editorial phrase"),
-    # the address must stand, exactly once, in the paragraph named
-    (lambda t: t.replace("paragraph: 3", "paragraph: 4"), "contains '<https://www.al-waie.org"),
-    # no other keys (for instance a different edition rule) are accepted
-    (lambda t: t.replace('replacement: "[web address withheld]"',
-                         'replacement: "[web address withheld]"\n    editions: [instructor]'), "exactly the keys"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        # only a web address may be withheld: redacting a word is refused
+        (
+            lambda t: t.replace('text: "<https://www.al-waie.org/archives/article/20069>"', 'text: "Rumsfeld"').replace(
+                "paragraph: 3", "paragraph: 21"
+            ),
+            "is not a web address",
+        ),
+        # the replacement must be a bracketed editorial phrase
+        (
+            lambda t: t.replace('replacement: "[web address withheld]"', 'replacement: "see the website"'),
+            "bracketed editorial phrase",
+        ),
+        # the address must stand, exactly once, in the paragraph named
+        (lambda t: t.replace("paragraph: 3", "paragraph: 4"), "contains '<https://www.al-waie.org"),
+        # no other keys (for instance a different edition rule) are accepted
+        (
+            lambda t: t.replace(
+                'replacement: "[web address withheld]"',
+                'replacement: "[web address withheld]"\n    editions: [instructor]',
+            ),
+            "exactly the keys",
+        ),
+    ],
+)
 def test_a_redaction_that_is_not_exactly_a_web_address_is_refused(tmp_path, edit, message):
     root = _copy_reading(tmp_path, B, edit)
     with pytest.raises(CourseInputError, match=re.escape(message)):
@@ -95,8 +108,9 @@ def test_verbatim_accepts_exactly_the_listed_redaction(html_student):
     # against the reference as received: the one difference is the listed address, in ¶3
     problems = diff_tokens(reference_tokens(B), rendered)
     assert len(problems) == 1, problems
-    assert problems[0].startswith("¶3: changed '<https://www.al-waie.org/archives/article/20069>' → "
-                                  "'[web address withheld]'")
+    assert problems[0].startswith(
+        "¶3: changed '<https://www.al-waie.org/archives/article/20069>' → '[web address withheld]'"
+    )
 
 
 def test_verbatim_refuses_any_other_change(html_student, html_instructor):
@@ -158,20 +172,21 @@ def test_excerpts_html_contains_no_movement_address():
 
 def test_student_pdf_epub_and_reader_pack_contain_no_movement_address():
     require("pdftotext")
-    _no_addresses([built("pdf", "student").output, built("epub", "student").output,
-                   built("reader", "student").output])
+    _no_addresses([built("pdf", "student").output, built("epub", "student").output, built("reader", "student").output])
 
 
 def test_excerpts_pdf_and_epub_contain_no_movement_address():
     require("pdftotext")
-    _no_addresses([built("pdf", "student", readings="excerpts").output,
-                   built("epub", "student", readings="excerpts").output])
+    _no_addresses(
+        [built("pdf", "student", readings="excerpts").output, built("epub", "student", readings="excerpts").output]
+    )
 
 
 def test_instructor_pdf_keeps_the_addresses():
     require("pdftotext")
-    hits = {a.split("/")[0] for _, a in address_hits([built("pdf", "instructor").output],
-                                                     student_output_addresses(ROOT))}
+    hits = {
+        a.split("/")[0] for _, a in address_hits([built("pdf", "instructor").output], student_output_addresses(ROOT))
+    }
     assert hits == {"al-waie.org", "muznagroup.com"}
 
 
@@ -186,17 +201,22 @@ def test_calls_to_action_have_margin_notes_beside_their_paragraphs(html_student)
         page = _page(html_dir, rid)
         for a, b in ranges:
             where = f"¶{a}" if a == b else f"¶{a}–{b}"
-            m = re.search(r'<aside class="margin reading-margin-note[^"]*">\s*<p class="sidebar-title">'
-                          rf'Call to action \({where}\)</p>(.*?)</aside>\s*<p class="reading-para[^"]*" '
-                          rf'id="{rid}-p(\d+)"', page, re.S)
+            m = re.search(
+                r'<aside class="margin reading-margin-note[^"]*">\s*<p class="sidebar-title">'
+                rf'Call to action \({where}\)</p>(.*?)</aside>\s*<p class="reading-para[^"]*" '
+                rf'id="{rid}-p(\d+)"',
+                page,
+                re.S,
+            )
             assert m, f"{rid}: no call-to-action note for {where} before its first paragraph"
             assert int(m.group(2)) == a and len(m.group(1)) > 80
 
 
 def test_margin_notes_reach_pdf_and_epub():
     require("pdftotext")
-    text = subprocess.run(["pdftotext", str(built("pdf", "student").output), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(built("pdf", "student").output), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert text.count("Call to action") >= 3
     with zipfile.ZipFile(built("epub", "student").output) as z:
         page = next(n for n in z.namelist() if n.endswith("khilafat-web.xhtml"))
@@ -209,8 +229,12 @@ def test_margin_note_in_excerpts_goes_before_the_first_printed_paragraph_of_its_
     printed = {n for _, n in rendered_reading_tokens(page, "khilafat-web")}
     if printed & set(range(13, 19)):
         first = min(printed & set(range(13, 19)))
-        assert re.search(rf'Call to action \(¶13–18\)</p>.*?</aside>\s*<p class="reading-para[^"]*" '
-                         rf'id="khilafat-web-p{first}"', page, re.S)
+        assert re.search(
+            rf'Call to action \(¶13–18\)</p>.*?</aside>\s*<p class="reading-para[^"]*" '
+            rf'id="khilafat-web-p{first}"',
+            page,
+            re.S,
+        )
     else:
         assert "Call to action (¶13–18)" not in page
 
@@ -236,7 +260,9 @@ def test_excerpts_build_reports_coverage_that_matches_the_printed_pages():
     for line in res.coverage:
         m = re.match(r"Reading ([A-C]): ([\d,]+) of ([\d,]+) words \((\d+) %\), (\d+) of (\d+) paragraphs$", line)
         assert m, line
-        r = next(Course.find().reading(x) for x in Course.find().reading_ids if Course.find().reading(x).letter == m.group(1))
+        r = next(
+            Course.find().reading(x) for x in Course.find().reading_ids if Course.find().reading(x).letter == m.group(1)
+        )
         printed = {n for _, n in rendered_reading_tokens(_page(html_dir, r.id), r.id)}
         words = sum(r.paragraph(n).word_count for n in printed)
         assert int(m.group(2).replace(",", "")) == words
@@ -252,8 +278,10 @@ def test_coverage_is_shown_where_the_excerpts_edition_is_offered(html_student, h
     readings index, computed at build time so they cannot go stale."""
     lines = built("html", "student", readings="excerpts").coverage
     assert lines
-    pages = [html_instructor.output.parent / "instructor" / "guide.html",
-             html_student.output.parent / "readings" / "editorial-policy.html"]
+    pages = [
+        html_instructor.output.parent / "instructor" / "guide.html",
+        html_student.output.parent / "readings" / "editorial-policy.html",
+    ]
     for page in pages:
         text = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
         for line in lines:
@@ -283,26 +311,46 @@ def test_link_previews_withhold_the_address_in_student_editions(tmp_path):
     import sys
     import textwrap
 
-    (tmp_path / "conf.py").write_text(textwrap.dedent("""
+    (tmp_path / "conf.py").write_text(
+        textwrap.dedent("""
         extensions = ["myst_parser", "course.sphinxext"]
         exclude_patterns = ["_build"]
-    """))
-    (tmp_path / "index.md").write_text("# T\n\nSee {para}`al-waie-472:3`.\n\n```{toctree}\nreadings/al-waie-472\n```\n",
-                                       encoding="utf-8")
+    """)
+    )
+    (tmp_path / "index.md").write_text(
+        "# T\n\nSee {para}`al-waie-472:3`.\n\n```{toctree}\nreadings/al-waie-472\n```\n", encoding="utf-8"
+    )
     (tmp_path / "readings").mkdir()
-    (tmp_path / "readings" / "al-waie-472.md").write_text("# B\n\n```{reading-text} al-waie-472\n```\n",
-                                                          encoding="utf-8")
+    (tmp_path / "readings" / "al-waie-472.md").write_text(
+        "# B\n\n```{reading-text} al-waie-472\n```\n", encoding="utf-8"
+    )
     # the book reads the readings of the folder it builds
     for meta in (ROOT / "readings").glob("*/reading.yaml"):
         (tmp_path / "readings" / meta.parent.name).symlink_to(meta.parent)
     pages = {}
     for edition in ("student", "instructor"):
         out = tmp_path / f"_build_{edition}"
-        res = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-D", f"course_edition={edition}",
-                              str(tmp_path), str(out)], capture_output=True, text=True, cwd=ROOT)
+        res = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sphinx",
+                "-b",
+                "html",
+                "-q",
+                "-D",
+                f"course_edition={edition}",
+                str(tmp_path),
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         assert res.returncode == 0, res.stderr
-        pages[edition] = (out / "index.html").read_text(encoding="utf-8") + \
-            (out / "readings" / "al-waie-472.html").read_text(encoding="utf-8")
+        pages[edition] = (out / "index.html").read_text(encoding="utf-8") + (
+            out / "readings" / "al-waie-472.html"
+        ).read_text(encoding="utf-8")
     assert 'title="Reading B, ¶3: [web address withheld]"' in pages["student"]
     assert "al-waie.org" not in pages["student"]
     assert 'title="Reading B, ¶3: &lt;https://www.al-waie.org/archives/article/20069&gt;"' in pages["instructor"]

@@ -10,15 +10,14 @@ from __future__ import annotations
 import os
 
 import pytest
+from reliability_helpers import ROOT, bounded, course
 
 from course.errors import CourseInputError
 from course.exercises import grading as G
 from course.exercises import load_all_sets, load_answers
-from course.exercises.grading import FAILED, grade_item, grade_set
 from course.exercises.answers import load_answers_bytes
+from course.exercises.grading import FAILED, grade_item, grade_set
 from course.exercises.state import STATE_NAME, load_state
-
-from reliability_helpers import ROOT, bounded, course
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +35,7 @@ def sets():
 
 
 def test_huge_integer_answer_is_reported_and_scores_zero(items):
-    res = grade_item(items["m0-byline-paragraph"], 10 ** 310)
+    res = grade_item(items["m0-byline-paragraph"], 10**310)
     assert res.status == FAILED and res.answer_error and res.score == 0
     assert "too large" in res.feedback
 
@@ -79,8 +78,9 @@ def _grade(item_id: str, answer):
     return grade_item(it, answer).status
 
 
-@pytest.mark.parametrize("answer", ["1 " + " " * 200_000 + "y", "1 y" + " " * 200_000 + "z"],
-                         ids=["issue-form", "spaces-inside-the-unit"])
+@pytest.mark.parametrize(
+    "answer", ["1 " + " " * 200_000 + "y", "1 y" + " " * 200_000 + "z"], ids=["issue-form", "spaces-inside-the-unit"]
+)
 def test_numeric_regex_is_linear_in_trailing_spaces(answer):
     status, secs = bounded(_grade, "m0-byline-paragraph", answer)
     assert status == FAILED
@@ -138,15 +138,20 @@ def test_citations_are_deduplicated_without_a_list_scan():
 # Item 10: a damaged progress file is never fatal
 
 
-@pytest.mark.parametrize("content", [
-    '{"version": 1, "items": {"m0-which-command-checks": {"hints_shown": 1e999}}}',
-    "[" * 100_000 + "]" * 100_000,
-    '{"version": 1, "items": {"x": {"hints_shown": "NaN", "best_score": 1e999}}}',
-    "\xff\xfe garbage",
-], ids=["overflow", "deep-nesting", "nan", "not-utf8"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"version": 1, "items": {"m0-which-command-checks": {"hints_shown": 1e999}}}',
+        "[" * 100_000 + "]" * 100_000,
+        '{"version": 1, "items": {"x": {"hints_shown": "NaN", "best_score": 1e999}}}',
+        "\xff\xfe garbage",
+    ],
+    ids=["overflow", "deep-nesting", "nan", "not-utf8"],
+)
 def test_damaged_state_file_starts_fresh_and_keeps_a_copy(tmp_path, content):
-    (tmp_path / STATE_NAME).write_bytes(content.encode("utf-8", "surrogateescape") if isinstance(content, str)
-                                        else content)
+    (tmp_path / STATE_NAME).write_bytes(
+        content.encode("utf-8", "surrogateescape") if isinstance(content, str) else content
+    )
     st = load_state(tmp_path)
     assert st.warning and STATE_NAME in st.warning and "copy" in st.warning
     assert st.items == {} or all(v.hints_shown >= 0 for v in st.items.values())
@@ -154,14 +159,15 @@ def test_damaged_state_file_starts_fresh_and_keeps_a_copy(tmp_path, content):
     assert len(copies) == 1 and copies[0].read_bytes() == (tmp_path / STATE_NAME).read_bytes()
 
 
-@pytest.mark.parametrize("cmd", [["check", "m0-orientation"], ["hint", "m0-which-command-checks"],
-                                 ["reveal", "--yes", "m0-which-command-checks"]])
+@pytest.mark.parametrize(
+    "cmd",
+    [["check", "m0-orientation"], ["hint", "m0-which-command-checks"], ["reveal", "--yes", "m0-which-command-checks"]],
+)
 def test_damaged_state_file_does_not_crash_commands(tmp_path, cmd):
     ans = tmp_path / "answers"
     ans.mkdir()
     (ans / "m0-orientation.yaml").write_text("m0-which-command-checks: b\n", encoding="utf-8")
-    (ans / STATE_NAME).write_text('{"items": {"m0-which-command-checks": {"hints_shown": 1e999}}}',
-                                  encoding="utf-8")
+    (ans / STATE_NAME).write_text('{"items": {"m0-which-command-checks": {"hints_shown": 1e999}}}', encoding="utf-8")
     p = course(*cmd, "--answers", ans)
     out = p.stdout + p.stderr
     assert "internal error" not in out and "Traceback" not in out, out
@@ -177,9 +183,25 @@ def test_damaged_state_file_does_not_crash_the_plugin(tmp_path):
     ans.mkdir()
     (ans / "m0-orientation.yaml").write_text("m0-which-command-checks: b\n", encoding="utf-8")
     (ans / STATE_NAME).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    p = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--answers", str(ans),
-                        "--exercise-set", "m0-orientation", "-q"], cwd=tmp_path, capture_output=True, text=True,
-                       timeout=120, env=dict(os.environ, COURSE_ROOT=str(ROOT)))
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--answers",
+            str(ans),
+            "--exercise-set",
+            "m0-orientation",
+            "-q",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, COURSE_ROOT=str(ROOT)),
+    )
     out = p.stdout + p.stderr
     assert "RecursionError" not in out and "INTERNALERROR" not in out, out[-3000:]
     assert "exercise points" in out
@@ -207,14 +229,18 @@ def test_looping_symlink_answer_file_is_an_error(tmp_path):
         load_answers(ans / "m0-orientation.yaml")
 
 
-@pytest.mark.parametrize("text, line, words", [
-    ("a: 1\nb: 2024-02-30\n", 2, "date"),
-    ("a: 1\n\nb: " + "9" * 5000 + "\n", 3, "digits"),
-    ("a: 1\nb: x\x7fy\n", 2, "U+007F"),
-    ("a: 1\nb: x\x85y\x9b\n", 2, "U+009B"),
-    ("!!float", 1, "!!float"),
-    ("a: 1\nb: !!int\n", 2, "!!int"),
-], ids=["invalid-date", "int-over-4300-digits", "DEL", "C1-control", "empty-float-tag", "empty-int-tag"])
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        ("a: 1\nb: 2024-02-30\n", 2, "date"),
+        ("a: 1\n\nb: " + "9" * 5000 + "\n", 3, "digits"),
+        ("a: 1\nb: x\x7fy\n", 2, "U+007F"),
+        ("a: 1\nb: x\x85y\x9b\n", 2, "U+009B"),
+        ("!!float", 1, "!!float"),
+        ("a: 1\nb: !!int\n", 2, "!!int"),
+    ],
+    ids=["invalid-date", "int-over-4300-digits", "DEL", "C1-control", "empty-float-tag", "empty-int-tag"],
+)
 def test_unreadable_values_get_a_line_number_and_no_python_internals(text, line, words):
     with pytest.raises(CourseInputError) as ei:
         load_answers_bytes(text.encode(), "answers/x.yaml")

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from reliability_helpers import ROOT, course
 
+from course.cli import cli
 from course.exercises import load_all_sets
 from course.exercises import templates as T
-from course.cli import cli
 from course.exercises.answers import load_answers
-
-from reliability_helpers import ROOT, course
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +43,19 @@ def test_start_does_not_undo_a_save_made_while_it_runs(tmp_path, m0, monkeypatch
     ans = tmp_path / "answers"
     ans.mkdir()
     path = ans / "m0-orientation.yaml"
-    path.write_text(_partial_template(m0).replace("m0-which-command-checks:", "m0-which-command-checks: a"),
-                    encoding="utf-8")
+    path.write_text(
+        _partial_template(m0).replace("m0-which-command-checks:", "m0-which-command-checks: a"), encoding="utf-8"
+    )
     real = T.item_block
     saved = []
 
     def editor_saves_meanwhile(item, number, root=None):
         if not saved:  # the learner saves while `start` is preparing its merge
             time.sleep(0.01)
-            path.write_text(path.read_text(encoding="utf-8").replace("m0-which-command-checks: a",
-                                                                     "m0-which-command-checks: b"), encoding="utf-8")
+            path.write_text(
+                path.read_text(encoding="utf-8").replace("m0-which-command-checks: a", "m0-which-command-checks: b"),
+                encoding="utf-8",
+            )
             saved.append(True)
         return real(item, number, root)
 
@@ -95,7 +97,7 @@ def test_start_under_a_saving_editor_loses_no_save(tmp_path, m0):
         stop = threading.Event()
         last = {}
 
-        def editor():
+        def editor(stop=stop, round_=round_, last=last):
             k = 0
             while not stop.is_set():
                 k += 1
@@ -146,14 +148,19 @@ def test_sigkill_during_start_loses_nothing_and_next_run_cleans_up(tmp_path, m0)
     original = _partial_template(m0).replace("m0-which-command-checks:", "m0-which-command-checks: c")
     for delay in (0.3, 0.6, 0.9, 1.2, 1.6):
         path.write_text(original, encoding="utf-8")
-        p = subprocess.Popen([sys.executable, "-m", "course", "start", "m0-orientation", "--answers", str(ans)],
-                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(
+            [sys.executable, "-m", "course", "start", "m0-orientation", "--answers", str(ans)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         p.kill()
         p.wait()
         text = path.read_text(encoding="utf-8")
-        assert text == original or (text.startswith(original) and load_answers(path, m0).answers[
-            "m0-which-command-checks"] == "c")
+        assert text == original or (
+            text.startswith(original) and load_answers(path, m0).answers["m0-which-command-checks"] == "c"
+        )
     T.start(m0, ans)
     assert not [q for q in ans.iterdir() if q.name.endswith(".tmp")]
     assert load_answers(path, m0).answers["m0-which-command-checks"] == "c"
@@ -200,7 +207,11 @@ def test_start_on_a_full_disk_is_a_clear_error(tmp_path):
         p = course("start", "m0-orientation", "--answers", disk / "answers")
         out = _no_internal_error(p)
         assert "disk is full" in out
-        assert not [q for q in (disk / "answers").iterdir() if q.name.endswith(".tmp")] if (disk / "answers").exists() else True
+        assert (
+            not [q for q in (disk / "answers").iterdir() if q.name.endswith(".tmp")]
+            if (disk / "answers").exists()
+            else True
+        )
 
 
 def test_start_on_a_read_only_disk_is_a_clear_error(tmp_path):
@@ -227,8 +238,9 @@ def test_grade_csv_on_a_full_disk_is_a_clear_error(tmp_path):
         assert "grades.csv" in out and "disk is full" in out
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "disk is full"), (errno.EROFS, "read-only"),
-                                         (errno.EACCES, "permission")])
+@pytest.mark.parametrize(
+    "code, words", [(errno.ENOSPC, "disk is full"), (errno.EROFS, "read-only"), (errno.EACCES, "permission")]
+)
 def test_injected_write_failures_are_one_paragraph(tmp_path, monkeypatch, code, words):
     ans = tmp_path / "answers"
 

@@ -16,35 +16,46 @@ import random
 import time
 from pathlib import Path
 
+import fuzz_corpus as F
 import pytest
 from click.testing import CliRunner
+from reliability_helpers import ROOT, bounded, course
 
+from course.cli import cli
 from course.errors import CourseInputError
 from course.exercises import load_all_sets, reference_answer_file
-from course.cli import cli
-from course.exercises.grading import grade_set
 from course.exercises.answers import load_answers_bytes
+from course.exercises.grading import grade_set
 from course.exercises.safe import safe_text
 from course.exercises.templates import render_template
-
-import fuzz_corpus as F
-from reliability_helpers import ROOT, bounded, course
 
 SEED = 16
 N_FILES = 300
 WHOLE_FILE = ("UTF-16", "larger than", "bytes,")  # problems about the whole file: no line to give
 INTERNAL = "could not be checked"
-GRADED_AS_IS = {"slow-sections"}  # an open answer of spaces: linear now, and left for the instructor  # grade_item's last-resort message: a bug, never expected
+GRADED_AS_IS = {
+    "slow-sections"
+}  # an open answer of spaces: linear now, and left for the instructor  # grade_item's last-resort message: a bug, never expected
 
 
 def _campaign(n: int, seed: int) -> dict:
     sets = {s.id: s for s in load_all_sets(ROOT)}
-    stats = {"inputs": 0, "internal": [], "slow": [], "no_file": [], "no_line": [], "rejected": 0, "problems": 0,
-             "clean": 0, "max_seconds": 0.0}
+    stats = {
+        "inputs": 0,
+        "internal": [],
+        "slow": [],
+        "no_file": [],
+        "no_line": [],
+        "rejected": 0,
+        "problems": 0,
+        "clean": 0,
+        "max_seconds": 0.0,
+    }
     for sid in ("m0-orientation", "m1-history"):
         s = sets[sid]
-        files = F.answer_files(sid, [it.id for it in s.items], render_template(s), reference_answer_file(s),
-                               n // 2, seed=seed)
+        files = F.answer_files(
+            sid, [it.id for it in s.items], render_template(s), reference_answer_file(s), n // 2, seed=seed
+        )
         for name, raw in files:
             where = f"answers/{sid}.yaml"
             t0 = time.perf_counter()
@@ -76,8 +87,10 @@ def _campaign(n: int, seed: int) -> dict:
 
 def test_fuzz_answer_files_R1():
     stats, secs = bounded(_campaign, N_FILES, SEED, limit=110)
-    print(f"\nR1 (in-process): {stats['inputs']} inputs in {secs:.1f} s; rejected {stats['rejected']}, with "
-          f"problems {stats['problems']}, clean {stats['clean']}; slowest {stats['max_seconds']:.3f} s")
+    print(
+        f"\nR1 (in-process): {stats['inputs']} inputs in {secs:.1f} s; rejected {stats['rejected']}, with "
+        f"problems {stats['problems']}, clean {stats['clean']}; slowest {stats['max_seconds']:.3f} s"
+    )
     assert stats["inputs"] == N_FILES
     assert stats["internal"] == []
     assert stats["slow"] == []
@@ -89,8 +102,11 @@ def test_fuzz_answer_files_R1():
 def test_fuzz_check_command_never_exits_0_on_garbage(tmp_path):
     sets = {s.id: s for s in load_all_sets(ROOT)}
     s = sets["m0-orientation"]
-    files = list(F.answer_files(s.id, [it.id for it in s.items], render_template(s), reference_answer_file(s),
-                                120, seed=SEED + 1))
+    files = list(
+        F.answer_files(
+            s.id, [it.id for it in s.items], render_template(s), reference_answer_file(s), 120, seed=SEED + 1
+        )
+    )
     ans = tmp_path / "answers"
     ans.mkdir()
     runner = CliRunner()
@@ -127,8 +143,20 @@ def test_fuzz_class_R2(tmp_path):
         valid[f"learner-{i:03d}"] = F.valid_submission(subs, f"learner-{i:03d}", refs, rng)
     hostile = [F.hostile_submission(subs, i, refs, rng) for i in range(len(F.HOSTILE_KINDS))]
     t0 = time.perf_counter()
-    p = course("grade", subs, "--csv", tmp_path / "g.csv", "--json", "--feedback", tmp_path / "fb", "--jobs", "2",
-               "--timeout", "20", timeout=300)
+    p = course(
+        "grade",
+        subs,
+        "--csv",
+        tmp_path / "g.csv",
+        "--json",
+        "--feedback",
+        tmp_path / "fb",
+        "--jobs",
+        "2",
+        "--timeout",
+        "20",
+        timeout=300,
+    )
     secs = time.perf_counter() - t0
     out = p.stdout + p.stderr
     assert p.returncode == 0 and "internal error" not in out, out[-3000:]
@@ -154,8 +182,13 @@ def test_fuzz_class_R2(tmp_path):
     unreported = []
     for entry, kind in hostile:
         stem = safe_text(entry[: -len(".zip")] if entry.endswith(".zip") else entry, newlines=False)
-        mine = [r for r in body if r[col["learner"]] == stem or r[col["learner"]] == "'" + stem
-                or r[col["learner"]].casefold() == stem.casefold()]
+        mine = [
+            r
+            for r in body
+            if r[col["learner"]] == stem
+            or r[col["learner"]] == "'" + stem
+            or r[col["learner"]].casefold() == stem.casefold()
+        ]
         if kind in GRADED_AS_IS:
             ok = bool(mine)  # a strange but readable answer: graded (and shown to the instructor), not a problem
         elif kind == "fifo-zip":

@@ -13,15 +13,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from reliability_helpers import ROOT, bounded, course, dump
 
 from course.exercises import load_all_sets, reference_answer_file
 from course.exercises.gradebook import grade_all
 
-from reliability_helpers import ROOT, bounded, course, dump
-
 DATA = Path(__file__).parent / "data" / "reliability"
-CONTROL = [chr(c) for c in range(0x20) if c not in (0x0A,)] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0)] + [
-    "\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"]
+CONTROL = (
+    [chr(c) for c in range(0x20) if c not in (0x0A,)]
+    + ["\x7f"]
+    + [chr(c) for c in range(0x80, 0xA0)]
+    + ["\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"]
+)
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +129,9 @@ def test_fifo_named_zip_is_skipped_not_opened(tmp_path, sets, m0_ref):
 def _peak_rss_grading(folder: str) -> tuple[int, list]:
     """Grade ``folder`` in this (forked) process; return the peak RSS in MB of it and its children."""
     r = grade_all(Path(folder), load_all_sets(ROOT))
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    peak = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    )
     return peak // 1024, [(lg.learner, lg.rejected, lg.problems) for lg in r.learners]
 
 
@@ -137,7 +142,7 @@ def test_decompression_bomb_is_rejected_with_bounded_memory(tmp_path, bomb):
     (subs / bomb).write_bytes((DATA / bomb).read_bytes())
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     (peak, learners), _ = bounded(_peak_rss_grading, str(subs), limit=60)
-    (name, rejected, problems), = learners
+    ((name, rejected, problems),) = learners
     assert rejected and ("bzip2" in rejected or "LZMA" in rejected) and "compression" in rejected
     assert peak < max(base, 200) + 150, f"peak {peak} MB (test process before: {base} MB)"
 
@@ -209,8 +214,9 @@ def test_escape_sequences_never_reach_the_terminal(tmp_path, m0_ref):
     good(subs, "alice", m0_ref)
     evil = subs / "eve\x1b[1A\x1b[2K\u202eevil" / "answers"
     evil.mkdir(parents=True)
-    (evil / "m0-orientation.yaml").write_text('m0-which-command-checks: "\\e[1A\\e[2K\\x9b2J\u202e"\n'
-                                              'm0-which-command-typo: 1\n', encoding="utf-8")
+    (evil / "m0-orientation.yaml").write_text(
+        'm0-which-command-checks: "\\e[1A\\e[2K\\x9b2J\u202e"\nm0-which-command-typo: 1\n', encoding="utf-8"
+    )
     p, csvp = grade_cli(subs, tmp_path)
     for stream in (p.stdout, p.stderr):
         assert "\x1b" not in stream and "\u202e" not in stream and "\x9b" not in stream, repr(stream)
@@ -223,8 +229,9 @@ def test_escape_sequences_never_reach_the_terminal(tmp_path, m0_ref):
 def test_escape_sequences_in_answers_never_reach_the_learners_terminal(tmp_path):
     ans = tmp_path / "answers"
     ans.mkdir()
-    (ans / "m0-orientation.yaml").write_text('m0-which-command-checks: "\\e[1A\\e[2K\u202ex"\n'
-                                             'm0-letter-name: "\\e]0;owned\\a"\n', encoding="utf-8")
+    (ans / "m0-orientation.yaml").write_text(
+        'm0-which-command-checks: "\\e[1A\\e[2K\u202ex"\nm0-letter-name: "\\e]0;owned\\a"\n', encoding="utf-8"
+    )
     p = course("check", "m0-orientation", "--answers", ans)
     out = p.stdout + p.stderr
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out, repr(out)
@@ -265,8 +272,15 @@ def test_wrongly_packaged_work_is_reported_never_ok(tmp_path, sets, m0_ref):
     (subs / "upper" / "answers" / "M0-Orientation.yaml").write_bytes(text)
     report = grade_all(subs, sets)
     by = {lg.learner: lg for lg in report.learners}
-    expect = {"zipinzip": "zip inside", "emptyzip": "empty", "txt": "did you mean m0-orientation.yaml",
-              "deep": "deep", "linked": "symbolic link", "hidden": "hidden", "empty": "no answer file"}
+    expect = {
+        "zipinzip": "zip inside",
+        "emptyzip": "empty",
+        "txt": "did you mean m0-orientation.yaml",
+        "deep": "deep",
+        "linked": "symbolic link",
+        "hidden": "hidden",
+        "empty": "no answer file",
+    }
     for name, words in expect.items():
         lg = by[name]
         text_ = " ".join(([lg.rejected] if lg.rejected else []) + lg.problems)
@@ -295,7 +309,9 @@ def test_duplicate_learner_ids_are_flagged(tmp_path, sets, m0_ref):
     good(subs, unicodedata.normalize("NFD", "zoë"), m0_ref)
     good(subs, "solo", m0_ref)
     report = grade_all(subs, sets)
-    flagged = {lg.source.rsplit("/", 1)[-1] for lg in report.learners if any("duplicate" in p.lower() for p in lg.problems)}
+    flagged = {
+        lg.source.rsplit("/", 1)[-1] for lg in report.learners if any("duplicate" in p.lower() for p in lg.problems)
+    }
     assert len(flagged) == 8, flagged
     assert not any("duplicate" in p.lower() for lg in report.learners if lg.learner == "solo" for p in lg.problems)
 
@@ -308,11 +324,12 @@ def test_problems_cell_is_capped_and_the_full_list_goes_to_feedback(tmp_path, m0
     subs = tmp_path / "subs"
     d = subs / "noisy" / "answers"
     d.mkdir(parents=True)
-    (d / "m0-orientation.yaml").write_text("".join(f"unknown-key-number-{i:05d}: x\n" for i in range(9000)),
-                                           encoding="utf-8")
+    (d / "m0-orientation.yaml").write_text(
+        "".join(f"unknown-key-number-{i:05d}: x\n" for i in range(9000)), encoding="utf-8"
+    )
     p, csvp = grade_cli(subs, tmp_path)
     assert p.returncode == 0, p.stdout + p.stderr
-    row, = read_csv(csvp)
+    (row,) = read_csv(csvp)
     assert 1000 < len(row["problems"]) <= 32_000 and "more" in row["problems"]
     fb = json.loads(next((tmp_path / "fb").iterdir()).read_text(encoding="utf-8"))
     assert len(fb["problems"]) >= 9000

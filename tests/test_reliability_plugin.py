@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from reliability_helpers import ROOT
 
-EVIL = '''
+EVIL = """
 import pathlib
 pathlib.Path({marker!r}).write_text("learner code ran")
 
@@ -26,13 +25,14 @@ def pytest_runtest_makereport(item, call):
     rep.outcome = "passed"
     rep.longrepr = None
     return rep
-'''
+"""
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(cwd), "-rA", *args]
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ, COURSE_ROOT=str(ROOT)))
+    return subprocess.run(
+        cmd, cwd=cwd, capture_output=True, text=True, timeout=300, env=dict(os.environ, COURSE_ROOT=str(ROOT))
+    )
 
 
 @pytest.mark.parametrize("where", ["answers", "."], ids=["answers-conftest", "repository-conftest"])
@@ -55,8 +55,9 @@ def test_python_files_in_answers_are_reported_not_imported(tmp_path):
     ans = tmp_path / "answers"
     (ans / "sub").mkdir(parents=True)
     marker = tmp_path / "RAN"
-    (ans / "sub" / "test_x.py").write_text(f"open({str(marker)!r}, 'w').write('ran')\ndef test_x(): pass\n",
-                                          encoding="utf-8")
+    (ans / "sub" / "test_x.py").write_text(
+        f"open({str(marker)!r}, 'w').write('ran')\ndef test_x(): pass\n", encoding="utf-8"
+    )
     p = run(tmp_path, "--answers", "answers", "--exercise-set", "m0-orientation")
     out = p.stdout + p.stderr
     assert not marker.exists()

@@ -13,13 +13,12 @@ import sys
 import zipfile
 
 import pytest
-
 from conftest import ROOT, built
-from course.lms.scorm import (LAUNCHER, MAX_PACKAGE_BYTES, check_manifest, leak_scan, manifest_xml,
-                              package_name)
-from course.content import Course
-from course.verify import instructor_only_strings
 from scorm_helpers import package, packages, unpacked
+
+from course.content import Course
+from course.lms.scorm import LAUNCHER, MAX_PACKAGE_BYTES, check_manifest, leak_scan, manifest_xml, package_name
+from course.verify import instructor_only_strings
 
 pytestmark = pytest.mark.slow
 
@@ -129,8 +128,9 @@ def test_manifest_check_reports_each_problem(tmp_path):
     assert any("more than once" in p for p in check_manifest(z))
     z.write_bytes(_zip(good))
     assert any("imsmanifest.xml is missing" in p for p in check_manifest(z))
-    z.write_bytes(_zip({"imsmanifest.xml": manifest_xml("t", "T", sorted(good), "1")
-                        .replace(">1.2<", ">2004<").encode(), **good}))
+    z.write_bytes(
+        _zip({"imsmanifest.xml": manifest_xml("t", "T", sorted(good), "1").replace(">1.2<", ">2004<").encode(), **good})
+    )
     assert any("schemaversion" in p for p in check_manifest(z))
 
 
@@ -189,10 +189,13 @@ def test_cli_existing_output_needs_force(tmp_path):
     assert zipfile.is_zipfile(target)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--mastery", "1.5"], "--mastery is 1.5"),
-    (["--edition", "instructor"], "instructor"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--mastery", "1.5"], "--mastery is 1.5"),
+        (["--edition", "instructor"], "instructor"),
+    ],
+)
 def test_cli_other_bad_input(tmp_path, args, message):
     html = built("html", "student").output.parent
     r = course("export", "scorm", "--html", str(html), "--output", str(tmp_path / "o"), *args)

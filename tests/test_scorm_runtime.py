@@ -27,13 +27,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import chromium, is_local, serve
 from conftest import ROOT
-from course.exercises.grading import grade_item
-from course.content.exercise_sets import load_all_sets
-from course.lms.scorm import reported_score
 from scorm_helpers import FAKE_SELFCHECK, OUT, package, real_checker, scorm_again_js, unpacked
+
+from course.content.exercise_sets import load_all_sets
+from course.exercises.grading import grade_item
+from course.lms.scorm import reported_score
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -88,8 +88,10 @@ def uses_real_checker(site) -> bool:
 
 def _fake_config() -> dict:
     pages = {f"/modules/{s.module}/exercises.html": [s.id] for s in SETS.values()}
-    items = {s.id: {i.id: {"type": i.type, "points": i.points, "auto": i.auto_graded} for i in s.items}
-             for s in SETS.values()}
+    items = {
+        s.id: {i.id: {"type": i.type, "points": i.points, "auto": i.auto_graded} for i in s.items}
+        for s in SETS.values()
+    }
     return {"pages": pages, "items": items}
 
 
@@ -119,12 +121,15 @@ class Lms:
     def open(self, pkg: str, cmi: dict | None = None, student: str = "s-001"):
         self.pkg = pkg
         self.page.goto(self.base + "lms.html", wait_until="load")
-        self.page.evaluate("""([cmi, student, src]) => {
+        self.page.evaluate(
+            """([cmi, student, src]) => {
             window.API = new Scorm12API({autocommit: false, logLevel: 4});
             const start = cmi || {core: {student_id: student, student_name: 'Learner, Test'}};
             API.loadFromJSON(start, '');
             document.getElementById('sco').src = src;
-        }""", [cmi, student, f"{pkg}/scorm-launch.html"])
+        }""",
+            [cmi, student, f"{pkg}/scorm-launch.html"],
+        )
         self.launcher.wait_for_function("document.readyState === 'complete'")
         return self
 
@@ -153,9 +158,11 @@ class Lms:
                 break
             self.page.wait_for_timeout(50)
         f = self.content
-        f.wait_for_function("() => document.readyState === 'complete' && window.courseSelfCheck && "
-                            "window.parent.courseScormSession && "
-                            "(window.parent.courseScormSession.pages || []).indexOf(window) >= 0")
+        f.wait_for_function(
+            "() => document.readyState === 'complete' && window.courseSelfCheck && "
+            "window.parent.courseScormSession && "
+            "(window.parent.courseScormSession.pages || []).indexOf(window) >= 0"
+        )
         return f
 
     def cmi(self, element: str) -> str:
@@ -165,8 +172,12 @@ class Lms:
         """Answer one item as a learner would and press Check; returns the Python grader's result."""
         item = SETS[set_id].item(item_id)
         res = grade_item(item, value)
-        result = {"status": res.status, "points": res.points, "max_points": res.max_points,
-                  "response": json.dumps(value, ensure_ascii=False)[:250]}
+        result = {
+            "status": res.status,
+            "points": res.points,
+            "max_points": res.max_points,
+            "response": json.dumps(value, ensure_ascii=False)[:250],
+        }
         before = self.session("s.checks || 0")
         if self.real:
             page = _page_of(self.site_dir / self.pkg, item_id)
@@ -176,8 +187,9 @@ class Lms:
             if not _answer_real(frame, set_id, item_id, value):
                 return result  # no Check for an open response: it is kept as typed
         else:
-            self.content.evaluate("([s, i, v, r]) => window.__fakeSelfCheck.check(s, i, v, r)",
-                                  [set_id, item_id, value, result])
+            self.content.evaluate(
+                "([s, i, v, r]) => window.__fakeSelfCheck.check(s, i, v, r)", [set_id, item_id, value, result]
+            )
         # a Check may finish after the click (the real checker hashes answers asynchronously)
         self.launcher.wait_for_function("n => (window.courseScormSession.checks || 0) > n", arg=before)
         return result
@@ -185,10 +197,13 @@ class Lms:
     def leave_page(self, set_id: str, item_ids):
         """Leave the current page (the bridge picks up answers typed without a Check) and wait until
         the session holds every one of ``item_ids``."""
-        self.launcher.evaluate("p => { document.getElementById('scorm-frame').src = p; }",
-                               f"modules/{SETS[set_id].module}/index.html")
-        self.launcher.wait_for_function("([s, ids]) => ids.every(i => (window.courseScormSession.state.a[s] || {})"
-                                        ".hasOwnProperty(i))", arg=[set_id, list(item_ids)])
+        self.launcher.evaluate(
+            "p => { document.getElementById('scorm-frame').src = p; }", f"modules/{SETS[set_id].module}/index.html"
+        )
+        self.launcher.wait_for_function(
+            "([s, ids]) => ids.every(i => (window.courseScormSession.state.a[s] || {}).hasOwnProperty(i))",
+            arg=[set_id, list(item_ids)],
+        )
 
     def wait_commit(self):
         self.page.wait_for_timeout(1000)  # the bridge commits 0.8 s after the last Check
@@ -248,7 +263,8 @@ def _answer_real(frame, set_id: str, item_id: str, value) -> bool:
     """Answer a real item: put the answer into its controls through the checker's importAnswers,
     then press the item's Check button (the self-check's markup: .selfcheck[data-set][data-item]).
     If the real checker's markup changes, adapt this function."""
-    found = frame.evaluate("""([s, i, v]) => {
+    found = frame.evaluate(
+        """([s, i, v]) => {
         const cs = window.courseSelfCheck;
         const problems = cs.importAnswers({[s]: {[i]: v}}, {source: 'test'});
         const box = document.querySelector(`.selfcheck[data-set="${s}"][data-item="${i}"]`)
@@ -259,7 +275,9 @@ def _answer_real(frame, set_id: str, item_id: str, value) -> bool:
         if (!btn) return SETS_OPEN.includes(i) ? 'open' : 'no Check button for item ' + i;
         btn.click();
         return '';
-    }""".replace("SETS_OPEN", json.dumps(OPEN_ITEMS)), [set_id, item_id, value])
+    }""".replace("SETS_OPEN", json.dumps(OPEN_ITEMS)),
+        [set_id, item_id, value],
+    )
     if found == "open":
         return False
     assert not found, f"real checker: {found} (adapt _answer_real in tests/test_scorm_runtime.py)"
@@ -350,11 +368,13 @@ def scenario(set_id: str, mode: str) -> dict:
 
 def _prose(n_words: int, offset: int) -> str:
     """n words of real English prose (the course's own lessons, markup removed), from ``offset``."""
-    text = " ".join((ROOT / "modules" / m / f).read_text(encoding="utf-8")
-                    for m, f in (("m1-history", "03-theories.md"), ("m2-movements", "07-comparison.md")))
+    text = " ".join(
+        (ROOT / "modules" / m / f).read_text(encoding="utf-8")
+        for m, f in (("m1-history", "03-theories.md"), ("m2-movements", "07-comparison.md"))
+    )
     words = re.sub(r"[{}`*#\[\]()<>|_]+|:[a-z-]+:", " ", text).split()
     start = (offset * 97) % max(1, len(words) - n_words)
-    return " ".join(words[start:start + n_words])
+    return " ".join(words[start : start + n_words])
 
 
 def largest_plausible(set_id: str) -> dict:
@@ -404,8 +424,22 @@ def course_grade(tmp_path: Path, set_id: str, answers: dict) -> float:
     sub.mkdir(parents=True, exist_ok=True)
     (sub / f"{set_id}.yaml").write_text(json.dumps(answers, ensure_ascii=False, indent=1), encoding="utf-8")
     out = tmp_path / "grades.csv"
-    r = subprocess.run([sys.executable, "-m", "course", "grade", str(tmp_path / "subs"), "--csv", str(out),
-                        "--json", str(tmp_path / "grades.json")], capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "course",
+            "grade",
+            str(tmp_path / "subs"),
+            "--csv",
+            str(out),
+            "--json",
+            str(tmp_path / "grades.json"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert r.returncode == 0, r.stderr + r.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == 1 and not rows[0]["problems"], rows
@@ -448,7 +482,9 @@ def test_answers_give_score_status_and_interactions(browser, site, uses_real_che
         m.wait_commit()
         # the Python grader's points for the latest answer to each item
         expected = sum({i: r["points"] for i, r in zip([first, *answers], results)}.values())
-        assert sum(r["status"] == "passed" for r in results) >= len(answers) * 0.8, "the 'right' answers are mostly right"
+        assert sum(r["status"] == "passed" for r in results) >= len(answers) * 0.8, (
+            "the 'right' answers are mostly right"
+        )
         assert float(m.cmi("cmi.core.score.raw")) == round(expected, 2)
         assert float(m.cmi("cmi.core.score.max")) == total and m.cmi("cmi.core.score.min") == "0"
         assert m.cmi("cmi.core.lesson_status") == ("passed" if expected / total >= 0.6 else "failed")
@@ -502,8 +538,9 @@ def test_close_and_relaunch_restores_answers(browser, site, uses_real_checker, t
         changed = next(k for k, v in answers.items() if v != answer_for(SETS[set_id].item(k), "right"))
         answers[changed] = answer_for(SETS[set_id].item(changed), "right")
         m.answer(set_id, changed, answers[changed])
-        assert float(m.cmi("cmi.core.score.raw")) == reported_score(course_grade(tmp_path, set_id, answers),
-                                                                     package(set_id).max_points)
+        assert float(m.cmi("cmi.core.score.raw")) == reported_score(
+            course_grade(tmp_path, set_id, answers), package(set_id).max_points
+        )
         m.assert_clean()
 
 
@@ -513,11 +550,14 @@ def test_suspend_data_limit_with_the_largest_answers(browser, site, uses_real_ch
     for s in SETS.values():
         big = largest_plausible(s.id)
         with lms(browser, site, uses_real_checker, s.module) as m:
-            fit = m.launcher.evaluate("""([sid, a]) => {
+            fit = m.launcher.evaluate(
+                """([sid, a]) => {
                 const f = courseScormBridge.fitState({t: Date.now(), a: {[sid]: a}, r: {}});
                 return {len: f.text.length, dropped: f.dropped.map(p => p[1]),
                         full: courseScormBridge.encodeState({t: Date.now(), a: {[sid]: a}, r: {}}).length};
-            }""", [s.id, big])
+            }""",
+                [s.id, big],
+            )
         open_ids = {i.id for i in s.items if i.type == "open"}
         sizes[s.id] = fit
         assert fit["len"] <= LIMIT, (s.id, fit)
@@ -564,10 +604,17 @@ def test_suspend_data_limit_with_the_largest_answers(browser, site, uses_real_ch
         assert all(d in notice for d in dropped)
 
 
-@pytest.mark.parametrize("set_id, mode", [
-    ("m1-history", "wrong"), ("m1-history", "partial"), ("m1-history", "right"), ("m1-history", "mixed"),
-    ("m2-movements", "mixed"), ("m3-analysis", "partial"),
-])
+@pytest.mark.parametrize(
+    "set_id, mode",
+    [
+        ("m1-history", "wrong"),
+        ("m1-history", "partial"),
+        ("m1-history", "right"),
+        ("m1-history", "mixed"),
+        ("m2-movements", "mixed"),
+        ("m3-analysis", "partial"),
+    ],
+)
 def test_lms_raw_score_equals_course_grade(browser, site, uses_real_checker, tmp_path, set_id, mode):
     answers = scenario(set_id, mode)
     module = SETS[set_id].module
@@ -619,8 +666,10 @@ def test_api_found_through_the_opener(browser, site, uses_real_checker):
     try:
         page = ctx.new_page()
         page.goto(base + "lms.html", wait_until="load")
-        page.evaluate("window.API = new Scorm12API({autocommit: false, logLevel: 4});"
-                      "API.loadFromJSON({core: {student_id: 'p-1'}}, '');")
+        page.evaluate(
+            "window.API = new Scorm12API({autocommit: false, logLevel: 4});"
+            "API.loadFromJSON({core: {student_id: 'p-1'}}, '');"
+        )
         with ctx.expect_page() as popup_info:
             page.evaluate("window.open('m0-orientation/scorm-launch.html', 'sco')")
         popup = popup_info.value
@@ -638,20 +687,25 @@ def test_suspend_data_encoding_round_trips(browser, site, uses_real_checker):
     was, and what the LMS stores is printable ASCII whenever the answers are not."""
     set_id = "m1-history"
     items = [i for i in SETS[set_id].items]
-    texts = ["", "a", "ʿAbbāsid خلافة “quoted” \\ \"x\" 😀\nnew line", "word " * 300, "\u0000\u001f|R1|"]
+    texts = ["", "a", 'ʿAbbāsid خلافة “quoted” \\ "x" 😀\nnew line', "word " * 300, "\u0000\u001f|R1|"]
     states = []
     for n, t in enumerate(texts):
-        answers = {it.id: answer_for(it, ("right", "partial", "wrong")[k % 3]) if it.auto_graded else t
-                   for k, it in enumerate(items[: 5 + 7 * n])}
+        answers = {
+            it.id: answer_for(it, ("right", "partial", "wrong")[k % 3]) if it.auto_graded else t
+            for k, it in enumerate(items[: 5 + 7 * n])
+        }
         answers[items[0].id] = t or "a"
         states.append(answers)
     with lms(browser, site, uses_real_checker, "m1-history") as m:
-        out = m.launcher.evaluate("""([sid, states]) => states.map(a => {
+        out = m.launcher.evaluate(
+            """([sid, states]) => states.map(a => {
             const st = {t: 1767225600000, a: {[sid]: a}, r: {[sid]: {[Object.keys(a)[0]]: 0.5}}};
             const text = courseScormBridge.encodeState(st, null);
             const back = courseScormBridge.decodeState(text);
             return {text, a: back.state.a[sid], r: back.state.r[sid], t: back.state.t};
-        })""", [set_id, states])
+        })""",
+            [set_id, states],
+        )
     for answers, got in zip(states, out):
         assert got["a"] == json.loads(json.dumps(answers))
         assert got["r"] == {next(iter(answers)): 0.5} and got["t"] == 1767225600000

@@ -70,8 +70,9 @@ def small_course(dest: Path, code_from: Path = CODE) -> Path:
     return dest
 
 
-def sphinx(src: Path, out: Path, *extra: str, pythonpath: Path = CODE, course_root: bool = True,
-           cwd: Path | None = None) -> subprocess.CompletedProcess:
+def sphinx(
+    src: Path, out: Path, *extra: str, pythonpath: Path = CODE, course_root: bool = True, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """``sphinx-build -b html`` of ``src`` into ``out`` (doctrees in ``out/.doctrees``), with the
     ``course`` package from ``pythonpath`` and ``COURSE_ROOT`` set to ``src`` (unless ``course_root``
     is false). No -W: the small copy links to pages it leaves out."""
@@ -79,8 +80,7 @@ def sphinx(src: Path, out: Path, *extra: str, pythonpath: Path = CODE, course_ro
     env["PYTHONPATH"] = str(pythonpath)
     if course_root:
         env["COURSE_ROOT"] = str(src)
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(out / ".doctrees"), *extra,
-           str(src), str(out)]
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(out / ".doctrees"), *extra, str(src), str(out)]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd or src.parent, env=env)
 
 
@@ -97,8 +97,10 @@ _LATE_SCRIPT_CHECKSUM = re.compile(r'(_static/selfcheck(?:-index|/[a-z0-9-]+)\.j
 
 
 def html_files(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): _LATE_SCRIPT_CHECKSUM.sub(r'\1"', p.read_text(encoding="utf-8"))
-            for p in sorted(out.rglob("*.html"))}
+    return {
+        p.relative_to(out).as_posix(): _LATE_SCRIPT_CHECKSUM.sub(r'\1"', p.read_text(encoding="utf-8"))
+        for p in sorted(out.rglob("*.html"))
+    }
 
 
 def assert_same_html(a: Path, b: Path) -> None:
@@ -115,6 +117,7 @@ def glossary_html(out: Path) -> str:
 # ------------------------------------------------------------------------------------------------
 # a. an added glossary file reaches the glossary page after a parallel build
 
+
 def test_glossary_file_added_after_a_parallel_build_is_shown(tmp_path):
     src = small_course(tmp_path / "src")
     out = tmp_path / "out"
@@ -128,15 +131,18 @@ def test_glossary_file_added_after_a_parallel_build_is_shown(tmp_path):
 # ------------------------------------------------------------------------------------------------
 # b. the book shows the course in the folder being built, whatever checkout the code comes from
 
+
 def test_book_shows_the_glossary_of_the_source_folder_not_of_the_code_checkout(tmp_path):
     other = tmp_path / "other"  # another checkout: the same code, a different glossary
     small_course(other)
     shutil.copytree(CODE / "course", other / "course", ignore=shutil.ignore_patterns("__pycache__"))
-    (other / "glossary" / "zz.yaml").write_text(NEW_TERM.replace("zzyzx-new-term", "term-of-the-other-checkout"),
-                                                encoding="utf-8")
+    (other / "glossary" / "zz.yaml").write_text(
+        NEW_TERM.replace("zzyzx-new-term", "term-of-the-other-checkout"), encoding="utf-8"
+    )
     src = small_course(tmp_path / "src")
-    (src / "glossary" / "zz.yaml").write_text(NEW_TERM.replace("zzyzx-new-term", "term-of-the-source-folder"),
-                                              encoding="utf-8")
+    (src / "glossary" / "zz.yaml").write_text(
+        NEW_TERM.replace("zzyzx-new-term", "term-of-the-source-folder"), encoding="utf-8"
+    )
     elsewhere = tmp_path / "elsewhere"  # neither checkout: the build must not guess from here
     elsewhere.mkdir()
     out = tmp_path / "out"
@@ -148,6 +154,7 @@ def test_book_shows_the_glossary_of_the_source_folder_not_of_the_code_checkout(t
 
 # ------------------------------------------------------------------------------------------------
 # c. a data error is reported at the YAML file and line, not at the page that shows the data
+
 
 def test_bad_exercise_type_is_reported_at_the_yaml_line(tmp_path):
     src = small_course(tmp_path / "src")
@@ -166,6 +173,7 @@ def test_bad_exercise_type_is_reported_at_the_yaml_line(tmp_path):
 # ------------------------------------------------------------------------------------------------
 # d. a parallel build writes the same pages as a serial one
 
+
 def test_parallel_build_gives_the_same_html_as_a_serial_one(tmp_path):
     src = small_course(tmp_path / "src")
     built(sphinx(src, tmp_path / "serial", "-j", "1"))
@@ -175,6 +183,7 @@ def test_parallel_build_gives_the_same_html_as_a_serial_one(tmp_path):
 
 # ------------------------------------------------------------------------------------------------
 # e. an incremental rebuild after data files are added, edited and removed equals a fresh build
+
 
 def _new_module(src: Path) -> None:
     """A module added after the first build (a copy of Module 0 under another id and number)."""
@@ -189,8 +198,14 @@ def _new_module(src: Path) -> None:
 def _edit_set(src: Path) -> None:
     path = src / "exercises" / "m1-history.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("Put the four Rashidun caliphs in the order", "Put the four Rashidun caliphs "
-                                 "(an edited prompt) in the order", 1), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "Put the four Rashidun caliphs in the order",
+            "Put the four Rashidun caliphs (an edited prompt) in the order",
+            1,
+        ),
+        encoding="utf-8",
+    )
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

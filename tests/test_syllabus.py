@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course.sphinxext.syllabus import (modules_myst, overview_myst, partition, schedule, schedule_myst,
-                                       syllabus_data)
+from course.sphinxext.syllabus import modules_myst, overview_myst, partition, schedule, schedule_myst, syllabus_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +64,9 @@ def _write(path: Path, text: str) -> None:
 
 @pytest.fixture()
 def tiny_course(tmp_path):
-    _write(tmp_path / "modules" / "m1-a" / "module.yaml", """
+    _write(
+        tmp_path / "modules" / "m1-a" / "module.yaml",
+        """
         id: m1-a
         number: 1
         title: "Module A"
@@ -77,8 +78,11 @@ def tiny_course(tmp_path):
           - {id: m1-y-one, lesson: 02-y, text: "Do the second thing."}
           - {id: m1-y-two, lesson: 02-y, text: "Do a thing nobody tests."}
         exercise_sets: [m1-a]
-        """)
-    _write(tmp_path / "modules" / "m2-b" / "module.yaml", """
+        """,
+    )
+    _write(
+        tmp_path / "modules" / "m2-b" / "module.yaml",
+        """
         id: m2-b
         number: 2
         title: "Module B"
@@ -87,7 +91,8 @@ def tiny_course(tmp_path):
         objectives:
           - {id: m2-z-one, lesson: 01-z, text: "Do the third thing."}
         exercise_sets: [m2-b]
-        """)
+        """,
+    )
     item = """
           - id: {id}
             type: numeric
@@ -98,15 +103,19 @@ def tiny_course(tmp_path):
             explanation: "Because."
             answer: 3
         """
-    _write(tmp_path / "exercises" / "m1-a.yaml",
-           "set: m1-a\ntitle: A\nmodule: m1-a\nitems:\n"
-           + textwrap.dedent(item.format(id="a-one", points=2, obj="m1-x-one"))
-           + textwrap.dedent(item.format(id="a-two", points=3, obj="m1-y-one"))
-           + textwrap.dedent(item.format(id="a-three", points=1, obj="m1-y-one")))
-    _write(tmp_path / "exercises" / "m2-b.yaml",
-           "set: m2-b\ntitle: B\nmodule: m2-b\nitems:\n"
-           + textwrap.dedent(item.format(id="b-one", points=4, obj="m2-z-one"))
-           + textwrap.dedent(item.format(id="b-stray", points=1, obj="m9-nowhere")))
+    _write(
+        tmp_path / "exercises" / "m1-a.yaml",
+        "set: m1-a\ntitle: A\nmodule: m1-a\nitems:\n"
+        + textwrap.dedent(item.format(id="a-one", points=2, obj="m1-x-one"))
+        + textwrap.dedent(item.format(id="a-two", points=3, obj="m1-y-one"))
+        + textwrap.dedent(item.format(id="a-three", points=1, obj="m1-y-one")),
+    )
+    _write(
+        tmp_path / "exercises" / "m2-b.yaml",
+        "set: m2-b\ntitle: B\nmodule: m2-b\nitems:\n"
+        + textwrap.dedent(item.format(id="b-one", points=4, obj="m2-z-one"))
+        + textwrap.dedent(item.format(id="b-stray", points=1, obj="m9-nowhere")),
+    )
     return tmp_path
 
 
@@ -133,8 +142,7 @@ def test_schedule_covers_every_lesson_once(tiny_course):
         ws = schedule(syl, weeks)
         assert [l.docname for w in ws for l in w.lessons] == [l.docname for l in syl.lessons]
         due = {s: w.number for w in ws for s in w.due}
-        last = {m.exercise_sets[0]: next(w.number for w in ws if m.lessons[-1] in w.lessons)
-                for m in syl.modules}
+        last = {m.exercise_sets[0]: next(w.number for w in ws if m.lessons[-1] in w.lessons) for m in syl.modules}
         assert due == last
     two = schedule(syl, 2)
     assert [w.teaching_minutes for w in two] == [60, 135]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from course.errors import CourseInputError
 from course.content import Course
+from course.errors import CourseInputError
 from course.sphinxext.taxonomy import technique_index
 
 ROOT = Course.find().root
@@ -20,15 +20,21 @@ def load_taxonomy(root: Path, name: str) -> dict:
     """The taxonomy as the book renders it (the typed model, dumped)."""
     return Course(root).taxonomy(name).model_dump()
 
+
 # The SemEval-2023 Task 3 scheme: 6 categories, 23 techniques (Piskorski et al. 2023). These counts
 # come from the published scheme, not from the file, so a lost or duplicated technique fails here.
 SEMEVAL_CATEGORIES = {
-    "attack-on-reputation": 5, "justification": 5, "simplification": 3,
-    "distraction": 3, "call": 3, "manipulative-wording": 4,
+    "attack-on-reputation": 5,
+    "justification": 5,
+    "simplification": 3,
+    "distraction": 3,
+    "call": 3,
+    "manipulative-wording": 4,
 }
 
 
 # --- the data file ---------------------------------------------------------------------------
+
 
 def test_semeval2023_has_the_published_shape():
     tax = load_taxonomy(ROOT, "semeval2023")
@@ -39,7 +45,7 @@ def test_semeval2023_has_the_published_shape():
 
 def test_every_technique_has_definition_and_example_in_prose():
     tax = load_taxonomy(ROOT, "semeval2023")
-    for tech, cat in technique_index(tax).values():
+    for tech, _cat in technique_index(tax).values():
         for key in ("definition", "example"):
             text = " ".join(str(tech.get(key, "")).split())
             assert len(text.split()) >= 4, f"{tech['id']}: {key} is missing or too short"
@@ -72,7 +78,9 @@ def _write_tax(root: Path, body: str) -> None:
 
 
 def test_loader_rejects_a_confusable_pair_with_an_unknown_id(tmp_path):
-    _write_tax(tmp_path, """\
+    _write_tax(
+        tmp_path,
+        """\
         id: toy
         categories:
           - id: c1
@@ -82,13 +90,16 @@ def test_loader_rejects_a_confusable_pair_with_an_unknown_id(tmp_path):
               - {id: t1, name: "T one", definition: "x"}
         confusable:
           - [t1, t9]
-        """)
+        """,
+    )
     with pytest.raises(CourseInputError, match="t9"):
         load_taxonomy(tmp_path, "toy")
 
 
 def test_loader_rejects_a_technique_without_definition(tmp_path):
-    _write_tax(tmp_path, """\
+    _write_tax(
+        tmp_path,
+        """\
         id: toy
         categories:
           - id: c1
@@ -96,20 +107,30 @@ def test_loader_rejects_a_technique_without_definition(tmp_path):
             definition: "d"
             techniques:
               - {id: t1, name: "T one"}
-        """)
+        """,
+    )
     with pytest.raises(CourseInputError, match="definition"):
         load_taxonomy(tmp_path, "toy")
 
 
 # --- the directive -----------------------------------------------------------------------------
 
+
 def _build(src: Path, builder: str = "html") -> tuple[Path, str]:
     from sphinx.application import Sphinx
 
     out = src / "_build" / builder
     warnings = io.StringIO()
-    app = Sphinx(str(src), str(src), str(out), str(src / "_build" / "doctrees"), builder,
-                 status=None, warning=warnings, freshenv=True)
+    app = Sphinx(
+        str(src),
+        str(src),
+        str(out),
+        str(src / "_build" / "doctrees"),
+        builder,
+        status=None,
+        warning=warnings,
+        freshenv=True,
+    )
     app.build()
     return out, warnings.getvalue()
 
@@ -119,7 +140,9 @@ def _project(tmp_path: Path, page: str, with_real_taxonomy: bool = False) -> Pat
     src.mkdir()
     (src / "conf.py").write_text(
         'extensions = ["myst_parser", "course.sphinxext.taxonomy"]\n'
-        'project = "t"\nroot_doc = "index"\nexclude_patterns = ["_build"]\n', encoding="utf-8")
+        'project = "t"\nroot_doc = "index"\nexclude_patterns = ["_build"]\n',
+        encoding="utf-8",
+    )
     (src / "index.md").write_text(textwrap.dedent(page), encoding="utf-8")
     if with_real_taxonomy:
         (src / "data" / "taxonomies").mkdir(parents=True)
@@ -128,12 +151,16 @@ def _project(tmp_path: Path, page: str, with_real_taxonomy: bool = False) -> Pat
 
 
 def test_directive_renders_every_category_technique_and_example(tmp_path):
-    src = _project(tmp_path, """\
+    src = _project(
+        tmp_path,
+        """\
         # T
 
         ```{taxonomy-table} semeval2023
         ```
-        """, with_real_taxonomy=True)
+        """,
+        with_real_taxonomy=True,
+    )
     out, warnings = _build(src)
     assert "ERROR" not in warnings and "WARNING" not in warnings, warnings
     html = (out / "index.html").read_text(encoding="utf-8")
@@ -151,13 +178,17 @@ def test_directive_renders_every_category_technique_and_example(tmp_path):
 
 
 def test_category_option_filters_to_one_category(tmp_path):
-    src = _project(tmp_path, """\
+    src = _project(
+        tmp_path,
+        """\
         # T
 
         ```{taxonomy-table} semeval2023
         :category: call
         ```
-        """, with_real_taxonomy=True)
+        """,
+        with_real_taxonomy=True,
+    )
     out, warnings = _build(src)
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Appeal to time" in html and "Slogans" in html
@@ -166,13 +197,17 @@ def test_category_option_filters_to_one_category(tmp_path):
 
 
 def test_confusable_flag_lists_pairs_with_their_categories(tmp_path):
-    src = _project(tmp_path, """\
+    src = _project(
+        tmp_path,
+        """\
         # T
 
         ```{taxonomy-table} semeval2023
         :confusable:
         ```
-        """, with_real_taxonomy=True)
+        """,
+        with_real_taxonomy=True,
+    )
     out, _ = _build(src)
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Loaded language" in html and "Name calling or labelling" in html
@@ -180,31 +215,41 @@ def test_confusable_flag_lists_pairs_with_their_categories(tmp_path):
 
 
 def test_unknown_category_is_reported_with_the_valid_ones(tmp_path):
-    src = _project(tmp_path, """\
+    src = _project(
+        tmp_path,
+        """\
         # T
 
         ```{taxonomy-table} semeval2023
         :category: nonsense
         ```
-        """, with_real_taxonomy=True)
+        """,
+        with_real_taxonomy=True,
+    )
     _, warnings = _build(src)
     assert "no category 'nonsense'" in warnings
     assert "attack-on-reputation" in warnings
 
 
 def test_unknown_taxonomy_is_reported(tmp_path):
-    src = _project(tmp_path, """\
+    src = _project(
+        tmp_path,
+        """\
         # T
 
         ```{taxonomy-table} nosuch
         ```
-        """, with_real_taxonomy=True)
+        """,
+        with_real_taxonomy=True,
+    )
     _, warnings = _build(src)
     assert "no taxonomy 'nosuch'" in warnings and "semeval2023" in warnings
 
 
 def test_same_category_twice_on_a_page_keeps_ids_unique(tmp_path):
-    src = _project(tmp_path, """\
+    src = _project(
+        tmp_path,
+        """\
         # T
 
         ```{taxonomy-table} semeval2023
@@ -214,7 +259,9 @@ def test_same_category_twice_on_a_page_keeps_ids_unique(tmp_path):
         ```{taxonomy-table} semeval2023
         :category: call
         ```
-        """, with_real_taxonomy=True)
+        """,
+        with_real_taxonomy=True,
+    )
     out, warnings = _build(src)
     html = (out / "index.html").read_text(encoding="utf-8")
     assert html.count('id="technique-slogans"') == 1
@@ -222,13 +269,17 @@ def test_same_category_twice_on_a_page_keeps_ids_unique(tmp_path):
 
 
 def test_latex_output_uses_headings_and_description_lists_not_tables(tmp_path):
-    src = _project(tmp_path, """\
+    src = _project(
+        tmp_path,
+        """\
         # T
 
         ```{taxonomy-table} semeval2023
         :category: simplification
         ```
-        """, with_real_taxonomy=True)
+        """,
+        with_real_taxonomy=True,
+    )
     out, warnings = _build(src, "latex")
     tex = next(out.glob("*.tex")).read_text(encoding="utf-8")
     assert "Causal oversimplification" in tex

@@ -11,12 +11,11 @@ import time
 import zipfile
 
 from click.testing import CliRunner
-
-from course.exercises import load_all_sets, reference_answer_file
-from course.cli import cli
-from course.exercises.gradebook import grade_all
-
 from reliability_helpers import ROOT, dump
+
+from course.cli import cli
+from course.exercises import load_all_sets, reference_answer_file
+from course.exercises.gradebook import grade_all
 
 
 def _answers(tmp_path, text):
@@ -31,13 +30,18 @@ def test_next_shows_the_first_unanswered_item_and_its_line(tmp_path):
     ans = tmp_path / "answers"
     assert runner.invoke(cli, ["start", "m0-orientation", "--answers", str(ans)]).exit_code == 0
     path = ans / "m0-orientation.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("m0-which-command-checks:\n",
-                                                             "m0-which-command-checks: b\n"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("m0-which-command-checks:\n", "m0-which-command-checks: b\n"),
+        encoding="utf-8",
+    )
     r = runner.invoke(cli, ["next", "m0-orientation", "--answers", str(ans)])
     assert r.exit_code == 0, r.output
     assert "m0-commands-match" in r.output and "#2" in r.output
-    line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                if ln.startswith("m0-commands-match:"))
+    line = next(
+        i
+        for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ln.startswith("m0-commands-match:")
+    )
     assert f"line {line}" in r.output.replace("\n", " ")
 
 
@@ -75,9 +79,14 @@ def test_submit_without_answers_is_an_error(tmp_path):
 
 def test_watch_checks_again_after_a_save(tmp_path):
     ans = _answers(tmp_path, "m0-which-command-checks: a\n")
-    p = subprocess.Popen([sys.executable, "-m", "course", "watch", "m0-orientation", "--answers", str(ans),
-                          "--stop-after", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         text=True, env=dict(os.environ, COLUMNS="120", NO_COLOR="1"))
+    p = subprocess.Popen(
+        [sys.executable, "-m", "course", "watch", "m0-orientation", "--answers", str(ans), "--stop-after", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, COLUMNS="120", NO_COLOR="1"),
+    )
     try:
         deadline = time.time() + 60
         out = ""
@@ -112,11 +121,23 @@ def test_yaml_error_is_reported_where_the_broken_answer_starts(tmp_path):
 def test_paragraph_references_in_the_forms_people_write():
     from course.exercises.grading import grade_item
 
-    it = next(i for s in load_all_sets(ROOT) for i in s.items
-              if i.type == "locate" and i.reading == "critique-ht-foreign-policy")
+    it = next(
+        i
+        for s in load_all_sets(ROOT)
+        for i in s.items
+        if i.type == "locate" and i.reading == "critique-ht-foreign-policy"
+    )
     n = it.required[0]
-    for form in (f"C:{n}", f"C {n}", f"Reading C ¶{n}", f"reading c, ¶{n}", f"critique-ht-foreign-policy:{n}",
-                 f"critique-ht-foreign-policy {n}", f"¶{n}", n):
+    for form in (
+        f"C:{n}",
+        f"C {n}",
+        f"Reading C ¶{n}",
+        f"reading c, ¶{n}",
+        f"critique-ht-foreign-policy:{n}",
+        f"critique-ht-foreign-policy {n}",
+        f"¶{n}",
+        n,
+    ):
         got = grade_item(it, [form] + [r for r in it.required[1:]])
         assert got.status == "passed", (form, got.feedback)
     wrong = grade_item(it, ["B:3"])
@@ -131,8 +152,11 @@ def test_paragraph_references_unquoted_in_a_flow_list_are_read():
     from course.exercises.answers import load_answers_bytes
     from course.exercises.grading import grade_item
 
-    s = next(x for x in load_all_sets(ROOT) if any(i.type == "locate" and i.reading == "critique-ht-foreign-policy"
-                                                   for i in x.items))
+    s = next(
+        x
+        for x in load_all_sets(ROOT)
+        if any(i.type == "locate" and i.reading == "critique-ht-foreign-policy" for i in x.items)
+    )
     it = next(i for i in s.items if i.type == "locate" and i.reading == "critique-ht-foreign-policy")
     refs = ", ".join(f"C:{n}" for n in it.required)
     af = load_answers_bytes(f"{it.id}: [{refs}]\n".encode(), f"answers/{s.id}.yaml", s)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from course.errors import CourseInputError
 from course.content import timeline as timeline_data
+from course.errors import CourseInputError
 from course.sphinxext import timeline as tl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +24,7 @@ def _bib_keys() -> set[str]:
 
 
 # ---------------------------------------------------------------- data -----------------------
+
 
 def test_caliphate_data_validates_and_cites_known_works():
     data = timeline_data.load_timeline(DATA)
@@ -87,6 +88,7 @@ def test_alt_text_lists_every_period_and_event_with_dates():
 
 # ---------------------------------------------------------------- drawing --------------------
 
+
 def test_render_writes_valid_deterministic_svg_and_pdf(tmp_path):
     data = timeline_data.load_timeline(DATA)
     with warnings.catch_warnings():
@@ -116,21 +118,24 @@ def test_cache_skips_redrawing_unchanged_data(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- directive ------------------
 
+
 def _book(tmp_path: Path) -> Path:
     src = tmp_path / "src"
     (src / "data").mkdir(parents=True)
     (src / "data" / "t.yaml").write_text(DATA.read_text(encoding="utf-8"), encoding="utf-8")
     (src / "conf.py").write_text("extensions = ['course.sphinxext.timeline']\n", encoding="utf-8")
-    (src / "index.rst").write_text(
-        "Book\n====\n\n.. toctree::\n\n   sub/page\n", encoding="utf-8")
+    (src / "index.rst").write_text("Book\n====\n\n.. toctree::\n\n   sub/page\n", encoding="utf-8")
     (src / "sub").mkdir()
-    (src / "sub" / "page.rst").write_text(textwrap.dedent("""\
+    (src / "sub" / "page.rst").write_text(
+        textwrap.dedent("""\
         Page
         ====
 
         .. timeline:: data/t.yaml
            :caption: Caliphates at a glance
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return src
 
 
@@ -140,9 +145,24 @@ def _build(src: Path, out: Path, builder: str, expect_ok: bool = True) -> str:
     import sys
 
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, "-W", "--keep-going", "-q",
-         "-d", str(out / "doctrees"), str(src), str(out / builder)],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            builder,
+            "-W",
+            "--keep-going",
+            "-q",
+            "-d",
+            str(out / "doctrees"),
+            str(src),
+            str(out / builder),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
     )
     if expect_ok:
         assert proc.returncode == 0, proc.stderr

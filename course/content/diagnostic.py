@@ -66,22 +66,34 @@ def _load(path: str, _mtime: int) -> Diagnostic:
     seen: set[str] = set()
     for fid, fd in data["forms"].items():
         if fid not in FORM_FILES or not isinstance(fd, dict):
-            raise CourseInputError(f"{path}, line {doc.line_of(('forms', fid), key=True)}: form '{fid}': forms are "
-                                   f"{', '.join(FORM_FILES)}, each a mapping with title and passages.")
+            raise CourseInputError(
+                f"{path}, line {doc.line_of(('forms', fid), key=True)}: form '{fid}': forms are "
+                f"{', '.join(FORM_FILES)}, each a mapping with title and passages."
+            )
         ps = []
         for i, p in enumerate(fd.get("passages") or []):
             line = doc.line_of(("forms", fid, "passages", i))
             if not isinstance(p, dict) or not {"id", "text", "key", "strand"} <= set(p):
                 raise CourseInputError(f"{path}, line {line}: a passage needs id, text, key and strand.")
             if p["key"] not in LABELS:
-                raise CourseInputError(f"{path}, line {line}: passage '{p['id']}': key '{p['key']}' is not one of "
-                                       f"{', '.join(LABELS)}.")
+                raise CourseInputError(
+                    f"{path}, line {line}: passage '{p['id']}': key '{p['key']}' is not one of {', '.join(LABELS)}."
+                )
             if p["id"] in seen:
                 raise CourseInputError(f"{path}, line {line}: passage id '{p['id']}' is used twice.")
             seen.add(p["id"])
-            ps.append(Passage(id=str(p["id"]), text=" ".join(str(p["text"]).split()), key=p["key"],
-                              strand=str(p["strand"]), pair=p.get("pair"),
-                              techniques=tuple(p.get("techniques") or ()), note=str(p.get("note") or "")))
+            ps.append(
+                Passage(
+                    id=str(p["id"]),
+                    text=" ".join(str(p["text"]).split()),
+                    key=p["key"],
+                    strand=str(p["strand"]),
+                    pair=p.get("pair"),
+                    techniques=tuple(p.get("techniques") or ()),
+                    note=str(p.get("note") or ""),
+                )
+            )
         forms[fid] = Form(id=fid, title=str(fd.get("title") or f"Form {fid.upper()}"), passages=tuple(ps))
-    return Diagnostic(title=str(data.get("title", "Discernment check")),
-                      instructions=str(data.get("instructions", "")), forms=forms)
+    return Diagnostic(
+        title=str(data.get("title", "Discernment check")), instructions=str(data.get("instructions", "")), forms=forms
+    )

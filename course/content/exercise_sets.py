@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -40,16 +41,25 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CHOICE_PATTERN = r"^[a-z0-9]+$"
 READING_PATTERN = ID_PATTERN
 
-ItemId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80,
-                              description="Lower-case letters, digits and single hyphens; unique course-wide.")]
-ChoiceKey = Annotated[str, Field(pattern=CHOICE_PATTERN, max_length=12,
-                                 description="A short key such as a, b, c (lower-case letters or digits).")]
+ItemId = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        max_length=80,
+        description="Lower-case letters, digits and single hyphens; unique course-wide.",
+    ),
+]
+ChoiceKey = Annotated[
+    str,
+    Field(
+        pattern=CHOICE_PATTERN, max_length=12, description="A short key such as a, b, c (lower-case letters or digits)."
+    ),
+]
 Text = Annotated[str, Field(min_length=1, description="Text (MyST).")]
 Para = Annotated[int, Field(ge=1, description="A paragraph number of the reading.")]
 
 VERDICTS = ("accurate", "inaccurate", "misleading", "unverifiable")
-ITEM_TYPES = ("single", "multiple", "ordering", "matching", "numeric", "short", "locate", "annotate",
-              "verdict", "open")
+ITEM_TYPES = ("single", "multiple", "ordering", "matching", "numeric", "short", "locate", "annotate", "verdict", "open")
 NONE_LABEL = "none"
 
 
@@ -66,23 +76,36 @@ class _Model(BaseModel):
 class ItemBase(_Model):
     id: ItemId
     prompt: Text
-    points: Annotated[float, Field(ge=0, le=1000, description="Points for a fully right answer (0 only for a "
-                                                              "worked example).")]
-    objective: Annotated[str, Field(pattern=ID_PATTERN, description="An objective id declared in the module's module.yaml.")]
+    points: Annotated[
+        float, Field(ge=0, le=1000, description="Points for a fully right answer (0 only for a worked example).")
+    ]
+    objective: Annotated[
+        str, Field(pattern=ID_PATTERN, description="An objective id declared in the module's module.yaml.")
+    ]
     difficulty: Annotated[int, Field(ge=1, le=3, description="1 (easy) to 3 (hard).")] | None = None
     minutes: Annotated[float, Field(gt=0, le=600)] | None = None
     hints: Annotated[list[Text], Field(min_length=1, description="Ordered, progressive hints; at least one.")]
     explanation: Annotated[Text, Field(description="Why the answer is right; at least one sentence; cite a source.")]
-    worked_example: Annotated[str, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$",
-                                         description="The lesson (module/lesson doc) that works through this "
-                                                     "item's answer. A worked example carries no marks "
-                                                     "(points: 0) and is for practice.")] | None = None
+    worked_example: (
+        Annotated[
+            str,
+            Field(
+                pattern=r"^[a-z0-9-]+/[a-z0-9-]+$",
+                description="The lesson (module/lesson doc) that works through this "
+                "item's answer. A worked example carries no marks "
+                "(points: 0) and is for practice.",
+            ),
+        ]
+        | None
+    ) = None
 
     @model_validator(mode="after")
     def _worked_example_points(self):
         if self.worked_example and self.points != 0:
-            raise ValueError(f"points must be 0 for a worked example (the lesson {self.worked_example} gives "
-                             "the answer, so the item carries no marks)")
+            raise ValueError(
+                f"points must be 0 for a worked example (the lesson {self.worked_example} gives "
+                "the answer, so the item carries no marks)"
+            )
         if not self.worked_example and self.points == 0:
             raise ValueError("points must be greater than 0 (only a worked example carries no marks)")
         return self
@@ -109,8 +132,10 @@ class ItemBase(_Model):
 def _check_keys(keys, allowed, what: str, field: str) -> None:
     unknown = [k for k in keys if k not in allowed]
     if unknown:
-        raise ValueError(f"{field} names {', '.join(repr(k) for k in unknown)}, which "
-                         f"{'is' if len(unknown) == 1 else 'are'} not {what}. Allowed: {', '.join(allowed)}")
+        raise ValueError(
+            f"{field} names {', '.join(repr(k) for k in unknown)}, which "
+            f"{'is' if len(unknown) == 1 else 'are'} not {what}. Allowed: {', '.join(allowed)}"
+        )
 
 
 class _ChoiceItem(ItemBase):
@@ -120,8 +145,9 @@ class _ChoiceItem(ItemBase):
 class SingleItem(_ChoiceItem):
     type: Literal["single"]
     answer: ChoiceKey
-    feedback: dict[ChoiceKey, Text] = Field(default_factory=dict,
-                                            description="Optional: choice → message shown when a learner picks it.")
+    feedback: dict[ChoiceKey, Text] = Field(
+        default_factory=dict, description="Optional: choice → message shown when a learner picks it."
+    )
 
     @model_validator(mode="after")
     def _answer_in_choices(self):
@@ -167,7 +193,9 @@ class MatchingItem(ItemBase):
     type: Literal["matching"]
     left: Annotated[dict[ChoiceKey, Text], Field(min_length=1)]
     right: Annotated[dict[ChoiceKey, Text], Field(min_length=1)]
-    answer: Annotated[dict[ChoiceKey, ChoiceKey], Field(min_length=1, description="left key → right key, for every left key.")]
+    answer: Annotated[
+        dict[ChoiceKey, ChoiceKey], Field(min_length=1, description="left key → right key, for every left key.")
+    ]
 
     @model_validator(mode="after")
     def _pairs(self):
@@ -178,8 +206,10 @@ class MatchingItem(ItemBase):
             raise ValueError(f"answer must pair every key of left; it misses {', '.join(missing)}")
         overlap = set(self.left) & set(self.right)
         if overlap:
-            raise ValueError(f"left and right must use different keys (e.g. a, b, c and x, y, z); "
-                             f"both use {', '.join(sorted(overlap))}")
+            raise ValueError(
+                f"left and right must use different keys (e.g. a, b, c and x, y, z); "
+                f"both use {', '.join(sorted(overlap))}"
+            )
         return self
 
 
@@ -188,9 +218,11 @@ class NumericItem(ItemBase):
     answer: float
     tolerance: Annotated[float, Field(ge=0)] = 0
     unit: Annotated[str, Field(min_length=1, max_length=40)] | None = None
-    accept: list[float] = Field(default_factory=list,
-                                description="Optional: other values accepted as right (e.g. both years of a "
-                                            "Hijri year that spans two Common Era years).")
+    accept: list[float] = Field(
+        default_factory=list,
+        description="Optional: other values accepted as right (e.g. both years of a "
+        "Hijri year that spans two Common Era years).",
+    )
 
     @field_validator("answer", "tolerance")
     @classmethod
@@ -203,8 +235,9 @@ class NumericItem(ItemBase):
 class ShortItem(ItemBase):
     type: Literal["short"]
     answer: Annotated[list[Text], Field(min_length=1, description="Accepted variants; the first is the reference.")]
-    feedback: dict[str, Text] = Field(default_factory=dict,
-                                      description="Optional: a common wrong answer → message shown when a learner gives it.")
+    feedback: dict[str, Text] = Field(
+        default_factory=dict, description="Optional: a common wrong answer → message shown when a learner gives it."
+    )
 
     @field_validator("answer", mode="before")
     @classmethod
@@ -219,8 +252,9 @@ class ShortItem(ItemBase):
             raise ValueError("answer has a variant that is empty once normalised")
         clash = [k for k in self.feedback if matches(k, self.answer) is not None]
         if clash:
-            raise ValueError(f"feedback is for wrong answers, but {', '.join(map(repr, clash))} "
-                             "matches an accepted answer")
+            raise ValueError(
+                f"feedback is for wrong answers, but {', '.join(map(repr, clash))} matches an accepted answer"
+            )
         return self
 
 
@@ -228,8 +262,9 @@ class LocateItem(ItemBase):
     type: Literal["locate"]
     reading: Annotated[str, Field(pattern=READING_PATTERN, description="A reading id, e.g. al-waie-472.")]
     required: Annotated[list[Para], Field(min_length=1)]
-    optional: list[Para] = Field(default_factory=list,
-                                 description="Paragraphs that are neither rewarded nor penalised.")
+    optional: list[Para] = Field(
+        default_factory=list, description="Paragraphs that are neither rewarded nor penalised."
+    )
 
     @model_validator(mode="after")
     def _disjoint(self):
@@ -245,13 +280,19 @@ class AnnotateItem(ItemBase):
     type: Literal["annotate"]
     reading: Annotated[str, Field(pattern=READING_PATTERN)]
     taxonomy: Annotated[str, Field(pattern=ID_PATTERN, description="A taxonomy in data/taxonomies/, e.g. semeval2023.")]
-    labels: Annotated[dict[Para, Annotated[str, Field(min_length=1)]],
-                      Field(min_length=1, description="Paragraph → reference label (a technique id, or none).")]
+    labels: Annotated[
+        dict[Para, Annotated[str, Field(min_length=1)]],
+        Field(min_length=1, description="Paragraph → reference label (a technique id, or none)."),
+    ]
     accept: dict[Para, list[Annotated[str, Field(min_length=1)]]] = Field(
-        default_factory=dict, description="Paragraph → further labels accepted as right.")
-    justify: bool = Field(default=False, description="Collect a one-line justification per label "
-                                                     "(label | justification); its structure is checked and the "
-                                                     "instructor marks it with `course marking`.")
+        default_factory=dict, description="Paragraph → further labels accepted as right."
+    )
+    justify: bool = Field(
+        default=False,
+        description="Collect a one-line justification per label "
+        "(label | justification); its structure is checked and the "
+        "instructor marks it with `course marking`.",
+    )
 
     @model_validator(mode="after")
     def _accept_keys(self):
@@ -269,13 +310,17 @@ class VerdictItem(ItemBase):
     evidence_min_citations: Annotated[int, Field(ge=0, le=50)] = 0
     model_evidence: Text | None = None
     evidence_paragraphs: list[Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*:\d+$")]] | None = Field(
-        default=None, description="Paragraph ids (reading:n) relevant to the claim; the evidence must cite one. "
-                                  "Default: the {para} ids in the prompt, claim and explanation.")
+        default=None,
+        description="Paragraph ids (reading:n) relevant to the claim; the evidence must cite one. "
+        "Default: the {para} ids in the prompt, claim and explanation.",
+    )
     evidence_sources: list[Annotated[str, Field(min_length=2, max_length=120)]] | None = Field(
-        default=None, description="Accepted sources the evidence must name one of: bibliography keys, authors' "
-                                  "surnames, institutions; the keys cited in the explanation and their authors' "
-                                  "surnames are added. [] when the claim is about what a reading says, so the "
-                                  "reading's paragraphs are the only source needed.")
+        default=None,
+        description="Accepted sources the evidence must name one of: bibliography keys, authors' "
+        "surnames, institutions; the keys cited in the explanation and their authors' "
+        "surnames are added. [] when the claim is about what a reading says, so the "
+        "reading's paragraphs are the only source needed.",
+    )
 
 
 class RubricCriterion(_Model):
@@ -291,9 +336,11 @@ class OpenItem(ItemBase):
     min_citations: Annotated[int, Field(ge=0, le=50)] = 0
     sections: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(default_factory=list)
     sources: list[Annotated[str, Field(min_length=2, max_length=120)]] = Field(
-        default_factory=list, description="Secondary sources a response may cite instead of paragraph ids "
-                                          "(surnames, bibliography keys, institutions); each one named counts "
-                                          "as a citation towards min_citations.")
+        default_factory=list,
+        description="Secondary sources a response may cite instead of paragraph ids "
+        "(surnames, bibliography keys, institutions); each one named counts "
+        "as a citation towards min_citations.",
+    )
     rubric: Annotated[list[RubricCriterion], Field(min_length=1)]
     model_answer: Text | None = None
 
@@ -316,24 +363,45 @@ def _fmt(x: float) -> str:
 
 
 Item = Annotated[
-    Union[SingleItem, MultipleItem, OrderingItem, MatchingItem, NumericItem, ShortItem, LocateItem,
-          AnnotateItem, VerdictItem, OpenItem],
+    SingleItem
+    | MultipleItem
+    | OrderingItem
+    | MatchingItem
+    | NumericItem
+    | ShortItem
+    | LocateItem
+    | AnnotateItem
+    | VerdictItem
+    | OpenItem,
     Field(discriminator="type"),
 ]
 
 ITEM_MODELS: dict[str, type[ItemBase]] = {
-    "single": SingleItem, "multiple": MultipleItem, "ordering": OrderingItem, "matching": MatchingItem,
-    "numeric": NumericItem, "short": ShortItem, "locate": LocateItem, "annotate": AnnotateItem,
-    "verdict": VerdictItem, "open": OpenItem,
+    "single": SingleItem,
+    "multiple": MultipleItem,
+    "ordering": OrderingItem,
+    "matching": MatchingItem,
+    "numeric": NumericItem,
+    "short": ShortItem,
+    "locate": LocateItem,
+    "annotate": AnnotateItem,
+    "verdict": VerdictItem,
+    "open": OpenItem,
 }
 
 
 class ExerciseSet(_Model):
-    id: Annotated[str, Field(alias="set", pattern=ID_PATTERN, description="The set id; the file is exercises/<set>.yaml.")]
+    id: Annotated[
+        str, Field(alias="set", pattern=ID_PATTERN, description="The set id; the file is exercises/<set>.yaml.")
+    ]
     title: Text
-    module: Annotated[str, Field(pattern=ID_PATTERN, description="The module whose module.yaml declares the objectives.")]
+    module: Annotated[
+        str, Field(pattern=ID_PATTERN, description="The module whose module.yaml declares the objectives.")
+    ]
     intro: Text | None = None
-    self_check: Annotated[bool, Field(description="false: the HTML book shows this set's items without the in-page checker.")] = True
+    self_check: Annotated[
+        bool, Field(description="false: the HTML book shows this set's items without the in-page checker.")
+    ] = True
     items: Annotated[list[Item], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -361,8 +429,10 @@ def json_schema() -> dict:
     schema = ExerciseSet.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Reading the Caliphate exercise set"
-    schema["description"] = ("An exercise set: exercises/<set>.yaml. See CONTRIBUTING.md, 'Exercise sets'. "
-                             "Item types: " + ", ".join(ITEM_TYPES) + ".")
+    schema["description"] = (
+        "An exercise set: exercises/<set>.yaml. See CONTRIBUTING.md, 'Exercise sets'. "
+        "Item types: " + ", ".join(ITEM_TYPES) + "."
+    )
     return schema
 
 
@@ -373,6 +443,7 @@ def words(text: str) -> int:
 
 # --------------------------------------------------------------------------------------------------
 # Loading and validating set files
+
 
 def _error_location(doc: YamlDoc, loc: tuple) -> tuple[int | None, str]:
     """Line and a readable description ("item 'x' (items[3]), field 'answer'") of a pydantic loc."""
@@ -431,8 +502,7 @@ def _extra_field(doc: YamlDoc, loc: tuple) -> str:
 
 def _bad_pattern(loc: tuple, inp: Any) -> str:
     if loc and loc[-1] in ("id", "set", "module", "objective", "reading", "taxonomy"):
-        return (f"'{inp}' is not a valid id: use lower-case letters, digits and single hyphens, "
-                "e.g. m1-rashidun-order")
+        return f"'{inp}' is not a valid id: use lower-case letters, digits and single hyphens, e.g. m1-rashidun-order"
     return f"'{inp}' is not a valid key: use short lower-case letters or digits, e.g. a, b, c"
 
 
@@ -447,9 +517,12 @@ _MAPPING_ERRORS = ("dict_type", "model_type", "model_attributes_type")
 #: pydantic error type → a plain-words explanation (loc, input, ctx, msg → text).
 _EXPLAIN: dict[str, Callable[[tuple, Any, dict, str], str]] = {
     "missing": lambda loc, inp, ctx, msg: f"the required field '{loc[-1]}' is missing",
-    "union_tag_invalid": lambda loc, inp, ctx, msg:
-        f"unknown item type '{ctx.get('tag', inp)}'. Allowed types: {', '.join(ITEM_TYPES)}",
-    "union_tag_not_found": lambda loc, inp, ctx, msg: f"the field 'type' is missing. Allowed types: {', '.join(ITEM_TYPES)}",
+    "union_tag_invalid": lambda loc, inp, ctx, msg: (
+        f"unknown item type '{ctx.get('tag', inp)}'. Allowed types: {', '.join(ITEM_TYPES)}"
+    ),
+    "union_tag_not_found": lambda loc, inp, ctx, msg: (
+        f"the field 'type' is missing. Allowed types: {', '.join(ITEM_TYPES)}"
+    ),
     "string_pattern_mismatch": lambda loc, inp, ctx, msg: _bad_pattern(loc, inp),
     "string_type": lambda loc, inp, ctx, msg: f"expected text, got {_kind(inp)}",
     "list_type": lambda loc, inp, ctx, msg: f"expected a list such as [a, b], got {_kind(inp)}",
@@ -457,11 +530,18 @@ _EXPLAIN: dict[str, Callable[[tuple, Any, dict, str], str]] = {
     "string_too_short": lambda loc, inp, ctx, msg: "must not be empty",
     "literal_error": lambda loc, inp, ctx, msg: f"'{inp}' is not allowed; allowed: {ctx.get('expected')}",
     "value_error": lambda loc, inp, ctx, msg: msg.removeprefix("Value error, "),
-    **{t: (lambda loc, inp, ctx, msg, t=t:
-           f"expected a {'whole ' if t.startswith('int') else ''}number, got {_kind(inp)} {_short(inp)}")
-       for t in _NUMBER_ERRORS},
-    **{t: (lambda loc, inp, ctx, msg: f"expected a mapping (key: value lines), got {_kind(inp)}")
-       for t in _MAPPING_ERRORS},
+    **{
+        t: (
+            lambda loc, inp, ctx, msg, t=t: (
+                f"expected a {'whole ' if t.startswith('int') else ''}number, got {_kind(inp)} {_short(inp)}"
+            )
+        )
+        for t in _NUMBER_ERRORS
+    },
+    **{
+        t: (lambda loc, inp, ctx, msg: f"expected a mapping (key: value lines), got {_kind(inp)}")
+        for t in _MAPPING_ERRORS
+    },
 }
 
 
@@ -499,12 +579,15 @@ def validate_set_data(doc: YamlDoc, *, expected_id: str | None = None, root: Pat
     (default: the course the file is in)."""
     data = doc.data
     if data is None:
-        raise CourseInputError(f"{doc.where}: the file is empty. An exercise set is a mapping with "
-                               "set, title, module and items; see CONTRIBUTING.md, 'Exercise sets'.")
+        raise CourseInputError(
+            f"{doc.where}: the file is empty. An exercise set is a mapping with "
+            "set, title, module and items; see CONTRIBUTING.md, 'Exercise sets'."
+        )
     if not isinstance(data, dict):
         raise CourseInputError(
             f"{_where(doc.where, doc.line_of(()))}: the top level is {_kind(data)}, but an exercise set must be a "
-            "mapping with the keys set, title, module and items; see CONTRIBUTING.md, 'Exercise sets'.")
+            "mapping with the keys set, title, module and items; see CONTRIBUTING.md, 'Exercise sets'."
+        )
     try:
         model = ExerciseSet.model_validate(data)
     except ValidationError as exc:
@@ -518,7 +601,8 @@ def validate_set_data(doc: YamlDoc, *, expected_id: str | None = None, root: Pat
         raise CourseInputError(
             f"{_where(doc.where, doc.line_of(('set',)))}: the set id is '{model.id}' but the file is named "
             f"'{expected_id}.yaml'. They must agree (learners' answers go to answers/<set>.yaml); rename the "
-            "file or change 'set'.")
+            "file or change 'set'."
+        )
     _check_taxonomy_labels(model, doc, root)
     return model
 
@@ -535,10 +619,15 @@ def _check_taxonomy_labels(model: ExerciseSet, doc: YamlDoc, root: Path | str | 
             if taxo.resolve(label) is None:
                 field_name = "labels" if it.labels.get(para) == label else "accept"
                 line = doc.line_of(("items", i, field_name, para))
-                problems.append((line, f"item '{it.id}', {field_name} for paragraph {para}: '{label}' is not a "
-                                       f"label of the taxonomy '{it.taxonomy}'. Allowed: a technique id "
-                                       f"(e.g. {taxo.techniques[0].id}), a category id (e.g. {taxo.categories[0].id}) "
-                                       f"or {taxo.none_label}"))
+                problems.append(
+                    (
+                        line,
+                        f"item '{it.id}', {field_name} for paragraph {para}: '{label}' is not a "
+                        f"label of the taxonomy '{it.taxonomy}'. Allowed: a technique id "
+                        f"(e.g. {taxo.techniques[0].id}), a category id (e.g. {taxo.categories[0].id}) "
+                        f"or {taxo.none_label}",
+                    )
+                )
     if problems:
         raise CourseInputError(format_problems(doc.where, problems))
 
@@ -597,8 +686,9 @@ def check_unique_item_ids(sets: list[ExerciseSet], where: Path) -> None:
                 problems.append(f"item id '{it.id}' is used in both set '{seen[it.id]}' and set '{s.id}'")
             seen.setdefault(it.id, s.id)
     if problems:
-        raise CourseInputError(f"{where}: {'; '.join(problems)}. Item ids must be unique "
-                               "course-wide; rename one of each pair.")
+        raise CourseInputError(
+            f"{where}: {'; '.join(problems)}. Item ids must be unique course-wide; rename one of each pair."
+        )
 
 
 def clear_cache() -> None:

@@ -16,8 +16,8 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from course.errors import CourseInputError
 
@@ -70,8 +70,11 @@ def write_error(path: Path | str, exc: OSError, *, what: str = "write") -> Write
         return exc
     reason = exc.strerror or str(exc) or type(exc).__name__
     advice = _ADVICE.get(exc.errno or 0, "Check that the folder exists and is writable, then run the command again.")
-    return WriteError(f"{path}: could not {what} the file ({reason}). Nothing was changed: any earlier version "
-                      f"of the file is intact. {advice}", exc.errno or 0)
+    return WriteError(
+        f"{path}: could not {what} the file ({reason}). Nothing was changed: any earlier version "
+        f"of the file is intact. {advice}",
+        exc.errno or 0,
+    )
 
 
 def _pid_alive(pid: int) -> bool:
@@ -132,8 +135,9 @@ def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
     return (a.st_ino, a.st_dev, a.st_size, a.st_mtime_ns) == (b.st_ino, b.st_dev, b.st_size, b.st_mtime_ns)
 
 
-def atomic_replace(path: Path | str, write: Callable[[Path], None], *, mode: int | None = None,
-                   expect: os.stat_result | None = None) -> None:
+def atomic_replace(
+    path: Path | str, write: Callable[[Path], None], *, mode: int | None = None, expect: os.stat_result | None = None
+) -> None:
     """Replace ``path`` atomically with what ``write(tmp)`` writes to a temporary file in the same folder
     (named ``.<name>.<pid>.<random>.tmp``, so :func:`clean_stale_temps` can find one left by a killed run).
     The new file gets ``mode``, else the old file's permissions, else the default ones. With ``expect``,
@@ -178,6 +182,7 @@ def _text_writer(text: str | Iterable[str]) -> Callable[[Path], None]:
                     fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
+
     return write
 
 
@@ -191,5 +196,6 @@ def atomic_write_bytes(path: Path | str, data: bytes, *, mode: int | None = 0o64
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+
     atomic_replace(path, write, mode=mode)
     return path

@@ -34,8 +34,12 @@ def load_glossary_file(path: Path, root: Path) -> list[dict]:
 def technique_entries(tax: Taxonomy, path: Path, root: Path) -> list[dict]:
     """A glossary entry for every technique of ``tax`` (loaded from ``path``)."""
     rel = str(Path(path).relative_to(root))
-    return [{"term": t.name,
-             "definition": f"{t.definition.strip()} A technique of the category “{c.name}” in the "
-                           f"{tax.title} taxonomy.",
-             "_file": rel}
-            for c in tax.categories for t in c.techniques]
+    return [
+        {
+            "term": t.name,
+            "definition": f"{t.definition.strip()} A technique of the category “{c.name}” in the {tax.title} taxonomy.",
+            "_file": rel,
+        }
+        for c in tax.categories
+        for t in c.techniques
+    ]

@@ -59,8 +59,9 @@ def list_modules(root: Path) -> list[Module]:
 def load_module(module_id: str, root: Path) -> Module:
     path = modules_dir(root) / module_id / "module.yaml"
     if not path.exists():
-        raise CourseInputError(f"{path}: no such module file. Each module folder needs a module.yaml "
-                               "(see CONTRIBUTING.md, 'module.yaml').")
+        raise CourseInputError(
+            f"{path}: no such module file. Each module folder needs a module.yaml (see CONTRIBUTING.md, 'module.yaml')."
+        )
     return _load(str(path), path.stat().st_mtime_ns)
 
 
@@ -74,18 +75,27 @@ def _load(path_s: str, _mtime: int) -> Module:
     doc = load_yaml(path, max_bytes=MAX_DATA_BYTES, what="module file")
     data = doc.data
     if not isinstance(data, dict):
-        raise CourseInputError(f"{doc.at()}: the top level must be a mapping with id, number, title, lessons, "
-                               "objectives.")
+        raise CourseInputError(
+            f"{doc.at()}: the top level must be a mapping with id, number, title, lessons, objectives."
+        )
     lessons = tuple(_lesson(doc, i, entry) for i, entry in enumerate(_list(doc, data, "lessons")))
     objectives = tuple(_objective(doc, i, entry) for i, entry in enumerate(_list(doc, data, "objectives")))
     docs = {les.doc for les in lessons}
     for i, o in enumerate(objectives):
         if o.lesson not in docs:
-            raise CourseInputError(f"{doc.at(('objectives', i, 'lesson'))}: objective '{o.id}' names lesson "
-                                   f"'{o.lesson}', which is not in lessons ({', '.join(sorted(docs)) or 'none'}).")
-    return Module(id=str(_need(doc, data, "id", ())), number=_int(doc, data, "number", 99, ()),
-                  title=str(_need(doc, data, "title", ())), lessons=lessons, objectives=objectives,
-                  exercise_sets=tuple(data.get("exercise_sets") or ()), path=path)
+            raise CourseInputError(
+                f"{doc.at(('objectives', i, 'lesson'))}: objective '{o.id}' names lesson "
+                f"'{o.lesson}', which is not in lessons ({', '.join(sorted(docs)) or 'none'})."
+            )
+    return Module(
+        id=str(_need(doc, data, "id", ())),
+        number=_int(doc, data, "number", 99, ()),
+        title=str(_need(doc, data, "title", ())),
+        lessons=lessons,
+        objectives=objectives,
+        exercise_sets=tuple(data.get("exercise_sets") or ()),
+        path=path,
+    )
 
 
 def _need(doc: YamlDoc, d: dict, key: str, loc: tuple):
@@ -106,18 +116,24 @@ def _int(doc: YamlDoc, d: dict, key: str, default: int, loc: tuple) -> int:
 def _list(doc: YamlDoc, data: dict, key: str) -> list:
     value = data.get(key) or []
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-        raise CourseInputError(f"{doc.at((key,))}: {key} must be a list of mappings (- key: value). "
-                               "See CONTRIBUTING.md, 'module.yaml'.")
+        raise CourseInputError(
+            f"{doc.at((key,))}: {key} must be a list of mappings (- key: value). See CONTRIBUTING.md, 'module.yaml'."
+        )
     return value
 
 
 def _lesson(doc: YamlDoc, i: int, entry: dict) -> Lesson:
     loc = ("lessons", i)
-    return Lesson(str(_need(doc, entry, "doc", loc)), str(_need(doc, entry, "title", loc)),
-                  _int(doc, entry, "learner_minutes", 0, loc), _int(doc, entry, "teaching_minutes", 0, loc))
+    return Lesson(
+        str(_need(doc, entry, "doc", loc)),
+        str(_need(doc, entry, "title", loc)),
+        _int(doc, entry, "learner_minutes", 0, loc),
+        _int(doc, entry, "teaching_minutes", 0, loc),
+    )
 
 
 def _objective(doc: YamlDoc, i: int, entry: dict) -> Objective:
     loc = ("objectives", i)
-    return Objective(str(_need(doc, entry, "id", loc)), str(_need(doc, entry, "lesson", loc)),
-                     str(_need(doc, entry, "text", loc)))
+    return Objective(
+        str(_need(doc, entry, "id", loc)), str(_need(doc, entry, "lesson", loc)), str(_need(doc, entry, "text", loc))
+    )

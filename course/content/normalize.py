@@ -53,20 +53,73 @@ _MAP = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "æ
 
 # The article, with sun-letter assimilation, written with a hyphen and glued to the next word.
 # Only at the start of a token (start of text, after a space or a hyphen).
-_ARTICLE_HYPHEN = re.compile(
-    r"(?:^|(?<=[\s\-]))(?:a|e|u|i)(?:l|n|d|s|t|r|z|sh|dh|th|zh)-(?=[a-z])"
-)
+_ARTICLE_HYPHEN = re.compile(r"(?:^|(?<=[\s\-]))(?:a|e|u|i)(?:l|n|d|s|t|r|z|sh|dh|th|zh)-(?=[a-z])")
 _ARTICLE_FREE = {"al", "el"}
 #: Assimilated article forms dropped only between two other tokens (step 7).
-INNER_ARTICLES = frozenset({"ul", "ut", "un", "ud", "us", "ur", "uz", "ush", "udh", "uth",
-                            "an", "ad", "as", "at", "ar", "az", "ash", "adh", "ath", "ad", "az"})
+INNER_ARTICLES = frozenset(
+    {
+        "ul",
+        "ut",
+        "un",
+        "ud",
+        "us",
+        "ur",
+        "uz",
+        "ush",
+        "udh",
+        "uth",
+        "an",
+        "ad",
+        "as",
+        "at",
+        "ar",
+        "az",
+        "ash",
+        "adh",
+        "ath",
+    }
+)
 #: Titles and honorifics dropped from the start of an answer (step 9), in normal form.
-TITLES = frozenset({
-    "shaykh", "sheikh", "shaikh", "sheik", "shaich", "imam", "mawlana", "maulana", "molana", "maulvi",
-    "mawlawi", "sayyid", "sayed", "syed", "hazrat", "hadrat", "hadhrat", "hajji", "haji", "hajj",
-    "mulla", "mullah", "mufti", "ayatollah", "ayatullah", "caliph", "khalif", "sultan", "sir", "dr",
-    "prof", "professor", "ustadh", "ustaz", "allama", "allamah",
-})
+TITLES = frozenset(
+    {
+        "shaykh",
+        "sheikh",
+        "shaikh",
+        "sheik",
+        "shaich",
+        "imam",
+        "mawlana",
+        "maulana",
+        "molana",
+        "maulvi",
+        "mawlawi",
+        "sayyid",
+        "sayed",
+        "syed",
+        "hazrat",
+        "hadrat",
+        "hadhrat",
+        "hajji",
+        "haji",
+        "hajj",
+        "mulla",
+        "mullah",
+        "mufti",
+        "ayatollah",
+        "ayatullah",
+        "caliph",
+        "khalif",
+        "sultan",
+        "sir",
+        "dr",
+        "prof",
+        "professor",
+        "ustadh",
+        "ustaz",
+        "allama",
+        "allamah",
+    }
+)
 _SEP = re.compile(r"[\s\-‐‑‒–—―_/·.,;:!?\"“”«»()\[\]{}]+")
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
 
@@ -97,9 +150,11 @@ def _tokens(text: object, *, drop_articles: bool, glosses: bool = True) -> list[
         s = _ARTICLE_HYPHEN.sub("", s)
     tokens = [t for t in _SEP.split(s) if t]
     if drop_articles:
-        tokens = [t for i, t in enumerate(tokens)
-                  if t not in _ARTICLE_FREE
-                  and not (t in INNER_ARTICLES and 0 < i < len(tokens) - 1)]
+        tokens = [
+            t
+            for i, t in enumerate(tokens)
+            if t not in _ARTICLE_FREE and not (t in INNER_ARTICLES and 0 < i < len(tokens) - 1)
+        ]
     if len(tokens) > 1 and tokens[0] == "the":
         tokens = tokens[1:]
     while len(tokens) > 1 and tokens[0] in TITLES:
@@ -184,18 +239,18 @@ def parse_number(text: str) -> tuple[float, str] | None:
     m = re.match(r"^(a\.?\s?d\.?|c\.?\s?e\.?)\s+(?=\d)", s, re.I)
     prefix = ""
     if m:
-        prefix, s = m.group(1), s[m.end():]
+        prefix, s = m.group(1), s[m.end() :]
     m = _NUMBER_HEAD.match(s)
     if not m:
         return None
-    num, rest = m.group(1), s[m.end():].strip()
+    num, rest = m.group(1), s[m.end() :].strip()
     sign = ""
     if num[:1] in "+-":
         sign, num = num[0], num[1:]
     # A space-separated run is a number only if it is a thousands grouping; otherwise the rest is a unit.
     if re.search(r"[\u202f\u00a0 _]", num) and not _THOUSANDS.match(num):
         head = re.match(r"^\d+", num).group(0)
-        rest = (num[len(head):] + " " + rest).strip()
+        rest = (num[len(head) :] + " " + rest).strip()
         num = head
     if _THOUSANDS.match(num):
         num = re.sub(r"[,\u202f\u00a0 _]", "", num)

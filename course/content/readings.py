@@ -51,11 +51,10 @@ READING_MINUTES_WPM = 200  # a careful reading pace for argumentative prose
 
 #: A web address: a scheme, a ``www.`` host or a bare host name ending in a top-level domain.
 WEB_ADDRESS_RE = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/[^\s<>]*)?",
-    re.I)
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/[^\s<>]*)?", re.I
+)
 
-KINDS = ("para", "title", "meta", "heading", "question", "image-description", "signature", "rating",
-         "quote", "stray")
+KINDS = ("para", "title", "meta", "heading", "question", "image-description", "signature", "rating", "quote", "stray")
 
 
 @dataclass(frozen=True)
@@ -204,8 +203,7 @@ def load_reading(reading_id: str, root: Path) -> Reading:
     if not meta_path.exists():
         known = ", ".join(list_readings(root)) or "none"
         raise ReadingRefError(f"unknown reading '{reading_id}'. Known readings: {known}.")
-    return _load_cached(str(meta_path), meta_path.stat().st_mtime_ns, str(src_path),
-                        src_path.stat().st_mtime_ns)
+    return _load_cached(str(meta_path), meta_path.stat().st_mtime_ns, str(src_path), src_path.stat().st_mtime_ns)
 
 
 @lru_cache(maxsize=16)
@@ -213,8 +211,10 @@ def _load_cached(meta_path: str, _m1: int, src_path: str, _m2: int) -> Reading:
     doc = load_yaml(meta_path, max_bytes=MAX_DATA_BYTES, what="reading file")
     meta = doc.data
     if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
-        raise CourseInputError(f"{doc.at()}: a reading.yaml is a mapping with at least 'id' (the reading's "
-                               "folder name), title, letter and layout.")
+        raise CourseInputError(
+            f"{doc.at()}: a reading.yaml is a mapping with at least 'id' (the reading's "
+            "folder name), title, letter and layout."
+        )
     raw = Path(src_path).read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
     text = raw.decode("utf-8")
@@ -222,9 +222,17 @@ def _load_cached(meta_path: str, _m1: int, src_path: str, _m2: int) -> Reading:
     paragraphs = lay_out(rid, text, meta.get("layout", {}), doc.place(("layout",)))
     redactions = _redactions(meta.get("redact"), paragraphs, doc)
     margin_notes = _margin_notes(meta.get("margin_notes"), len(paragraphs), doc)
-    return Reading(id=rid, letter=str(meta.get("letter", "?")), meta=meta, paragraphs=paragraphs,
-                   source_path=Path(src_path), source_text=text, sha256=sha, redactions=redactions,
-                   margin_notes=margin_notes)
+    return Reading(
+        id=rid,
+        letter=str(meta.get("letter", "?")),
+        meta=meta,
+        paragraphs=paragraphs,
+        source_path=Path(src_path),
+        source_text=text,
+        sha256=sha,
+        redactions=redactions,
+        margin_notes=margin_notes,
+    )
 
 
 def redact_text(text: str, redactions) -> str:
@@ -240,34 +248,41 @@ def _redactions(spec, paragraphs: list[Paragraph], doc: YamlDoc) -> tuple[Redact
     if not spec:
         return ()
     if not isinstance(spec, list):
-        raise CourseInputError(f"{doc.at(('redact',))}: 'redact' must be a list of entries with paragraph, text and "
-                               "replacement.")
+        raise CourseInputError(
+            f"{doc.at(('redact',))}: 'redact' must be a list of entries with paragraph, text and replacement."
+        )
     out = []
     for i, entry in enumerate(spec, 1):
         where = doc.place(("redact", i - 1))
         if not isinstance(entry, dict) or set(entry) != {"paragraph", "text", "replacement"}:
             raise CourseInputError(
                 f"{where}: redact entry {i} must have exactly the keys paragraph, text and replacement "
-                f"(it has {sorted(entry) if isinstance(entry, dict) else entry!r}).")
+                f"(it has {sorted(entry) if isinstance(entry, dict) else entry!r})."
+            )
         n, text, repl = entry["paragraph"], str(entry["text"]), str(entry["replacement"])
         if not isinstance(n, int) or not 1 <= n <= len(paragraphs):
-            raise CourseInputError(f"{where}: redact entry {i}: paragraph {n!r} does not exist "
-                                   f"(the reading has paragraphs 1–{len(paragraphs)}).")
+            raise CourseInputError(
+                f"{where}: redact entry {i}: paragraph {n!r} does not exist "
+                f"(the reading has paragraphs 1–{len(paragraphs)})."
+            )
         core = text.strip("<>()[] ")
         if not WEB_ADDRESS_RE.fullmatch(core):
             raise CourseInputError(
                 f"{where}: redact entry {i}: {text!r} is not a web address. Only movement web "
                 "addresses may be withheld from a reading (readings/editorial-policy.md); every other "
-                "word is printed as received.")
+                "word is printed as received."
+            )
         count = paragraphs[n - 1].text.count(text)
         if count != 1:
             raise CourseInputError(
                 f"{where}: redact entry {i}: paragraph {n} contains {text!r} {count} times; it must "
-                "contain it exactly once. Copy the address exactly as it stands in source.txt.")
+                "contain it exactly once. Copy the address exactly as it stands in source.txt."
+            )
         if not (repl.startswith("[") and repl.endswith("]")) or WEB_ADDRESS_RE.search(repl):
             raise CourseInputError(
                 f"{where}: redact entry {i}: the replacement {repl!r} must be a bracketed editorial "
-                "phrase, such as \"[web address withheld]\", and must not contain an address.")
+                'phrase, such as "[web address withheld]", and must not contain an address.'
+            )
         out.append(Redaction(n, text, repl))
     return tuple(out)
 
@@ -276,20 +291,21 @@ def _margin_notes(spec, count: int, doc: YamlDoc) -> tuple[MarginNote, ...]:
     if not spec:
         return ()
     if not isinstance(spec, list):
-        raise CourseInputError(f"{doc.at(('margin_notes',))}: 'margin_notes' must be a list of entries with paragraphs, "
-                               "label and text.")
+        raise CourseInputError(
+            f"{doc.at(('margin_notes',))}: 'margin_notes' must be a list of entries with paragraphs, label and text."
+        )
     out = []
     for i, entry in enumerate(spec, 1):
         where = doc.place(("margin_notes", i - 1))
         if not isinstance(entry, dict) or set(entry) != {"paragraphs", "label", "text"}:
-            raise CourseInputError(
-                f"{where}: margin note {i} must have exactly the keys paragraphs, label and text.")
+            raise CourseInputError(f"{where}: margin note {i} must have exactly the keys paragraphs, label and text.")
         numbers = _expand_numbers(entry["paragraphs"])
         a, b = min(numbers), max(numbers)
         if a < 1 or b > count or numbers != list(range(a, b + 1)):
             raise CourseInputError(
                 f"{where}: margin note {i}: paragraphs {entry['paragraphs']!r} must be one paragraph "
-                f"or a range such as \"13-18\" within 1–{count}.")
+                f'or a range such as "13-18" within 1–{count}.'
+            )
         out.append(MarginNote(a, b, str(entry["label"]).strip(), str(entry["text"]).strip()))
     return tuple(out)
 
@@ -402,8 +418,9 @@ def resolve_ref(ref: str, root: Path, load=None) -> tuple[Reading, list[Paragrap
     except ReadingRefError:
         close = difflib.get_close_matches(rid, list_readings(root), n=3, cutoff=0.3)
         hint = f" Did you mean {', '.join(c + ':' + str(a) for c in close)}?" if close else ""
-        raise ReadingRefError(f"'{ref}': unknown reading '{rid}'.{hint} Known readings: "
-                              f"{', '.join(list_readings(root))}.") from None
+        raise ReadingRefError(
+            f"'{ref}': unknown reading '{rid}'.{hint} Known readings: {', '.join(list_readings(root))}."
+        ) from None
     n = len(reading)
     if a < 1 or b > n:
         bad = a if (a < 1 or a > n) else b
@@ -433,7 +450,7 @@ def diff_tokens(expected: list[str], actual: list[tuple[str, int]], limit: int =
         if op == "equal":
             continue
         para = actual[j1][1] if j1 < len(actual) else (actual[-1][1] if actual else 0)
-        ctx = " ".join(expected[max(0, i1 - 4):i1])
+        ctx = " ".join(expected[max(0, i1 - 4) : i1])
         if op == "replace":
             msg = f"changed {' '.join(expected[i1:i2])!r} → {' '.join(act[j1:j2])!r}"
         elif op == "delete":
@@ -471,7 +488,7 @@ def segments(text: str) -> list[tuple[str, str]]:
         pos = 0
         for m in ARABIC_RUN_RE.finditer(piece):
             if m.start() > pos:
-                parts.append((style, piece[pos:m.start()]))
+                parts.append((style, piece[pos : m.start()]))
             parts.append(("strong-ar" if bold else "ar", m.group(0)))
             pos = m.end()
         if pos < len(piece):
@@ -486,5 +503,7 @@ EXCERPTS_COVERAGE_FILE = "excerpts-coverage.json"
 
 def coverage_line(row: dict) -> str:
     """'Reading B: 3,771 of 5,167 words (73 %)': as the build prints it and the pages show it."""
-    return (f"{row['label']}: {row['words']:,} of {row['words_total']:,} words ({row['percent']} %), "
-            f"{row['paragraphs']} of {row['paragraphs_total']} paragraphs")
+    return (
+        f"{row['label']}: {row['words']:,} of {row['words_total']:,} words ({row['percent']} %), "
+        f"{row['paragraphs']} of {row['paragraphs_total']} paragraphs"
+    )

@@ -165,8 +165,9 @@ def load_taxonomy(name: str, root: Path | str) -> Taxonomy:
     path = taxonomy_path(name, root)
     if not path.is_file():
         known = ", ".join(available_taxonomies(root)) or "none"
-        raise CourseInputError(f"{path}: there is no taxonomy '{name}'. Known taxonomies: {known} "
-                               f"(files in {path.parent}).")
+        raise CourseInputError(
+            f"{path}: there is no taxonomy '{name}'. Known taxonomies: {known} (files in {path.parent})."
+        )
     st = path.stat()
     return _load(str(path), st.st_mtime_ns, st.st_size)
 
@@ -186,5 +187,7 @@ def _load(path: str, _mtime: int, _size: int) -> Taxonomy:
         msg = err.get("msg", "invalid").removeprefix("Value error, ")
         if err.get("type") == "missing":
             msg = f"the required field '{loc[-1]}' is missing"
-        raise CourseInputError(f"{path}, line {line}: {field}: {msg}. Every category and technique needs an id, "
-                               "a name and a definition; see the shape in course/content/taxonomy.py.") from None
+        raise CourseInputError(
+            f"{path}, line {line}: {field}: {msg}. Every category and technique needs an id, "
+            "a name and a definition; see the shape in course/content/taxonomy.py."
+        ) from None

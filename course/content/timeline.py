@@ -45,10 +45,15 @@ def _mapping(d: object, allowed: set[str], where: str, what: str) -> dict:
 
 
 def _check_axis(axis: object, where: str) -> dict:
-    _need(isinstance(axis, dict) and set(axis) == {"start", "end", "step"}, where,
-          "'axis' must be a mapping with exactly start, end and step (years).")
+    _need(
+        isinstance(axis, dict) and set(axis) == {"start", "end", "step"},
+        where,
+        "'axis' must be a mapping with exactly start, end and step (years).",
+    )
     assert isinstance(axis, dict)
-    _need(all(_is_year(axis[k]) for k in ("start", "end", "step")), where, "axis start, end and step must be whole years.")
+    _need(
+        all(_is_year(axis[k]) for k in ("start", "end", "step")), where, "axis start, end and step must be whole years."
+    )
     _need(axis["start"] < axis["end"] and axis["step"] > 0, where, "axis start must be before end, and step positive.")
     return axis
 
@@ -61,8 +66,11 @@ def _check_period(p: object, axis: dict, seen: set[str], w: str) -> None:
     _need(p["kind"] in PERIOD_KINDS, w, f"kind '{p['kind']}' is not one of {sorted(PERIOD_KINDS)}.")
     _need(_is_year(p.get("start")) and _is_year(p.get("end")), w, "start and end must be whole years.")
     _need(p["start"] <= p["end"], w, f"start {p['start']} is after end {p['end']}.")
-    _need(axis["start"] <= p["start"] and p["end"] <= axis["end"], w,
-          f"{p['start']}–{p['end']} lies outside the axis {axis['start']}–{axis['end']}.")
+    _need(
+        axis["start"] <= p["start"] and p["end"] <= axis["end"],
+        w,
+        f"{p['start']}–{p['end']} lies outside the axis {axis['start']}–{axis['end']}.",
+    )
     if "capital" in p:
         _need(isinstance(p["capital"], str), w, "'capital' must be text.")
 
@@ -79,6 +87,7 @@ def _check_event(e: object, axis: dict, last: int | None, w: str) -> int:
 def validate_timeline(data: object, where: str, doc: YamlDoc | None = None) -> dict[str, Any]:
     """Check a loaded timeline mapping; return it unchanged or raise ``CourseInputError``. With ``doc``
     (the loaded file), messages name the line too."""
+
     def at(loc: tuple, label: str = "") -> Any:
         if doc is None:
             return f"{where}, {label}" if label else where
@@ -88,7 +97,9 @@ def validate_timeline(data: object, where: str, doc: YamlDoc | None = None) -> d
     _need(isinstance(data, dict), where, "the file must be a mapping with title, alt, axis, periods and events.")
     assert isinstance(data, dict)
     unknown = set(data) - _TOP_KEYS
-    _need(not unknown, where, f"unknown top-level key(s) {sorted(unknown)}; allowed: title, alt, axis, periods, events.")
+    _need(
+        not unknown, where, f"unknown top-level key(s) {sorted(unknown)}; allowed: title, alt, axis, periods, events."
+    )
     _texts(data, ("title", "alt"), at(()))
     axis = _check_axis(data.get("axis"), at(("axis",)))
     periods = data.get("periods")

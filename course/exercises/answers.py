@@ -31,6 +31,7 @@ from course.exercises.recovery import (
 
 _kind = describe_kind
 
+
 @dataclass
 class AnswerFile:
     """A learner's answers to one set: item id → raw answer, plus the problems found while reading."""
@@ -49,8 +50,11 @@ class AnswerFile:
     def unreadable(self, set_result) -> list[str]:
         """One-paragraph messages (file, line) for answers that could not be read as their type
         expects, e.g. a choice that does not exist."""
-        return [f"{_where(self.path, self.line_of(r.item_id))}: item '{r.item_id}': {r.feedback}"
-                for r in set_result.results if r.answer_error]
+        return [
+            f"{_where(self.path, self.line_of(r.item_id))}: item '{r.item_id}': {r.feedback}"
+            for r in set_result.results
+            if r.answer_error
+        ]
 
 
 def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> AnswerFile:
@@ -61,27 +65,35 @@ def parse_answers(doc: YamlDoc, exercise_set: ExerciseSet | None = None) -> Answ
         raise CourseInputError(
             f"{_where(doc.where, doc.line_of(()))}: the top level is {_kind(data)}, but an answer file must be a "
             "mapping of item ids to answers (one 'item-id: answer' line per item). Run 'course start' to get "
-            "a fresh template.")
+            "a fresh template."
+        )
     answers: dict[str, Any] = {}
     af = AnswerFile(doc.where, answers, doc=doc)
     known = {it.id for it in exercise_set.items} if exercise_set else None
     for key, value in data.items():
         if not isinstance(key, str):
             line = doc.line_of((key,), key=True)
-            af.problems.append(f"{_where(doc.where, line)}: '{clip(key)}' is not an item id; item ids are text such "
-                               "as m1-rashidun-order. This line was ignored.")
+            af.problems.append(
+                f"{_where(doc.where, line)}: '{clip(key)}' is not an item id; item ids are text such "
+                "as m1-rashidun-order. This line was ignored."
+            )
             continue
         if known is not None and key not in known:
             from difflib import get_close_matches
 
             line = doc.line_of((key,), key=True)
-            close = (get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-                     if len(af.unknown) < 50 and len(key) <= 200 else [])
+            close = (
+                get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+                if len(af.unknown) < 50 and len(key) <= 200
+                else []
+            )
             did = f" Did you mean '{close[0]}'?" if close else ""
             af.unknown.append(key)
-            af.problems.append(f"{_where(doc.where, line)}: '{clip(key)}' is not an item of set "
-                               f"'{exercise_set.id}'.{did} This answer was ignored; the set's items are listed "
-                               "in the template ('course start').")
+            af.problems.append(
+                f"{_where(doc.where, line)}: '{clip(key)}' is not an item of set "
+                f"'{exercise_set.id}'.{did} This answer was ignored; the set's items are listed "
+                "in the template ('course start')."
+            )
             continue
         answers[key] = value
     return af
@@ -96,10 +108,12 @@ def load_answers(path: Path | str, exercise_set: ExerciseSet | None = None, *, r
         if p.is_symlink():
             raise CourseInputError(
                 f"{p}: is a symbolic link to '{_link_target(p)}', which does not exist (or links back to itself). "
-                "Delete the link and run 'course start' to create a real answer file.")
+                "Delete the link and run 'course start' to create a real answer file."
+            )
         return AnswerFile(str(p), {})
-    return parse_answer_text(read_text(p, max_bytes=MAX_ANSWER_BYTES, what="answer file"), str(p), exercise_set,
-                             recover=recover)
+    return parse_answer_text(
+        read_text(p, max_bytes=MAX_ANSWER_BYTES, what="answer file"), str(p), exercise_set, recover=recover
+    )
 
 
 def _link_target(p: Path) -> str:
@@ -111,14 +125,16 @@ def _link_target(p: Path) -> str:
         return "?"
 
 
-def load_answers_bytes(raw: bytes, where: str, exercise_set: ExerciseSet | None = None, *,
-                       recover: bool = False) -> AnswerFile:
+def load_answers_bytes(
+    raw: bytes, where: str, exercise_set: ExerciseSet | None = None, *, recover: bool = False
+) -> AnswerFile:
     text = decode_bytes(raw, where, max_bytes=MAX_ANSWER_BYTES, what="answer file")
     return parse_answer_text(text, where, exercise_set, recover=recover)
 
 
-def parse_answer_text(text: str, where: str, exercise_set: ExerciseSet | None = None, *,
-                      recover: bool = False) -> AnswerFile:
+def parse_answer_text(
+    text: str, where: str, exercise_set: ExerciseSet | None = None, *, recover: bool = False
+) -> AnswerFile:
     """Parse an answer file. A YAML syntax error is reported at the line where the broken answer
     *starts* (an unclosed ``[`` on line 19 is reported at line 19, not where the parser gave up)."""
     try:

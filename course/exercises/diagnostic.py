@@ -128,19 +128,31 @@ class DiagnosticResult:
 
     def to_dict(self) -> dict:
         r = lambda x: None if x is None else round(x, 3)  # noqa: E731
-        return {"form": self.form, "answered": self.answered, "total": self.total, "hits": self.hits,
-                "misses": self.misses, "false_alarms": self.false_alarms,
-                "correct_rejections": self.correct_rejections, "hit_rate": r(self.hit_rate),
-                "false_alarm_rate": r(self.false_alarm_rate), "discernment": r(self.discernment),
-                "d_prime": r(self.d_prime), "bias": r(self.bias), "confidence_right": r(self.confidence_right),
-                "confidence_wrong": r(self.confidence_wrong), "problems": self.problems}
+        return {
+            "form": self.form,
+            "answered": self.answered,
+            "total": self.total,
+            "hits": self.hits,
+            "misses": self.misses,
+            "false_alarms": self.false_alarms,
+            "correct_rejections": self.correct_rejections,
+            "hit_rate": r(self.hit_rate),
+            "false_alarm_rate": r(self.false_alarm_rate),
+            "discernment": r(self.discernment),
+            "d_prime": r(self.d_prime),
+            "bias": r(self.bias),
+            "confidence_right": r(self.confidence_right),
+            "confidence_wrong": r(self.confidence_wrong),
+            "problems": self.problems,
+        }
 
 
 def score_form(form: Form, answers: dict[str, Any] | None, where: str = "") -> DiagnosticResult:
     """Score one form. Never raises on a learner's answers; problems are listed."""
     answers = answers or {}
-    res = DiagnosticResult(form=form.id, answered=0, total=len(form.passages), hits=0, misses=0, false_alarms=0,
-                           correct_rejections=0)
+    res = DiagnosticResult(
+        form=form.id, answered=0, total=len(form.passages), hits=0, misses=0, false_alarms=0, correct_rejections=0
+    )
     res.signal_total = sum(1 for p in form.passages if p.key == SIGNAL)
     res.noise_total = res.total - res.signal_total
     known = {p.id for p in form.passages}
@@ -205,11 +217,14 @@ def describe(res: DiagnosticResult) -> str:
     if res.discernment is None:
         return f"form {res.form.upper()}: {res.answered} of {res.total} answered; not enough answers to score."
     b = res.bias or 0.0
-    lean = ("leans to 'technique' (suspicious)" if b < -0.25 else
-            "leans to 'none' (trusting)" if b > 0.25 else "balanced")
-    text = (f"form {res.form.upper()}: discernment {res.discernment:+.2f} (hits {res.hits}/{res.hits + res.misses}, "
-            f"false alarms {res.false_alarms}/{res.false_alarms + res.correct_rejections}), d′ {res.d_prime:.2f}, "
-            f"bias c {b:+.2f}, {lean}")
+    lean = (
+        "leans to 'technique' (suspicious)" if b < -0.25 else "leans to 'none' (trusting)" if b > 0.25 else "balanced"
+    )
+    text = (
+        f"form {res.form.upper()}: discernment {res.discernment:+.2f} (hits {res.hits}/{res.hits + res.misses}, "
+        f"false alarms {res.false_alarms}/{res.false_alarms + res.correct_rejections}), d′ {res.d_prime:.2f}, "
+        f"bias c {b:+.2f}, {lean}"
+    )
     if not res.complete:
         text += f"; {res.total - res.answered} passage(s) unanswered"
     return text + "."
@@ -219,9 +234,12 @@ def template(form: Form, instructions: str) -> str:
     """The answer file a learner fills in (the passages are printed as comments)."""
     import textwrap
 
-    lines = [f"# {form.title} of the discernment check (never marked).",
-             *("# " + ln for ln in textwrap.wrap(" ".join(instructions.split()), 96)),
-             "# Answer each passage as: technique 3   or   none 2   (label, then confidence 1-4).", ""]
+    lines = [
+        f"# {form.title} of the discernment check (never marked).",
+        *("# " + ln for ln in textwrap.wrap(" ".join(instructions.split()), 96)),
+        "# Answer each passage as: technique 3   or   none 2   (label, then confidence 1-4).",
+        "",
+    ]
     for p in form.passages:
         lines += ["# " + ln for ln in textwrap.wrap(p.text, 96)]
         lines += [f"{p.id}: ", ""]

@@ -28,18 +28,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from course.exercises.safe import safe_text
 from course.content.exercise_sets import ExerciseSet, ItemBase, _fmt
+from course.exercises.safe import safe_text
 from course.items import AnswerError, Outcome, for_item, for_type
 from course.items.answers import is_blank, show
 from course.items.base import ParagraphCheck
-from course.items.evidence import (accepted_sources, citations, default_paragraph_check,  # noqa: F401 - re-exported
-                                   evidence_shortfalls, named_sources, reading_length, reading_letters,
-                                   reference_evidence, relevant_paragraphs)
+from course.items.evidence import (  # noqa: F401 - re-exported
+    accepted_sources,
+    citations,
+    default_paragraph_check,
+    evidence_shortfalls,
+    named_sources,
+    reading_length,
+    reading_letters,
+    reference_evidence,
+    relevant_paragraphs,
+)
 
 PASSED, FAILED, PARTIAL, NOT_ATTEMPTED, NEEDS_REVIEW = "passed", "failed", "partial", "not-attempted", "needs-review"
 STATUSES = (PASSED, PARTIAL, FAILED, NOT_ATTEMPTED, NEEDS_REVIEW)
-
 
 
 @dataclass
@@ -74,9 +81,16 @@ class Result:
         return text
 
     def to_dict(self) -> dict:
-        return {"item": self.item_id, "type": self.type, "status": self.status, "score": round(self.score, 4),
-                "points": self.points, "max_points": self.max_points, "message": self.message,
-                "answer_error": self.answer_error}
+        return {
+            "item": self.item_id,
+            "type": self.type,
+            "status": self.status,
+            "score": round(self.score, 4),
+            "points": self.points,
+            "max_points": self.max_points,
+            "message": self.message,
+            "answer_error": self.answer_error,
+        }
 
 
 @dataclass
@@ -124,16 +138,26 @@ _reading_letters = reading_letters
 # Public entry points
 
 
-def grade_item(item: ItemBase, answer: Any, *, hint_level: int = 0,
-               paragraph_exists: ParagraphCheck | None = None, root=None) -> Result:
+def grade_item(
+    item: ItemBase, answer: Any, *, hint_level: int = 0, paragraph_exists: ParagraphCheck | None = None, root=None
+) -> Result:
     """Grade one answer. ``hint_level`` is how many hints the learner has already asked for: the
     message shows hint ``max(1, hint_level)``. Never raises on any ``answer``. The scoring itself is
     the item type's (:meth:`course.items.base.ItemType.grade`)."""
     exists = paragraph_exists or default_paragraph_check
     hints = list(item.hints)
     number = min(max(1, hint_level), len(hints))
-    res = Result(item_id=item.id, type=item.type, status=NOT_ATTEMPTED, score=0.0, max_points=float(item.points),
-                 feedback="Not attempted yet.", hint=hints[number - 1], hint_number=number, hints_total=len(hints))
+    res = Result(
+        item_id=item.id,
+        type=item.type,
+        status=NOT_ATTEMPTED,
+        score=0.0,
+        max_points=float(item.points),
+        feedback="Not attempted yet.",
+        hint=hints[number - 1],
+        hint_number=number,
+        hints_total=len(hints),
+    )
     if is_blank(answer):
         return res
     try:
@@ -145,12 +169,18 @@ def grade_item(item: ItemBase, answer: Any, *, hint_level: int = 0,
         res.feedback = f"Your answer cannot be read: {msg[0].lower() + msg[1:]}."
         return res
     except RecursionError:
-        res.status, res.answer_error, res.feedback = FAILED, True, "Your answer cannot be read: it is nested too deeply."
+        res.status, res.answer_error, res.feedback = (
+            FAILED,
+            True,
+            "Your answer cannot be read: it is nested too deeply.",
+        )
         return res
     except Exception as exc:  # noqa: BLE001 - a learner's answer never stops a check (issue 16)
         res.status, res.answer_error = FAILED, True
-        res.feedback = (f"Your answer could not be checked ({type(exc).__name__}); it scores 0. Write it in the "
-                        "form the template shows; if it already is, tell your instructor.")
+        res.feedback = (
+            f"Your answer could not be checked ({type(exc).__name__}); it scores 0. Write it in the "
+            "form the template shows; if it already is, tell your instructor."
+        )
         return res
     if out.checks is not None:
         return _needs_review(res, out)
@@ -182,14 +212,24 @@ def _scored(res: Result, item: ItemBase, score: float, fb: str) -> Result:
     return res
 
 
-def grade_set(exercise_set: ExerciseSet, answers: dict[str, Any] | None, *,
-              hint_levels: dict[str, int] | None = None, problems: list[str] | None = None,
-              paragraph_exists: ParagraphCheck | None = None, root=None) -> SetResult:
+def grade_set(
+    exercise_set: ExerciseSet,
+    answers: dict[str, Any] | None,
+    *,
+    hint_levels: dict[str, int] | None = None,
+    problems: list[str] | None = None,
+    paragraph_exists: ParagraphCheck | None = None,
+    root=None,
+) -> SetResult:
     """Grade every item of a set; items missing from ``answers`` are not attempted."""
     answers = answers or {}
     hint_levels = hint_levels or {}
-    results = [grade_item(it, answers.get(it.id), hint_level=hint_levels.get(it.id, 0),
-                          paragraph_exists=paragraph_exists, root=root) for it in exercise_set.items]
+    results = [
+        grade_item(
+            it, answers.get(it.id), hint_level=hint_levels.get(it.id, 0), paragraph_exists=paragraph_exists, root=root
+        )
+        for it in exercise_set.items
+    ]
     return SetResult(exercise_set.id, exercise_set.title, results, list(problems or []))
 
 

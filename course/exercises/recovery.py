@@ -31,8 +31,10 @@ MAX_CHARS = 256 * 1024
 
 #: A line that starts a top-level ``key: value`` entry; group 1 is the key as written. The same pattern
 #: is in selfcheck-yaml.js (BLOCK_START): keep them identical.
-BLOCK_START = re.compile(r"^(?![ \t#\[\]{},?:|>&*!%@`])(?!-(?:[ \t]|$))(?!---|\.\.\.)"
-                         r"(\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\n]|'')*'|[^\"'\n][^\n]*?)[ \t]*:(?:[ \t]|$)")
+BLOCK_START = re.compile(
+    r"^(?![ \t#\[\]{},?:|>&*!%@`])(?!-(?:[ \t]|$))(?!---|\.\.\.)"
+    r"(\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\n]|'')*'|[^\"'\n][^\n]*?)[ \t]*:(?:[ \t]|$)"
+)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PREAMBLE_OK = re.compile(r"^(?:[ \t]*(?:#[^\n]*)?|---(?:[ \t]+(?:#[^\n]*)?)?)$")  # also in the JS
 _UNREAD_TAIL = "the other answers were."  # every unread-block message ends so (see partly_unreadable)
@@ -113,19 +115,24 @@ def _shift_lines(message: str, where: str, offset: int) -> str:
     if not offset:
         return message
     if message.startswith(where + ", line "):
-        message = re.sub(r"^, line (\d+):", lambda m: f", line {int(m.group(1)) + offset}:", message[len(where):], count=1)
+        message = re.sub(
+            r"^, line (\d+):", lambda m: f", line {int(m.group(1)) + offset}:", message[len(where) :], count=1
+        )
         message = where + message
-    return re.sub(r"\(the mapping that starts at line (\d+)\)",
-                  lambda m: f"(the mapping that starts at line {int(m.group(1)) + offset})", message)
+    return re.sub(
+        r"\(the mapping that starts at line (\d+)\)",
+        lambda m: f"(the mapping that starts at line {int(m.group(1)) + offset})",
+        message,
+    )
 
 
 def _strip_where(message: str, where: str) -> tuple[int | None, str]:
     """Split "<where>, line N: rest" into (N, rest)."""
     if message.startswith(where):
-        rest = message[len(where):]
+        rest = message[len(where) :]
         m = re.match(r"^, line (\d+): ", rest)
         if m:
-            return int(m.group(1)), rest[m.end():]
+            return int(m.group(1)), rest[m.end() :]
         return None, rest.lstrip(":, ")
     return None, message
 
@@ -138,13 +145,17 @@ def _block_message(where: str, blk: Block, message: str) -> str:
         detail = rest.split("not valid YAML", 1)[1].strip()
         detail = detail.lstrip("(").split(")", 1)[0] if detail.startswith("(") else "a syntax error"
         noticed = f" (the YAML reader noticed it at line {line})" if line and blk.line < line <= blk.end else ""
-        return (f"{_where(where, blk.line)}: the answer to '{key}', which starts on this line, is not valid "
-                f"YAML{noticed}: {detail}. Close every [ and {{, and every quote, on the line where it opens (or "
-                "indent the lines that continue it); put text containing ': ' or '#' in quotes. This answer could "
-                "not be read, so it was not checked; the other answers were.")
+        return (
+            f"{_where(where, blk.line)}: the answer to '{key}', which starts on this line, is not valid "
+            f"YAML{noticed}: {detail}. Close every [ and {{, and every quote, on the line where it opens (or "
+            "indent the lines that continue it); put text containing ': ' or '#' in quotes. This answer could "
+            "not be read, so it was not checked; the other answers were."
+        )
     at = f" (at line {line})" if line and blk.line < line <= blk.end else ""
-    return (f"{_where(where, blk.line)}: the answer to '{key}', which starts on this line, could not be read{at}: "
-            f"{rest.rstrip()} This answer was not checked; the other answers were.")
+    return (
+        f"{_where(where, blk.line)}: the answer to '{key}', which starts on this line, could not be read{at}: "
+        f"{rest.rstrip()} This answer was not checked; the other answers were."
+    )
 
 
 def recover(text: str, where: str) -> Recovered | None:
@@ -163,11 +174,18 @@ def recover(text: str, where: str) -> Recovered | None:
         lines = counts[blk.key]
         if len(lines) > 1:
             also = ", ".join(str(n) for n in lines if n != blk.line)
-            broken.append(Broken(blk.line, blk.key, (
-                f"{_where(where, blk.line)}: the key '{clip(blk.key)}' appears twice at the top level (also at "
-                f"line{'s' if len(lines) > 2 else ''} {also}). Each key may appear only once in an answer file; "
-                "keep one and delete the other. Neither answer was read, so this item was not checked; the other "
-                "answers were.")))
+            broken.append(
+                Broken(
+                    blk.line,
+                    blk.key,
+                    (
+                        f"{_where(where, blk.line)}: the key '{clip(blk.key)}' appears twice at the top level (also at "
+                        f"line{'s' if len(lines) > 2 else ''} {also}). Each key may appear only once in an answer file; "
+                        "keep one and delete the other. Neither answer was read, so this item was not checked; the other "
+                        "answers were."
+                    ),
+                )
+            )
             continue
         try:
             doc = blk.parse(where)
@@ -177,8 +195,13 @@ def recover(text: str, where: str) -> Recovered | None:
             broken.append(Broken(blk.line, blk.key, _block_message(where, blk, str(exc))))
             continue
         if not isinstance(doc.data, dict):  # pragma: no cover - a key line always makes a mapping
-            broken.append(Broken(blk.line, blk.key, f"{_where(where, blk.line)}: '{clip(blk.key)}' could not be "
-                                 "read as 'item-id: answer'."))
+            broken.append(
+                Broken(
+                    blk.line,
+                    blk.key,
+                    f"{_where(where, blk.line)}: '{clip(blk.key)}' could not be read as 'item-id: answer'.",
+                )
+            )
             continue
         data.update(doc.data)
     if not broken:
@@ -211,10 +234,12 @@ def locate_broken_block(text: str, where: str, message: str) -> str | None:
             detail = first.split("not valid YAML", 1)[1].strip()
             m = re.match(r"^.*?, line (\d+):", message)
             noticed = f" (the YAML reader noticed it at line {m.group(1)})" if m and int(m.group(1)) != blk.line else ""
-            return (f"{_where(where, blk.line)}: the answer to '{clip(blk.key)}', which starts on this "
-                    f"line, is not valid YAML{noticed}: {detail.lstrip('(').split(')', 1)[0]}. Close every [ and {{, "
-                    "and every quote, on the line where it opens (or indent the lines that continue it); put text "
-                    "containing ': ' or '#' in quotes.")
+            return (
+                f"{_where(where, blk.line)}: the answer to '{clip(blk.key)}', which starts on this "
+                f"line, is not valid YAML{noticed}: {detail.lstrip('(').split(')', 1)[0]}. Close every [ and {{, "
+                "and every quote, on the line where it opens (or indent the lines that continue it); put text "
+                "containing ': ' or '#' in quotes."
+            )
     return None
 
 
@@ -228,8 +253,13 @@ def mark_unread(set_result, af) -> None:
 
 def partly_unreadable(af, set_id: str) -> list[str]:
     """The file's problems for the gradebook: each unread block marks the file "partly unreadable"."""
-    return [f"{p} (Set '{set_id}' partly unreadable: this item scored 0, as if not attempted; the other answers "
-            "were graded.)" if p.endswith(_UNREAD_TAIL) else p for p in af.problems]
+    return [
+        f"{p} (Set '{set_id}' partly unreadable: this item scored 0, as if not attempted; the other answers "
+        "were graded.)"
+        if p.endswith(_UNREAD_TAIL)
+        else p
+        for p in af.problems
+    ]
 
 
 def clip(value: Any, limit: int = 60) -> str:

@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import os
 import re
-import time
 import textwrap
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.content import Course
-from course.content.text import plain
-from course.content.files import FileChanged, atomic_write, clean_stale_temps, write_error
-from course.errors import CourseInputError
 from course.content.exercise_sets import ExerciseSet, ItemBase, _fmt
+from course.content.files import FileChanged, atomic_write, clean_stale_temps, write_error
+from course.content.text import plain
+from course.errors import CourseInputError
 from course.items import for_item
 
 WIDTH = 92
 RULE = "# " + "─" * (WIDTH - 2)
+
 
 def _comment(text: str, indent: str = "", hang: str = "") -> list[str]:
     out: list[str] = []
@@ -48,8 +49,13 @@ def _comment(text: str, indent: str = "", hang: str = "") -> list[str]:
             continue
         lead = re.match(r"^\s*(?:[-*]|\d+\.)\s+", para)
         sub = " " * len(lead.group(0)) if lead else hang
-        wrapped = textwrap.wrap(para.strip(), width=WIDTH - 2 - len(indent), subsequent_indent=sub,
-                                break_long_words=False, break_on_hyphens=False) or [""]
+        wrapped = textwrap.wrap(
+            para.strip(),
+            width=WIDTH - 2 - len(indent),
+            subsequent_indent=sub,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [""]
         out.extend(f"# {indent}{w}".rstrip() for w in wrapped)
     while out and out[-1] == "#":
         out.pop()
@@ -68,7 +74,7 @@ def _choices(choices: dict[str, str], indent: str = "  ") -> list[str]:
     out = []
     for k, v in choices.items():
         lines = _comment(v, indent=indent + " " * (len(k) + 3))
-        first = lines[0][2 + len(indent) + len(k) + 3:] if lines else ""
+        first = lines[0][2 + len(indent) + len(k) + 3 :] if lines else ""
         out.append(f"# {indent}{k} = {first}".rstrip())
         out.extend(lines[1:])
     return out
@@ -102,15 +108,19 @@ def item_block(item: ItemBase, number: int, root=None) -> str:
 
 
 def header(exercise_set: ExerciseSet) -> str:
-    return "\n".join([
-        f"# Answers to \"{plain(exercise_set.title)}\" (exercise set {exercise_set.id})",
-        "#",
-        "# Write each answer after its colon (or on the indented lines below it) and save the file.",
-        "# Lines starting with # are comments. Leave an answer empty if you have not tried it yet.",
-        f"#   Check your answers:  course check {exercise_set.id}      (or: pytest --answers answers/)",
-        "#   Get a hint:          course hint ITEM-ID",
-        "# `course start` only ever adds new questions to this file; it never changes your answers.",
-        "", ""])
+    return "\n".join(
+        [
+            f'# Answers to "{plain(exercise_set.title)}" (exercise set {exercise_set.id})',
+            "#",
+            "# Write each answer after its colon (or on the indented lines below it) and save the file.",
+            "# Lines starting with # are comments. Leave an answer empty if you have not tried it yet.",
+            f"#   Check your answers:  course check {exercise_set.id}      (or: pytest --answers answers/)",
+            "#   Get a hint:          course hint ITEM-ID",
+            "# `course start` only ever adds new questions to this file; it never changes your answers.",
+            "",
+            "",
+        ]
+    )
 
 
 def render_template(exercise_set: ExerciseSet, root=None) -> str:
@@ -136,8 +146,10 @@ def start(exercise_set: ExerciseSet, answers_dir: Path | str, root=None) -> Star
     path = answers_dir / f"{exercise_set.id}.yaml"
     clean_stale_temps(answers_dir)
     if path.is_symlink() and not path.exists():
-        raise CourseInputError(f"{path}: is a symbolic link to a file that does not exist (or to itself). Delete "
-                               "the link and run 'course start' again.")
+        raise CourseInputError(
+            f"{path}: is a symbolic link to a file that does not exist (or to itself). Delete "
+            "the link and run 'course start' again."
+        )
     if not path.exists():
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -165,8 +177,10 @@ def start(exercise_set: ExerciseSet, answers_dir: Path | str, root=None) -> Star
             return _append_missing(exercise_set, path, root)
         except FileChanged:
             time.sleep(0.05)
-    raise CourseInputError(f"{path}: the file kept changing while new questions were being added (is an editor "
-                           "saving it?), so it was left as it is. Save your work, then run 'course start' again.")
+    raise CourseInputError(
+        f"{path}: the file kept changing while new questions were being added (is an editor "
+        "saving it?), so it was left as it is. Save your work, then run 'course start' again."
+    )
 
 
 def _existing_answers(path: Path, text: str) -> tuple[dict, bool]:
@@ -177,14 +191,17 @@ def _existing_answers(path: Path, text: str) -> tuple[dict, bool]:
     try:
         doc = parse_yaml(text, str(path), what="answer file")
     except CourseInputError as exc:
-        raise CourseInputError(f"{exc} The file was left untouched; fix it (or move it away) and run "
-                               "'course start' again.") from None
+        raise CourseInputError(
+            f"{exc} The file was left untouched; fix it (or move it away) and run 'course start' again."
+        ) from None
     data = doc.data
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise CourseInputError(f"{path}: the top level is not a mapping of item ids to answers, so new questions "
-                               "cannot be added safely. The file was left untouched.")
+        raise CourseInputError(
+            f"{path}: the top level is not a mapping of item ids to answers, so new questions "
+            "cannot be added safely. The file was left untouched."
+        )
     stripped = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     return data, bool(stripped and stripped[0].lstrip().startswith("{"))
 
@@ -207,16 +224,20 @@ def _append_missing(exercise_set: ExerciseSet, path: Path, root) -> StartReport:
     if not missing:
         return StartReport(path, "unchanged")
     if flow:
-        raise CourseInputError(f"{path}, line 1: the answers are written as one {{...}} mapping, so new questions "
-                               "cannot be appended safely. Rewrite it one 'item-id: answer' per line, or move it "
-                               "away and run 'course start' again. The file was left untouched.")
+        raise CourseInputError(
+            f"{path}, line 1: the answers are written as one {{...}} mapping, so new questions "
+            "cannot be appended safely. Rewrite it one 'item-id: answer' per line, or move it "
+            "away and run 'course start' again. The file was left untouched."
+        )
     merged = _merged(exercise_set, text, missing, root)
     # Prove that nothing was lost before replacing the file.
     check = parse_yaml(merged, str(path), what="answer file").data or {}
     lost = [k for k in data if k not in check or check[k] != data[k]]
     if lost:
-        raise CourseInputError(f"{path}: adding the new questions would change the answers to "
-                               f"{', '.join(map(str, lost))}, so the file was left untouched. Add these items by "
-                               f"hand: {', '.join(it.id for _, it in missing)}.")
+        raise CourseInputError(
+            f"{path}: adding the new questions would change the answers to "
+            f"{', '.join(map(str, lost))}, so the file was left untouched. Add these items by "
+            f"hand: {', '.join(it.id for _, it in missing)}."
+        )
     atomic_write(path, merged, expect=before)
     return StartReport(path, "added", [it.id for _, it in missing])

@@ -91,8 +91,10 @@ def _text_problems(item, here: str, root, keys) -> list[str]:
         for m in CITE_ROLE.finditer(text):
             for key in (k.strip() for k in m.group(1).split(",")):
                 if key and key not in keys:
-                    problems.append(f"{here}, {field}: citation key '{key}' is not in references.bib. "
-                                    "Check the spelling with grep -n '@.*{KEY,' references.bib.")
+                    problems.append(
+                        f"{here}, {field}: citation key '{key}' is not in references.bib. "
+                        "Check the spelling with grep -n '@.*{KEY,' references.bib."
+                    )
     return problems
 
 
@@ -102,20 +104,26 @@ def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | No
     problems: list[str] = []
     objectives = module_objectives(root, exercise_set.module)
     if objectives is None:
-        problems.append(f"{where}: module '{exercise_set.module}' has no modules/{exercise_set.module}/module.yaml, "
-                        "so the items' objectives cannot be checked. Set 'module' to an existing module id.")
+        problems.append(
+            f"{where}: module '{exercise_set.module}' has no modules/{exercise_set.module}/module.yaml, "
+            "so the items' objectives cannot be checked. Set 'module' to an existing module id."
+        )
     keys = bib_keys(root)
     for item in exercise_set.items:
         here = f"{where}, item '{item.id}'"
         if objectives is not None and item.objective not in objectives:
             known = ", ".join(sorted(objectives)) or "none"
-            problems.append(f"{here}: objective '{item.objective}' is not declared in "
-                            f"modules/{exercise_set.module}/module.yaml. Declared: {known}.")
+            problems.append(
+                f"{here}: objective '{item.objective}' is not declared in "
+                f"modules/{exercise_set.module}/module.yaml. Declared: {known}."
+            )
         problems += _reading_problems(item, here, root)
         problems += _text_problems(item, here, root, keys)
         if not (CITE_ROLE.search(item.explanation) or PARA_ROLE.search(item.explanation)):
-            problems.append(f"{here}: the explanation cites no source; add {{cite:p}}`key` or a {{para}} "
-                            "reference (CONTRIBUTING.md: 'why the answer is right ... cite a source').")
+            problems.append(
+                f"{here}: the explanation cites no source; add {{cite:p}}`key` or a {{para}} "
+                "reference (CONTRIBUTING.md: 'why the answer is right ... cite a source')."
+            )
     return problems
 
 
@@ -126,8 +134,25 @@ def validate_references(exercise_set: ExerciseSet, root=None, *, where: str | No
 MAX_KEY_SHARE = 0.35
 #: Verbs of objectives that ask for more than recall; such an objective needs at least one item of
 #: a type whose ``higher_order`` is true (course/items/), or a verb that says what the items really assess.
-HIGHER_VERBS = frozenset({"compare", "contrast", "distinguish", "plan", "evaluate", "assess", "analyse", "analyze",
-                          "justify", "critique", "argue", "annotate", "test", "judge", "design"})
+HIGHER_VERBS = frozenset(
+    {
+        "compare",
+        "contrast",
+        "distinguish",
+        "plan",
+        "evaluate",
+        "assess",
+        "analyse",
+        "analyze",
+        "justify",
+        "critique",
+        "argue",
+        "annotate",
+        "test",
+        "judge",
+        "design",
+    }
+)
 LETTER_KEY = re.compile(r"^[a-z]$")
 
 
@@ -198,8 +223,10 @@ def _module_data(root: Path, module: str) -> dict | None:
     if not (root / "modules" / module / "module.yaml").exists():
         return None
     m = Course(root).module(module)
-    return {"objectives": [{"id": o.id, "lesson": o.lesson, "text": o.text} for o in m.objectives],
-            "lessons": [{"doc": les.doc, "learner_minutes": les.learner_minutes or None} for les in m.lessons]}
+    return {
+        "objectives": [{"id": o.id, "lesson": o.lesson, "text": o.text} for o in m.objectives],
+        "lessons": [{"doc": les.doc, "learner_minutes": les.learner_minutes or None} for les in m.lessons],
+    }
 
 
 def scripture_only(root: Path, reading_id: str) -> set[int]:
@@ -231,7 +258,8 @@ def _key_balance_problems(sets: list) -> list[str]:
                     problems.append(
                         f"{where}: {what} is the answer of {count} of {n} single-choice items "
                         f"({100 * count / n:.0f} %); at most {limit} allowed ({int(MAX_KEY_SHARE * 100)} %). "
-                        "Reorder the choices of some items (move the right answer and its feedback together).")
+                        "Reorder the choices of some items (move the right answer and its feedback together)."
+                    )
     return problems
 
 
@@ -252,7 +280,8 @@ def _objective_level_problems(s, module: dict) -> list[str]:
             problems.append(
                 f"modules/{s.module}/module.yaml: objective '{o['id']}' asks learners to {verb}, but "
                 f"its items are only {', '.join(sorted(types))}. Add an item of type "
-                f"{', '.join(sorted(higher))}, or change the verb to what the items assess.")
+                f"{', '.join(sorted(higher))}, or change the verb to what the items assess."
+            )
     return problems
 
 
@@ -260,17 +289,20 @@ def _minutes_problems(s, module: dict) -> list[str]:
     """The items of a lesson take no more minutes than the lesson's learner_minutes."""
     problems = []
     lesson_of = {o.get("id"): o.get("lesson") for o in module.get("objectives") or [] if isinstance(o, dict)}
-    minutes = {les.get("doc"): les.get("learner_minutes") for les in module.get("lessons") or []
-               if isinstance(les, dict)}
+    minutes = {
+        les.get("doc"): les.get("learner_minutes") for les in module.get("lessons") or [] if isinstance(les, dict)
+    }
     spent: dict[str, float] = {}
     for it in s.items:
         spent[lesson_of.get(it.objective)] = spent.get(lesson_of.get(it.objective), 0) + (it.minutes or 0)
     for lesson, used in spent.items():
         have = minutes.get(lesson)
         if isinstance(have, (int, float)) and used > have:
-            problems.append(f"exercises/{s.id}.yaml: the items for lesson '{lesson}' take {used:g} minutes, more "
-                            f"than the lesson's learner_minutes ({have:g}) in modules/{s.module}/module.yaml. Trim "
-                            "the items' minutes or raise learner_minutes.")
+            problems.append(
+                f"exercises/{s.id}.yaml: the items for lesson '{lesson}' take {used:g} minutes, more "
+                f"than the lesson's learner_minutes ({have:g}) in modules/{s.module}/module.yaml. Trim "
+                "the items' minutes or raise learner_minutes."
+            )
     return problems
 
 
@@ -288,8 +320,10 @@ def quality_problems(sets, root=None) -> list[str]:
     _, _, missing = feedback_coverage(sets)
     for m in missing:
         item_id, key = m.rsplit(":", 1)
-        problems.append(f"item '{item_id}': wrong choice '{key}' has no feedback. Add feedback: {{{key}: "
-                        "\"why this choice is not the best answer\"}.")
+        problems.append(
+            f"item '{item_id}': wrong choice '{key}' has no feedback. Add feedback: {{{key}: "
+            '"why this choice is not the best answer"}.'
+        )
     for s in sets:
         module = _module_data(root, s.module)
         if module:
@@ -322,15 +356,21 @@ def lesson_answer_problems(sets, root=None) -> list[str]:
             text = re.sub(r"```\{instructor-note\}.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
             parts = [b for b in re.split(r"\n\s*\n|\n(?=[-*] |\d+\. |#)", text) if b.strip()]
             # a claim and its verdict may sit in consecutive paragraphs: look at each with the next
-            blocks += [(page, parts[i] + "\n" + (parts[i + 1] if i + 1 < len(parts) and not
-                                                  parts[i + 1].startswith("#") else ""))
-                       for i in range(len(parts))]
+            blocks += [
+                (
+                    page,
+                    parts[i] + "\n" + (parts[i + 1] if i + 1 < len(parts) and not parts[i + 1].startswith("#") else ""),
+                )
+                for i in range(len(parts))
+            ]
         for it in s.items:
             if it.worked_example:
                 mod, _, doc = it.worked_example.partition("/")
                 if not (root / "modules" / mod / f"{doc}.md").exists():
-                    problems.append(f"exercises/{s.id}.yaml, item '{it.id}': worked_example names "
-                                    f"modules/{mod}/{doc}.md, which does not exist.")
+                    problems.append(
+                        f"exercises/{s.id}.yaml, item '{it.id}': worked_example names "
+                        f"modules/{mod}/{doc}.md, which does not exist."
+                    )
                 continue
             claim = for_item(it).lesson_claim(it)
             if claim is None or not claim[0]:
@@ -340,10 +380,12 @@ def lesson_answer_problems(sets, root=None) -> list[str]:
                 cited = {m.group(1) for m in PARA_ROLE.finditer(block)}
                 said = {m.group(1).lower() for m in _VERDICT_IN_LESSON.finditer(block)}
                 if cited & refs and answer in said:
-                    problems.append(f"modules/{s.module}/{page.name} gives the verdict of item '{it.id}' "
-                                    f"('{answer}' for {', '.join(sorted(cited & refs))}). Either work the "
-                                    "lesson through another claim, or mark the item as a worked example "
-                                    f"(worked_example: {s.module}/{page.stem}, points: 0).")
+                    problems.append(
+                        f"modules/{s.module}/{page.name} gives the verdict of item '{it.id}' "
+                        f"('{answer}' for {', '.join(sorted(cited & refs))}). Either work the "
+                        "lesson through another claim, or mark the item as a worked example "
+                        f"(worked_example: {s.module}/{page.stem}, points: 0)."
+                    )
                     break
     return problems
 
@@ -353,8 +395,10 @@ def lesson_label_overlap(sets, root=None) -> list[tuple[str, int, str, str]]:
     a lesson paragraph or list item that cites the paragraph and names the keyed technique. Reported by
     bench/item_quality.py (not an error: the taxonomy lesson teaches with the readings' paragraphs)."""
     root = _root(root)
-    pages = {p: re.sub(r"```\{instructor-note\}.*?```", "", p.read_text(encoding="utf-8"), flags=re.S)
-             for p in sorted((root / "modules").glob("*/*.md"))}
+    pages = {
+        p: re.sub(r"```\{instructor-note\}.*?```", "", p.read_text(encoding="utf-8"), flags=re.S)
+        for p in sorted((root / "modules").glob("*/*.md"))
+    }
     out = []
     for s in sets:
         for it in s.items:
@@ -375,4 +419,3 @@ def lesson_label_overlap(sets, root=None) -> list[tuple[str, int, str, str]]:
                         out.append((it.id, n, label, f"{page.parent.name}/{page.name}"))
                         break
     return out
-

@@ -22,8 +22,17 @@ from course.lms.moodle import moodle_xml
 from course.lms.plan import Plan, Question, Skipped, plan
 from course.lms.qti import qti_zip
 
-__all__ = ["Plan", "Question", "Skipped", "plan", "moodle_xml", "qti_zip", "export_moodle", "export_qti",
-           "objective_texts"]
+__all__ = [
+    "Plan",
+    "Question",
+    "Skipped",
+    "plan",
+    "moodle_xml",
+    "qti_zip",
+    "export_moodle",
+    "export_qti",
+    "objective_texts",
+]
 
 
 def objective_texts(root: Path | None = None) -> dict[str, str]:

@@ -17,8 +17,29 @@ import xml.etree.ElementTree as ET
 from course.lms.plan import Plan, Question
 
 # Moodle's grade options (question_bank::fraction_options_full), as fractions of 1.
-MOODLE_FRACTIONS = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
-                    0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)
+MOODLE_FRACTIONS = (
+    1.0,
+    0.9,
+    0.8333333,
+    0.8,
+    0.75,
+    0.7,
+    0.6666667,
+    0.6,
+    0.5,
+    0.4,
+    0.3333333,
+    0.3,
+    0.25,
+    0.2,
+    0.1666667,
+    0.1428571,
+    0.125,
+    0.1111111,
+    0.1,
+    0.05,
+    0.0,
+)
 ALLOWED = sorted({*MOODLE_FRACTIONS, *(-f for f in MOODLE_FRACTIONS)})
 CATEGORY_ROOT = "$course$/top/Reading the Caliphate"
 
@@ -151,8 +172,14 @@ def _essay_question(q: Question, snapped: list[str]) -> ET.Element:
 
 
 #: LMS question kind (``Question.kind``) → the function that writes its Moodle question.
-KINDS = {"single": _choice_question, "multiple": _choice_question, "matching": _matching_question,
-         "numeric": _numeric_question, "short": _short_question, "essay": _essay_question}
+KINDS = {
+    "single": _choice_question,
+    "multiple": _choice_question,
+    "matching": _matching_question,
+    "numeric": _numeric_question,
+    "short": _short_question,
+    "essay": _essay_question,
+}
 
 
 def question_element(q: Question, snapped: list[str]) -> ET.Element:
@@ -169,8 +196,13 @@ def moodle_xml(p: Plan) -> tuple[bytes, list[str]]:
     """The Moodle XML document and a list of adjustments (fractions set to Moodle's grade list)."""
     quiz = ET.Element("quiz")
     snapped: list[str] = []
-    quiz.append(ET.Comment(" Reading the Caliphate: exercise sets exported by `course export moodle`.\n"
-                           + _comment_safe(p.report()) + "\n"))
+    quiz.append(
+        ET.Comment(
+            " Reading the Caliphate: exercise sets exported by `course export moodle`.\n"
+            + _comment_safe(p.report())
+            + "\n"
+        )
+    )
     for s, qs in p.sets:
         cat = ET.SubElement(quiz, "question", {"type": "category"})
         ET.SubElement(ET.SubElement(cat, "category"), "text").text = f"{CATEGORY_ROOT}/{s.title}"

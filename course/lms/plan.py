@@ -31,19 +31,19 @@ from course.lms.render import para_text, to_html, to_text
 
 NOTES = {
     "ordering": "ordering items are exported as matching questions (each element → its position): the LMS "
-                "gives credit for each element in the right position, the course for each pair of elements "
-                "in the right relative order, so partly right answers can score differently.",
+    "gives credit for each element in the right position, the course for each pair of elements "
+    "in the right relative order, so partly right answers can score differently.",
     "short": "short-answer items list every accepted variant, each also without diacritics and ʿayn/hamza "
-             "marks; the LMS compares text exactly (ignoring case), the course's checker also ignores "
-             "hyphens, articles and spacing, so check the LMS's marking of near misses.",
+    "marks; the LMS compares text exactly (ignoring case), the course's checker also ignores "
+    "hyphens, articles and spacing, so check the LMS's marking of near misses.",
     "verdict": "claim-verdict items become two questions: a multiple-choice question on the verdict (half "
-               "the points, marked automatically) and an essay for the evidence (half the points, marked by "
-               "hand). The course gives half the points for a right verdict whose evidence falls short and none "
-               "for a wrong verdict, so give the evidence essay no credit when the verdict was wrong.",
+    "the points, marked automatically) and an essay for the evidence (half the points, marked by "
+    "hand). The course gives half the points for a right verdict whose evidence falls short and none "
+    "for a wrong verdict, so give the evidence essay no credit when the verdict was wrong.",
     "multiple": "multiple-select items give +1/k of the points for each of the k right choices and −1/w for "
-                "each of the w wrong ones, with a floor of zero, as the course does.",
+    "each of the w wrong ones, with a floor of zero, as the course does.",
     "manual": "locate and annotate items were included as essays marked by hand (--include-manual); the "
-              "answer key is in the grader information.",
+    "answer key is in the grader information.",
 }
 
 
@@ -144,8 +144,13 @@ class _Context:
         return Question(ident, **fields, **self.common)
 
     def for_item(self, set_id: str, n: int, it) -> _Context:
-        self.common = dict(set_id=set_id, item_id=it.id, item_type=it.type, objective=it.objective,
-                           hints_html=[self.html(h) for h in it.hints])
+        self.common = dict(
+            set_id=set_id,
+            item_id=it.id,
+            item_type=it.type,
+            objective=it.objective,
+            hints_html=[self.html(h) for h in it.hints],
+        )
         self.title = f"{set_id} {n}: {it.id}"
         self.expl = self.html(it.explanation)
         return self

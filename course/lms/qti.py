@@ -36,9 +36,14 @@ CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
 CP_XSD = "http://www.imsglobal.org/xsd/imscp_v1p1.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 RESOURCE_TYPE = "imsqti_xmlv1p2"
-CANVAS_TYPES = {"single": "multiple_choice_question", "multiple": "multiple_answers_question",
-                "matching": "matching_question", "numeric": "numerical_question",
-                "short": "short_answer_question", "essay": "essay_question"}
+CANVAS_TYPES = {
+    "single": "multiple_choice_question",
+    "multiple": "multiple_answers_question",
+    "matching": "matching_question",
+    "numeric": "numerical_question",
+    "short": "short_answer_question",
+    "essay": "essay_question",
+}
 FIXED_DATE = (2026, 1, 1, 0, 0, 0)  # reproducible zips
 
 
@@ -79,9 +84,12 @@ class _Ids:
 
 def _metadata(item: ET.Element, q: Question, answer_ids: list[str]) -> None:
     md = _sub(_sub(item, "itemmetadata"), "qtimetadata")
-    for label, entry in (("question_type", CANVAS_TYPES[q.kind]), ("points_possible", _num(q.points)),
-                         ("original_answer_ids", ",".join(answer_ids)),
-                         ("assessment_question_identifierref", f"ref-{q.ident}")):
+    for label, entry in (
+        ("question_type", CANVAS_TYPES[q.kind]),
+        ("points_possible", _num(q.points)),
+        ("original_answer_ids", ",".join(answer_ids)),
+        ("assessment_question_identifierref", f"ref-{q.ident}"),
+    ):
         f = _sub(md, "qtimetadatafield")
         _sub(f, "fieldlabel", text=label)
         _sub(f, "fieldentry", text=entry)
@@ -107,9 +115,11 @@ def _labels(q: Question, ids: _Ids) -> dict[str, str]:
 
 # --- presentation, one function per LMS question kind ---------------------------------------------
 
+
 def _present_choice(pres: ET.Element, q: Question, labels: dict[str, str]) -> None:
-    lid = _sub(pres, "response_lid", {"ident": "response1",
-                                      "rcardinality": "Single" if q.kind == "single" else "Multiple"})
+    lid = _sub(
+        pres, "response_lid", {"ident": "response1", "rcardinality": "Single" if q.kind == "single" else "Multiple"}
+    )
     rch = _sub(lid, "render_choice", {"shuffle": "Yes"})
     for c in q.choices:
         _material(_sub(rch, "response_label", {"ident": labels[c.key]}), c.html)
@@ -134,6 +144,7 @@ def _present_text(pres: ET.Element, q: Question, labels: dict[str, str]) -> None
 
 
 # --- response processing, one function per LMS question kind ---------------------------------------
+
 
 def _score_single(resp: ET.Element, q: Question, labels: dict[str, str]) -> None:
     for c in q.choices:
@@ -211,8 +222,9 @@ def item_element(q: Question, ids: _Ids, objective_text: str = "") -> ET.Element
     present(pres, q, labels)
 
     resp = _sub(item, "resprocessing")
-    _sub(_sub(resp, "outcomes"), "decvar", {"maxvalue": "100", "minvalue": "0", "varname": "SCORE",
-                                              "vartype": "Decimal"})
+    _sub(
+        _sub(resp, "outcomes"), "decvar", {"maxvalue": "100", "minvalue": "0", "varname": "SCORE", "vartype": "Decimal"}
+    )
     if q.feedback_html:
         rc, cv = _condition(resp, "Yes")
         _sub(cv, "other")
@@ -236,10 +248,12 @@ def _mattext(html_text: str) -> ET.Element:
     return el
 
 
-def assessment_xml(set_id: str, title: str, questions: list[Question], ids: _Ids, objectives: dict[str, str],
-                   comment: str = "") -> bytes:
-    root = ET.Element("questestinterop", {"xmlns": QTI_NS, "xmlns:xsi": XSI,
-                                          "xsi:schemaLocation": f"{QTI_NS} {QTI_XSD}"})
+def assessment_xml(
+    set_id: str, title: str, questions: list[Question], ids: _Ids, objectives: dict[str, str], comment: str = ""
+) -> bytes:
+    root = ET.Element(
+        "questestinterop", {"xmlns": QTI_NS, "xmlns:xsi": XSI, "xsi:schemaLocation": f"{QTI_NS} {QTI_XSD}"}
+    )
     if comment:
         _sub(root, "qticomment", text=comment)
     ass = _sub(root, "assessment", {"ident": set_id, "title": title})
@@ -256,8 +270,15 @@ def assessment_xml(set_id: str, title: str, questions: list[Question], ids: _Ids
 
 def manifest_xml(entries: list[tuple[str, str]]) -> bytes:
     """``entries``: (set id, path of its assessment file inside the zip)."""
-    man = ET.Element("manifest", {"identifier": "MANIFEST-reading-the-caliphate", "xmlns": CP_NS,
-                                  "xmlns:xsi": XSI, "xsi:schemaLocation": f"{CP_NS} {CP_XSD}"})
+    man = ET.Element(
+        "manifest",
+        {
+            "identifier": "MANIFEST-reading-the-caliphate",
+            "xmlns": CP_NS,
+            "xmlns:xsi": XSI,
+            "xsi:schemaLocation": f"{CP_NS} {CP_XSD}",
+        },
+    )
     md = _sub(man, "metadata")
     _sub(md, "schema", text="IMS Content")
     _sub(md, "schemaversion", text="1.1.3")

@@ -128,7 +128,7 @@ def _inline(text: str, root: Path, base: str, to_html: bool) -> str:
     # split on roles and code spans first, so their contents are never touched by emphasis rules
     token = re.compile(r"\{([a-z:]+)\}`([^`]*)`|`([^`]+)`")
     for m in token.finditer(text):
-        out.append(_emphasis(text[pos:m.start()], to_html))
+        out.append(_emphasis(text[pos : m.start()], to_html))
         if m.group(1):
             out.append(_role(m.group(1), m.group(2), root, base, to_html))
         else:
@@ -181,8 +181,12 @@ def _blocks(myst: str) -> list[tuple[str, list[str]]]:
             kind, pat = "para", None
         if kind == "para":
             body = []
-            while i < len(lines) and lines[i].strip() and not _FENCE.match(lines[i].strip()) \
-                    and not re.match(r"^\s*([-*]|\d+[.)])\s+", lines[i]):
+            while (
+                i < len(lines)
+                and lines[i].strip()
+                and not _FENCE.match(lines[i].strip())
+                and not re.match(r"^\s*([-*]|\d+[.)])\s+", lines[i])
+            ):
                 body.append(lines[i].strip())
                 i += 1
             blocks.append(("para", [" ".join(body)]))

@@ -57,9 +57,16 @@ NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 # SCORM 1.2 interaction types for the course's item types (cmi.interactions.n.type)
 INTERACTION_TYPES = {
-    "single": "choice", "multiple": "choice", "ordering": "sequencing", "matching": "matching",
-    "numeric": "numeric", "short": "fill-in", "locate": "choice", "annotate": "matching",
-    "verdict": "performance", "open": "performance",
+    "single": "choice",
+    "multiple": "choice",
+    "ordering": "sequencing",
+    "matching": "matching",
+    "numeric": "numeric",
+    "short": "fill-in",
+    "locate": "choice",
+    "annotate": "matching",
+    "verdict": "performance",
+    "open": "performance",
 }
 
 _REF = re.compile(r"""(?P<attr>\b(?:href|src))=(?P<q>["'])(?P<url>[^"']*)(?P=q)""")
@@ -132,8 +139,11 @@ def _resolve(page: str, url: str) -> tuple[str | None, str]:
 
 
 def _html_pages(html_dir: Path) -> list[str]:
-    return sorted(p.relative_to(html_dir).as_posix() for p in html_dir.rglob("*.html")
-                  if not {"_static", "_sources", "_images", "_downloads"} & set(p.relative_to(html_dir).parts))
+    return sorted(
+        p.relative_to(html_dir).as_posix()
+        for p in html_dir.rglob("*.html")
+        if not {"_static", "_sources", "_images", "_downloads"} & set(p.relative_to(html_dir).parts)
+    )
 
 
 def _page_refs(text: str, page: str) -> list[str]:
@@ -153,14 +163,16 @@ def select_pages(html_dir: Path, module_id: str | None, all_pages: list[str]) ->
     prefix = f"modules/{module_id}/"
     pages = [p for p in all_pages if p.startswith(prefix)]
     if f"{prefix}index.html" not in pages:
-        raise CourseInputError(f"the HTML build in {html_dir} has no page {prefix}index.html for module "
-                               f"'{module_id}'. Rebuild the HTML ('course build html') and export again.")
+        raise CourseInputError(
+            f"the HTML build in {html_dir} has no page {prefix}index.html for module "
+            f"'{module_id}'. Rebuild the HTML ('course build html') and export again."
+        )
     linked: set[str] = set()
     for p in pages:
         text = (html_dir / p).read_text(encoding="utf-8")
         for m in _ANCHOR.finditer(text):
             tag = m.group(0)
-            if 'toctree-l' in tag:  # navigation entries do not pull pages in
+            if "toctree-l" in tag:  # navigation entries do not pull pages in
                 continue
             href = re.search(r"""\bhref=(["'])([^"']*)\1""", tag)
             if href:
@@ -191,8 +203,10 @@ def _rewrite_page(text: str, page: str, pages: set[str], launch_page: str) -> st
                 return tag[:-1].rstrip("/") + ' target="_blank" rel="noopener">'
             return tag
         if target == "\x00escape" or (target.endswith(".html") and target not in pages):
-            return (tag[:href.start()] + 'data-offpackage="true" title="In another part of the course '
-                    '(not in this package)"' + tag[href.end():])
+            return (
+                tag[: href.start()] + 'data-offpackage="true" title="In another part of the course '
+                '(not in this package)"' + tag[href.end() :]
+            )
         return tag
 
     def link(m: re.Match) -> str:
@@ -209,8 +223,7 @@ def _rewrite_page(text: str, page: str, pages: set[str], launch_page: str) -> st
     up = _rel(page, "_static/")
     up = "" if up == "." else up.rstrip("/") + "/"
     head = f'<link rel="stylesheet" type="text/css" href="{up}scorm.css" />\n'
-    tail = (f'<script src="{up}scorm-config.js"></script>\n'
-            f'<script src="{up}{BRIDGE_JS}"></script>\n')
+    tail = f'<script src="{up}scorm-config.js"></script>\n<script src="{up}{BRIDGE_JS}"></script>\n'
     text = text.replace("</head>", head + "</head>", 1) if "</head>" in text else head + text
     text = text.replace("</body>", tail + "</body>", 1) if "</body>" in text else text + tail
     return text
@@ -230,8 +243,12 @@ def _css_refs(text: str, css_path: str) -> list[str]:
 
 def _loaded_by_pages(html_dir: Path, page_texts: dict[str, str]) -> list[str]:
     """The non-page files the pages' href/src attributes point at."""
-    return [t for page, text in page_texts.items() for t in _page_refs(text, page)
-            if not t.endswith(".html") and (html_dir / t).is_file()]
+    return [
+        t
+        for page, text in page_texts.items()
+        for t in _page_refs(text, page)
+        if not t.endswith(".html") and (html_dir / t).is_file()
+    ]
 
 
 def _static_by_name(html_dir: Path) -> dict[str, list[str]]:
@@ -275,8 +292,7 @@ def collect_assets(html_dir: Path, page_texts: dict[str, str], set_ids: tuple[st
     static = _static_by_name(html_dir)
     assets = _follow_assets(html_dir, _loaded_by_pages(html_dir, page_texts), static)
     for text in page_texts.values():
-        assets.update(r for name in _file_names(text) if name.endswith((".js", ".json"))
-                      for r in static.get(name, ()))
+        assets.update(r for name in _file_names(text) if name.endswith((".js", ".json")) for r in static.get(name, ()))
     for name, rels in static.items():
         if any(name.startswith(f"{sid}.") for sid in set_ids):
             assets.update(rels)
@@ -338,8 +354,15 @@ SCORM_CSS_MODULE = """/* A module package has no search page of its own. */
 """
 
 
-def _config_js(name: str, title: str, sets: dict[str, float], scale: float, mastery: float,
-               item_types: dict[str, dict[str, str]], start: str) -> str:
+def _config_js(
+    name: str,
+    title: str,
+    sets: dict[str, float],
+    scale: float,
+    mastery: float,
+    item_types: dict[str, dict[str, str]],
+    start: str,
+) -> str:
     order = {s: list(items) for s, items in item_types.items()}
     fingerprint = hashlib.sha1(json.dumps(order, sort_keys=True).encode()).hexdigest()[:8]
     cfg = {
@@ -356,8 +379,10 @@ def _config_js(name: str, title: str, sets: dict[str, float], scale: float, mast
         "interactionTypes": INTERACTION_TYPES,
         "suspendLimit": 4096,
     }
-    return ("// Written by `course export scorm`: what the SCORM bridge reports for this package.\n"
-            f"window.courseScormConfig = {json.dumps(cfg, ensure_ascii=False, sort_keys=True)};\n")
+    return (
+        "// Written by `course export scorm`: what the SCORM bridge reports for this package.\n"
+        f"window.courseScormConfig = {json.dumps(cfg, ensure_ascii=False, sort_keys=True)};\n"
+    )
 
 
 def manifest_xml(name: str, title: str, files: list[str], version: str) -> str:
@@ -491,8 +516,9 @@ def check_manifest(zip_path: Path) -> list[str]:
         problems += _resource_problems(res, names, listed)
     unlisted = sorted(set(names) - listed - {"imsmanifest.xml"})
     if unlisted:
-        problems.append(f"{len(unlisted)} file(s) in the package are not listed in the manifest, e.g. "
-                        + ", ".join(unlisted[:5]))
+        problems.append(
+            f"{len(unlisted)} file(s) in the package are not listed in the manifest, e.g. " + ", ".join(unlisted[:5])
+        )
     return problems
 
 
@@ -525,9 +551,18 @@ def package_name(name: str) -> str:
     return f"{COURSE_ID}-{name}-scorm12.zip"
 
 
-def assemble(html_dir: Path, name: str, module_id: str | None, title: str, start: str,
-             sets: dict[str, float], item_types: dict[str, dict[str, str]], mastery: float,
-             version: str, all_pages: list[str]) -> tuple[bytes, list[str], list[str]]:
+def assemble(
+    html_dir: Path,
+    name: str,
+    module_id: str | None,
+    title: str,
+    start: str,
+    sets: dict[str, float],
+    item_types: dict[str, dict[str, str]],
+    mastery: float,
+    version: str,
+    all_pages: list[str],
+) -> tuple[bytes, list[str], list[str]]:
     """The zip bytes of one package, its file list and its pages."""
     pages = select_pages(html_dir, module_id, all_pages)
     page_set = set(pages)
@@ -565,19 +600,24 @@ def _zinfo(name: str) -> zipfile.ZipInfo:
 
 def _check_options(edition: str, mastery: float) -> None:
     if edition != "student":
-        raise CourseInputError(f"--edition is '{edition}': a SCORM package goes to learners, so only the "
-                               "student edition can be exported (the instructor edition holds the answers).")
+        raise CourseInputError(
+            f"--edition is '{edition}': a SCORM package goes to learners, so only the "
+            "student edition can be exported (the instructor edition holds the answers)."
+        )
     if not (0 < mastery <= 1):
-        raise CourseInputError(f"--mastery is {mastery}: give the share of points that passes, "
-                               "between 0 and 1 (e.g. 0.6 for 60%).")
+        raise CourseInputError(
+            f"--mastery is {mastery}: give the share of points that passes, between 0 and 1 (e.g. 0.6 for 60%)."
+        )
 
 
 def _targets(modules: tuple[str, ...], mods: dict, whole_course: bool) -> list[tuple[str | None, str]]:
     """(module id, or None for the whole course; package file name) of each package to write."""
     unknown = [m for m in modules if m not in mods]
     if unknown:
-        raise CourseInputError(f"unknown module{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                               f"choose from: {', '.join(mods)}.")
+        raise CourseInputError(
+            f"unknown module{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"choose from: {', '.join(mods)}."
+        )
     chosen = list(dict.fromkeys(modules)) if modules else list(mods)
     return [(m, package_name(m)) for m in chosen] + ([(None, package_name("course"))] if whole_course else [])
 
@@ -588,29 +628,42 @@ def _check_output(output: Path, targets: list[tuple[str | None, str]], force: bo
         raise CourseInputError(f"--output {output} is a file; give a folder for the packages.")
     existing = [output / n for _, n in targets if (output / n).exists()]
     if existing and not force:
-        raise CourseInputError(f"{existing[0]} already exists"
-                               + (f" (and {len(existing) - 1} more package(s))" if len(existing) > 1 else "")
-                               + "; nothing was written. Add --force to replace them, or choose another --output.")
+        raise CourseInputError(
+            f"{existing[0]} already exists"
+            + (f" (and {len(existing) - 1} more package(s))" if len(existing) > 1 else "")
+            + "; nothing was written. Add --force to replace them, or choose another --output."
+        )
 
 
-def _student_html(html_dir: Path | None, readings: str | None, edition: str, root: Path,
-                  progress) -> tuple[Path, float]:
+def _student_html(
+    html_dir: Path | None, readings: str | None, edition: str, root: Path, progress
+) -> tuple[Path, float]:
     """(the student HTML build the packages are made from, the seconds spent building it): the
     given ``html_dir``, checked, or a build made now."""
     from course.build import build
 
     if html_dir is not None and readings:
-        raise CourseInputError("--readings chooses how the export builds the HTML; with --html the build "
-                               "is already made. Build it with 'course build html --readings "
-                               f"{readings}' and pass that, or leave out --html.")
+        raise CourseInputError(
+            "--readings chooses how the export builds the HTML; with --html the build "
+            "is already made. Build it with 'course build html --readings "
+            f"{readings}' and pass that, or leave out --html."
+        )
     if html_dir is not None:
         html_dir = Path(html_dir)
         if not (html_dir / "index.html").is_file() or not (html_dir / "modules").is_dir():
-            raise CourseInputError(f"no HTML build in {html_dir} (index.html or modules/ is missing). Build it "
-                                   "with 'course build html', or leave out --html to build it now.")
+            raise CourseInputError(
+                f"no HTML build in {html_dir} (index.html or modules/ is missing). Build it "
+                "with 'course build html', or leave out --html to build it now."
+            )
         return html_dir, 0.0
-    res = build("html", edition=edition, builddir=root / "_build" / "scorm-staging", readings=readings,
-                progress=progress, root=root)
+    res = build(
+        "html",
+        edition=edition,
+        builddir=root / "_build" / "scorm-staging",
+        readings=readings,
+        progress=progress,
+        root=root,
+    )
     return res.output.parent, res.seconds
 
 
@@ -637,22 +690,36 @@ def _check_package(data: bytes, fname: str, name: str, markers: list[tuple[str, 
             f.unlink()
         tmp.rmdir()
     if problems:
-        raise CourseInputError(f"the package for {name} failed its manifest check, so it was not written:\n  "
-                               + "\n  ".join(problems[:10]))
+        raise CourseInputError(
+            f"the package for {name} failed its manifest check, so it was not written:\n  " + "\n  ".join(problems[:10])
+        )
     if leaks:
-        raise CourseInputError(f"the package for {name} holds instructor-only text, so it was not written:\n  "
-                               + "\n  ".join(f"{f}: {o}" for f, o in leaks[:10]))
+        raise CourseInputError(
+            f"the package for {name} holds instructor-only text, so it was not written:\n  "
+            + "\n  ".join(f"{f}: {o}" for f, o in leaks[:10])
+        )
 
 
-def _export_one(html_dir: Path, output: Path, mid: str | None, fname: str, mods: dict, sets_all,
-                markers: list[tuple[str, str]], mastery: float, version: str, all_pages: list[str],
-                notes: list[str]) -> Package:
+def _export_one(
+    html_dir: Path,
+    output: Path,
+    mid: str | None,
+    fname: str,
+    mods: dict,
+    sets_all,
+    markers: list[tuple[str, str]],
+    mastery: float,
+    version: str,
+    all_pages: list[str],
+    notes: list[str],
+) -> Package:
     """Assemble, check and write one package; a note when a module package is too large."""
     name, title, start, sets = _package_content(mid, mods, sets_all)
     set_points = {s.id: float(sum(i.points for i in s.items if i.auto_graded)) for s in sets}
     item_types = {s.id: {i.id: i.type for i in s.items} for s in sets}
-    data, names, pages = assemble(html_dir, name, mid, title, start, set_points, item_types, mastery,
-                                  version, all_pages)
+    data, names, pages = assemble(
+        html_dir, name, mid, title, start, set_points, item_types, mastery, version, all_pages
+    )
     _check_package(data, fname, name, markers)
     dest = output / fname
     atomic_write_bytes(dest, data)
@@ -665,10 +732,18 @@ def _export_one(html_dir: Path, output: Path, mid: str | None, fname: str, mods:
     return Package(name, title, dest, len(names) + 1, len(data), unpacked, pages, set_points, scale)
 
 
-def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool = False,
-                 edition: str = "student", readings: str | None = None, mastery: float = 0.6,
-                 force: bool = False, html_dir: Path | None = None, root: Path | None = None,
-                 progress=None) -> ExportResult:
+def export_scorm(
+    output: Path,
+    modules: tuple[str, ...] = (),
+    whole_course: bool = False,
+    edition: str = "student",
+    readings: str | None = None,
+    mastery: float = 0.6,
+    force: bool = False,
+    html_dir: Path | None = None,
+    root: Path | None = None,
+    progress=None,
+) -> ExportResult:
     from course import __version__
     from course.content import Course
     from course.verify import instructor_only_strings
@@ -688,7 +763,9 @@ def export_scorm(output: Path, modules: tuple[str, ...] = (), whole_course: bool
     markers = instructor_only_strings(root)
     all_pages = _html_pages(html_dir)
     notes: list[str] = []
-    packages = [_export_one(html_dir, output, mid, fname, mods, sets_all, markers, mastery, __version__,
-                            all_pages, notes) for mid, fname in targets]
+    packages = [
+        _export_one(html_dir, output, mid, fname, mods, sets_all, markers, mastery, __version__, all_pages, notes)
+        for mid, fname in targets
+    ]
     t2 = time.perf_counter()
     return ExportResult(packages, html_dir, build_seconds or (t1 - t0), t2 - t1, notes)

@@ -64,8 +64,13 @@ def setup(app):
     # Nodes
     app.add_node(arabic.ar_inline, **arabic.AR_INLINE_VISITORS)
     app.add_node(arabic.ar_block, **arabic.AR_BLOCK_VISITORS)
-    for node in (readingpages.para_ref, readingpages.reading_text, readingpages.reading_backlinks,
-                 readingpages.readings_table, readingpages.excerpts_coverage):
+    for node in (
+        readingpages.para_ref,
+        readingpages.reading_text,
+        readingpages.reading_backlinks,
+        readingpages.readings_table,
+        readingpages.excerpts_coverage,
+    ):
         app.add_node(node)
     app.add_node(selfcheck_html.selfcheck, **selfcheck_html.VISITORS["selfcheck"])
     app.add_node(selfcheck_html.selfcheck_tools, **selfcheck_html.VISITORS["selfcheck_tools"])
@@ -128,5 +133,4 @@ def setup(app):
     app.connect("build-finished", previews.write_previews)
     app.connect("build-finished", unfreeze, priority=900)
 
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 4}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}

@@ -106,14 +106,25 @@ def check_unmarked_arabic(app, doctree: nodes.document) -> None:
             logger.warning(
                 "Arabic script outside Arabic markup: %r. Wrap inline Arabic in {ar}`…` and blocks in "
                 "```{arabic}```, or XeLaTeX prints it in the wrong order with unjoined letters.",
-                snippet, location=node, type="course", subtype="unmarked-arabic",
+                snippet,
+                location=node,
+                type="course",
+                subtype="unmarked-arabic",
             )
 
 
 #: the builders' visitors of the two nodes, for ``app.add_node(node, **VISITORS)``
-AR_INLINE_VISITORS = {"html": (visit_ar_inline_html, depart_ar_inline_html),
-                      "latex": (visit_ar_inline_latex, depart_ar_inline_latex),
-                      "text": (_noop, _noop), "man": (_noop, _noop), "texinfo": (_noop, _noop)}
-AR_BLOCK_VISITORS = {"html": (visit_ar_block_html, depart_ar_block_html),
-                     "latex": (visit_ar_block_latex, depart_ar_block_latex),
-                     "text": (_noop, _noop), "man": (_noop, _noop), "texinfo": (_noop, _noop)}
+AR_INLINE_VISITORS = {
+    "html": (visit_ar_inline_html, depart_ar_inline_html),
+    "latex": (visit_ar_inline_latex, depart_ar_inline_latex),
+    "text": (_noop, _noop),
+    "man": (_noop, _noop),
+    "texinfo": (_noop, _noop),
+}
+AR_BLOCK_VISITORS = {
+    "html": (visit_ar_block_html, depart_ar_block_html),
+    "latex": (visit_ar_block_latex, depart_ar_block_latex),
+    "text": (_noop, _noop),
+    "man": (_noop, _noop),
+    "texinfo": (_noop, _noop),
+}

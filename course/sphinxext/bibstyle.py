@@ -31,15 +31,38 @@ from pybtex.style.template import field, node
 
 from course.sphinxext.folding import fold
 
-_MONTHS = {m[:3].lower(): m for m in ("January", "February", "March", "April", "May", "June", "July",
-                                      "August", "September", "October", "November", "December")}
+_MONTHS = {
+    m[:3].lower(): m
+    for m in (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )
+}
 _YEAR_RE = re.compile(r"(\d{4}[a-z]?|n\.d\.[a-z]?)$")
 _TEX_SINGLE = re.compile(r"(?<![`\w])`((?:[^`']|'(?=\w))+)'(?!')")
 
 
-_TEXT_COMMANDS = {"textquoteleft": "‘", "textquoteright": "’", "textquotedblleft": "“",
-                  "textquotedblright": "”", "textendash": "–", "textemdash": "—",
-                  "textsubscript": "", "textellipsis": "…", "textasciigrave": "`"}
+_TEXT_COMMANDS = {
+    "textquoteleft": "‘",
+    "textquoteright": "’",
+    "textquotedblleft": "“",
+    "textquotedblright": "”",
+    "textendash": "–",
+    "textemdash": "—",
+    "textsubscript": "",
+    "textellipsis": "…",
+    "textasciigrave": "`",
+}
 _DOT_UNDER_RE = re.compile(r"\{\\d\{([A-Za-z])\}\}|\\d\{([A-Za-z])\}")
 _CMDS = "|".join(_TEXT_COMMANDS)
 _TEXT_COMMAND_RE = re.compile(r"\{\\(" + _CMDS + r")\}|\\(" + _CMDS + r")\b(?:\{\}| )?")
@@ -51,8 +74,7 @@ def tex_quotes(value: str) -> str:
     value = _TEXT_COMMAND_RE.sub(lambda m: _TEXT_COMMANDS[m.group(1) or m.group(2)], value)
     value = value.replace(r"\$", "$")  # pybtex leaves an escaped dollar as it is
     # a dot under (\d{h}: ḥ), which pybtex's decoder knows for some letters only
-    value = _DOT_UNDER_RE.sub(lambda m: unicodedata.normalize("NFC", (m.group(1) or m.group(2)) + "\u0323"),
-                              value)
+    value = _DOT_UNDER_RE.sub(lambda m: unicodedata.normalize("NFC", (m.group(1) or m.group(2)) + "\u0323"), value)
     value = value.replace("``", "“").replace("''", "”")
     return _TEX_SINGLE.sub(lambda m: f"‘{m.group(1)}’", value)
 
@@ -82,7 +104,7 @@ def _who(entry: Entry) -> str:
 
 
 class CourseLabelStyle(BaseLabelStyle):
-    """"Author, year" with a, b, c for works that would otherwise share a label."""
+    """ "Author, year" with a, b, c for works that would otherwise share a label."""
 
     def format_labels(self, sorted_entries):
         entries = list(sorted_entries)
@@ -127,14 +149,19 @@ class CourseStyle(UnsrtStyle):
 
 def node_sentence(part):
     from pybtex.style.template import sentence
+
     return sentence[part]
 
 
 def clean_entry(entry: Entry) -> Entry:
     fields = {k: tex_quotes(v) for k, v in entry.fields.items()}
     year, month = fields.get("year"), _MONTHS.get(fields.get("month", "").strip().lower()[:3])
-    if (entry.type.lower() == "misc" and year and month
-            and any(f"{month} {year}" in fields.get(f, "") for f in ("howpublished", "note"))):
+    if (
+        entry.type.lower() == "misc"
+        and year
+        and month
+        and any(f"{month} {year}" in fields.get(f, "") for f in ("howpublished", "note"))
+    ):
         # "…, 23 March 2019" already dates it: no second "March 2019"
         fields.pop("month", None)
         fields.pop("year", None)
@@ -145,6 +172,7 @@ def clean_entry(entry: Entry) -> Entry:
 
 # ------------------------------------------------------------------------------------------------
 # In-text citations: the year (with its a/b) from the entry's label
+
 
 def _reference_styles():
     from sphinxcontrib.bibtex.style.referencing.author_year import (
@@ -178,19 +206,27 @@ def _reference_styles():
         def inner(self, role_name):
             return join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
                 pre_text,
-                reference[join(sep=self.author_year_sep)[
-                    self.person.author_or_editor_or_title(full="s" in role_name), labelled_year]],
-                post_text]
+                reference[
+                    join(sep=self.author_year_sep)[
+                        self.person.author_or_editor_or_title(full="s" in role_name), labelled_year
+                    ]
+                ],
+                post_text,
+            ]
 
     @dataclass
     class Textual(BasicAuthorYearTextualReferenceStyle):
         def inner(self, role_name):
             return join(sep=self.text_reference_sep)[
                 self.person.author_or_editor_or_title(full="s" in role_name),
-                join[self.bracket.left,
-                     join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
-                         pre_text, reference[labelled_year], post_text],
-                     self.bracket.right]]
+                join[
+                    self.bracket.left,
+                    join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
+                        pre_text, reference[labelled_year], post_text
+                    ],
+                    self.bracket.right,
+                ],
+            ]
 
     @dataclass
     class Year(ExtraYearReferenceStyle):
@@ -201,8 +237,11 @@ def _reference_styles():
     class CourseReferenceStyle(AuthorYearReferenceStyle):
         def __post_init__(self):
             super().__post_init__()
-            swap = {BasicAuthorYearParentheticalReferenceStyle: Parenthetical,
-                    BasicAuthorYearTextualReferenceStyle: Textual, ExtraYearReferenceStyle: Year}
+            swap = {
+                BasicAuthorYearParentheticalReferenceStyle: Parenthetical,
+                BasicAuthorYearTextualReferenceStyle: Textual,
+                ExtraYearReferenceStyle: Year,
+            }
             for i, s in enumerate(self.styles):
                 new = swap.get(type(s))
                 if new is not None:

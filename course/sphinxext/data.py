@@ -49,5 +49,5 @@ def where(exc: Exception) -> Where:
     if m:
         path = path or m.group("path")
         line = line or int(m.group("line") or m.group("line2") or 0) or None
-        text = text[m.end():]
+        text = text[m.end() :]
     return Where(os.path.abspath(path) if path else None, line, text)

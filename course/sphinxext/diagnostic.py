@@ -23,8 +23,9 @@ class DiscernmentCheckDirective(CourseDirective):
     subtype = "diagnostic"
 
     def _parse(self, text: str, parent: nodes.Element) -> None:
-        self.state.nested_parse(StringList(str(text).strip("\n").splitlines(), source="data/diagnostic.yaml"), 0,
-                                parent)
+        self.state.nested_parse(
+            StringList(str(text).strip("\n").splitlines(), source="data/diagnostic.yaml"), 0, parent
+        )
 
     def run(self):
         env = self.env
@@ -40,10 +41,13 @@ class DiscernmentCheckDirective(CourseDirective):
         box = nodes.container(classes=["discernment-check"], ids=[f"discernment-{fid}"], form=fid)
         howto = nodes.admonition(classes=["exercise-howto"])
         howto += nodes.title("", f"{form.title}: {len(form.passages)} passages, never marked")
-        self._parse(diag.instructions + f"\n\nOn your computer: `course diagnostic {fid}` writes "
-                    f"`answers/{form.answer_stem}.yaml`; answer each passage as `technique 3` or `none 2` "
-                    f"(label, then confidence 1–4), then run `course diagnostic` to see your discernment "
-                    "and your bias. On paper: write the passage number, the label and the confidence.", howto)
+        self._parse(
+            diag.instructions + f"\n\nOn your computer: `course diagnostic {fid}` writes "
+            f"`answers/{form.answer_stem}.yaml`; answer each passage as `technique 3` or `none 2` "
+            f"(label, then confidence 1–4), then run `course diagnostic` to see your discernment "
+            "and your bias. On paper: write the passage number, the label and the confidence.",
+            howto,
+        )
         box += howto
         lst = nodes.enumerated_list(classes=["discernment-passages"])
         instructor = is_instructor(env.config)

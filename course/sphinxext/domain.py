@@ -152,6 +152,7 @@ def freeze_loaded(app, *args) -> None:
     makes about ten full collections, and the course's data and libraries (pydantic, matplotlib,
     pybtex) had doubled their cost."""
     import gc
+
     gc.freeze()
 
 
@@ -159,6 +160,7 @@ def unfreeze(app, exc) -> None:
     """The build is over: hand the frozen objects back to the collector (a process that runs more
     builds, such as the tests, would otherwise keep every earlier build's leftovers)."""
     import gc
+
     gc.unfreeze()
 
 

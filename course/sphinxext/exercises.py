@@ -61,8 +61,9 @@ class ExerciseSetDirective(CourseDirective):
         self.note_data(path)  # also when it is wrong or missing
         if not path.is_file():
             known = ", ".join(p.stem for p in self.course.set_paths()) or "none"
-            return self.usage_error(f"exercise set '{set_id}' not found (exercises/{set_id}.yaml). "
-                                    f"Known sets: {known}.")
+            return self.usage_error(
+                f"exercise set '{set_id}' not found (exercises/{set_id}.yaml). Known sets: {known}."
+            )
         try:
             exset = self.course.exercise_set(set_id)
         except CourseInputError as exc:
@@ -89,8 +90,7 @@ class ExerciseSetDirective(CourseDirective):
                 self.note_data(self.env.doc2path(where))
                 out.append(self._practice_link(it, numbers[it.id]))
             else:
-                out.append(self._item(it, numbers[it.id], self.module_number, instructor, self.env,
-                                      checker=checker))
+                out.append(self._item(it, numbers[it.id], self.module_number, instructor, self.env, checker=checker))
         return out
 
     def _use_set(self, exset) -> None:
@@ -130,15 +130,19 @@ class ExerciseSetDirective(CourseDirective):
             f"`course start {set_id}` (it writes a template to `answers/{set_id}.yaml` and never "
             f"overwrites your answers), fill it in, then run `course check {set_id}`. "
             "`course hint ITEM` gives the next hint for an item; explanations appear once an item is right.",
-            intro)
+            intro,
+        )
         return intro
 
     def _practice_link(self, it, number: int) -> nodes.Node:
         module_number = self.module_number
         num = f"{module_number}.{number}" if module_number is not None else str(number)
         box = nodes.container(classes=["exercise-item", "practice-link"])
-        self._parse(f"**Exercise {num}** ({TYPE_LABELS[it.type]}, {_pts(it.points)}) is placed in a lesson: "
-                    f"answer it there, {{ref}}`ex-{it.id}`. It counts once, in this set.", box)
+        self._parse(
+            f"**Exercise {num}** ({TYPE_LABELS[it.type]}, {_pts(it.points)}) is placed in a lesson: "
+            f"answer it there, {{ref}}`ex-{it.id}`. It counts once, in this set.",
+            box,
+        )
         return box
 
     # -----------------------------------------------------------------------------------------
@@ -163,8 +167,11 @@ class ExerciseSetDirective(CourseDirective):
 
         if it.worked_example:
             mod, _, doc = it.worked_example.partition("/")
-            self._parse(f"*Worked example:* {{doc}}`/modules/{mod}/{doc}` works through this claim. Try it "
-                        "yourself, then compare; it carries no marks.", box)
+            self._parse(
+                f"*Worked example:* {{doc}}`/modules/{mod}/{doc}` works through this claim. Try it "
+                "yourself, then compare; it carries no marks.",
+                box,
+            )
         self._parse(it.prompt, box)
         self._body(it, box)
         check = nodes.paragraph(classes=["exercise-check"])
@@ -275,8 +282,17 @@ class PracticeDirective(ExerciseSetDirective):
         exset, index = found[0]
         self._use_set(exset)
         box = nodes.container(classes=["practice"])
-        box += nodes.paragraph("", f"Practice: this exercise is part of the {exset.id} set and counts there once.",
-                               classes=["practice-title"])
-        box += self._item(exset.items[index], index + 1, self.module_number, is_instructor(self.env.config),
-                          self.env, checker=sc.enabled(exset))
+        box += nodes.paragraph(
+            "",
+            f"Practice: this exercise is part of the {exset.id} set and counts there once.",
+            classes=["practice-title"],
+        )
+        box += self._item(
+            exset.items[index],
+            index + 1,
+            self.module_number,
+            is_instructor(self.env.config),
+            self.env,
+            checker=sc.enabled(exset),
+        )
         return [box]

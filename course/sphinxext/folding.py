@@ -48,13 +48,17 @@ def _search_language():
         """English search whose index words and query words are folded before stemming."""
 
         js_stemmer_rawcode = ""
-        js_stemmer_code = "\n".join((
-            base, english, JS_FOLD,
-            "window.Stemmer = function () {\n"
-            "  const inner = new EnglishStemmer();\n"
-            "  this.stemWord = (w) => inner.stemWord(courseFold(w));\n"
-            "};",
-        ))
+        js_stemmer_code = "\n".join(
+            (
+                base,
+                english,
+                JS_FOLD,
+                "window.Stemmer = function () {\n"
+                "  const inner = new EnglishStemmer();\n"
+                "  this.stemWord = (w) => inner.stemWord(courseFold(w));\n"
+                "};",
+            )
+        )
 
         def __init__(self, options: dict[str, str]) -> None:
             super().__init__(options)

@@ -60,9 +60,20 @@ BOOK_PREAMBLE = r"""
 \protected\def\sphinxstyleindexpageref#1{#1}
 """
 
+
 def tex_escape(text: str) -> str:
-    repl = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-            "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    repl = {
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
     return "".join(repl.get(c, c) for c in text)
 
 
@@ -70,7 +81,7 @@ def build_date() -> datetime.date:
     """The date on the title page: today, or SOURCE_DATE_EPOCH for a reproducible build."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
     return datetime.date.today()
 
 
@@ -79,8 +90,10 @@ def british(d: datetime.date) -> str:
 
 
 def citation(config, edition_label: str, year: int) -> str:
-    return (f"{config.author} ({year}). {config.project}: {config.course_subtitle}. "
-            f"{edition_label}, version {config.version}.")
+    return (
+        f"{config.author} ({year}). {config.project}: {config.course_subtitle}. "
+        f"{edition_label}, version {config.version}."
+    )
 
 
 def title_page(config, edition: str, reader: bool) -> str:
@@ -88,12 +101,14 @@ def title_page(config, edition: str, reader: bool) -> str:
     d = build_date()
     label = "Instructor edition" if edition == "instructor" else "Student edition"
     title = config.project + (": Reader pack" if reader else "")
-    subtitle = ("The three primary readings, with their frames" if reader else config.course_subtitle)
+    subtitle = "The three primary readings, with their frames" if reader else config.course_subtitle
     warning = ""
     if edition == "instructor":
-        warning = (r"\vspace{1.2em}\fbox{\parbox{0.72\textwidth}{\centering\small\sffamily "
-                   r"This edition contains the answer keys, marking notes and timing.\\ "
-                   r"Do not give it to students: they use the student edition.}}\par")
+        warning = (
+            r"\vspace{1.2em}\fbox{\parbox{0.72\textwidth}{\centering\small\sffamily "
+            r"This edition contains the answer keys, marking notes and timing.\\ "
+            r"Do not give it to students: they use the student edition.}}\par"
+        )
     cite = tex_escape(citation(config, label + (", reader pack" if reader else ""), d.year))
     e = tex_escape
     return rf"""
@@ -141,8 +156,12 @@ def configure_latex(app, config):
     el["preamble"] = el.get("preamble", "") + BOOK_PREAMBLE + metadata(config, edition, reader)
     el.setdefault("maketitle", title_page(config, edition, reader))
     # (the marks cleared after the contents: the book's opening page has no running head)
-    el.setdefault("tableofcontents", r"\setcounter{tocdepth}{1}\sphinxtableofcontents\markboth{}{}" if not reader
-                  else r"\setcounter{tocdepth}{1}\tableofcontents\clearpage")
+    el.setdefault(
+        "tableofcontents",
+        r"\setcounter{tocdepth}{1}\sphinxtableofcontents\markboth{}{}"
+        if not reader
+        else r"\setcounter{tocdepth}{1}\tableofcontents\clearpage",
+    )
     el.setdefault("extraclassoptions", "openany,twoside" if not reader else "oneside")
     config.latex_elements = el
 
@@ -153,14 +172,25 @@ def metadata(config, edition: str, reader: bool) -> str:
     subject = config.course_subtitle
     keywords = "caliphate, Islamic history, propaganda analysis, Hizb ut-Tahrir, Khilafat Movement"
     e = tex_escape
-    return (r"\AtBeginDocument{\hypersetup{pdftitle={" + e(title) + "}, pdfauthor={" + e(config.author)
-            + "}, pdfsubject={" + e(subject) + "}, pdfkeywords={" + keywords + "}, pdflang={en-GB}}}\n"
-            # the document language in the catalogue (hyperref's pdflang does not reach xdvipdfmx)
-            + r"\AtBeginDocument{\special{pdf:put @catalog <</Lang (en-GB)>>}}" + "\n")
+    return (
+        r"\AtBeginDocument{\hypersetup{pdftitle={"
+        + e(title)
+        + "}, pdfauthor={"
+        + e(config.author)
+        + "}, pdfsubject={"
+        + e(subject)
+        + "}, pdfkeywords={"
+        + keywords
+        + "}, pdflang={en-GB}}}\n"
+        # the document language in the catalogue (hyperref's pdflang does not reach xdvipdfmx)
+        + r"\AtBeginDocument{\special{pdf:put @catalog <</Lang (en-GB)>>}}"
+        + "\n"
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 # Parts and answer space (doctree level)
+
 
 def add_parts(app, doctree, docname):
     """Open a part (Course, Readings, Reference) at each toctree of the root page, named by its
@@ -177,8 +207,9 @@ def add_parts(app, doctree, docname):
     for sof in list(doctree.findall(addnodes.start_of_file)):
         caption = firsts.pop(sof.get("docname"), None)
         if caption:
-            sof.parent.insert(sof.parent.index(sof),
-                              nodes.raw("", "\n\\part{%s}\n" % tex_escape(caption), format="latex"))
+            sof.parent.insert(
+                sof.parent.index(sof), nodes.raw("", "\n\\part{%s}\n" % tex_escape(caption), format="latex")
+            )
 
 
 def _inside_included_file(node) -> bool:
@@ -198,13 +229,22 @@ def add_answer_space(app, doctree, docname):
     for box in doctree.findall(nodes.container):
         if "exercise-item" not in box["classes"]:
             continue
-        kind = next((ITEM_TYPES[c[len("exercise-"):]] for c in box["classes"]
-                     if c.startswith("exercise-") and c[len("exercise-"):] in ITEM_TYPES), None)
+        kind = next(
+            (
+                ITEM_TYPES[c[len("exercise-") :]]
+                for c in box["classes"]
+                if c.startswith("exercise-") and c[len("exercise-") :] in ITEM_TYPES
+            ),
+            None,
+        )
         if kind:
             lines = kind.print_answer_lines
             # keep the label with its first lines (up to four) on one page
-            box += nodes.raw("", "\n\\courseanswerspace{%s}{%d}{%d}\n"
-                             % (kind.print_answer_label, lines, 2 * min(lines, 4) + 2), format="latex")
+            box += nodes.raw(
+                "",
+                "\n\\courseanswerspace{%s}{%d}{%d}\n" % (kind.print_answer_label, lines, 2 * min(lines, 4) + 2),
+                format="latex",
+            )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -257,8 +297,8 @@ def fold_index(tex: str) -> str:
             elif tex[j] == "}" and tex[j - 1] != "\\":
                 depth -= 1
             j += 1
-        res.append(tex[pos:m.end()])
-        res.append(_fold_index_keys(tex[m.end():j - 1]))
+        res.append(tex[pos : m.end()])
+        res.append(_fold_index_keys(tex[m.end() : j - 1]))
         res.append("}")
         pos = j
     res.append(tex[pos:])

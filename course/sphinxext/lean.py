@@ -28,15 +28,19 @@ logger = logging.getLogger(__name__)
 
 # an icon element: other classes before and after (the theme switch's "theme-switch"), and its own
 # attributes (data-mode, title), all kept on the SVG that replaces it
-_ICON_RE = re.compile(r'<(i|span) class="((?:[\w-]+ )*)(?:fa-solid|fas) fa-([a-z0-9-]+)((?: [\w-]+)*)"'
-                      r'((?: (?!aria-hidden)[\w-]+="[^"<>]*")*)(?: aria-hidden="true")?></\1>')
+_ICON_RE = re.compile(
+    r'<(i|span) class="((?:[\w-]+ )*)(?:fa-solid|fas) fa-([a-z0-9-]+)((?: [\w-]+)*)"'
+    r'((?: (?!aria-hidden)[\w-]+="[^"<>]*")*)(?: aria-hidden="true")?></\1>'
+)
 _FA_SCRIPT_RE = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
 _SEARCH_SCRIPTS_RE = re.compile(
-    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>')
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>'
+)
 
 
 def _theme_static() -> Path:
     import pydata_sphinx_theme
+
     return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
 
 
@@ -53,6 +57,7 @@ def _icon_index() -> dict:
     (``codes``): [width, height, [paths]]. Reading the 1.5 MB script takes seconds, so the index is
     kept in a small JSON file in the doctree folder, keyed by the script's size and date."""
     import json
+
     path = _fontawesome_path()
     if not path.exists():
         return {"names": {}, "codes": {}}
@@ -97,14 +102,20 @@ def _solid_icons() -> dict:
 
 def _mask_url(width: str, height: str, paths: list[str]) -> str:
     from urllib.parse import quote
-    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'>"
-           + "".join(f"<path d='{d}'/>" for d in paths) + "</svg>")
+
+    svg = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'>"
+        + "".join(f"<path d='{d}'/>" for d in paths)
+        + "</svg>"
+    )
     return 'url("data:image/svg+xml,' + quote(svg, safe="/:=' ,.-") + '")'
 
 
-_MASK = ("background-color:currentColor;-webkit-mask:var(--course-icon) no-repeat center/contain;"
-         "mask:var(--course-icon) no-repeat center/contain;display:inline-block;width:1em;height:1em;"
-         "vertical-align:-0.125em")
+_MASK = (
+    "background-color:currentColor;-webkit-mask:var(--course-icon) no-repeat center/contain;"
+    "mask:var(--course-icon) no-repeat center/contain;display:inline-block;width:1em;height:1em;"
+    "vertical-align:-0.125em"
+)
 
 
 def icon_font_free(css: str) -> str:
@@ -112,7 +123,7 @@ def icon_font_free(css: str) -> str:
     a CSS mask of the same icon, instead of the icon font: ``content: var(--pst-icon-X)`` becomes
     ``--course-icon: var(--course-icon-X)`` and ``font: var(--fa-font-solid)`` the mask."""
     defs = dict(re.findall(r'--pst-icon-([a-z-]+):"([^"]*)"', css))
-    aliases = dict(re.findall(r'--pst-icon-([a-z-]+):var\(--pst-icon-([a-z-]+)\)', css))
+    aliases = dict(re.findall(r"--pst-icon-([a-z-]+):var\(--pst-icon-([a-z-]+)\)", css))
     bc = re.search(r'--pst-breadcrumb-divider:"([^"]*)"', css)
     if bc:
         defs["breadcrumb-divider"] = bc.group(1)
@@ -124,8 +135,9 @@ def icon_font_free(css: str) -> str:
     for name, target in aliases.items():
         root.append(f"--course-icon-{name}:var(--course-icon-{target})")
     css = re.sub(r"content:var\(--pst-icon-([a-z-]+)\)", r'content:"";--course-icon:var(--course-icon-\1)', css)
-    css = css.replace('content:var(--pst-breadcrumb-divider)',
-                      'content:"";--course-icon:var(--course-icon-breadcrumb-divider)')
+    css = css.replace(
+        "content:var(--pst-breadcrumb-divider)", 'content:"";--course-icon:var(--course-icon-breadcrumb-divider)'
+    )
     css = css.replace("font:var(--fa-font-solid)", _MASK)
     return ":root{" + ";".join(root) + "}" + css
 
@@ -138,8 +150,10 @@ def icon_svg(name: str) -> str | None:
         return None
     width, height, paths = icon
     body = "".join(f'<path d="{d}"/>' for d in paths if d)
-    return (f'<svg class="course-icon fa-{name}{{extra}}" aria-hidden="true" focusable="false" '
-            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{body}</svg>')
+    return (
+        f'<svg class="course-icon fa-{name}{{extra}}" aria-hidden="true" focusable="false" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{body}</svg>'
+    )
 
 
 def inline_icons(html: str) -> str:
@@ -149,6 +163,7 @@ def inline_icons(html: str) -> str:
             return m.group(0)
         svg = svg.replace("{extra}", m.group(4) + (" " + m.group(2).strip() if m.group(2) else ""))
         return svg.replace(' aria-hidden="true"', m.group(5) + ' aria-hidden="true"', 1)
+
     return _ICON_RE.sub(repl, html)
 
 
@@ -180,7 +195,7 @@ def _split_rules(css: str) -> list[tuple[str, str]]:
             elif css[k] == "}":
                 depth -= 1
             k += 1
-        out.append((prelude, css[j + 1:k - 1]))
+        out.append((prelude, css[j + 1 : k - 1]))
         i = k
     return out
 
@@ -214,7 +229,7 @@ def purge_css(css: str, known: set[str]) -> str:
     # keep the licence comments at the top
     head = re.match(r"\s*(/\*.*?\*/\s*)*", css, re.S)
     out.append(head.group(0) if head else "")
-    for prelude, block in _split_rules(css[head.end() if head else 0:]):
+    for prelude, block in _split_rules(css[head.end() if head else 0 :]):
         p = prelude.strip()
         if p.startswith("@media") or p.startswith("@supports") or p.startswith("@layer") or p.startswith("@container"):
             inner = purge_css(block, known)
@@ -264,9 +279,11 @@ def make_lean(app, exc):
     source = _theme_static() / "styles" / "pydata-sphinx-theme.css"  # the full sheet, every build
     if theme_css.exists() and source.exists():
         import hashlib
+
         known = _known_classes(outdir)
-        key = hashlib.sha256((f"{source.stat().st_size}-{source.stat().st_mtime_ns}|"
-                              + " ".join(sorted(known))).encode()).hexdigest()
+        key = hashlib.sha256(
+            (f"{source.stat().st_size}-{source.stat().st_mtime_ns}|" + " ".join(sorted(known))).encode()
+        ).hexdigest()
         cache = (_CACHE_DIR / f"course-theme-{key[:16]}.css") if _CACHE_DIR else None
         if cache is not None and cache.exists():
             purged = cache.read_text(encoding="utf-8")

@@ -50,23 +50,30 @@ def edition_settings(tags) -> dict:
 
 INSTRUCTOR_DIR = "instructor"
 BASENAME = "reading-the-caliphate"
-INSTRUCTOR_BANNER = ("Instructor edition: contains answer keys, marking notes and timing. "
-                     "Do not give it to students; they use the student edition.")
+INSTRUCTOR_BANNER = (
+    "Instructor edition: contains answer keys, marking notes and timing. "
+    "Do not give it to students; they use the student edition."
+)
 
 
 def add_instructor_toctree(app, docname, source):
     """In the instructor edition, the root page also lists the instructor's kit (instructor/index).
     The student edition never reads those pages, so it cannot link them."""
-    if (app.config.course_edition == "instructor" and docname == app.config.root_doc
-            and not app.tags.has("reader")
-            and (app.srcdir / INSTRUCTOR_DIR / "index.md").exists()):
-        source[0] += ("\n\n```{toctree}\n:caption: Instructor's kit\n:maxdepth: 1\n\n"
-                      f"{INSTRUCTOR_DIR}/index\n```\n")
+    if (
+        app.config.course_edition == "instructor"
+        and docname == app.config.root_doc
+        and not app.tags.has("reader")
+        and (app.srcdir / INSTRUCTOR_DIR / "index.md").exists()
+    ):
+        source[0] += f"\n\n```{{toctree}}\n:caption: Instructor's kit\n:maxdepth: 1\n\n{INSTRUCTOR_DIR}/index\n```\n"
 
 
-READER_PREAMBLE = LATEX_PREAMBLE + r"""
+READER_PREAMBLE = (
+    LATEX_PREAMBLE
+    + r"""
 \linespread{1.45}
 """
+)
 
 
 def add_static(app, config):

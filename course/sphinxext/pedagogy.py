@@ -34,8 +34,10 @@ class Objectives(CourseDirective):
             return self.data_error(exc)
         objs = module.objectives_for(parts[2])
         if not objs:
-            return self.usage_error(f"modules/{parts[1]}/module.yaml declares no objective for lesson "
-                                    f"'{parts[2]}'; add one there (objectives: … lesson: {parts[2]}).")
+            return self.usage_error(
+                f"modules/{parts[1]}/module.yaml declares no objective for lesson "
+                f"'{parts[2]}'; add one there (objectives: … lesson: {parts[2]})."
+            )
         box = nodes.admonition(classes=["objectives"])
         box += nodes.title("", "Learning objectives")
         box += nodes.paragraph("", "By the end of this lesson you will be able to:")

@@ -30,7 +30,7 @@ def first_sentences(text: str, limit: int = MAX_CHARS) -> str:
         return text
     cut = text[:limit]
     end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
-    return cut[:end + 1] if end > 80 else cut.rsplit(" ", 1)[0] + "…"
+    return cut[: end + 1] if end > 80 else cut.rsplit(" ", 1)[0] + "…"
 
 
 def glossary_previews(outdir: Path) -> dict[str, str]:
@@ -46,14 +46,18 @@ def add_term_previews(html: str, terms: dict[str, str]) -> str:
         if not text:
             return m.group(0)
         return m.group(0) + f' data-preview="{htmllib.escape(text, quote=True)}"'
-    html = re.sub(r'(<a class="reference internal" href="[^"#]*glossary\.html#term-[^"]+") data-preview="[^"]*"',
-                  r"\1", html)  # idempotent
+
+    html = re.sub(
+        r'(<a class="reference internal" href="[^"#]*glossary\.html#term-[^"]+") data-preview="[^"]*"', r"\1", html
+    )  # idempotent
     return _LINK_RE.sub(repl, html)
 
 
 _PARA_RE = re.compile(r'<p class="reading-para[^"]*" id="([^"]+-p\d+)">(.*?)</p>', re.S)
-_PARA_LINK_RE = re.compile(r'(<a class="reference internal" href="[^"#]*readings/[^"#/]+\.html#([^"]+-p\d+)")'
-                           r'( title="([^"]*)")?')
+_PARA_LINK_RE = re.compile(
+    r'(<a class="reference internal" href="[^"#]*readings/[^"#/]+\.html#([^"]+-p\d+)")'
+    r'( title="([^"]*)")?'
+)
 
 
 def paragraph_previews(outdir: Path) -> dict[str, str]:
@@ -69,13 +73,15 @@ def paragraph_previews(outdir: Path) -> dict[str, str]:
 def add_paragraph_previews(html: str, paras: dict[str, str]) -> str:
     """A {para} link's preview: its label ("Reading B, ¶79") and the paragraph's first sentences
     (the ``title`` the link already has keeps only the first words)."""
+
     def repl(m):
         text = paras.get(m.group(2))
-        if not text or 'data-preview="' in html[m.end():m.end() + 15]:
+        if not text or 'data-preview="' in html[m.end() : m.end() + 15]:
             return m.group(0)
         label = (m.group(4) or "").split(":", 1)[0]
         preview = f"{htmllib.unescape(label)}: {text}" if label else text
         return m.group(0) + f' data-preview="{htmllib.escape(preview, quote=True)}"'
+
     return _PARA_LINK_RE.sub(repl, html)
 
 

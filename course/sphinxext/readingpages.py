@@ -23,7 +23,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from course.content.readings import EXCERPTS_COVERAGE_FILE, coverage_line, ReadingRefError, redact_text, segments
+from course.content.readings import EXCERPTS_COVERAGE_FILE, ReadingRefError, coverage_line, redact_text, segments
 from course.errors import CourseInputError
 from course.sphinxext.arabic import ar_inline
 from course.sphinxext.base import CourseDirective, warn
@@ -85,8 +85,15 @@ def para_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     _note_reading(env, reading)
     a, b = paras[0].n, paras[-1].n
     serial = env.new_serialno("course-para")
-    node = para_ref(rawtext, _label(reading.letter, a, b), reading=reading.id, start=a, end=b,
-                    ids=[f"cite-{reading.id}-{a}-{serial}"], classes=["para-ref"])
+    node = para_ref(
+        rawtext,
+        _label(reading.letter, a, b),
+        reading=reading.id,
+        start=a,
+        end=b,
+        ids=[f"cite-{reading.id}-{a}-{serial}"],
+        classes=["para-ref"],
+    )
     node.line = lineno
     return [node], []
 
@@ -124,9 +131,16 @@ def collect_citations(app, doctree):
     items = []
     found = _reading_nodes(doctree)
     for node in found[para_ref]:
-        items.append({"reading": node["reading"], "start": node["start"], "end": node["end"],
-                      "refid": node["ids"][0], "label": _citation_label(env, node),
-                      "instructor_only": _instructor_only(env.docname, node)})
+        items.append(
+            {
+                "reading": node["reading"],
+                "start": node["start"],
+                "end": node["end"],
+                "refid": node["ids"][0],
+                "label": _citation_label(env, node),
+                "instructor_only": _instructor_only(env.docname, node),
+            }
+        )
     # pages showing figures computed from every citation (readings table, excerpts coverage)
     table = bool(found[readings_table] or found[excerpts_coverage])
     course_domain(env).note_citations(env.docname, items, table)
@@ -199,9 +213,16 @@ class ReadingDirective(CourseDirective):
 class ReadingProvenance(ReadingDirective):
     """The provenance box of a reading's frame, from readings/<id>/reading.yaml."""
 
-    FIELDS = [("Title", "title"), ("Author", "author"), ("Published by", "venue"), ("Date", "date"),
-              ("Original location", "original_location"), ("Language", "language"),
-              ("Kind of text", "kind"), ("Legal status", "legal_status")]
+    FIELDS = [
+        ("Title", "title"),
+        ("Author", "author"),
+        ("Published by", "venue"),
+        ("Date", "date"),
+        ("Original location", "original_location"),
+        ("Language", "language"),
+        ("Kind of text", "kind"),
+        ("Legal status", "legal_status"),
+    ]
 
     def run(self):
         r = self.reading()
@@ -214,11 +235,17 @@ class ReadingProvenance(ReadingDirective):
         if r.meta.get("title_note"):
             rows[0] = ("Title", f"{r.meta['title']} ({r.meta['title_note']})")
         if r.meta.get("web_address") and not _redact(self.env):
-            rows.insert(5, ("Web address (instructor edition only)",
-                            f"{r.meta['web_address']} (printed as text, never linked)"))
-        rows += [("Length", f"{r.word_count:,} words in {len(r)} numbered paragraphs; about "
-                            f"{r.reading_minutes} minutes at {200} words a minute"),
-                 ("Reference copy", f"readings/{r.id}/source.txt, SHA-256 {r.sha256[:16]}…")]
+            rows.insert(
+                5, ("Web address (instructor edition only)", f"{r.meta['web_address']} (printed as text, never linked)")
+            )
+        rows += [
+            (
+                "Length",
+                f"{r.word_count:,} words in {len(r)} numbered paragraphs; about "
+                f"{r.reading_minutes} minutes at {200} words a minute",
+            ),
+            ("Reference copy", f"readings/{r.id}/source.txt, SHA-256 {r.sha256[:16]}…"),
+        ]
         for label, value in rows:
             field = nodes.field()
             field += nodes.field_name("", label)
@@ -253,8 +280,9 @@ class ReadingText(ReadingDirective):
             if p.n in margin:
                 box += _margin_note(margin[p.n])
             para = nodes.paragraph(classes=["reading-para", f"kind-{p.kind}"], ids=[p.anchor], n=p.n)
-            para += nodes.raw("", r"\phantomsection\label{\detokenize{%s:%s}}" % (env.docname, p.anchor),
-                              format="latex")
+            para += nodes.raw(
+                "", r"\phantomsection\label{\detokenize{%s:%s}}" % (env.docname, p.anchor), format="latex"
+            )
             para += nodes.inline("", str(p.n), classes=["paranum"])
             para += nodes.Text(" ")
             if p.kind in KIND_LABELS:
@@ -274,13 +302,20 @@ class ReadingText(ReadingDirective):
             if target is not para:
                 para += target
             box += para
-            remarks = [f"In the received text this paragraph is split by a page break after “{j}”; "
-                       "the two parts are joined here." for j in p.joined_after]
+            remarks = [
+                f"In the received text this paragraph is split by a page break after “{j}”; "
+                "the two parts are joined here."
+                for j in p.joined_after
+            ]
             if p.n in notes:
                 remarks.append(str(notes[p.n]).strip())
             if remarks:
-                box += nodes.paragraph("", f"Editorial note on ¶{p.n}: " + _sentences(remarks),
-                                       classes=["apparatus", "reading-note"], note_for=p.n)
+                box += nodes.paragraph(
+                    "",
+                    f"Editorial note on ¶{p.n}: " + _sentences(remarks),
+                    classes=["apparatus", "reading-note"],
+                    note_for=p.n,
+                )
         return [box]
 
 
@@ -300,8 +335,7 @@ def _margin_note(m) -> nodes.sidebar:
     """An editorial margin note (HTML: an aside in the margin; PDF and EPUB: a boxed note before the
     first paragraph it concerns). Marked as apparatus, so the verbatim check skips it."""
     where = f"¶{m.start}" if m.start == m.end else f"¶{m.start}–{m.end}"
-    side = nodes.sidebar(classes=["margin", "reading-margin-note", "apparatus"], note_start=m.start,
-                         note_end=m.end)
+    side = nodes.sidebar(classes=["margin", "reading-margin-note", "apparatus"], note_start=m.start, note_end=m.end)
     side += nodes.title("", f"{m.label} ({where})")
     side += nodes.paragraph("", m.text)
     _no_smartquotes(side)
@@ -368,13 +402,13 @@ def resolve(app, doctree, fromdocname):
         opening = first.opening(14)
         if _redact(env):
             opening = redact_text(opening, reading.redactions)
-        ref = make_refnode(builder, fromdocname, reading.docname, first.anchor, inner,
-                           title=f"{label}: {opening}")
+        ref = make_refnode(builder, fromdocname, reading.docname, first.anchor, inner, title=f"{label}: {opening}")
         out = [nodes.inline("", "", ids=node["ids"])] if builder.format == "html" else []
         out.append(ref)
         if builder.format == "latex":
-            out.append(nodes.raw("", r" (p.~\pageref{\detokenize{%s:%s}})" % (reading.docname, first.anchor),
-                                 format="latex"))
+            out.append(
+                nodes.raw("", r" (p.~\pageref{\detokenize{%s:%s}})" % (reading.docname, first.anchor), format="latex")
+            )
         node.replace_self(out)
 
     cited = cited_paragraphs(env)
@@ -399,9 +433,17 @@ def coverage(cited: dict[str, set[int]], course) -> list[dict]:
         r = course.reading(rid)
         keep = cited.get(rid, set())
         words = sum(p.word_count for p in r.paragraphs if p.n in keep)
-        rows.append({"reading": rid, "label": r.label, "paragraphs": len(keep & {p.n for p in r.paragraphs}),
-                     "paragraphs_total": len(r), "words": words, "words_total": r.word_count,
-                     "percent": round(100 * words / r.word_count) if r.word_count else 0})
+        rows.append(
+            {
+                "reading": rid,
+                "label": r.label,
+                "paragraphs": len(keep & {p.n for p in r.paragraphs}),
+                "paragraphs_total": len(r),
+                "words": words,
+                "words_total": r.word_count,
+                "percent": round(100 * words / r.word_count) if r.word_count else 0,
+            }
+        )
     rows.sort(key=lambda x: x["label"])
     return rows
 
@@ -421,8 +463,8 @@ def write_coverage(app, exc):
         return
     import json
     from pathlib import Path
-    data = {"mode": app.config.course_readings,
-            "readings": coverage(cited_paragraphs(app.env), course_data(app.env))}
+
+    data = {"mode": app.config.course_readings, "readings": coverage(cited_paragraphs(app.env), course_data(app.env))}
     Path(app.doctreedir, EXCERPTS_COVERAGE_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
@@ -441,10 +483,16 @@ def _apply_excerpts(box: reading_text, keep: set[int], course) -> None:
         sec = ps[0].section
         about = f" from the part headed “{sec}”" if sec and ps[0].kind != "heading" else ""
         # The note carries the anchors of the paragraphs it replaces, so no link breaks.
-        box.append(nodes.paragraph("", f"[{where} omitted in this excerpts edition: {len(run)} "
-                                   f"paragraph{'s' if len(run) > 1 else ''}, {words:,} words{about}. "
-                                   "The full text is in the full edition and the reader pack.]",
-                                   classes=["apparatus", "omission"], ids=[p.anchor for p in ps]))
+        box.append(
+            nodes.paragraph(
+                "",
+                f"[{where} omitted in this excerpts edition: {len(run)} "
+                f"paragraph{'s' if len(run) > 1 else ''}, {words:,} words{about}. "
+                "The full text is in the full edition and the reader pack.]",
+                classes=["apparatus", "omission"],
+                ids=[p.anchor for p in ps],
+            )
+        )
         run.clear()
 
     notes: dict[int, list[nodes.Node]] = defaultdict(list)
@@ -495,8 +543,13 @@ def _fill_backlinks(app, box, fromdocname):
         if app.tags.has("reader"):
             # the reader pack holds no lessons, so it cannot list them (saying none cite the
             # reading would be false): point to the course book instead
-            box.replace_self(nodes.paragraph("", "The lessons and exercises that cite each paragraph "
-                                             "are listed on this reading's page in the course book."))
+            box.replace_self(
+                nodes.paragraph(
+                    "",
+                    "The lessons and exercises that cite each paragraph "
+                    "are listed on this reading's page in the course book.",
+                )
+            )
         else:
             box.replace_self(nodes.paragraph("", "No lesson or exercise cites this reading yet."))
         return
@@ -505,8 +558,9 @@ def _fill_backlinks(app, box, fromdocname):
     for n in sorted(by_para):
         item = nodes.list_item()
         para = nodes.paragraph()
-        para += make_refnode(app.builder, fromdocname, reading.docname, reading.paragraph(n).anchor,
-                             nodes.strong("", f"¶{n}"))
+        para += make_refnode(
+            app.builder, fromdocname, reading.docname, reading.paragraph(n).anchor, nodes.strong("", f"¶{n}")
+        )
         para += nodes.Text(": ")
         seen = set()
         first = True
@@ -583,5 +637,5 @@ def _fill_table(app, box, fromdocname, cited):
 def check_mode(app, config):
     if config.course_readings not in ("full", "excerpts"):
         raise CourseInputError(
-            f"conf.py: course_readings is {config.course_readings!r}; allowed: \"full\" or \"excerpts\"."
+            f'conf.py: course_readings is {config.course_readings!r}; allowed: "full" or "excerpts".'
         )

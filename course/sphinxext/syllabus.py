@@ -241,14 +241,29 @@ def _list_table(header: list[str], rows: list[list[str]], widths: list[int], cls
 def overview_myst(syl: Syllabus) -> list[str]:
     rows = []
     for m in syl.modules:
-        rows.append([f"{{doc}}`{m.number}: {_esc(m.title)} </modules/{m.id}/index>`", str(len(m.lessons)),
-                     hours(m.learner_minutes), hours(m.teaching_minutes), str(len(m.items)),
-                     _pts(sum(it.points for it in m.items))])
-    total = ["**Total**", str(len(syl.lessons)), hours(sum(m.learner_minutes for m in syl.modules)),
-             hours(sum(m.teaching_minutes for m in syl.modules)), str(sum(len(m.items) for m in syl.modules)),
-             _pts(sum(it.points for m in syl.modules for it in m.items))]
-    return _list_table(["Module", "Lessons", "Independent study", "Class time", "Exercise items", "Points"],
-                       [*rows, total], [40, 10, 14, 14, 12, 10])
+        rows.append(
+            [
+                f"{{doc}}`{m.number}: {_esc(m.title)} </modules/{m.id}/index>`",
+                str(len(m.lessons)),
+                hours(m.learner_minutes),
+                hours(m.teaching_minutes),
+                str(len(m.items)),
+                _pts(sum(it.points for it in m.items)),
+            ]
+        )
+    total = [
+        "**Total**",
+        str(len(syl.lessons)),
+        hours(sum(m.learner_minutes for m in syl.modules)),
+        hours(sum(m.teaching_minutes for m in syl.modules)),
+        str(sum(len(m.items) for m in syl.modules)),
+        _pts(sum(it.points for m in syl.modules for it in m.items)),
+    ]
+    return _list_table(
+        ["Module", "Lessons", "Independent study", "Class time", "Exercise items", "Points"],
+        [*rows, total],
+        [40, 10, 14, 14, 12, 10],
+    )
 
 
 def _types(items) -> str:
@@ -262,8 +277,16 @@ def modules_myst(syl: Syllabus) -> list[str]:
     out: list[str] = []
     for m in syl.modules:
         out += ["```{rubric} " + f"Module {m.number}: {m.title}", "```", ""]
-        rows = [[l.label, f"{{doc}}`{_esc(l.title)} </{l.docname}>`", str(l.learner_minutes),
-                 str(l.teaching_minutes), str(sum(len(o.items) for o in l.objectives))] for l in m.lessons]
+        rows = [
+            [
+                l.label,
+                f"{{doc}}`{_esc(l.title)} </{l.docname}>`",
+                str(l.learner_minutes),
+                str(l.teaching_minutes),
+                str(sum(len(o.items) for o in l.objectives)),
+            ]
+            for l in m.lessons
+        ]
         out += _list_table(["#", "Lesson", "Study (min)", "Class (min)", "Items"], rows, [8, 56, 12, 12, 12])
         out.append("")
         sets = ", ".join(f"`{s}`" for s in m.exercise_sets) or "none"
@@ -273,16 +296,23 @@ def modules_myst(syl: Syllabus) -> list[str]:
             out.append(f"- **{l.label} {l.title}**")
             for o in l.objectives:
                 if o.items:
-                    what = (f"{len(o.items)} item{'s' if len(o.items) != 1 else ''}, {_pts(o.points)} "
-                            f"point{'s' if o.points != 1 else ''} ({_types(o.items)})")
+                    what = (
+                        f"{len(o.items)} item{'s' if len(o.items) != 1 else ''}, {_pts(o.points)} "
+                        f"point{'s' if o.points != 1 else ''} ({_types(o.items)})"
+                    )
                 else:
                     what = "*not assessed by any exercise item*"
                 out.append(f"  - {o.text} — {what}")
         out.append("")
     if syl.unassigned:
         ids = ", ".join(f"`{it.id}`" for it in syl.unassigned)
-        out += ["```{rubric} Items without a declared objective", "```", "",
-                f"These items name an objective that no module.yaml declares: {ids}.", ""]
+        out += [
+            "```{rubric} Items without a declared objective",
+            "```",
+            "",
+            f"These items name an objective that no module.yaml declares: {ids}.",
+            "",
+        ]
     return out
 
 
@@ -294,10 +324,17 @@ def schedule_myst(syl: Syllabus, weeks: int) -> list[str]:
         due = ", ".join(f"`{s}`" for s in w.due)
         rows.append([str(w.number), _esc(lessons), hours(w.teaching_minutes), hours(w.learner_minutes), due])
     heaviest = max((w.teaching_minutes for w in ws), default=0)
-    out = [f"{len(ws)} weeks; class time per week at most {hours(heaviest)}, "
-           f"{hours(sum(w.teaching_minutes for w in ws) / max(len(ws), 1))} on average.", ""]
-    out += _list_table(["Week", "Lessons", "Class time", "Independent study", "Exercises due"], rows,
-                       [7, 47, 13, 17, 16], cls="longtable")
+    out = [
+        f"{len(ws)} weeks; class time per week at most {hours(heaviest)}, "
+        f"{hours(sum(w.teaching_minutes for w in ws) / max(len(ws), 1))} on average.",
+        "",
+    ]
+    out += _list_table(
+        ["Week", "Lessons", "Class time", "Independent study", "Exercises due"],
+        rows,
+        [7, 47, 13, 17, 16],
+        cls="longtable",
+    )
     return out
 
 

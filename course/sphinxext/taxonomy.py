@@ -69,13 +69,13 @@ class TaxonomyTable(CourseDirective):
             cats = [c for c in cats if c["id"] == wanted]
             if not cats:
                 valid = ", ".join(c["id"] for c in tax["categories"])
-                return self.usage_error(f"taxonomy '{tax_id}' has no category '{wanted}'. "
-                                        f"Valid categories: {valid}.")
+                return self.usage_error(f"taxonomy '{tax_id}' has no category '{wanted}'. Valid categories: {valid}.")
 
         box = nodes.container(classes=["taxonomy-table", f"taxonomy-{tax_id}"])
         for cat in cats:
-            section = nodes.container(classes=["taxonomy-category"],
-                                      ids=self._claim_id(f"taxonomy-{tax_id}-{cat['id']}"))
+            section = nodes.container(
+                classes=["taxonomy-category"], ids=self._claim_id(f"taxonomy-{tax_id}-{cat['id']}")
+            )
             n = len(cat["techniques"])
             rubric = nodes.rubric("", f"{cat['name']} ({n} technique{'s' if n != 1 else ''})")
             section += rubric

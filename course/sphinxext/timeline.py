@@ -51,6 +51,7 @@ KINDS = {
     "claim": ("Caliphal title claimed by a sultan", "#e3c36b", "xx"),  # a dotted hatch is 270 KB of SVG
 }
 
+
 def marker_rows(years: list[int], start: int, end: int, gap_fraction: float = 0.05) -> list[int]:
     """A row for each event marker, lowest first, so that no two markers in one row are closer than
     ``gap_fraction`` of the axis (a marker's width, with a margin): close events stack instead of
@@ -105,6 +106,7 @@ def _atomic_save(fig: Any, target: Path, fmt: str, **kw: Any) -> None:
         fig.savefig(tmp, format=fmt, bbox_inches="tight", pad_inches=0.1, **kw)
         if fmt == "svg":
             _epub_safe_svg(tmp)
+
     atomic_replace(target, save, mode=0o644)
 
 
@@ -162,17 +164,24 @@ def render(data: dict[str, Any], base: Path, formats=FORMATS) -> tuple[Path, Pat
             _label, colour, hatch = KINDS[p["kind"]]
             y = n - 1 - lane
             width = max(p["end"] - p["start"], 2)
-            ax.barh(y, width, left=p["start"], height=0.6, color=colour, hatch=hatch,
-                    edgecolor="#333333", linewidth=0.6)
+            ax.barh(
+                y, width, left=p["start"], height=0.6, color=colour, hatch=hatch, edgecolor="#333333", linewidth=0.6
+            )
         ax.set_yticks(range(n))
         ax.set_yticklabels([f"{p['label']}  {p['start']}–{p['end']}" for p in reversed(periods)])
         ax.set_ylim(-0.8, n - 0.2 + top)
         for i, (e, row) in enumerate(zip(events, rows), 1):
             ax.axvline(e["year"], color="#8b0000", linewidth=0.5, alpha=0.6, zorder=0)
             level = n - 0.2 + 0.35 + 0.45 * row
-            ax.annotate(str(i), (e["year"], level), ha="center", va="center", fontsize=6.5,
-                        color="white",
-                        bbox={"boxstyle": "circle,pad=0.2", "fc": "#8b0000", "ec": "none"})
+            ax.annotate(
+                str(i),
+                (e["year"], level),
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="white",
+                bbox={"boxstyle": "circle,pad=0.2", "fc": "#8b0000", "ec": "none"},
+            )
         ax.set_xlim(axis["start"], axis["end"])
         ax.set_xticks(range(axis["start"], axis["end"] + 1, axis["step"]))
         ax.tick_params(axis="x", labelsize=8)
@@ -180,17 +189,18 @@ def render(data: dict[str, Any], base: Path, formats=FORMATS) -> tuple[Path, Pat
         ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         ax.set_axisbelow(True)
         kinds_used = [k for k in KINDS if any(p["kind"] == k for p in periods)]
-        handles = [Patch(facecolor=KINDS[k][1], hatch=KINDS[k][2], edgecolor="#333333", label=KINDS[k][0])
-                   for k in kinds_used]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.3, -0.17), ncol=2,
-                  frameon=False, fontsize=8.5)
+        handles = [
+            Patch(facecolor=KINDS[k][1], hatch=KINDS[k][2], edgecolor="#333333", label=KINDS[k][0]) for k in kinds_used
+        ]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.3, -0.17), ncol=2, frameon=False, fontsize=8.5)
         fig.tight_layout()
         svg, pdf = base.with_suffix(".svg"), base.with_suffix(".pdf")
         if "svg" in formats:
             _atomic_save(fig, svg, "svg", metadata={"Date": None, "Creator": None})
         if "pdf" in formats:
-            _atomic_save(fig, pdf, "pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": None,
-                                                    "Producer": None})
+            _atomic_save(
+                fig, pdf, "pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}
+            )
     return svg, pdf
 
 
@@ -215,8 +225,12 @@ def outdated(app, env, added, changed, removed):
     """Pages whose figure lacks a format this builder needs (read before by another builder that
     shares the doctrees): read them again, which draws it."""
     domain = course_domain(env)
-    return [doc for doc, bases in domain.timelines.items() if doc in env.found_docs and any(
-        not Path(f"{base}.{f}").is_file() for base in bases for f in domain.image_formats)]
+    return [
+        doc
+        for doc, bases in domain.timelines.items()
+        if doc in env.found_docs
+        and any(not Path(f"{base}.{f}").is_file() for base in bases for f in domain.image_formats)
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,8 +250,11 @@ class TimelineDirective(SphinxDirective):
         datafile = (Path(self.env.srcdir) / arg).resolve()
         self.env.note_dependency(str(datafile))
         if not datafile.is_file():
-            warn(f"timeline: no data file at {arg!r} (paths are relative to the book's source directory).",
-                 self.get_location(), "timeline")
+            warn(
+                f"timeline: no data file at {arg!r} (paths are relative to the book's source directory).",
+                self.get_location(),
+                "timeline",
+            )
             return []
         cache_dir = Path(self.env.doctreedir) / "_timeline"
         domain = course_domain(self.env)
