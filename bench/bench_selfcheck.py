@@ -2,12 +2,15 @@
 
 1. Weight, per page: what the checker adds to every exercise-set page and every lesson with a
    practice item, gzipped (level 6, as a web server would send it), read from the built pages'
-   own <script>/<link> elements:
-   - *on page view*: what the page loads before the learner acts: selfcheck.js, selfcheck.css,
-     the course index and the item data of the sets on the page. Target: <= 30 KB per page.
+   own <script>/<link> elements, per page and per page kind (set pages, lessons):
+   - *on page view* (eager): what the page loads before the learner acts: selfcheck.js,
+     selfcheck.css, the course index and the item data of the items on the page (<set>.js on a
+     set's page, <set>--<lesson>.js in a lesson).
    - *+ first Check*: the grader and normaliser, which selfcheck.js loads on the first Check or
      Hint (or when the progress panel or an answer file needs them); the total after it.
-   - *+ first right answer or Hint*: the sets' explanations and hints (<set>.later.js).
+     Target: <= 30 KB per page after the first Check.
+   - *+ first right answer or Hint*: the explanations and hints of the page's items
+     (<part>.later.js).
    - answer files (Download / Load answers / progress panel): selfcheck-yaml.js,
      selfcheck-files.js and <set>.tpl.js, listed on their own.
 2. Latency: time from Check to the feedback shown (grading, storing the result, rendering the
@@ -38,6 +41,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from course.exercises import load_all_sets  # noqa: E402
 from course.exercises.grading import reference_answers  # noqa: E402
 from course.exercises.selfcheck import _cases_for, _json_safe  # noqa: E402
+from course.sphinxext.selfcheck_html import scan_practice  # noqa: E402
 
 GRADER = ["selfcheck-normalize.js", "selfcheck-grade.js"]     # loaded on the first Check or Hint
 FILES = ["selfcheck-yaml.js", "selfcheck-files.js"]           # loaded for answer files, the panel
@@ -72,38 +76,56 @@ def weight(html: Path) -> list[dict]:
         eager_files = page_files(page)
         assert not set(GRADER) & {Path(f).name for f in eager_files}, f"{page}: the grader is loaded eagerly"
         eager = sum(gz(static / f) for f in eager_files)
-        sets = [Path(f).stem for f in eager_files if f.startswith("selfcheck/")]
-        later = sum(gz(static / "selfcheck" / f"{sid}.later.js") for sid in sets)
-        rows.append({"page": page.relative_to(html).as_posix(), "eager": eager, "grader": grader,
-                     "later": later, "sets": sets})
+        parts = [Path(f).stem for f in eager_files if f.startswith("selfcheck/")]
+        later = sum(gz(static / "selfcheck" / f"{p}.later.js") for p in parts)
+        rows.append({"page": page.relative_to(html).as_posix(), "kind": kind(page), "eager": eager,
+                     "grader": grader, "later": later, "parts": parts})
     return rows
+
+
+def kind(page: Path) -> str:
+    return "set page" if page.name == "exercises.html" else "lesson"
+
+
+def _stats(xs: list[int]) -> str:
+    return f"median {statistics.median(xs) / 1024:.1f}, max {max(xs) / 1024:.1f}"
 
 
 def print_weight(html: Path) -> dict:
     rows = weight(html)
     static = html / "_static"
-    print("Weight per page, gzipped KB (target: <= 30 KB loaded on page view, before the learner acts)")
-    print(f"  {'page':<46} {'on view':>8} {'+1st Check':>10} {'= total':>8} {'+right/Hint':>11} {'= total':>8}")
+    print("Weight per page, gzipped KB (target: <= 30 KB in all after the first Check)")
+    print(f"  {'page':<52} {'on view':>8} {'+1st Check':>10} {'= total':>8} {'+right/Hint':>11} {'= total':>8}")
     for r in rows:
         t1 = r["eager"] + r["grader"]
-        print(f"  {r['page']:<46} {r['eager'] / 1024:>8.1f} {r['grader'] / 1024:>10.1f} {t1 / 1024:>8.1f} "
-              f"{r['later'] / 1024:>11.1f} {(t1 + r['later']) / 1024:>8.1f}  {'OK' if r['eager'] <= LIMIT else 'OVER'}")
+        print(f"  {r['page']:<52} {r['eager'] / 1024:>8.1f} {r['grader'] / 1024:>10.1f} {t1 / 1024:>8.1f} "
+              f"{r['later'] / 1024:>11.1f} {(t1 + r['later']) / 1024:>8.1f}  {'OK' if t1 <= LIMIT else 'OVER'}")
+    common = {f: gz(static / f) for f in ("selfcheck.js", "selfcheck-index.js", "selfcheck.css", *GRADER)}
+    print("  files every page loads (eager) and the grader (first Check): "
+          + ", ".join(f"{k} {v / 1024:.1f}" for k, v in common.items()))
     files = {f: gz(static / f) for f in FILES}
     tpl = {p.name: gz(p) for p in sorted((static / "selfcheck").glob("*.tpl.js"))}
     print("  answer files, progress panel (on demand, with the grader): "
           + ", ".join(f"{k} {v / 1024:.1f}" for k, v in {**files, **tpl}.items()))
-    eager = [r["eager"] for r in rows]
-    after = [r["eager"] + r["grader"] for r in rows]
-    summary = {"pages": len(rows), "on_view_max_kb": round(max(eager) / 1024, 1),
-               "on_view_median_kb": round(statistics.median(eager) / 1024, 1),
-               "after_first_check_max_kb": round(max(after) / 1024, 1),
-               "after_first_check_median_kb": round(statistics.median(after) / 1024, 1),
-               "after_right_or_hint_max_kb": round(max(a + r["later"] for a, r in zip(after, rows)) / 1024, 1),
-               "over_on_view": [r["page"] for r in rows if r["eager"] > LIMIT]}
-    print(f"  {len(rows)} pages: on view max {summary['on_view_max_kb']} KB (median {summary['on_view_median_kb']}); "
-          f"after the first Check max {summary['after_first_check_max_kb']} KB "
-          f"(median {summary['after_first_check_median_kb']}); after a right answer or Hint max "
-          f"{summary['after_right_or_hint_max_kb']} KB")
+    summary: dict = {"pages": len(rows)}
+    for k in ("set page", "lesson", "all"):
+        rs = [r for r in rows if k in ("all", r["kind"])]
+        if not rs:
+            continue
+        eager = [r["eager"] for r in rs]
+        after = [r["eager"] + r["grader"] for r in rs]
+        hint = [a + r["later"] for a, r in zip(after, rs)]
+        print(f"  {k + 's' if k != 'all' else 'all pages'} ({len(rs)}): on view {_stats(eager)}; after the first "
+              f"Check {_stats(after)}; after a right answer or Hint {_stats(hint)}")
+        summary[k.replace(" ", "_")] = {
+            "pages": len(rs),
+            "on_view_kb": {"median": round(statistics.median(eager) / 1024, 1), "max": round(max(eager) / 1024, 1)},
+            "after_first_check_kb": {"median": round(statistics.median(after) / 1024, 1),
+                                     "max": round(max(after) / 1024, 1)},
+            "after_right_or_hint_kb": {"median": round(statistics.median(hint) / 1024, 1),
+                                       "max": round(max(hint) / 1024, 1)}}
+    summary["over_after_first_check"] = [r["page"] for r in rows if r["eager"] + r["grader"] > LIMIT]
+    print(f"  over {LIMIT // 1024} KB after the first Check: {len(summary['over_after_first_check'])} of {len(rows)} pages")
     return summary
 
 
@@ -119,13 +141,17 @@ def latency(html: Path, repeat: int) -> dict[str, list[float]]:
     with serve(html) as base, sync_playwright() as pw:
         b = launch(pw)
         pg = b.new_page()
+        practised = scan_practice(ROOT)
         for s in sets:
-            pg.goto(f"{base}modules/{s.module}/exercises.html")
-            pg.wait_for_function("window.courseSelfCheck !== undefined")
-            pg.evaluate("() => courseSelfCheck._needGrader()")  # its load is measured on its own (first_check)
             for it in s.items:
                 if it.type == "open":
                     continue
+                # each page holds the data of its own items: an item placed in a lesson is graded there
+                url = f"{base}{practised[it.id]}.html" if it.id in practised else f"{base}modules/{s.module}/exercises.html"
+                if pg.url != url:
+                    pg.goto(url)
+                    pg.wait_for_function("window.courseSelfCheck !== undefined")
+                    pg.evaluate("() => courseSelfCheck._needGrader()")  # its load is measured on its own (first_check)
                 answers = [_json_safe(reference_answers(it))] + [_json_safe(c) for c, _ in _cases_for(it, rng)][:6]
                 ms = pg.evaluate("""async ([sid, id, answers, n]) => {
                     const out = [];

@@ -162,8 +162,8 @@ class _ItemKit:
     cut = staticmethod(_cut)
     encrypt = staticmethod(encrypt)
 
-    def __init__(self, salt: str, item_id: str, taxonomies: dict | None):
-        self.salt, self.item_id, self.taxonomies = salt, item_id, taxonomies
+    def __init__(self, salt: str, item_id: str, taxonomies: dict | None, openings: set | None = None):
+        self.salt, self.item_id, self.taxonomies, self.openings = salt, item_id, taxonomies, openings
 
     def h(self, *parts: str) -> bytes:
         return _h(self.salt, self.item_id, *parts)
@@ -181,15 +181,20 @@ class _ItemKit:
         if self.taxonomies is not None:
             self.taxonomies.setdefault(name, taxonomy_data(taxo))
 
+    def note_openings(self, reading_id: str) -> None:
+        """The item's controls list this reading's paragraphs (number and first words)."""
+        if self.openings is not None:
+            self.openings.add(reading_id)
 
-def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None) -> dict:
+
+def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None, openings: set | None = None) -> dict:
     """What the page needs to check ``item``: public parts in plain text, keys hashed or masked
     (the type's part: :meth:`course.items.base.ItemType.selfcheck_data`)."""
     d: dict[str, Any] = {"id": item.id, "type": item.type, "points": item.points, "nh": len(item.hints),
                          "hints": mask(salt, item.id, [_plain(h) for h in item.hints])}
     k = _Keys(salt, item.id)
     fb: dict[str, str] = {}
-    for_item(item).selfcheck_data(item, d, k, fb, _ItemKit(salt, item.id, taxonomies))
+    for_item(item).selfcheck_data(item, d, k, fb, _ItemKit(salt, item.id, taxonomies, openings))
     if item.auto_graded:
         d["tags"] = k.tags
         d["slots"] = len(k.slots)
@@ -246,19 +251,28 @@ def reading_openings(reading_id: str, words: int = 7) -> list[list]:
 LATER = ("explanation", "hints", "paraTokens")  # item fields the page loads when first needed
 
 
-def set_data(exset: ExerciseSet, version: str, *, split: bool = False) -> dict | tuple[dict, dict]:
+def set_data(exset: ExerciseSet, version: str, *, split: bool = False, only: set[str] | None = None,
+             part: str | None = None) -> dict | tuple[dict, dict]:
     """Everything the page needs to check one set (without the answer-file template). With
     ``split``, (data needed to check, data needed later: the encrypted explanations and masked
-    hints), so a page loads the second part only after a right answer or a Hint."""
+    hints), so a page loads the second part only after a right answer or a Hint.
+
+    ``only``: the ids of the items one page holds (a lesson holds its practice items, the set's page
+    the others), with ``part`` the name of that page's data file; the taxonomies and paragraph
+    lists are then only those these items need."""
     salt = salt_for(exset.id, version)
     taxonomies: dict = {}
-    items = [item_data(it, salt, taxonomies=taxonomies) for it in exset.items]
-    readings = sorted({used[0] for it in exset.items if (used := for_item(it).reading_paragraphs(it))})
-    data = {"id": exset.id, "title": _plain(exset.title), "salt": salt, "items": items,
-            "taxonomies": taxonomies, "readings": {r: reading_openings(r) for r in readings}}
+    openings: set = set()
+    items = [item_data(it, salt, taxonomies=taxonomies, openings=openings)
+             for it in exset.items if only is None or it.id in only]
+    data = {"id": exset.id, "salt": salt, "items": items, "taxonomies": taxonomies,
+            "readings": {r: reading_openings(r) for r in sorted(openings)}}
+    if part:
+        data["part"] = part
     if not split:
         return data
-    later = {"id": exset.id, "items": {it["id"]: {k: it.pop(k) for k in LATER if k in it} for it in items}}
+    later = {"id": part or exset.id,
+             "items": {it["id"]: {k: it.pop(k) for k in LATER if k in it} for it in items}}
     return data, later
 
 

@@ -76,6 +76,7 @@ class Locate(ItemType):
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         d["reading"] = item.reading
+        x.note_openings(item.reading)
         for n in item.required:
             keys.accept(keys.slot(str(n)), str(n))
         for n in item.optional:

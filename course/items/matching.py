@@ -110,7 +110,6 @@ class Matching(ItemType):
         d["left"] = list(item.left)
         d["keys"] = list(item.right)
         d["ct"] = x.text_tags(item.right)
-        d["rightLabels"] = [x.cut(x.plain(text)) for text in item.right.values()]
         for a, b in item.answer.items():
             v = f"{a}={b}"
             keys.accept(keys.slot(v), v)

@@ -90,7 +90,6 @@ class Numeric(ItemType):
         ans = item.answer
         canon = repr(int(ans)) if float(ans).is_integer() else repr(ans)
         d["unit"] = item.unit
-        d["unitNorm"] = normalize.normalize_text(item.unit or "")
         d["num"] = x.mask([canon, item.tolerance, list(getattr(item, "accept", []) or [])])
         keys.accept(keys.slot(canon), canon)
 

@@ -164,7 +164,6 @@ class Open(ItemType):
         d["rubric"] = [[x.plain(c.criterion), c.points] for c in item.rubric]
         d["minWords"], d["maxWords"] = item.min_words, item.max_words
         d["minCitations"] = item.min_citations
-        d["sections"] = list(item.sections)
 
     def conformance_cases(self, item, ref, rng) -> list:
         return []  # never scored, so nothing for the page's grader to agree on

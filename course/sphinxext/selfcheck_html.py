@@ -4,9 +4,11 @@
   ``selfcheck`` node; the set's page gets a ``selfcheck_tools`` node (score, download, load, reset).
   In HTML they become empty ``<div>`` placeholders that ``course/static/selfcheck.js`` fills with
   controls; every other builder (LaTeX, EPUB, text...) drops them, so the PDF and EPUB stay static.
-- After the build, ``_static/selfcheck/<set>.js`` holds the set's item data (keys hashed, see
-  :mod:`course.exercises.selfcheck`), ``<set>.later.js`` its encrypted explanations and masked hints (loaded
-  on the first right answer or Hint), ``<set>.tpl.js`` the ``course start`` template for "Download
+- After the build, ``_static/selfcheck/<set>.js`` holds the item data (keys hashed, see
+  :mod:`course.exercises.selfcheck`) of the items on the set's page, and ``<set>--<lesson>.js`` that
+  of the practice items one lesson holds (a page loads only the data of its own items: :func:`part_name`);
+  ``<part>.later.js`` their encrypted explanations and masked hints (loaded on the first right answer
+  or Hint), ``<set>.tpl.js`` the ``course start`` template for "Download
   my answers" (loaded on demand), and ``_static/selfcheck-index.js`` the course index behind the
   progress panel on every page. A set with ``self_check: false`` gets none of this.
 """
@@ -128,12 +130,29 @@ def _builder_inited(app):
         app.add_js_file(name)
 
 
+def part_name(set_id: str, docname: str | None, set_page: str) -> str:
+    """The data file (under ``_static/selfcheck/``, without ``.js``) of a set's items that page
+    ``docname`` holds: ``<set>`` for the set's page, ``<set>--<lesson>`` for a lesson."""
+    if not docname or docname == set_page:
+        return set_id
+    folder = set_page.rsplit("/", 1)[0] + "/" if "/" in set_page else ""
+    rest = docname[len(folder):] if folder and docname.startswith(folder) else docname
+    return f"{set_id}--" + re.sub(r"[^A-Za-z0-9_-]+", "-", rest)
+
+
+def _part_of(env, set_id: str, item_id: str) -> str:
+    """The data file holding one item: the lesson that places it, or else the set's page."""
+    dom = course_domain(env)
+    page = dom.set_pages.get(set_id, "")
+    return part_name(set_id, dom.practice.get(item_id, page), page)
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     if doctree is None or not _wants_checker(app.builder):
         return
-    sets = sorted({n["set_id"] for n in doctree.findall(selfcheck)})
-    for sid in sets:
-        app.add_js_file(f"selfcheck/{sid}.js")
+    parts = sorted({_part_of(app.env, n["set_id"], n["item_id"]) for n in doctree.findall(selfcheck)})
+    for part in parts:
+        app.add_js_file(f"selfcheck/{part}.js")
 
 
 def _build_finished(app, exception):
@@ -172,12 +191,18 @@ def write_data(app) -> None:
     version = str(app.config.version or "0")
     static = Path(app.outdir) / "_static"
     # the files selfcheck.js loads by itself get a version, as Sphinx gives the files in <head>
-    # (?v=...), so a browser never runs a cached grader from an older build with a newer page
+    # (?v=...), so a browser never runs a cached grader from an older build with a newer page; the
+    # data files under selfcheck/ share one (of them all: one short entry in the index, not ~70)
     versions: dict[str, str] = {}
+    data_hash = hashlib.sha256()
 
     def put(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
-        versions[path.relative_to(static).as_posix()] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+        rel = path.relative_to(static).as_posix()
+        if rel.startswith("selfcheck/"):
+            data_hash.update(rel.encode("utf-8") + b"\0" + text.encode("utf-8"))
+        else:
+            versions[rel] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
     for name in (*SCRIPTS, *ITEM_SCRIPTS, *LAZY_SCRIPTS):
         src = Path(__file__).resolve().parent.parent / "static" / name
@@ -192,9 +217,13 @@ def write_data(app) -> None:
     for exset in course.exercise_sets:
         if exset.id not in pages or not enabled(exset):
             continue
-        now, later = set_data(exset, version, split=True)
-        (out / f"{exset.id}.js").write_text(_js("courseSelfCheckData", now), encoding="utf-8")
-        put(out / f"{exset.id}.later.js", _js("courseSelfCheckLater", later))
+        groups: dict[str, set[str]] = {}
+        for it in exset.items:
+            groups.setdefault(_part_of(env, exset.id, it.id), set()).add(it.id)
+        for part, ids in sorted(groups.items()):
+            now, later = set_data(exset, version, split=True, only=ids, part=part if part != exset.id else None)
+            (out / f"{part}.js").write_text(_js("courseSelfCheckData", now), encoding="utf-8")
+            put(out / f"{part}.later.js", _js("courseSelfCheckLater", later))
         put(out / f"{exset.id}.tpl.js", _js("courseSelfCheckTemplates", template_data(exset)))
         index_sets.append({"id": exset.id, "title": re.sub(r"[*`]", "", exset.title), "page": pages[exset.id],
                            "items": [[it.id, it.type, it.points] + ([practised[it.id]] if it.id in practised else [])
@@ -208,7 +237,7 @@ def write_data(app) -> None:
 
     index = {"courseId": course_id, "version": version, "readings": {r.id: len(r) for r in readings},
              "letters": dict(sorted(letters.items())), "verdicts": list(VERDICTS), "sets": index_sets,
-             "v": {k: v for k, v in versions.items() if k not in SCRIPTS}}
+             "v": {**{k: v for k, v in versions.items() if k not in SCRIPTS}, "selfcheck/": data_hash.hexdigest()[:10]}}
     (static / "selfcheck-index.js").write_text(
         "window.courseSelfCheckIndex=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n",
         encoding="utf-8")

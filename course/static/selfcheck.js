@@ -85,11 +85,21 @@
   }
 
   // ----------------------------------------------------------------------------------------------
-  // Set data (pushed by _static/selfcheck/<set>.js) and the course index
+  // Set data (pushed by _static/selfcheck/<part>.js: a page loads the data of its own items only,
+  // <set>.js on the set's page, <set>--<lesson>.js in a lesson; parts of one set are merged) and the
+  // course index
   var DATA = {};
+  function addData(d) {
+    var part = d.part || d.id, cur = DATA[d.id];
+    if (!cur) { DATA[d.id] = d; d.parts = [part]; d.merged = {}; return; }
+    if (cur.parts.indexOf(part) >= 0) return;
+    cur.parts.push(part);
+    d.items.forEach(function (it) { if (!itemOf(d.id, it.id)) cur.items.push(it); });
+    ['taxonomies', 'readings'].forEach(function (k) { cur[k] = Object.assign(cur[k] || {}, d[k] || {}); });
+  }
   function collect() {
-    (window.courseSelfCheckData || []).forEach(function (d) { DATA[d.id] = d; });
-    window.courseSelfCheckData = {push: function (d) { DATA[d.id] = d; }};
+    (window.courseSelfCheckData || []).forEach(addData);
+    window.courseSelfCheckData = {push: addData};
   }
   function setInfo(id) { for (var i = 0; i < IDX.sets.length; i++) if (IDX.sets[i].id === id) return IDX.sets[i]; return null; }
   function itemOf(setId, itemId) {
@@ -105,7 +115,9 @@
     if (ready()) return Promise.resolve();
     if (!loading[path]) loading[path] = new Promise(function (resolve, reject) {
       var s = document.createElement('script');
-      s.src = ROOT + '_static/' + path + (IDX.v && IDX.v[path] ? '?v=' + IDX.v[path] : '');
+      // a version per script; one for all the data files under selfcheck/
+      var v = IDX.v && (IDX.v[path] || (path.indexOf('selfcheck/') === 0 && IDX.v['selfcheck/']));
+      s.src = ROOT + '_static/' + path + (v ? '?v=' + v : '');
       s.async = false; // scripts asked for together run in the order asked (normaliser, then grader)
       s.onload = function () { if (ready()) resolve(); else { delete loading[path]; reject(new LoadError(path)); } };
       s.onerror = function () { delete loading[path]; s.remove(); reject(new LoadError(path)); };
@@ -116,12 +128,17 @@
   function LoadError(path) { this.path = path; this.message = '_static/' + path + ' could not be loaded'; }
   var LATER = {};
   window.courseSelfCheckLater = {push: function (d) { LATER[d.id] = d; }};
-  // the encrypted explanations and masked hints of a set, merged into its items
+  // the encrypted explanations and masked hints of the set's items on this page (<part>.later.js),
+  // merged into its items
   function needLater(setId) {
-    return needScript('selfcheck/' + setId + '.later.js', function () { return !!LATER[setId]; }).then(function () {
-      var d = DATA[setId];
-      if (!d._later) { d.items.forEach(function (it) { var x = LATER[setId].items[it.id] || {}; Object.keys(x).forEach(function (k) { it[k] = x[k]; }); }); d._later = true; }
-    });
+    var d = DATA[setId];
+    return Promise.all(d.parts.map(function (p) {
+      return needScript('selfcheck/' + p + '.later.js', function () { return !!LATER[p]; }).then(function () {
+        if (d.merged[p]) return;
+        d.merged[p] = true;
+        d.items.forEach(function (it) { var x = LATER[p].items[it.id] || {}; Object.keys(x).forEach(function (k) { it[k] = x[k]; }); });
+      });
+    }));
   }
   // The grader: normaliser and grader requested together (both downloads at once, run in order)
   var graderHooks = [];
