@@ -529,6 +529,51 @@ def test_leak_scan_covers_the_self_check_data(site):
     assert scan_outputs([fake], markers), "the scan does not see a plain explanation in a data file"
 
 
+def test_a_lesson_loads_only_the_data_of_its_own_items(browser, site, sets):
+    """Issue #13 (weight): a lesson loads the data of the items it places (<set>--<lesson>.js), not
+    its whole set's, and a set's page not that of the items placed in lessons; on a lesson the item
+    still checks, its explanation still unlocks, and the progress panel and the answer file still
+    cover the whole set."""
+    html, base = site
+    by_page: dict[str, set[str]] = {}
+    for item_id, doc in _practised().items():
+        by_page.setdefault(doc, set()).add(item_id)
+    for s in sets.values():
+        page = (html / _set_page(s)).read_text(encoding="utf-8")
+        assert re.findall(r'_static/selfcheck/([^"?]+)\.js', page) == [s.id], s.id
+    doc, ids = next((d, i) for d, i in sorted(by_page.items())
+                    if any(it.id in i and it.type == "numeric" for x in sets.values() for it in x.items))
+    s = next(x for x in sets.values() if ids & {i.id for i in x.items})
+    it = next(i for i in s.items if i.id in ids and i.type == "numeric")
+    page = (html / f"{doc}.html").read_text(encoding="utf-8")
+    parts = re.findall(r'_static/selfcheck/([^"?]+)\.js', page)
+    assert parts and all(p.startswith(f"{s.id}--") for p in parts), parts
+    ctx, pg = _page(browser, base + doc + ".html")
+    try:
+        assert sorted(pg.evaluate("(sid) => courseSelfCheck._data[sid].items.map(i => i.id)", s.id)) == sorted(ids)
+        pg.evaluate("([sid, id, a]) => courseSelfCheck.importAnswers({[sid]: {[id]: a}})",
+                    [s.id, it.id, _json_safe(reference_answers(it))])
+        r = pg.evaluate("([sid, id]) => courseSelfCheck._check(sid, id)", [s.id, it.id])
+        assert r["status"] == "passed"
+        pg.locator(f".selfcheck[data-item='{it.id}'] .sc-why").wait_for(timeout=5000)
+        fetched = _fetched(pg)
+        assert f"{parts[0]}.later.js" in fetched and not fetched & {f"{s.id}.js", f"{s.id}.later.js"}, fetched
+        pg.get_by_role("button", name="My progress").click()
+        row = pg.locator(".sc-panel tbody tr").filter(has=pg.locator(f"a[href$='{_set_page(s)}']"))
+        row.wait_for(timeout=5000)
+        total = sum(1 for i in s.items if i.type != "open")
+        assert f"1 of {total}" in row.inner_text()
+        text = pg.evaluate("(sid) => courseSelfCheck._answerFile(sid)", s.id)
+        f = html.parent / "lesson-answers" / f"{s.id}.yaml"
+        f.parent.mkdir(exist_ok=True)
+        f.write_text(text, encoding="utf-8")
+        got = {k: v for k, v in load_answers(f, s).answers.items() if v not in (None, "", [], {})}
+        assert got == {it.id: _json_safe(reference_answers(it))}
+        assert not pg.errors, pg.errors
+    finally:
+        ctx.close()
+
+
 def test_reset_asks_first(browser, site, sets):
     html, base = site
     s = sets["m1-history"]

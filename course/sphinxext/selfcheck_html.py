@@ -174,6 +174,26 @@ def lean_js(text: str) -> str:
     return "\n".join(ln for ln in lines if ln and not ln.startswith("//")) + "\n"
 
 
+def ship_js(text: str) -> str:
+    """The script as the book ships it: minified with rjsmin (comments and needless white space out,
+    names kept: about 7% less gzipped than :func:`lean_js`), or :func:`lean_js` where rjsmin is not
+    installed. The source in course/static stays as written; the conformance test runs this form."""
+    try:
+        import rjsmin
+    except ImportError:  # an older environment: still correct, a little heavier
+        return lean_js(text)
+    return rjsmin.jsmin(text) + "\n"
+
+
+def ship_css(text: str) -> str:
+    """The style sheet as the book ships it (rcssmin where installed)."""
+    try:
+        import rcssmin
+    except ImportError:
+        return text
+    return rcssmin.cssmin(text) + "\n"
+
+
 def _readings(course) -> list:
     out = []
     for rid in course.reading_ids:
@@ -207,7 +227,10 @@ def write_data(app) -> None:
     for name in (*SCRIPTS, *ITEM_SCRIPTS, *LAZY_SCRIPTS):
         src = Path(__file__).resolve().parent.parent / "static" / name
         if src.exists():
-            put(static / name, lean_js(src.read_text(encoding="utf-8")))
+            put(static / name, ship_js(src.read_text(encoding="utf-8")))
+    css = Path(__file__).resolve().parent.parent / "static" / "selfcheck.css"
+    if css.exists():  # Sphinx copied it as written; <link> keeps the version Sphinx gave it
+        (static / "selfcheck.css").write_text(ship_css(css.read_text(encoding="utf-8")), encoding="utf-8")
     out = static / "selfcheck"
     out.mkdir(parents=True, exist_ok=True)
     course = course_data(env)
