@@ -13,7 +13,8 @@ The browser checker is a port of :mod:`course.exercises.grading` and
   share; the key is ``SHA-256(shares)`` and the explanation is encrypted under it (SHA-256 in
   counter mode, with an 8-byte SHA-256 tag that tells the page when the key is right).
 - **Feedback written for a wrong answer** (a wrong choice, a known wrong short answer) is encrypted
-  under the hash of that answer, so it shows when that answer is given.
+  under the hash of that answer, so it shows when that answer is given. Like the explanation, it
+  is deflated before it is encrypted (a tenth less to send).
 - **Masked, not hashed**: the hints (the page gives them on request, as ``course hint`` does), the
   numeric answer and tolerance (the grader says "too high"/"too low", which reveals it anyway) and
   the normalised accepted short answers (needed for "close, but check the spelling"). They are
@@ -128,7 +129,7 @@ class _Keys:
 def _fb(salt: str, item_id: str, value: str, text: str, index: int = 0) -> tuple[str, list]:
     """Feedback for one wrong answer, under that answer's hash; ``index`` keeps the file's order."""
     h = _h(salt, item_id, "fb", value)
-    return _b64(h[:TAG_BYTES]), [index, encrypt(h, text, deflate=False)]
+    return _b64(h[:TAG_BYTES]), [index, encrypt(h, text)]
 
 
 def _text_tags(salt: str, item_id: str, texts: dict) -> str:
@@ -273,6 +274,7 @@ def set_data(exset: ExerciseSet, version: str, *, split: bool = False, only: set
         return data
     later = {"id": part or exset.id,
              "items": {it["id"]: {k: it.pop(k) for k in LATER if k in it} for it in items}}
+    data["later"] = f"{later['id']}.later.js"  # named, so a packager (SCORM) sees the page needs it
     return data, later
 
 

@@ -121,7 +121,7 @@ class Verdict(ItemType):
         rel = relevant_paragraphs(item)
         src = [normalize.normalize_text(s).replace(" ", "") for s in accepted_sources(item)]
         h = x.h("ev", item.answer)
-        d["ev"] = x.encrypt(h, json.dumps([rel, [s for s in src if s]], ensure_ascii=False), deflate=False)
+        d["ev"] = x.encrypt(h, json.dumps([rel, [s for s in src if s]], ensure_ascii=False))
 
     def conformance_cases(self, item, ref, rng) -> list:
         ev = item.model_evidence or item.explanation

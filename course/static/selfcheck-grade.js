@@ -231,7 +231,7 @@
       var h = H(ctx.salt, item.id, 'fb', v), e = item.fb[b64e(h.subarray(0, 3))];
       if (e && (!best || e[0] < best[0])) best = [e[0], e[1], h];
     });
-    return best ? decrypt(best[2], best[1], false) : null;
+    return best ? decrypt(best[2], best[1], true) : null;
   }
   function keyIn(item, k) { return item.keys.indexOf(k) >= 0; }
   function keysList(keys) { return keys.join(', '); }
@@ -601,7 +601,7 @@
     var hit = look(ctx, item, v);
     if (!hit) return {score: 0, fb: "The verdict '" + v + "' is not the best fit for this claim."};
     // what the evidence must cite and name, readable once the verdict is right (evidence_shortfalls)
-    var hk = H(ctx.salt, item.id, 'ev', v), req = JSON.parse(await decrypt(hk, item.ev, false));
+    var hk = H(ctx.salt, item.id, 'ev', v), req = JSON.parse(await decrypt(hk, item.ev, true));
     var rel = req[0], src = req[1], shortOf = [];
     var good = citations(ctx, evidence)[0];
     if (rel.length) {

@@ -91,11 +91,13 @@
   var DATA = {};
   function addData(d) {
     var part = d.part || d.id, cur = DATA[d.id];
-    if (!cur) { DATA[d.id] = d; d.parts = [part]; d.merged = {}; return; }
-    if (cur.parts.indexOf(part) >= 0) return;
-    cur.parts.push(part);
-    d.items.forEach(function (it) { if (!itemOf(d.id, it.id)) cur.items.push(it); });
-    ['taxonomies', 'readings'].forEach(function (k) { cur[k] = Object.assign(cur[k] || {}, d[k] || {}); });
+    if (!cur) { cur = DATA[d.id] = d; d.parts = {}; d.merged = {}; }
+    else {
+      if (part in cur.parts) return;
+      d.items.forEach(function (it) { if (!itemOf(d.id, it.id)) cur.items.push(it); });
+      ['taxonomies', 'readings'].forEach(function (k) { cur[k] = Object.assign(cur[k] || {}, d[k] || {}); });
+    }
+    cur.parts[part] = d.later || part + '.later.js'; // its explanations and hints
   }
   function collect() {
     (window.courseSelfCheckData || []).forEach(addData);
@@ -132,8 +134,8 @@
   // merged into its items
   function needLater(setId) {
     var d = DATA[setId];
-    return Promise.all(d.parts.map(function (p) {
-      return needScript('selfcheck/' + p + '.later.js', function () { return !!LATER[p]; }).then(function () {
+    return Promise.all(Object.keys(d.parts).map(function (p) {
+      return needScript('selfcheck/' + d.parts[p], function () { return !!LATER[p]; }).then(function () {
         if (d.merged[p]) return;
         d.merged[p] = true;
         d.items.forEach(function (it) { var x = LATER[p].items[it.id] || {}; Object.keys(x).forEach(function (k) { it[k] = x[k]; }); });
