@@ -14,12 +14,12 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import chromium, serve
 from conftest import IN_CI, ROOT, built
+
 from course.exercises import grade_set, load_all_sets
-from course.exercises.grading import reference_answers
 from course.exercises.answers import load_answers
+from course.exercises.grading import reference_answers
 from course.exercises.selfcheck import _cases_for, _json_safe, item_data, salt_for
 from course.exercises.templates import render_template
 

@@ -14,9 +14,9 @@ import hashlib
 import json
 
 import pytest
-
 from browser_helpers import chromium
 from conftest import IN_CI, ROOT
+
 from course import __version__
 from course.exercises import load_all_sets
 from course.exercises.selfcheck import _plain, corpus
