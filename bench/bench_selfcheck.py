@@ -163,8 +163,8 @@ def latency(html: Path, repeat: int) -> dict[str, list[float]]:
                       document.body.getBoundingClientRect();
                       await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
                       const t0 = performance.now();
-                      // the Check button's whole path where the item is on the page (grade, store,
-                      // render the feedback); the grader alone for items placed in lessons
+                      // the Check button's whole path (grade, store, render the feedback); every
+                      // item is graded on the page that holds it (and its data)
                       if (onPage) await courseSelfCheck._check(sid, id);
                       else await courseSelfCheck._grade(sid, id, a, 0);
                       out.push(performance.now() - t0);
