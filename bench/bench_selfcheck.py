@@ -43,8 +43,8 @@ from course.exercises.grading import reference_answers  # noqa: E402
 from course.exercises.selfcheck import _cases_for, _json_safe  # noqa: E402
 from course.sphinxext.selfcheck_html import scan_practice  # noqa: E402
 
-GRADER = ["selfcheck-normalize.js", "selfcheck-grade.js"]     # loaded on the first Check or Hint
-FILES = ["selfcheck-yaml.js", "selfcheck-files.js"]           # loaded for answer files, the panel
+GRADER = ["selfcheck-normalize.js", "selfcheck-grade.js"]  # loaded on the first Check or Hint
+FILES = ["selfcheck-yaml.js", "selfcheck-files.js"]  # loaded for answer files, the panel
 LIMIT = 30 * 1024
 _REF = re.compile(r"""<(?:script|link)\b[^>]*?(?:src|href)="([^"?]*_static/([^"?]*))(?:\?[^"]*)?"[^>]*>""")
 
@@ -55,8 +55,9 @@ def gz(path: Path) -> int:
 
 def page_files(page: Path) -> list[str]:
     """The self-check files a page's markup loads (paths under _static/)."""
-    return sorted({m.group(2) for m in _REF.finditer(page.read_text(encoding="utf-8"))
-                   if m.group(2).startswith("selfcheck")})
+    return sorted(
+        {m.group(2) for m in _REF.finditer(page.read_text(encoding="utf-8")) if m.group(2).startswith("selfcheck")}
+    )
 
 
 def checker_pages(html: Path) -> list[Path]:
@@ -78,8 +79,16 @@ def weight(html: Path) -> list[dict]:
         eager = sum(gz(static / f) for f in eager_files)
         parts = [Path(f).stem for f in eager_files if f.startswith("selfcheck/")]
         later = sum(gz(static / "selfcheck" / f"{p}.later.js") for p in parts)
-        rows.append({"page": page.relative_to(html).as_posix(), "kind": kind(page), "eager": eager,
-                     "grader": grader, "later": later, "parts": parts})
+        rows.append(
+            {
+                "page": page.relative_to(html).as_posix(),
+                "kind": kind(page),
+                "eager": eager,
+                "grader": grader,
+                "later": later,
+                "parts": parts,
+            }
+        )
     return rows
 
 
@@ -98,15 +107,21 @@ def print_weight(html: Path) -> dict:
     print(f"  {'page':<52} {'on view':>8} {'+1st Check':>10} {'= total':>8} {'+right/Hint':>11} {'= total':>8}")
     for r in rows:
         t1 = r["eager"] + r["grader"]
-        print(f"  {r['page']:<52} {r['eager'] / 1024:>8.1f} {r['grader'] / 1024:>10.1f} {t1 / 1024:>8.1f} "
-              f"{r['later'] / 1024:>11.1f} {(t1 + r['later']) / 1024:>8.1f}  {'OK' if t1 <= LIMIT else 'OVER'}")
+        print(
+            f"  {r['page']:<52} {r['eager'] / 1024:>8.1f} {r['grader'] / 1024:>10.1f} {t1 / 1024:>8.1f} "
+            f"{r['later'] / 1024:>11.1f} {(t1 + r['later']) / 1024:>8.1f}  {'OK' if t1 <= LIMIT else 'OVER'}"
+        )
     common = {f: gz(static / f) for f in ("selfcheck.js", "selfcheck-index.js", "selfcheck.css", *GRADER)}
-    print("  files every page loads (eager) and the grader (first Check): "
-          + ", ".join(f"{k} {v / 1024:.1f}" for k, v in common.items()))
+    print(
+        "  files every page loads (eager) and the grader (first Check): "
+        + ", ".join(f"{k} {v / 1024:.1f}" for k, v in common.items())
+    )
     files = {f: gz(static / f) for f in FILES}
     tpl = {p.name: gz(p) for p in sorted((static / "selfcheck").glob("*.tpl.js"))}
-    print("  answer files, progress panel (on demand, with the grader): "
-          + ", ".join(f"{k} {v / 1024:.1f}" for k, v in {**files, **tpl}.items()))
+    print(
+        "  answer files, progress panel (on demand, with the grader): "
+        + ", ".join(f"{k} {v / 1024:.1f}" for k, v in {**files, **tpl}.items())
+    )
     summary: dict = {"pages": len(rows)}
     for k in ("set page", "lesson", "all"):
         rs = [r for r in rows if k in ("all", r["kind"])]
@@ -115,17 +130,26 @@ def print_weight(html: Path) -> dict:
         eager = [r["eager"] for r in rs]
         after = [r["eager"] + r["grader"] for r in rs]
         hint = [a + r["later"] for a, r in zip(after, rs)]
-        print(f"  {k + 's' if k != 'all' else 'all pages'} ({len(rs)}): on view {_stats(eager)}; after the first "
-              f"Check {_stats(after)}; after a right answer or Hint {_stats(hint)}")
+        print(
+            f"  {k + 's' if k != 'all' else 'all pages'} ({len(rs)}): on view {_stats(eager)}; after the first "
+            f"Check {_stats(after)}; after a right answer or Hint {_stats(hint)}"
+        )
         summary[k.replace(" ", "_")] = {
             "pages": len(rs),
             "on_view_kb": {"median": round(statistics.median(eager) / 1024, 1), "max": round(max(eager) / 1024, 1)},
-            "after_first_check_kb": {"median": round(statistics.median(after) / 1024, 1),
-                                     "max": round(max(after) / 1024, 1)},
-            "after_right_or_hint_kb": {"median": round(statistics.median(hint) / 1024, 1),
-                                       "max": round(max(hint) / 1024, 1)}}
+            "after_first_check_kb": {
+                "median": round(statistics.median(after) / 1024, 1),
+                "max": round(max(after) / 1024, 1),
+            },
+            "after_right_or_hint_kb": {
+                "median": round(statistics.median(hint) / 1024, 1),
+                "max": round(max(hint) / 1024, 1),
+            },
+        }
     summary["over_after_first_check"] = [r["page"] for r in rows if r["eager"] + r["grader"] > LIMIT]
-    print(f"  over {LIMIT // 1024} KB after the first Check: {len(summary['over_after_first_check'])} of {len(rows)} pages")
+    print(
+        f"  over {LIMIT // 1024} KB after the first Check: {len(summary['over_after_first_check'])} of {len(rows)} pages"
+    )
     return summary
 
 
@@ -147,13 +171,18 @@ def latency(html: Path, repeat: int) -> dict[str, list[float]]:
                 if it.type == "open":
                     continue
                 # each page holds the data of its own items: an item placed in a lesson is graded there
-                url = f"{base}{practised[it.id]}.html" if it.id in practised else f"{base}modules/{s.module}/exercises.html"
+                url = (
+                    f"{base}{practised[it.id]}.html"
+                    if it.id in practised
+                    else f"{base}modules/{s.module}/exercises.html"
+                )
                 if pg.url != url:
                     pg.goto(url)
                     pg.wait_for_function("window.courseSelfCheck !== undefined")
                     pg.evaluate("() => courseSelfCheck._needGrader()")  # its load is measured on its own (first_check)
                 answers = [_json_safe(reference_answers(it))] + [_json_safe(c) for c, _ in _cases_for(it, rng)][:6]
-                ms = pg.evaluate("""async ([sid, id, answers, n]) => {
+                ms = pg.evaluate(
+                    """async ([sid, id, answers, n]) => {
                     const out = [];
                     const onPage = !!document.querySelector('.selfcheck[data-item="' + id + '"] form');
                     for (let i = 0; i < n; i++) {
@@ -169,7 +198,9 @@ def latency(html: Path, repeat: int) -> dict[str, list[float]]:
                       else await courseSelfCheck._grade(sid, id, a, 0);
                       out.push(performance.now() - t0);
                     }
-                    return out; }""", [s.id, it.id, answers, repeat])
+                    return out; }""",
+                    [s.id, it.id, answers, repeat],
+                )
                 times.setdefault(it.type, []).extend(ms)
         b.close()
     return times
@@ -197,14 +228,18 @@ def first_check(html: Path, rounds: int) -> dict[str, list[float]]:
         b = launch(pw)
         for _ in range(rounds):
             for s in sets:
-                for scheme, url in (("http", f"{base}modules/{s.module}/exercises.html"),
-                                    ("file", (html / "modules" / s.module / "exercises.html").as_uri())):
+                for scheme, url in (
+                    ("http", f"{base}modules/{s.module}/exercises.html"),
+                    ("file", (html / "modules" / s.module / "exercises.html").as_uri()),
+                ):
                     ctx = b.new_context(service_workers="block")
                     pg = ctx.new_page()
                     pg.goto(url, wait_until="load")
                     pg.wait_for_function("window.courseSelfCheck !== undefined")
-                    ids = pg.evaluate("Array.from(document.querySelectorAll('.selfcheck button[type=submit]'))"
-                                      ".map(b => b.closest('.selfcheck').dataset.item)")
+                    ids = pg.evaluate(
+                        "Array.from(document.querySelectorAll('.selfcheck button[type=submit]'))"
+                        ".map(b => b.closest('.selfcheck').dataset.item)"
+                    )
                     it = next(i for i in s.items if i.id in ids)
                     out[scheme].append(pg.evaluate(js, [s.id, it.id, _json_safe(reference_answers(it))]))
                     ctx.close()
@@ -231,15 +266,27 @@ def main() -> None:
     times = latency(html, a.repeat)
     print(f"  {'type':<10} {'checks':>6} {'median ms':>10} {'p95 ms':>8}")
     for t, xs in sorted(times.items()):
-        print(f"  {t:<10} {len(xs):>6} {statistics.median(xs):>10.2f} {p95(xs):>8.2f} {'OK' if p95(xs) <= 50 else 'OVER'}")
+        print(
+            f"  {t:<10} {len(xs):>6} {statistics.median(xs):>10.2f} {p95(xs):>8.2f} {'OK' if p95(xs) <= 50 else 'OVER'}"
+        )
     first = first_check(html, a.first_rounds)
     print(f"\nFirst Check of a page, grader load included (fresh context, empty cache; {a.first_rounds} per set page)")
     for scheme, xs in first.items():
-        print(f"  {scheme:<5} {len(xs):>3} checks: median {statistics.median(xs):6.1f} ms, p95 {p95(xs):6.1f} ms, "
-              f"max {max(xs):6.1f} ms")
-    print(json.dumps({"weight": summary, "p95_ms": {t: round(p95(xs), 2) for t, xs in times.items()},
-                      "first_check_ms": {k: {"median": round(statistics.median(v), 1), "p95": round(p95(v), 1)}
-                                         for k, v in first.items()}}))
+        print(
+            f"  {scheme:<5} {len(xs):>3} checks: median {statistics.median(xs):6.1f} ms, p95 {p95(xs):6.1f} ms, "
+            f"max {max(xs):6.1f} ms"
+        )
+    print(
+        json.dumps(
+            {
+                "weight": summary,
+                "p95_ms": {t: round(p95(xs), 2) for t, xs in times.items()},
+                "first_check_ms": {
+                    k: {"median": round(statistics.median(v), 1), "p95": round(p95(v), 1)} for k, v in first.items()
+                },
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,9 @@ def sets():
 
 
 def _page(browser, url: str, width: int = 1280, scheme: str = "light", context=None):
-    ctx = context or browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
-                                         service_workers="block")
+    ctx = context or browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme=scheme, service_workers="block"
+    )
     pg = ctx.new_page()
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
@@ -67,13 +68,17 @@ def _practised() -> dict[str, str]:
 
 
 def _check_all(pg, set_id: str) -> None:
-    pg.evaluate("""async (sid) => {
+    pg.evaluate(
+        """async (sid) => {
         const holders = document.querySelectorAll('.selfcheck[data-set="' + sid + '"]');
         for (const h of holders) { if (h.querySelector('button[type=submit]')) await courseSelfCheck._check(sid, h.dataset.item); }
-    }""", set_id)
+    }""",
+        set_id,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
+
 
 def test_every_item_has_its_checker_and_each_lesson_a_practice_item(browser, site, sets):
     html, base = site
@@ -82,12 +87,16 @@ def test_every_item_has_its_checker_and_each_lesson_a_practice_item(browser, sit
     try:
         for s in sets.values():
             _, pg = _page(browser, base + _set_page(s), context=ctx)
-            holders = pg.evaluate("Array.from(document.querySelectorAll('.selfcheck')).map(h => [h.dataset.item, "
-                                  "!!h.querySelector('form'), !!h.querySelector('button[type=submit]')])")
+            holders = pg.evaluate(
+                "Array.from(document.querySelectorAll('.selfcheck')).map(h => [h.dataset.item, "
+                "!!h.querySelector('form'), !!h.querySelector('button[type=submit]')])"
+            )
             want = [it.id for it in s.items if it.id not in practised]
             assert [h[0] for h in holders] == want, s.id
             assert all(h[1] for h in holders)
-            assert all(h[2] for h, it in zip(holders, [i for i in s.items if i.id not in practised]) if it.type != "open")
+            assert all(
+                h[2] for h, it in zip(holders, [i for i in s.items if i.id not in practised]) if it.type != "open"
+            )
             links = pg.evaluate("document.querySelectorAll('.practice-link a').length")
             assert links == sum(1 for it in s.items if it.id in practised)
             assert not pg.errors
@@ -132,8 +141,9 @@ def test_score_reload_and_download_match_course_check(browser, site, sets, tmp_p
             empty = pg.evaluate("(sid) => courseSelfCheck._answerFile(sid)", s.id)
             assert empty == render_template(s), "the empty download differs from the course start template"
             answers = _mixed_answers(s)
-            problems = pg.evaluate("([sid, a]) => courseSelfCheck.importAnswers({[sid]: a}, {source: 'test'})",
-                                   [s.id, answers])
+            problems = pg.evaluate(
+                "([sid, a]) => courseSelfCheck.importAnswers({[sid]: a}, {source: 'test'})", [s.id, answers]
+            )
             assert problems == []
             for p in sorted(_practised().items()):
                 if any(it.id == p[0] for it in s.items) and p[0] in answers:
@@ -191,7 +201,9 @@ def _fill(pg, box, it, answer) -> None:
         sels = box.locator(".sc-map select")
         for i in range(sels.count()):
             s = sels.nth(i)
-            s.select_option(str(answer[s.get_attribute("data-key") if t == "matching" else int(s.get_attribute("data-key"))]))
+            s.select_option(
+                str(answer[s.get_attribute("data-key") if t == "matching" else int(s.get_attribute("data-key"))])
+            )
     elif t in ("numeric", "short"):
         box.locator("input[type=text]").fill(str(answer))
     elif t == "locate":
@@ -220,7 +232,9 @@ def test_every_item_type_answered_with_the_keyboard_and_mouse_is_right(browser, 
                 fb = box.locator(".sc-feedback")
                 fb.locator(".sc-why").wait_for(timeout=5000)
                 assert fb.locator(".sc-status").inner_text().startswith("Right"), (it.id, fb.inner_text())
-                assert pg.evaluate("document.activeElement.classList.contains('sc-feedback')"), "focus did not move to the feedback"
+                assert pg.evaluate("document.activeElement.classList.contains('sc-feedback')"), (
+                    "focus did not move to the feedback"
+                )
                 assert fb.get_attribute("aria-live") == "polite"
                 done.add(it.type)
             assert not pg.errors
@@ -250,7 +264,9 @@ def test_hint_and_wrong_answer_feedback(browser, site, sets):
         assert "is not the best answer" in box.locator(".sc-feedback").inner_text(), "the hint hid the feedback"
         box.get_by_role("button", name="Hint").click()
         n = min(2, len(it.hints))
-        pg.wait_for_function(f"document.querySelector(\".selfcheck[data-item='{it.id}'] .sc-hint\").textContent.startsWith('Hint {n} ')")
+        pg.wait_for_function(
+            f"document.querySelector(\".selfcheck[data-item='{it.id}'] .sc-hint\").textContent.startsWith('Hint {n} ')"
+        )
     finally:
         ctx.close()
 
@@ -304,8 +320,9 @@ def test_load_answers_from_the_terminal_and_a_bad_file_loses_nothing(browser, si
         bad = f"# my answers\n{first.id}: [b\n\n{short.id}: ayn\n"
         r = pg.evaluate("(t) => courseSelfCheck._loadText(t, 'm0-orientation.yaml')", bad)
         assert r["set"] == s.id and r["loaded"] == 1 and r["unread"] == [first.id], r
-        assert r["problems"][0].startswith(f"m0-orientation.yaml, line 2: the answer to '{first.id}' could not be "
-                                           "read"), r["problems"]
+        assert r["problems"][0].startswith(
+            f"m0-orientation.yaml, line 2: the answer to '{first.id}' could not be read"
+        ), r["problems"]
         now = pg.evaluate("() => courseSelfCheck.exportAnswers()")
         assert now[s.id][first.id] == kept[s.id][first.id] and now[s.id][short.id] == "ayn"
         assert pg.locator(f".selfcheck[data-item='{first.id}'] input[value='{first.answer}']").is_checked()
@@ -317,7 +334,9 @@ def test_load_answers_from_the_terminal_and_a_bad_file_loses_nothing(browser, si
         r = pg.evaluate("(t) => courseSelfCheck._loadText(t, 'x.yaml')", "\u0000\u0001binary")
         assert r["problems"] and pg.evaluate("() => courseSelfCheck.exportAnswers()") == kept
         # a file written in the terminal
-        r = pg.evaluate("(t) => courseSelfCheck._loadText(t, 'm0-orientation.yaml')", terminal.read_text(encoding="utf-8"))
+        r = pg.evaluate(
+            "(t) => courseSelfCheck._loadText(t, 'm0-orientation.yaml')", terminal.read_text(encoding="utf-8")
+        )
         assert r["set"] == "m0-orientation" and r["problems"] == [], r
         _check_all(pg, s.id)
         score = pg.evaluate("(sid) => courseSelfCheck.score(sid)", s.id)
@@ -352,7 +371,9 @@ def test_file_url_works_offline_and_keeps_progress(browser, site, sets):
         pg.wait_for_function("window.courseSelfCheck !== undefined")
         assert box.locator("input").input_value() == str(reference_answers(it))
         assert box.locator(".sc-status").inner_text().startswith("Right")
-        assert all(u.startswith(("file:", "data:", "blob:")) for u in requests), [u for u in requests if not u.startswith("file:")]
+        assert all(u.startswith(("file:", "data:", "blob:")) for u in requests), [
+            u for u in requests if not u.startswith("file:")
+        ]
     finally:
         ctx.close()
 
@@ -379,9 +400,15 @@ def test_the_api_contract(browser, site, sets):
         pg.evaluate("([sid, id]) => courseSelfCheck._check(sid, id)", [s.id, it.id])
         r = pg.evaluate("window.__results")[0]
         py = grade_set(s, {it.id: wrong}).results[[i.id for i in s.items].index(it.id)]
-        assert r == {"setId": s.id, "itemId": it.id, "type": "multiple",
-                     "status": {"passed": "right", "partial": "partial", "failed": "wrong"}[py.status],
-                     "points": py.points, "maxPoints": py.max_points, "response": ",".join(wrong)}
+        assert r == {
+            "setId": s.id,
+            "itemId": it.id,
+            "type": "multiple",
+            "status": {"passed": "right", "partial": "partial", "failed": "wrong"}[py.status],
+            "points": py.points,
+            "maxPoints": py.max_points,
+            "response": ",".join(wrong),
+        }
         assert pg.evaluate("Object.keys(window.__mem).length") == 1, "the storage adapter was not used"
         assert pg.evaluate("() => courseSelfCheck.exportAnswers()") == {s.id: {it.id: wrong}}
         problems = pg.evaluate("() => courseSelfCheck.importAnswers({'no-such-set': {}, 'm2-movements': {'nope': 1}})")
@@ -404,8 +431,12 @@ def test_keys_are_not_in_the_page_data_in_plain_text(sets):
             d = item_data(it, salt)
             public = json.dumps({k: v for k, v in d.items() if k not in opaque}, ensure_ascii=False).casefold()
             blob = json.dumps(d, ensure_ascii=False).casefold()
-            for secret in [it.explanation, *it.hints, getattr(it, "model_evidence", None) or "",
-                           getattr(it, "model_answer", None) or ""]:
+            for secret in [
+                it.explanation,
+                *it.hints,
+                getattr(it, "model_evidence", None) or "",
+                getattr(it, "model_answer", None) or "",
+            ]:
                 words = re.sub(r"\W+", " ", secret).strip().casefold()
                 assert not words or words[:40] not in re.sub(r"\W+", " ", blob), (it.id, secret[:40])
             if it.type == "short":
@@ -439,8 +470,11 @@ def test_axe_on_exercise_pages_before_and_after_answering(browser, site, sets):
                     pg.wait_for_function("window.courseSelfCheck !== undefined")
                     for state in ("before", "wrong", "right"):
                         if state != "before":
-                            ans = {it.id: (_json_safe(reference_answers(it)) if state == "right" else "zzz")
-                                   for it in s.items if it.type != "open"}
+                            ans = {
+                                it.id: (_json_safe(reference_answers(it)) if state == "right" else "zzz")
+                                for it in s.items
+                                if it.type != "open"
+                            }
                             pg.evaluate("([sid, a]) => courseSelfCheck.importAnswers({[sid]: a})", [s.id, ans])
                             _check_all(pg, s.id)
                             pg.wait_for_timeout(300)
@@ -465,17 +499,24 @@ def _mini_book(tmp_path: Path, self_check: bool | None) -> Path:
     for d in ("readings", "data"):
         (root / d).symlink_to(ROOT / d)
     (root / "pyproject.toml").write_text("")
-    (root / "conf.py").write_text('extensions = ["myst_parser", "course.sphinxext"]\n'
-                                  'myst_enable_extensions = ["colon_fence"]\n'
-                                  'include_patterns = ["index.md", "readings/**"]\nproject = "Mini"\n')
+    (root / "conf.py").write_text(
+        'extensions = ["myst_parser", "course.sphinxext"]\n'
+        'myst_enable_extensions = ["colon_fence"]\n'
+        'include_patterns = ["index.md", "readings/**"]\nproject = "Mini"\n'
+    )
     demo = (ROOT / "tests" / "data" / "exercises" / "demo.yaml").read_text(encoding="utf-8")
     if self_check is not None:
         demo = demo.replace("\nitems:\n", f"\nself_check: {str(self_check).lower()}\nitems:\n", 1)
     (root / "exercises" / "demo.yaml").write_text(demo, encoding="utf-8")
     (root / "index.md").write_text("# Mini\n\n```{exercise-set} demo\n```\n", encoding="utf-8")
     env = {**os.environ, "COURSE_ROOT": str(root)}
-    res = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(root), str(root / "_b")],
-                         capture_output=True, text=True, cwd=root, env=env)
+    res = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(root), str(root / "_b")],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+    )
     assert res.returncode == 0, res.stderr[-2000:]
     return root / "_b"
 
@@ -541,8 +582,11 @@ def test_a_lesson_loads_only_the_data_of_its_own_items(browser, site, sets):
     for s in sets.values():
         page = (html / _set_page(s)).read_text(encoding="utf-8")
         assert re.findall(r'_static/selfcheck/([^"?]+)\.js', page) == [s.id], s.id
-    doc, ids = next((d, i) for d, i in sorted(by_page.items())
-                    if any(it.id in i and it.type == "numeric" for x in sets.values() for it in x.items))
+    doc, ids = next(
+        (d, i)
+        for d, i in sorted(by_page.items())
+        if any(it.id in i and it.type == "numeric" for x in sets.values() for it in x.items)
+    )
     s = next(x for x in sets.values() if ids & {i.id for i in x.items})
     it = next(i for i in s.items if i.id in ids and i.type == "numeric")
     page = (html / f"{doc}.html").read_text(encoding="utf-8")
@@ -551,8 +595,10 @@ def test_a_lesson_loads_only_the_data_of_its_own_items(browser, site, sets):
     ctx, pg = _page(browser, base + doc + ".html")
     try:
         assert sorted(pg.evaluate("(sid) => courseSelfCheck._data[sid].items.map(i => i.id)", s.id)) == sorted(ids)
-        pg.evaluate("([sid, id, a]) => courseSelfCheck.importAnswers({[sid]: {[id]: a}})",
-                    [s.id, it.id, _json_safe(reference_answers(it))])
+        pg.evaluate(
+            "([sid, id, a]) => courseSelfCheck.importAnswers({[sid]: {[id]: a}})",
+            [s.id, it.id, _json_safe(reference_answers(it))],
+        )
         r = pg.evaluate("([sid, id]) => courseSelfCheck._check(sid, id)", [s.id, it.id])
         assert r["status"] == "passed"
         pg.locator(f".selfcheck[data-item='{it.id}'] .sc-why").wait_for(timeout=5000)
@@ -567,6 +613,7 @@ def test_a_lesson_loads_only_the_data_of_its_own_items(browser, site, sets):
         f = html.parent / "lesson-answers" / f"{s.id}.yaml"
         f.parent.mkdir(exist_ok=True)
         f.write_text(text, encoding="utf-8")
+
         def blank(v) -> bool:
             return v in (None, "", [], {}) or (isinstance(v, dict) and all(map(blank, v.values())))
 
@@ -683,9 +730,12 @@ def test_two_quick_checks_while_the_grader_loads_give_one_result_and_keep_the_te
         box = pg.locator(f".selfcheck[data-item='{it.id}']")
         box.locator("input").fill("  my answer, not theirs  ")
         # two clicks in one task: the second comes while the first is still loading the grader
-        state = pg.evaluate("""(id) => { const b = document.querySelector('.selfcheck[data-item="' + id + '"] button[type=submit]');
+        state = pg.evaluate(
+            """(id) => { const b = document.querySelector('.selfcheck[data-item="' + id + '"] button[type=submit]');
             b.click(); const during = {loaded: !!window.CourseGrade, text: b.form.querySelector('.sc-feedback').textContent};
-            b.click(); return during; }""", it.id)
+            b.click(); return during; }""",
+            it.id,
+        )
         assert state == {"loaded": False, "text": "Loading the checker\u2026"}
         box.locator(".sc-status").wait_for()
         pg.wait_for_timeout(500)
@@ -695,8 +745,11 @@ def test_two_quick_checks_while_the_grader_loads_give_one_result_and_keep_the_te
         assert box.locator("input").input_value() == "  my answer, not theirs  "
         assert _grader_scripts(pg) == {"elements": 2, "loaded": True}, "the grader was loaded twice"
         # changed between two quick clicks: one result, for what the field holds last
-        pg.evaluate("""(id) => { const b = document.querySelector('.selfcheck[data-item="' + id + '"] button[type=submit]');
-            b.click(); const f = b.form.querySelector('input'); f.value = 'something else'; b.click(); }""", it.id)
+        pg.evaluate(
+            """(id) => { const b = document.querySelector('.selfcheck[data-item="' + id + '"] button[type=submit]');
+            b.click(); const f = b.form.querySelector('input'); f.value = 'something else'; b.click(); }""",
+            it.id,
+        )
         pg.wait_for_function("window.__results.length >= 2")
         pg.wait_for_timeout(500)
         assert [r["response"] for r in pg.evaluate("window.__results")] == ["my answer, not theirs", "something else"]
@@ -744,6 +797,8 @@ def test_a_missing_grader_file_says_so_in_the_page_and_keeps_the_text(browser, s
 def test_the_page_reads_blank_answers_as_the_grader_does():
     """selfcheck.js reads the controls without the grader: its whitespace class is the normaliser's."""
     static = ROOT / "course" / "static"
-    ws = [re.search(r"^\s*var WS = '[^']*';", (static / f).read_text(encoding="utf-8"), re.MULTILINE)
-          for f in ("selfcheck.js", "selfcheck-normalize.js")]
+    ws = [
+        re.search(r"^\s*var WS = '[^']*';", (static / f).read_text(encoding="utf-8"), re.MULTILINE)
+        for f in ("selfcheck.js", "selfcheck-normalize.js")
+    ]
     assert all(ws) and ws[0].group().strip() == ws[1].group().strip()

@@ -71,8 +71,9 @@ def page(tmp_path_factory):
     for s in SCRIPTS:
         (d / s).write_text(ship_js((STATIC / s).read_text(encoding="utf-8")), encoding="utf-8")
     tags = "".join(f'<script src="{s}"></script>' for s in SCRIPTS)
-    (d / "index.html").write_text(f"<!doctype html><html lang=en><title>t</title>{tags}<body></body></html>",
-                                  encoding="utf-8")
+    (d / "index.html").write_text(
+        f"<!doctype html><html lang=en><title>t</title>{tags}<body></body></html>", encoding="utf-8"
+    )
     with chromium() as b:
         pg = b.new_page()
         errors: list[str] = []
@@ -116,8 +117,10 @@ def test_js_checker_agrees_with_python_grader_on_the_whole_corpus(page, sets):
     c = _corpus(sets)
     res = page.evaluate(RUN_CORPUS, c)
     assert res["ran"] + res["nbad"] >= len(c["cases"])
-    assert res["nbad"] == 0, (f"{res['nbad']} differences between the JS checker and the Python grader "
-                              f"(first ones):\n" + "\n".join(json.dumps(b, ensure_ascii=False)[:600] for b in res["bad"]))
+    assert res["nbad"] == 0, (
+        f"{res['nbad']} differences between the JS checker and the Python grader "
+        f"(first ones):\n" + "\n".join(json.dumps(b, ensure_ascii=False)[:600] for b in res["bad"])
+    )
     passed = sum(1 for x in c["cases"] if x["status"] == "passed")
     assert res["explained"] == passed, "an explanation did not unlock with a right answer"
     assert not page.errors, page.errors
@@ -143,8 +146,11 @@ def test_the_conformance_run_catches_a_grader_change(page, sets, monkeypatch):
 
 def test_js_sha256_matches_python_and_file_urls_are_secure(page):
     texts = ["", "abc", "ʿayn", "x" * 55, "y" * 56, "z" * 64, "w" * 1000, "مرحبا\u202e"]
-    got = page.evaluate("""(ts) => ts.map(t => Array.from(CourseGrade.sha256(new TextEncoder().encode(t)))
-                              .map(b => b.toString(16).padStart(2, '0')).join(''))""", texts)
+    got = page.evaluate(
+        """(ts) => ts.map(t => Array.from(CourseGrade.sha256(new TextEncoder().encode(t)))
+                              .map(b => b.toString(16).padStart(2, '0')).join(''))""",
+        texts,
+    )
     assert got == [hashlib.sha256(t.encode()).hexdigest() for t in texts]
     # Chromium counts file:// as a secure context, so Web Crypto would be there too; the page uses
     # its own SHA-256 anyway, so plain-http hosts (not secure) work as well.
@@ -157,12 +163,15 @@ def test_explanation_stays_locked_without_the_right_answer(page, sets):
     items = {it["id"]: (s, it) for s in c["sets"].values() for it in s["items"]}
     partial = next(x for x in c["cases"] if x["status"] == "partial" and items[x["item"]][1]["type"] == "multiple")
     s, it = items[partial["item"]]
-    res = page.evaluate("""async ([s, it, readings, answer]) => {
+    res = page.evaluate(
+        """async ([s, it, readings, answer]) => {
         const ctx = {salt: s.salt, readings, taxonomies: s.taxonomies};
         const r = await CourseGrade.grade(ctx, it, answer, 0);
         const forged = [[0, new Uint8Array(8)]];
         return [r.status, r.shares, await CourseGrade.explanation(ctx, it, forged)];
-    }""", [s, it, c["readings"], partial["answer"]])
+    }""",
+        [s, it, c["readings"], partial["answer"]],
+    )
     assert res == ["partial", None, None]
 
 
@@ -192,9 +201,12 @@ def _recovery_differences(page, cases: dict[str, str]) -> list[str]:
     from answer_recovery_corpus import python_read
 
     got = page.evaluate(READ_ANSWERS, cases)
-    return [f"{name}:\n  python {json.dumps(python_read(text), ensure_ascii=False)}\n"
-            f"  page   {json.dumps(got[name], ensure_ascii=False)}"
-            for name, text in cases.items() if got[name] != python_read(text)]
+    return [
+        f"{name}:\n  python {json.dumps(python_read(text), ensure_ascii=False)}\n"
+        f"  page   {json.dumps(got[name], ensure_ascii=False)}"
+        for name, text in cases.items()
+        if got[name] != python_read(text)
+    ]
 
 
 def test_page_and_terminal_recover_the_same_items_from_broken_answer_files(page):
@@ -210,8 +222,10 @@ def test_the_recovery_comparison_catches_a_difference(page):
     """The same comparison fails when the page's reader drifts (here: it stops recovering)."""
     from answer_recovery_corpus import CASES
 
-    page.evaluate("() => { window.__readAnswers = CourseYaml.readAnswers; "
-                  "CourseYaml.readAnswers = (t) => ({data: CourseYaml.parse(t), broken: []}); }")
+    page.evaluate(
+        "() => { window.__readAnswers = CourseYaml.readAnswers; "
+        "CourseYaml.readAnswers = (t) => ({data: CourseYaml.parse(t), broken: []}); }"
+    )
     try:
         diffs = _recovery_differences(page, {k: CASES[k] for k in ("unclosed-list-middle", "duplicate-top-level")})
     finally:

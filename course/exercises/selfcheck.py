@@ -52,6 +52,7 @@ SHARE_BYTES = 6
 # ------------------------------------------------------------------------------------------------
 # Primitives (mirrored in selfcheck-grade.js)
 
+
 def _h(*parts: str) -> bytes:
     return hashlib.sha256(SEP.join(parts).encode("utf-8")).digest()
 
@@ -116,7 +117,9 @@ class _Keys:
         if seen != value:  # two elements, one tag: 1 in millions, and never silent
             raise ValueError(f"{self.item_id}: two answer elements share a self-check tag; change the salt")
         share = self.slots[slot] if slot >= 0 else bytes(SHARE_BYTES)
-        self.entries.append(h[:TAG_BYTES] + bytes([slot + 1]) + bytes(a ^ b for a, b in zip(share, h[16:16 + SHARE_BYTES])))
+        self.entries.append(
+            h[:TAG_BYTES] + bytes([slot + 1]) + bytes(a ^ b for a, b in zip(share, h[16 : 16 + SHARE_BYTES]))
+        )
 
     @property
     def tags(self) -> str:
@@ -150,11 +153,13 @@ def _cut(s: str, n: int = 90) -> str:
 
 def _plain(text: str) -> str:
     from course.content.text import plain
+
     return re.sub(r"\s+", " ", plain(str(text))).strip()
 
 
 # ------------------------------------------------------------------------------------------------
 # Item data for the page
+
 
 class _ItemKit:
     """The salted primitives an item type's :meth:`~course.items.base.ItemType.selfcheck_data` uses."""
@@ -191,8 +196,13 @@ class _ItemKit:
 def item_data(item: ItemBase, salt: str, *, taxonomies: dict | None = None, openings: set | None = None) -> dict:
     """What the page needs to check ``item``: public parts in plain text, keys hashed or masked
     (the type's part: :meth:`course.items.base.ItemType.selfcheck_data`)."""
-    d: dict[str, Any] = {"id": item.id, "type": item.type, "points": item.points, "nh": len(item.hints),
-                         "hints": mask(salt, item.id, [_plain(h) for h in item.hints])}
+    d: dict[str, Any] = {
+        "id": item.id,
+        "type": item.type,
+        "points": item.points,
+        "nh": len(item.hints),
+        "hints": mask(salt, item.id, [_plain(h) for h in item.hints]),
+    }
     k = _Keys(salt, item.id)
     fb: dict[str, str] = {}
     for_item(item).selfcheck_data(item, d, k, fb, _ItemKit(salt, item.id, taxonomies, openings))
@@ -215,8 +225,13 @@ def taxonomy_data(taxo) -> dict:
         derived[normalize.label_key(name)] = lid
     lookup = dict(getattr(taxo, "_lookup", {}))
     extra = {k: v for k, v in lookup.items() if derived.get(k) != v}
-    return {"id": taxo.id, "none": taxo.none_label, "first": taxo.techniques[0].id, "extra": extra,
-            "labels": [[taxo.none_label, "none (no technique)"], *labels]}
+    return {
+        "id": taxo.id,
+        "none": taxo.none_label,
+        "first": taxo.techniques[0].id,
+        "extra": extra,
+        "labels": [[taxo.none_label, "none (no technique)"], *labels],
+    }
 
 
 def reading_lengths() -> dict[str, int]:
@@ -252,8 +267,9 @@ def reading_openings(reading_id: str, words: int = 7) -> list[list]:
 LATER = ("explanation", "hints", "paraTokens")  # item fields the page loads when first needed
 
 
-def set_data(exset: ExerciseSet, version: str, *, split: bool = False, only: set[str] | None = None,
-             part: str | None = None) -> dict | tuple[dict, dict]:
+def set_data(
+    exset: ExerciseSet, version: str, *, split: bool = False, only: set[str] | None = None, part: str | None = None
+) -> dict | tuple[dict, dict]:
     """Everything the page needs to check one set (without the answer-file template). With
     ``split``, (data needed to check, data needed later: the encrypted explanations and masked
     hints), so a page loads the second part only after a right answer or a Hint.
@@ -264,16 +280,23 @@ def set_data(exset: ExerciseSet, version: str, *, split: bool = False, only: set
     salt = salt_for(exset.id, version)
     taxonomies: dict = {}
     openings: set = set()
-    items = [item_data(it, salt, taxonomies=taxonomies, openings=openings)
-             for it in exset.items if only is None or it.id in only]
-    data = {"id": exset.id, "salt": salt, "items": items, "taxonomies": taxonomies,
-            "readings": {r: reading_openings(r) for r in sorted(openings)}}
+    items = [
+        item_data(it, salt, taxonomies=taxonomies, openings=openings)
+        for it in exset.items
+        if only is None or it.id in only
+    ]
+    data = {
+        "id": exset.id,
+        "salt": salt,
+        "items": items,
+        "taxonomies": taxonomies,
+        "readings": {r: reading_openings(r) for r in sorted(openings)},
+    }
     if part:
         data["part"] = part
     if not split:
         return data
-    later = {"id": part or exset.id,
-             "items": {it["id"]: {k: it.pop(k) for k in LATER if k in it} for it in items}}
+    later = {"id": part or exset.id, "items": {it["id"]: {k: it.pop(k) for k in LATER if k in it} for it in items}}
     data["later"] = f"{later['id']}.later.js"  # named, so a packager (SCORM) sees the page needs it
     return data, later
 
@@ -298,8 +321,26 @@ def self_check_enabled(exset: ExerciseSet) -> bool:
 # ------------------------------------------------------------------------------------------------
 # Conformance corpus
 
-_MALFORMED: list[Any] = [None, "", True, False, [], {}, 0, -3, 2.5, "zzz", "???", ["zz"], {"x": "y"},
-                         [[1, 2]], "<script>alert(1)</script>", "مرحبا", "\u202eabc", "a" * 400]
+_MALFORMED: list[Any] = [
+    None,
+    "",
+    True,
+    False,
+    [],
+    {},
+    0,
+    -3,
+    2.5,
+    "zzz",
+    "???",
+    ["zz"],
+    {"x": "y"},
+    [[1, 2]],
+    "<script>alert(1)</script>",
+    "مرحبا",
+    "\u202eabc",
+    "a" * 400,
+]
 
 
 def _json_safe(v: Any) -> Any:
@@ -344,27 +385,106 @@ def corpus(sets: list[ExerciseSet], version: str, seed: int = 13) -> dict:
             for answer, level in _cases_for(it, rng):
                 value = _json_safe(answer)
                 r = grading.grade_item(it, value, hint_level=level)
-                cases.append({"set": s.id, "item": it.id, "answer": _encode(value), "hint_level": level,
-                              "status": r.status, "points": r.points, "score": round(r.score, 4),
-                              "feedback": r.feedback, "answer_error": r.answer_error,
-                              "hint": _plain(r.hint) if r.hint else None, "hint_number": r.hint_number})
-    return {"sets": data, "readings": reading_lengths(), "letters": dict(grading._reading_letters()), "cases": cases,
-            "normalize": normalizer_cases(sets, rng)}
+                cases.append(
+                    {
+                        "set": s.id,
+                        "item": it.id,
+                        "answer": _encode(value),
+                        "hint_level": level,
+                        "status": r.status,
+                        "points": r.points,
+                        "score": round(r.score, 4),
+                        "feedback": r.feedback,
+                        "answer_error": r.answer_error,
+                        "hint": _plain(r.hint) if r.hint else None,
+                        "hint_number": r.hint_number,
+                    }
+                )
+    return {
+        "sets": data,
+        "readings": reading_lengths(),
+        "letters": dict(grading._reading_letters()),
+        "cases": cases,
+        "normalize": normalizer_cases(sets, rng),
+    }
 
 
 def normalizer_cases(sets: list[ExerciseSet], rng: random.Random) -> list[list[str]]:
     """[text, normalize_text(text), label_key(text)] over names, terms and odd input."""
-    texts: list[str] = ["Hizb-ut-Tahrir", "Hizb ut Tahrir", "al-Nabhānī", "an-Nabhani", "Bayʿa", "Bay'a",
-                        "baya", "The Caliphate", "the", "ʿAbd al-Raḥmān", "ash-Shāfiʿī", "Ibn Khaldūn",
-                        "ul-Mulk", "el-Banna", "Al Azhar", "Straße", "ǅemal", "ﬁqh", "Œuvre & Æther", "İstanbul",
-                        "ıłøđħ", "a\u00a0b", "a\u2003b", "x\u200by", "«guillemets»", "(bracketed) gloss",
-                        "1,924", "Mu'awiya", "Muʿāwiya", "Muʼawiya", "Mu`awiya", "Mu´awiya", "Mu′awiya",
-                        "Sulṭān", "SULTAN", "—dash—", "under_score", "slash/ed", "dot.ted", "semi;colon",
-                        "مرحبا", "<script>x</script>", "\u202eRTL", "  ", "", "a--b", "ad-Din", "ad-din",
-                        "az-Zarqawi", "adh-Dhahabi", "ath-Thawri", "zh-x", "as-", "il-x", "ar-Rashid",
-                        "Abū Bakr al-Ṣiddīq", "Hārūn al-Rashīd", "‘Umar’", "“quoted”", "x·y", "l'islam",
-                        "O'Brien", "1st", "caf\u0065\u0301", "ΣΊΣΥΦΟΣ", "ﬅ", "Ⅻ", "①", "x\tq", "x\x1cq",
-                        "\x85lead", "x\ufeffy"]
+    texts: list[str] = [
+        "Hizb-ut-Tahrir",
+        "Hizb ut Tahrir",
+        "al-Nabhānī",
+        "an-Nabhani",
+        "Bayʿa",
+        "Bay'a",
+        "baya",
+        "The Caliphate",
+        "the",
+        "ʿAbd al-Raḥmān",
+        "ash-Shāfiʿī",
+        "Ibn Khaldūn",
+        "ul-Mulk",
+        "el-Banna",
+        "Al Azhar",
+        "Straße",
+        "ǅemal",
+        "ﬁqh",
+        "Œuvre & Æther",
+        "İstanbul",
+        "ıłøđħ",
+        "a\u00a0b",
+        "a\u2003b",
+        "x\u200by",
+        "«guillemets»",
+        "(bracketed) gloss",
+        "1,924",
+        "Mu'awiya",
+        "Muʿāwiya",
+        "Muʼawiya",
+        "Mu`awiya",
+        "Mu´awiya",
+        "Mu′awiya",
+        "Sulṭān",
+        "SULTAN",
+        "—dash—",
+        "under_score",
+        "slash/ed",
+        "dot.ted",
+        "semi;colon",
+        "مرحبا",
+        "<script>x</script>",
+        "\u202eRTL",
+        "  ",
+        "",
+        "a--b",
+        "ad-Din",
+        "ad-din",
+        "az-Zarqawi",
+        "adh-Dhahabi",
+        "ath-Thawri",
+        "zh-x",
+        "as-",
+        "il-x",
+        "ar-Rashid",
+        "Abū Bakr al-Ṣiddīq",
+        "Hārūn al-Rashīd",
+        "‘Umar’",
+        "“quoted”",
+        "x·y",
+        "l'islam",
+        "O'Brien",
+        "1st",
+        "caf\u0065\u0301",
+        "ΣΊΣΥΦΟΣ",
+        "ﬅ",
+        "Ⅻ",
+        "①",
+        "x\tq",
+        "x\x1cq",
+        "\x85lead",
+        "x\ufeffy",
+    ]
     for s in sets:
         for it in s.items:
             texts += for_item(it).normalizer_texts(it)

@@ -37,7 +37,9 @@ def _label_and_justification(v: Any) -> tuple[Any, str | None]:
     return v, None
 
 
-_QUOTED = re.compile(r'"([^"]{2,200})"|“([^”]{2,200})”|«([^»]{2,200})»|(?:^|(?<=[\s(]))[\'‘]([^\'’]{2,200})[\'’](?=\W|$)')
+_QUOTED = re.compile(
+    r'"([^"]{2,200})"|“([^”]{2,200})”|«([^»]{2,200})»|(?:^|(?<=[\s(]))[\'‘]([^\'’]{2,200})[\'’](?=\W|$)'
+)
 _VERDICT_WORD = re.compile(r"\b(?:accurate|inaccurate|misleading|unverifiable)\b", re.IGNORECASE)
 
 
@@ -76,16 +78,19 @@ def _entry(item, taxo, k: Any, v: Any, whys: dict[int, str]) -> tuple[int | None
         v = vals[0]
     resolved = taxo.resolve(v)
     if resolved is None:
-        return None, (f"'{show(v)}' (paragraph {n}) is not a label of {taxo.id}; use a technique or "
-                      f"category id from data/taxonomies/{taxo.id}.yaml, e.g. {taxo.techniques[0].id}, "
-                      f"or {taxo.none_label}")
+        return None, (
+            f"'{show(v)}' (paragraph {n}) is not a label of {taxo.id}; use a technique or "
+            f"category id from data/taxonomies/{taxo.id}.yaml, e.g. {taxo.techniques[0].id}, "
+            f"or {taxo.none_label}"
+        )
     return n, resolved
 
 
 def _accepted(item, taxo, n: int, label: str, ref: str) -> bool:
     ref_id = taxo.resolve(ref) or ref
-    ok_categories = {taxo.category_of(ref_id)} | {taxo.category_of(taxo.resolve(a) or a)
-                                                  for a in item.accept.get(n, [])}
+    ok_categories = {taxo.category_of(ref_id)} | {
+        taxo.category_of(taxo.resolve(a) or a) for a in item.accept.get(n, [])
+    }
     return taxo.category_of(label) in ok_categories or taxo.confusable_with(label, ref_id)
 
 
@@ -96,8 +101,10 @@ def _why_text(item, given: dict[int, str], whys: dict[int, str]) -> str:
     ok = [p for p in item.labels if p in given and justification_ok(item, p, whys.get(p, ""))]
     if len(ok) == n:
         return f" Justifications that quote the paragraph: {len(ok)} of {n} (your instructor marks them)."
-    return (f" Justifications that quote the paragraph: {len(ok)} of {n}; for the others, add "
-            "| and a line quoting the words that carry the label (your instructor marks them).")
+    return (
+        f" Justifications that quote the paragraph: {len(ok)} of {n}; for the others, add "
+        "| and a line quoting the words that carry the label (your instructor marks them)."
+    )
 
 
 def scripture_only(root, reading_id: str) -> set[int]:
@@ -115,8 +122,11 @@ def _para_tokens(item) -> dict:
         paras = _reading(item.reading).paragraphs
     except Exception:  # noqa: BLE001 - without the reading the grader checks only the length
         return {}
-    return {str(n): " " + " ".join(normalize.text_tokens(paras[n - 1].text)) + " "
-            for n in item.labels if 1 <= n <= len(paras)}
+    return {
+        str(n): " " + " ".join(normalize.text_tokens(paras[n - 1].text)) + " "
+        for n in item.labels
+        if 1 <= n <= len(paras)
+    }
 
 
 def _label_ids(taxo) -> list[str]:
@@ -129,8 +139,10 @@ class Annotate(ItemType):
     label = "label the paragraphs"
     higher_order = True
     lms_note = "manual"
-    lms_not_held = ("it labels paragraphs from a taxonomy, with accepted alternatives and credit at category "
-                    "level; no LMS question type can hold that")
+    lms_not_held = (
+        "it labels paragraphs from a taxonomy, with accepted alternatives and credit at category "
+        "level; no LMS question type can hold that"
+    )
     print_answer_lines = 4
     print_answer_label = "Labels:"
 
@@ -138,8 +150,10 @@ class Annotate(ItemType):
         taxo = _taxonomy(item.taxonomy, root)
         if not isinstance(answer, dict):
             first = next(iter(item.labels))
-            raise AnswerError(f"write one 'paragraph: label' line per paragraph, e.g. {first}: loaded-language; "
-                              f"you wrote {kind(answer)}")
+            raise AnswerError(
+                f"write one 'paragraph: label' line per paragraph, e.g. {first}: loaded-language; "
+                f"you wrote {kind(answer)}"
+            )
         given: dict[int, str] = {}
         whys: dict[int, str] = {}
         problems = []
@@ -170,11 +184,14 @@ class Annotate(ItemType):
         return dict(item.labels)
 
     def template_lines(self, item, kit, root):
-        lines = ["#", f"# Reading: {kit.reading_label(item.reading)}. Label each paragraph below with ONE label:",
-                 "# a technique id, a category id, or none (no technique). Scoring is by category."]
+        lines = [
+            "#",
+            f"# Reading: {kit.reading_label(item.reading)}. Label each paragraph below with ONE label:",
+            "# a technique id, a category id, or none (no technique). Scoring is by category.",
+        ]
         if item.justify:
             lines.append("# After the label, write | and one line that quotes the words carrying it, e.g.")
-            lines.append("#   17: loaded-language | \"massive volcano\" makes the crisis sound unstoppable")
+            lines.append('#   17: loaded-language | "massive volcano" makes the crisis sound unstoppable')
         try:
             taxo = _taxonomy(item.taxonomy, root)
             for c in taxo.categories:
@@ -185,25 +202,50 @@ class Annotate(ItemType):
 
     def book_body(self, item, course):
         paras = ", ".join(f"{{para}}`{item.reading}:{n}`" for n in item.labels)
-        return [("myst", f"Label each of these paragraphs with a technique or a category "
-                         f"({course.taxonomy(item.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
-                         f"technique"
-                         + (", and after `|` a one-line justification that quotes the words carrying the label "
-                            "(your instructor marks the justifications)" if item.justify else "")
-                         + f": {paras}.")]
+        return [
+            (
+                "myst",
+                f"Label each of these paragraphs with a technique or a category "
+                f"({course.taxonomy(item.taxonomy).title}, Module 3, lesson 2), or `none` if it uses no "
+                f"technique"
+                + (
+                    ", and after `|` a one-line justification that quotes the words carrying the label "
+                    "(your instructor marks the justifications)"
+                    if item.justify
+                    else ""
+                )
+                + f": {paras}.",
+            )
+        ]
 
     def book_key(self, item) -> str:
-        return "; ".join(f"¶{n}: `{lab}`" + (f" (also accepted: {', '.join(item.accept.get(n, []))})"
-                                            if item.accept.get(n) else "") for n, lab in item.labels.items())
+        return "; ".join(
+            f"¶{n}: `{lab}`" + (f" (also accepted: {', '.join(item.accept.get(n, []))})" if item.accept.get(n) else "")
+            for n, lab in item.labels.items()
+        )
 
     def lms_questions(self, item, x) -> list:
-        key = "<ul>" + "".join(
-            f"<li>¶{p}: {html.escape(lab)}"
-            + (f" (also accepted: {html.escape(', '.join(item.accept[p]))})" if p in item.accept else "")
-            + "</li>" for p, lab in item.labels.items()) + "</ul>"
+        key = (
+            "<ul>"
+            + "".join(
+                f"<li>¶{p}: {html.escape(lab)}"
+                + (f" (also accepted: {html.escape(', '.join(item.accept[p]))})" if p in item.accept else "")
+                + "</li>"
+                for p, lab in item.labels.items()
+            )
+            + "</ul>"
+        )
         ask = f"<p>Give a label from the {html.escape(item.taxonomy)} taxonomy for each paragraph (or none).</p>"
-        return [x.question(item.id, kind="essay", title=x.title, text_html=x.html(item.prompt) + ask,
-                           points=item.points, grader_html=x.grader([("Answer key", key), ("Explanation", x.expl)]))]
+        return [
+            x.question(
+                item.id,
+                kind="essay",
+                title=x.title,
+                text_html=x.html(item.prompt) + ask,
+                points=item.points,
+                grader_html=x.grader([("Answer key", key), ("Explanation", x.expl)]),
+            )
+        ]
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         taxo = _taxonomy(item.taxonomy)
@@ -240,11 +282,18 @@ class Annotate(ItemType):
         cases.append(x)
         if getattr(item, "justify", False):
             cases += self._justification_cases(item)
-        cases += [{9999: "none"}, {"1-3": "none"}, {f"{item.reading}:{next(iter(item.labels))}": "none"},
-                  {k: [v] for k, v in item.labels.items()}, {k: [v, v] for k, v in item.labels.items()},
-                  {k: n for k, n in zip(item.labels, names * 10)}, ["none"], "none",
-                  {str(k): v.replace("-", " ").upper() for k, v in item.labels.items()},
-                  {"other-reading:3": "none"}]
+        cases += [
+            {9999: "none"},
+            {"1-3": "none"},
+            {f"{item.reading}:{next(iter(item.labels))}": "none"},
+            {k: [v] for k, v in item.labels.items()},
+            {k: [v, v] for k, v in item.labels.items()},
+            {k: n for k, n in zip(item.labels, names * 10)},
+            ["none"],
+            "none",
+            {str(k): v.replace("-", " ").upper() for k, v in item.labels.items()},
+            {"other-reading:3": "none"},
+        ]
         return cases
 
     @staticmethod
@@ -253,32 +302,41 @@ class Annotate(ItemType):
         cases: list = []
         for n, lab in item.labels.items():
             quote = " ".join(paras[n - 1].text.replace("**", "").split()[:4])
-            for why in (f'the words "{quote}" carry it', f"“{quote}” is the point", "too short",
-                        "it says 'nothing of the kind' here", f"'{quote}' shows it"):
+            for why in (
+                f'the words "{quote}" carry it',
+                f"“{quote}” is the point",
+                "too short",
+                "it says 'nothing of the kind' here",
+                f"'{quote}' shows it",
+            ):
                 x = dict(item.labels)
                 x[n] = f"{lab} | {why}"
                 cases.append(x)
             x = dict(item.labels)
             x[n] = {"label": lab, "why": f'because "{quote}" says so'}
             cases.append(x)
-        cases.append({n: f"{lab} | \"{' '.join(paras[n - 1].text.split()[:3])}\" here" for n, lab in item.labels.items()})
+        cases.append({n: f'{lab} | "{" ".join(paras[n - 1].text.split()[:3])}" here' for n, lab in item.labels.items()})
         return cases
 
     def quality_problems(self, item, here: str, root, grade) -> list[str]:
         problems = []
         verdicts = sorted({m.group(0).lower() for m in _VERDICT_WORD.finditer(item.explanation)})
         if verdicts:
-            problems.append(f"{here}: the annotation key's explanation gives a fact-check verdict "
-                            f"({', '.join(verdicts)}). Labels record techniques, not accuracy (Module 3, "
-                            "lesson 2): move the verdict to a verdict item or the lesson.")
+            problems.append(
+                f"{here}: the annotation key's explanation gives a fact-check verdict "
+                f"({', '.join(verdicts)}). Labels record techniques, not accuracy (Module 3, "
+                "lesson 2): move the verdict to a verdict item or the lesson."
+            )
         verses = scripture_only(root, item.reading)
         for n, label in item.labels.items():
             if n in verses and (label != "none" or item.accept.get(n)):
-                problems.append(f"{here}: {item.reading}:{n} consists only of scripture (scripture_only in "
-                                f"readings/{item.reading}/reading.yaml), but the key labels it "
-                                f"'{label}'{' or ' + ', '.join(item.accept[n]) if item.accept.get(n) else ''}. "
-                                "The course never keys a verse as a technique: drop the paragraph from "
-                                "the item or key it none.")
+                problems.append(
+                    f"{here}: {item.reading}:{n} consists only of scripture (scripture_only in "
+                    f"readings/{item.reading}/reading.yaml), but the key labels it "
+                    f"'{label}'{' or ' + ', '.join(item.accept[n]) if item.accept.get(n) else ''}. "
+                    "The course never keys a verse as a technique: drop the paragraph from "
+                    "the item or key it none."
+                )
         return problems
 
     def reading_paragraphs(self, item) -> tuple[str, list[int]]:

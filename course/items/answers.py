@@ -109,11 +109,12 @@ def keys_list(keys: Iterable[str]) -> str:
     return ", ".join(keys)
 
 
-
 def known_choice_keys(answer: Any, choices: dict[str, str]) -> list[str]:
     """The choice keys of a list answer; :class:`AnswerError` when an entry is not a choice."""
     keys, unknown = choice_keys(answer, choices, "")
     if unknown:
-        raise AnswerError(f"{', '.join(repr(u) for u in unknown)} {'is' if len(unknown) == 1 else 'are'} not among "
-                          f"the choices. Allowed: {keys_list(choices)}")
+        raise AnswerError(
+            f"{', '.join(repr(u) for u in unknown)} {'is' if len(unknown) == 1 else 'are'} not among "
+            f"the choices. Allowed: {keys_list(choices)}"
+        )
     return keys

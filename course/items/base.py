@@ -77,8 +77,15 @@ class ItemType:
     print_answer_label: ClassVar[str] = "Your answer:"
 
     REQUIRED_HOOKS: ClassVar[tuple[str, ...]] = (
-        "grade", "reference_answer", "template_lines", "book_body", "book_key", "lms_questions",
-        "selfcheck_data", "conformance_cases")
+        "grade",
+        "reference_answer",
+        "template_lines",
+        "book_body",
+        "book_key",
+        "lms_questions",
+        "selfcheck_data",
+        "conformance_cases",
+    )
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

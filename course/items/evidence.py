@@ -97,7 +97,9 @@ def _without_letter(item, raw: Any, s: str, own: str) -> str:
     return by_letter.group(2)
 
 
-_PARA_ID = re.compile(r"^(?:([a-z0-9][a-z0-9-]*[a-z0-9])\s*(?::\s*|\s+)(?:¶\s*)?)?(\d+)(?:\s*[-–]\s*(\d+))?$", re.IGNORECASE)
+_PARA_ID = re.compile(
+    r"^(?:([a-z0-9][a-z0-9-]*[a-z0-9])\s*(?::\s*|\s+)(?:¶\s*)?)?(\d+)(?:\s*[-–]\s*(\d+))?$", re.IGNORECASE
+)
 
 
 def paragraph_numbers(item, raw: Any, *, allow_range: bool) -> list[int]:
@@ -113,8 +115,10 @@ def paragraph_numbers(item, raw: Any, *, allow_range: bool) -> list[int]:
     s = _without_letter(item, raw, s, own).lstrip("¶§#").strip()
     m = _PARA_ID.match(s)
     if not m or len(m.group(2)) > 9 or len(m.group(3) or "") > 9:
-        raise AnswerError(f"'{show(raw)}' is not a paragraph id; write a number such as 12, or "
-                          f"{_reading_letter(item.reading) or item.reading}:12 for paragraph 12 of {own}")
+        raise AnswerError(
+            f"'{show(raw)}' is not a paragraph id; write a number such as 12, or "
+            f"{_reading_letter(item.reading) or item.reading}:12 for paragraph 12 of {own}"
+        )
     rid, a, b = m.group(1), int(m.group(2)), m.group(3)
     if rid and rid.lower() != item.reading:
         raise AnswerError(f"'{show(raw)}' is in {_reading_name(rid.lower())}, but this question is about {own}")
@@ -128,8 +132,11 @@ def paragraph_numbers(item, raw: Any, *, allow_range: bool) -> list[int]:
     return list(range(a, b + 1))
 
 
-_LETTER_REF = re.compile(r"^(?:reading\s+)?([a-z])(?:\s*[:,]\s*|\s+)(?:¶|§|#|para(?:graph)?\.?)?\s*"
-                         r"(\d+(?:\s*[-–]\s*\d+)?)$", re.IGNORECASE)
+_LETTER_REF = re.compile(
+    r"^(?:reading\s+)?([a-z])(?:\s*[:,]\s*|\s+)(?:¶|§|#|para(?:graph)?\.?)?\s*"
+    r"(\d+(?:\s*[-–]\s*\d+)?)$",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -209,7 +216,7 @@ def named_sources(text: str, sources: Iterable[str]) -> list[str]:
     :mod:`course.content.normalize`), with spaces removed, equals one to four consecutive tokens of
     the text's normal form joined without spaces (``Taji-Farouki`` = ``tajifarouki``)."""
     tokens = normalize.text_tokens(text)
-    grams = {"".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
+    grams = {"".join(tokens[i : i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
     found = []
     for src in sources:
         key = normalize.normalize_text(src).replace(" ", "")
@@ -236,12 +243,15 @@ def evidence_shortfalls(item, evidence: str, exists: ParagraphCheck | None = Non
             short.append(f"a citation of a paragraph the claim rests on (one of {shown})")
     sources = accepted_sources(item)
     if sources and not named_sources(evidence, sources):
-        short.append("the name of a source you checked the claim against (an author, a work or an institution "
-                     "from the lesson)")
+        short.append(
+            "the name of a source you checked the claim against (an author, a work or an institution from the lesson)"
+        )
     if item.evidence_min_citations and len(good) < item.evidence_min_citations:
-        short.append(f"at least {item.evidence_min_citations} paragraph id"
-                     f"{'s' if item.evidence_min_citations != 1 else ''} such as al-waie-472:12 "
-                     f"(you cited {len(good)})")
+        short.append(
+            f"at least {item.evidence_min_citations} paragraph id"
+            f"{'s' if item.evidence_min_citations != 1 else ''} such as al-waie-472:12 "
+            f"(you cited {len(good)})"
+        )
     n_words = words(evidence)
     if n_words < item.evidence_min_words:
         short.append(f"at least {item.evidence_min_words} words (you wrote {n_words})")
@@ -259,7 +269,7 @@ def section_present(text: str, name: str) -> bool:
             s = s[2:].lstrip()
         if s[: len(want)].casefold() != want:
             continue
-        rest = s[len(want):].lstrip()
+        rest = s[len(want) :].lstrip()
         if rest[:2] in ("**", "__"):
             rest = rest[2:].lstrip()
         if not rest or rest[0] in ":.-—–":

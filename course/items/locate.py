@@ -19,8 +19,10 @@ class Locate(ItemType):
     label = "find the paragraphs"
     higher_order = True
     lms_note = "manual"
-    lms_not_held = ("it is scored by precision and recall over the reading's paragraph numbers, with paragraphs "
-                    "that are neither rewarded nor penalised; no LMS question type can hold that")
+    lms_not_held = (
+        "it is scored by precision and recall over the reading's paragraph numbers, with paragraphs "
+        "that are neither rewarded nor penalised; no LMS question type can hold that"
+    )
     print_answer_lines = 2
     print_answer_label = "Paragraphs:"
 
@@ -37,8 +39,11 @@ class Locate(ItemType):
         tp = len(counted & required)
         extra = len(counted - required)
         if not counted:
-            return Outcome(0.0, f"None of your paragraphs is one of the {len(required)} needed"
-                                " (the ones you gave are neither right nor wrong).")
+            return Outcome(
+                0.0,
+                f"None of your paragraphs is one of the {len(required)} needed"
+                " (the ones you gave are neither right nor wrong).",
+            )
         precision = tp / len(counted)
         recall = tp / len(required)
         score = 0.0 if tp == 0 else 2 * precision * recall / (precision + recall)
@@ -53,9 +58,15 @@ class Locate(ItemType):
         return list(item.required)
 
     def template_lines(self, item, kit, root):
-        return [f"# Reading: {kit.reading_label(item.reading)}. Paragraph numbers are printed in the book.",
+        return (
+            [
+                f"# Reading: {kit.reading_label(item.reading)}. Paragraph numbers are printed in the book.",
                 "# Answer: a list of paragraph numbers in square brackets, separated by commas;",
-                f"# ids such as {item.reading}:N are also accepted."], " []", []
+                f"# ids such as {item.reading}:N are also accepted.",
+            ],
+            " []",
+            [],
+        )
 
     def book_body(self, item, course):
         return [("myst", f"Answer with paragraph numbers of {{doc}}`/readings/{item.reading}`, for example [12, 14].")]
@@ -67,12 +78,22 @@ class Locate(ItemType):
         return text
 
     def lms_questions(self, item, x) -> list:
-        key = "<p>Required: " + ", ".join(html.escape(x.para_text(f"{item.reading}:{p}")) for p in item.required) + "</p>"
+        key = (
+            "<p>Required: " + ", ".join(html.escape(x.para_text(f"{item.reading}:{p}")) for p in item.required) + "</p>"
+        )
         if item.optional:
             key += "<p>Neither rewarded nor penalised: " + ", ".join(map(str, item.optional)) + "</p>"
         ask = f"<p>Answer with paragraph ids of the reading, for example {item.reading}:{item.required[0]}.</p>"
-        return [x.question(item.id, kind="essay", title=x.title, text_html=x.html(item.prompt) + ask,
-                           points=item.points, grader_html=x.grader([("Answer key", key), ("Explanation", x.expl)]))]
+        return [
+            x.question(
+                item.id,
+                kind="essay",
+                title=x.title,
+                text_html=x.html(item.prompt) + ask,
+                points=item.points,
+                grader_html=x.grader([("Answer key", key), ("Explanation", x.expl)]),
+            )
+        ]
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         d["reading"] = item.reading
@@ -85,10 +106,24 @@ class Locate(ItemType):
     def conformance_cases(self, item, ref, rng) -> list:
         req, opt = list(item.required), list(item.optional)
         length = reading_length(item.reading) or 40
-        cases = [req[:-1], req + [n for n in range(1, length + 1) if n not in req][:1], req + opt, opt,
-                 [f"{item.reading}:{n}" for n in req], [f"¶{n}" for n in req], ", ".join(map(str, req)),
-                 [f"{req[0]}-{req[0] + 2}"], [9999], ["other-reading:3"], [f"{req[0]}-{req[0] + 300}"],
-                 {"a": 1}, ["abc"], [str(n) for n in req], req + req, [0]]
+        cases = [
+            req[:-1],
+            req + [n for n in range(1, length + 1) if n not in req][:1],
+            req + opt,
+            opt,
+            [f"{item.reading}:{n}" for n in req],
+            [f"¶{n}" for n in req],
+            ", ".join(map(str, req)),
+            [f"{req[0]}-{req[0] + 2}"],
+            [9999],
+            ["other-reading:3"],
+            [f"{req[0]}-{req[0] + 300}"],
+            {"a": 1},
+            ["abc"],
+            [str(n) for n in req],
+            req + req,
+            [0],
+        ]
         for x in req:
             cases.append([n for n in req if n != x])
         for _ in range(5):

@@ -62,8 +62,10 @@ class Matching(ItemType):
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         if not isinstance(answer, dict):
-            raise AnswerError(f"write one 'left: right' pair per line, e.g. {next(iter(item.left))}: "
-                              f"{next(iter(item.right))}; you wrote {kind(answer)}")
+            raise AnswerError(
+                f"write one 'left: right' pair per line, e.g. {next(iter(item.left))}: "
+                f"{next(iter(item.right))}; you wrote {kind(answer)}"
+            )
         pairs, problems = _pairs(item, answer)
         if problems and not pairs:
             raise AnswerError("; ".join(problems))
@@ -93,8 +95,11 @@ class Matching(ItemType):
         return lines, "", extra
 
     def book_body(self, item, course):
-        return [("text", "Match each item on the left with one on the right:"),
-                ("choices", item.left, "exercise-left"), ("choices", item.right, "exercise-right")]
+        return [
+            ("text", "Match each item on the left with one on the right:"),
+            ("choices", item.left, "exercise-left"),
+            ("choices", item.right, "exercise-right"),
+        ]
 
     def book_key(self, item) -> str:
         return "; ".join(f"{item.left[a]} → {item.right[b]}" for a, b in item.answer.items())
@@ -102,9 +107,19 @@ class Matching(ItemType):
     def lms_questions(self, item, x) -> list:
         left = [x.choice(k, x.html(v), x.text(v)) for k, v in item.left.items()]
         right = [x.choice(k, x.html(v), x.text(v)) for k, v in item.right.items()]
-        return [x.question(item.id, kind="matching", title=x.title, text_html=x.html(item.prompt),
-                           points=item.points, left=left, right=right, pairs=dict(item.answer),
-                           feedback_html=x.expl)]
+        return [
+            x.question(
+                item.id,
+                kind="matching",
+                title=x.title,
+                text_html=x.html(item.prompt),
+                points=item.points,
+                left=left,
+                right=right,
+                pairs=dict(item.answer),
+                feedback_html=x.expl,
+            )
+        ]
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         d["left"] = list(item.left)
@@ -132,8 +147,12 @@ class Matching(ItemType):
         x = dict(item.answer)
         x[next(iter(x))] = "zz"
         cases.append(x)
-        cases += [{"zz": "yy"}, list(item.answer), {k: [v] for k, v in item.answer.items()},
-                  {k: item.right[v] for k, v in item.answer.items()}]
+        cases += [
+            {"zz": "yy"},
+            list(item.answer),
+            {k: [v] for k, v in item.answer.items()},
+            {k: item.right[v] for k, v in item.answer.items()},
+        ]
         for _ in range(4):
             cases.append({k: rng.choice(rights) for k in item.left})
         return cases

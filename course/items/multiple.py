@@ -54,11 +54,27 @@ class Multiple(ItemType):
     def lms_questions(self, item, x) -> list:
         right = set(item.answer)
         wrong = [k for k in item.choices if k not in right]
-        ch = [x.choice(k, x.html(v), x.text(v), 1.0 / len(right) if k in right else -1.0 / len(wrong),
-                       x.html(item.feedback.get(k)))
-              for k, v in item.choices.items()]
-        return [x.question(item.id, kind="multiple", title=x.title, text_html=x.html(item.prompt), points=item.points,
-                           choices=ch, feedback_html=x.expl)]
+        ch = [
+            x.choice(
+                k,
+                x.html(v),
+                x.text(v),
+                1.0 / len(right) if k in right else -1.0 / len(wrong),
+                x.html(item.feedback.get(k)),
+            )
+            for k, v in item.choices.items()
+        ]
+        return [
+            x.question(
+                item.id,
+                kind="multiple",
+                title=x.title,
+                text_html=x.html(item.prompt),
+                points=item.points,
+                choices=ch,
+                feedback_html=x.expl,
+            )
+        ]
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         d["keys"] = list(item.choices)

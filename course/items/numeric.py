@@ -36,8 +36,9 @@ def _number(item, answer: Any) -> float:
     else:
         parsed = normalize.parse_number(str(answer))
         if parsed is None:
-            raise AnswerError(f"'{show(answer)}' is not a number. Write digits only"
-                              f"{f' (in {item.unit})' if item.unit else ''}")
+            raise AnswerError(
+                f"'{show(answer)}' is not a number. Write digits only{f' (in {item.unit})' if item.unit else ''}"
+            )
         x, rest = parsed
         if rest:
             _unit_after(item, rest)
@@ -83,8 +84,18 @@ class Numeric(ItemType):
 
     def lms_questions(self, item, x) -> list:
         text = x.html(item.prompt) + (f"<p>Answer in {html.escape(item.unit)}, as a number.</p>" if item.unit else "")
-        return [x.question(item.id, kind="numeric", title=x.title, text_html=text, points=item.points,
-                           answer=item.answer, tolerance=item.tolerance, feedback_html=x.expl)]
+        return [
+            x.question(
+                item.id,
+                kind="numeric",
+                title=x.title,
+                text_html=text,
+                points=item.points,
+                answer=item.answer,
+                tolerance=item.tolerance,
+                feedback_html=x.expl,
+            )
+        ]
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         ans = item.answer
@@ -96,10 +107,44 @@ class Numeric(ItemType):
     def conformance_cases(self, item, ref, rng) -> list:
         a = ref
         unit = item.unit or ""
-        cases = [a + 1, a - 1, str(a), f"{a} {unit}".strip(), f"{a} CE", f"{a} AD", f"{a}s", f" {a} ",
-                 f"{a} banana", "1,000", "1 000", "12.5", "-5", "+7", ".5", "abc", "1e3", "inf", "nan",
-                 [a], {"n": a}, f"{a}{unit}", f"{a} {unit}s".strip(), f"{a}.", f"AD {a}", f"CE {a}", f"{a} AH",
-                 f"{a} A.D.", f"{a} C.E.", "0,342", "3,5", "1,292", "12 500", "1 2", f"AD {a} years", "c.e. 5"]
+        cases = [
+            a + 1,
+            a - 1,
+            str(a),
+            f"{a} {unit}".strip(),
+            f"{a} CE",
+            f"{a} AD",
+            f"{a}s",
+            f" {a} ",
+            f"{a} banana",
+            "1,000",
+            "1 000",
+            "12.5",
+            "-5",
+            "+7",
+            ".5",
+            "abc",
+            "1e3",
+            "inf",
+            "nan",
+            [a],
+            {"n": a},
+            f"{a}{unit}",
+            f"{a} {unit}s".strip(),
+            f"{a}.",
+            f"AD {a}",
+            f"CE {a}",
+            f"{a} AH",
+            f"{a} A.D.",
+            f"{a} C.E.",
+            "0,342",
+            "3,5",
+            "1,292",
+            "12 500",
+            "1 2",
+            f"AD {a} years",
+            "c.e. 5",
+        ]
         cases += [v for v in getattr(item, "accept", [])] + [str(v) for v in getattr(item, "accept", [])]
         if item.tolerance:
             cases += [a + item.tolerance, a - item.tolerance, a + 2 * item.tolerance, str(a + item.tolerance / 2)]

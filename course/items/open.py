@@ -83,8 +83,11 @@ def _rubric_html(item, x) -> str:
     for c in item.rubric:
         levels = ""
         if isinstance(c.levels, dict):
-            levels = "<ul>" + "".join(f"<li><strong>{html.escape(str(k))}</strong>: {x.html(v)}</li>"
-                                      for k, v in c.levels.items()) + "</ul>"
+            levels = (
+                "<ul>"
+                + "".join(f"<li><strong>{html.escape(str(k))}</strong>: {x.html(v)}</li>" for k, v in c.levels.items())
+                + "</ul>"
+            )
         elif isinstance(c.levels, list):
             levels = "<ul>" + "".join(f"<li>{x.html(v)}</li>" for v in c.levels) + "</ul>"
         rows.append(f"<li>{x.html(c.criterion)} ({_fmt(c.points)} points){levels}</li>")
@@ -106,10 +109,12 @@ class Open(ItemType):
         ok = all(c for _, c in checks)
         marks = "; ".join(f"{'✓' if c else '✗'} {label}" for label, c in checks)
         rubric = "; ".join(f"{c.criterion} ({_fmt(c.points)})" for c in item.rubric)
-        head = ("Structure looks complete." if ok else "Fix the structure before you submit.")
-        feedback = (f"{head} {('Checks: ' + marks + '.') if marks else ''} An instructor will mark this "
-                    f"answer against the rubric ({_fmt(item.points)} points: {rubric}). It is never "
-                    "marked automatically.").replace("  ", " ")
+        head = "Structure looks complete." if ok else "Fix the structure before you submit."
+        feedback = (
+            f"{head} {('Checks: ' + marks + '.') if marks else ''} An instructor will mark this "
+            f"answer against the rubric ({_fmt(item.points)} points: {rubric}). It is never "
+            "marked automatically."
+        ).replace("  ", " ")
         return Outcome(0.0, feedback, checks)
 
     def reference_answer(self, item) -> Any:
@@ -138,8 +143,12 @@ class Open(ItemType):
         if item.sections:
             reqs.append("sections headed " + ", ".join(f"“{s}”" for s in item.sections))
         out: list = [("text", "Requirements: " + "; ".join(reqs) + ".")] if reqs else []
-        out.append(("text", ("Marked by an instructor against this published rubric; the checker only "
-                            "confirms the structure.")))
+        out.append(
+            (
+                "text",
+                ("Marked by an instructor against this published rubric; the checker only confirms the structure."),
+            )
+        )
         out.append(("list", _rubric_lines(item), "exercise-rubric"))
         return out
 
@@ -152,13 +161,26 @@ class Open(ItemType):
 
     def lms_questions(self, item, x) -> list:
         req = "".join(f"<li>{html.escape(r)}</li>" for r in _requirements(item))
-        return [x.question(item.id, kind="essay", title=x.title, text_html=x.html(item.prompt), points=item.points,
-                           min_words=item.min_words, max_words=item.max_words,
-                           template_text="\n\n".join(f"{sec}:" for sec in item.sections),
-                           grader_html=x.grader([("Requirements", f"<ul>{req}</ul>" if req else ""),
-                                                 ("Rubric", _rubric_html(item, x)),
-                                                 ("Model answer", x.html(item.model_answer)),
-                                                 ("Explanation", x.expl)]))]
+        return [
+            x.question(
+                item.id,
+                kind="essay",
+                title=x.title,
+                text_html=x.html(item.prompt),
+                points=item.points,
+                min_words=item.min_words,
+                max_words=item.max_words,
+                template_text="\n\n".join(f"{sec}:" for sec in item.sections),
+                grader_html=x.grader(
+                    [
+                        ("Requirements", f"<ul>{req}</ul>" if req else ""),
+                        ("Rubric", _rubric_html(item, x)),
+                        ("Model answer", x.html(item.model_answer)),
+                        ("Explanation", x.expl),
+                    ]
+                ),
+            )
+        ]
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         d["rubric"] = [[x.plain(c.criterion), c.points] for c in item.rubric]
@@ -174,6 +196,10 @@ class Open(ItemType):
         res = grade(item, item.model_answer, root=root)
         failed = [label for label, ok in res.checks if not ok]
         if res.status == "needs-review" and failed:
-            return [(f"{here}: the model answer fails its own checks ({'; '.join(failed)}). "
-                    "Fix the model answer or the checks.")]
+            return [
+                (
+                    f"{here}: the model answer fails its own checks ({'; '.join(failed)}). "
+                    "Fix the model answer or the checks."
+                )
+            ]
         return []

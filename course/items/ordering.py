@@ -49,8 +49,9 @@ class Ordering(ItemType):
         notes = [f"'{k}' appears more than once (only its first place counts)" for k in repeated]
         missing = [k for k in item.answer if k not in seen]
         if missing:
-            notes.append(f"your list leaves out {len(missing)} of the {len(item.answer)} choices; "
-                         "place every choice once")
+            notes.append(
+                f"your list leaves out {len(missing)} of the {len(item.answer)} choices; place every choice once"
+            )
         ref = item.answer
         pairs = len(ref) * (len(ref) - 1) // 2
         good = _pairs_in_order(ref, seen)
@@ -71,8 +72,10 @@ class Ordering(ItemType):
         return lines, " []", []
 
     def book_body(self, item, course):
-        return [("text", "Give the keys in the right order, for example [c, a, b]:"),
-                ("choices", item.choices, "exercise-choices")]
+        return [
+            ("text", "Give the keys in the right order, for example [c, a, b]:"),
+            ("choices", item.choices, "exercise-choices"),
+        ]
 
     def book_key(self, item) -> str:
         return "; ".join(f"**{k}.** {item.choices[k]}" for k in item.answer)
@@ -82,8 +85,19 @@ class Ordering(ItemType):
         right = [x.choice(f"p{i}", f"<p>Position {i}</p>", f"Position {i}") for i in range(1, len(item.answer) + 1)]
         pairs = {k: f"p{item.answer.index(k) + 1}" for k in item.choices}
         text = x.html(item.prompt) + "<p>Give each element its position in the order (Position 1 comes first).</p>"
-        return [x.question(item.id, kind="matching", title=x.title, text_html=text, points=item.points,
-                           left=left, right=right, pairs=pairs, feedback_html=x.expl)]
+        return [
+            x.question(
+                item.id,
+                kind="matching",
+                title=x.title,
+                text_html=text,
+                points=item.points,
+                left=left,
+                right=right,
+                pairs=pairs,
+                feedback_html=x.expl,
+            )
+        ]
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         d["keys"] = list(item.choices)

@@ -25,17 +25,29 @@ def lms_variants(answers: list[str]) -> list[str]:
 
 
 def _variants_text(s: str) -> list[str]:
-    return [s, s.upper(), s.lower(), f"  {s}  ", s.replace(" ", "-"), s.replace("-", " "),
-            normalize.strip_marks(s), f"the {s}", f"“{s}”", s.replace("a", "á", 1), s + ".", s.replace(" ", "_")]
+    return [
+        s,
+        s.upper(),
+        s.lower(),
+        f"  {s}  ",
+        s.replace(" ", "-"),
+        s.replace("-", " "),
+        normalize.strip_marks(s),
+        f"the {s}",
+        f"“{s}”",
+        s.replace("a", "á", 1),
+        s + ".",
+        s.replace(" ", "_"),
+    ]
 
 
 def _near(s: str, rng) -> list[str]:
     out = []
     if len(s) > 3:
         i = rng.randrange(1, len(s) - 1)
-        out.append(s[:i] + s[i + 1:])  # one letter dropped
-        out.append(s[:i] + s[i] * 2 + s[i + 1:])  # one letter doubled
-        out.append(s[:i] + s[i + 1] + s[i] + s[i + 2:] if i + 2 <= len(s) else s + "x")  # swapped
+        out.append(s[:i] + s[i + 1 :])  # one letter dropped
+        out.append(s[:i] + s[i] * 2 + s[i + 1 :])  # one letter doubled
+        out.append(s[:i] + s[i + 1] + s[i] + s[i + 2 :] if i + 2 <= len(s) else s + "x")  # swapped
         out.append(s[: len(s) // 2])  # half
         out.append(s + "zq")
     return out
@@ -70,8 +82,14 @@ class Short(ItemType):
         return item.answer[0]
 
     def template_lines(self, item, kit, root):
-        return ["# Answer: a short text (a name or a few words). Case, hyphens and diacritics do not",
-                "# matter: Nabhānī, Nabhani and an-Nabhani are all read the same way."], "", []
+        return (
+            [
+                "# Answer: a short text (a name or a few words). Case, hyphens and diacritics do not",
+                "# matter: Nabhānī, Nabhani and an-Nabhani are all read the same way.",
+            ],
+            "",
+            [],
+        )
 
     def book_body(self, item, course):
         return [("text", "Answer with a word or short phrase; spelling variants of transliterated names are accepted.")]
@@ -80,8 +98,17 @@ class Short(ItemType):
         return "Accepted: " + "; ".join(f"“{a}”" for a in item.answer)
 
     def lms_questions(self, item, x) -> list:
-        return [x.question(item.id, kind="short", title=x.title, text_html=x.html(item.prompt), points=item.points,
-                           variants=lms_variants(item.answer), feedback_html=x.expl)]
+        return [
+            x.question(
+                item.id,
+                kind="short",
+                title=x.title,
+                text_html=x.html(item.prompt),
+                points=item.points,
+                variants=lms_variants(item.answer),
+                feedback_html=x.expl,
+            )
+        ]
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         s = keys.slot("|".join(sorted(normalize.match_keys(item.answer[0]))))

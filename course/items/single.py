@@ -29,8 +29,10 @@ class Single(ItemType):
         if isinstance(answer, (list, tuple)):
             vals = [a for a in answer if not is_blank(a)]
             if len(vals) != 1:
-                raise AnswerError(f"pick exactly one choice; you gave {len(vals)}. Write just its key, e.g. "
-                                  f"{next(iter(item.choices))}")
+                raise AnswerError(
+                    f"pick exactly one choice; you gave {len(vals)}. Write just its key, e.g. "
+                    f"{next(iter(item.choices))}"
+                )
             answer = vals[0]
         try:
             k = choice_key(answer)
@@ -58,10 +60,21 @@ class Single(ItemType):
         return f"**{item.answer}.** {item.choices[item.answer]}"
 
     def lms_questions(self, item, x) -> list:
-        ch = [x.choice(k, x.html(v), x.text(v), 1.0 if k == item.answer else 0.0, x.html(item.feedback.get(k)))
-              for k, v in item.choices.items()]
-        return [x.question(item.id, kind="single", title=x.title, text_html=x.html(item.prompt), points=item.points,
-                           choices=ch, feedback_html=x.expl)]
+        ch = [
+            x.choice(k, x.html(v), x.text(v), 1.0 if k == item.answer else 0.0, x.html(item.feedback.get(k)))
+            for k, v in item.choices.items()
+        ]
+        return [
+            x.question(
+                item.id,
+                kind="single",
+                title=x.title,
+                text_html=x.html(item.prompt),
+                points=item.points,
+                choices=ch,
+                feedback_html=x.expl,
+            )
+        ]
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         d["keys"] = list(item.choices)

@@ -31,13 +31,15 @@ def _parts(answer: Any) -> tuple[Any, str]:
         low = {str(k).strip().lower(): v for k, v in answer.items()}
         unknown = [k for k in low if k not in ("verdict", "evidence")]
         if unknown:
-            raise AnswerError(f"the answer has the keys verdict and evidence; {', '.join(map(repr, unknown))} "
-                              "is not one")
+            raise AnswerError(
+                f"the answer has the keys verdict and evidence; {', '.join(map(repr, unknown))} is not one"
+            )
         return low.get("verdict"), _evidence_text(low.get("evidence"))
     if isinstance(answer, str):
         return answer, ""
-    raise AnswerError(f"write verdict: (one of {', '.join(VERDICTS)}) and evidence: (your reasons); "
-                      f"you wrote {kind(answer)}")
+    raise AnswerError(
+        f"write verdict: (one of {', '.join(VERDICTS)}) and evidence: (your reasons); you wrote {kind(answer)}"
+    )
 
 
 def _requirements(item) -> list[str]:
@@ -69,7 +71,9 @@ class Verdict(ItemType):
             return Outcome(0.0, f"The verdict '{v}' is not the best fit for this claim.")
         short = evidence_shortfalls(item, evidence, exists)
         if short:
-            return Outcome(0.5, f"The verdict '{v}' is right; now support it: the evidence needs {' and '.join(short)}.")
+            return Outcome(
+                0.5, f"The verdict '{v}' is right; now support it: the evidence needs {' and '.join(short)}."
+            )
         return Outcome(1.0, f"Right: '{v}', with evidence.")
 
     def reference_answer(self, item) -> Any:
@@ -89,9 +93,13 @@ class Verdict(ItemType):
         if item.evidence_min_citations > 1:
             need += f", with at least {item.evidence_min_citations} paragraph ids"
         need += f"; at least {item.evidence_min_words} words"
-        return [("quote", item.claim, "exercise-claim"),
-                ("text", ("Give a verdict (accurate, inaccurate, misleading or unverifiable) "
-                         f"and your evidence ({need})."))]
+        return [
+            ("quote", item.claim, "exercise-claim"),
+            (
+                "text",
+                (f"Give a verdict (accurate, inaccurate, misleading or unverifiable) and your evidence ({need})."),
+            ),
+        ]
 
     def book_key(self, item) -> str:
         return f"**{item.answer}**"
@@ -102,16 +110,33 @@ class Verdict(ItemType):
         ch = [x.choice(v, f"<p>{v}</p>", v, 1.0 if v == item.answer else 0.0) for v in VERDICTS]
         req = "".join(f"<li>{html.escape(r)}</li>" for r in _requirements(item))
         model = x.html(item.model_evidence) if item.model_evidence else x.expl
-        return [x.question(f"{item.id}-verdict", kind="single", title=f"{x.title} (verdict)",
-                           text_html=x.html(item.prompt) + claim + "<p>Choose the verdict.</p>", points=half,
-                           choices=ch, feedback_html=x.expl),
-                x.question(f"{item.id}-evidence", kind="essay", title=f"{x.title} (evidence)",
-                           text_html=claim + "<p>Give the evidence for your verdict, citing paragraph ids "
-                                             "such as khilafat-web:12.</p>",
-                           points=half, min_words=item.evidence_min_words or None,
-                           grader_html=x.grader([("Right verdict", f"<p>{item.answer}</p>"),
-                                                 ("Requirements", f"<ul>{req}</ul>" if req else ""),
-                                                 ("Model evidence", model)]))]
+        return [
+            x.question(
+                f"{item.id}-verdict",
+                kind="single",
+                title=f"{x.title} (verdict)",
+                text_html=x.html(item.prompt) + claim + "<p>Choose the verdict.</p>",
+                points=half,
+                choices=ch,
+                feedback_html=x.expl,
+            ),
+            x.question(
+                f"{item.id}-evidence",
+                kind="essay",
+                title=f"{x.title} (evidence)",
+                text_html=claim + "<p>Give the evidence for your verdict, citing paragraph ids "
+                "such as khilafat-web:12.</p>",
+                points=half,
+                min_words=item.evidence_min_words or None,
+                grader_html=x.grader(
+                    [
+                        ("Right verdict", f"<p>{item.answer}</p>"),
+                        ("Requirements", f"<ul>{req}</ul>" if req else ""),
+                        ("Model evidence", model),
+                    ]
+                ),
+            ),
+        ]
 
     def selfcheck_data(self, item, d, keys, fb, x) -> None:
         keys.accept(keys.slot(item.answer), item.answer)
@@ -128,22 +153,34 @@ class Verdict(ItemType):
         cases: list = []
         for v in VERDICTS:
             cases += [{"verdict": v, "evidence": ev}, {"verdict": v.upper(), "evidence": "too short"}]
-        cases += [item.answer, {"verdict": item.answer}, {"verdict": item.answer, "evidence": "one two three"},
-                  {"verdict": item.answer, "evidence": " ".join(["word"] * 40)},
-                  {"verdict": item.answer, "evidence": " ".join(["word"] * 40) + " al-waie-472:12 khilafat-web:3"},
-                  {"verdict": item.answer, "evidence": ["a list", "of reasons"] * 12},
-                  {"verdict": item.answer, "evidence": 12}, {"verdict": item.answer, "why": "x"},
-                  {"verdict": ""}, {"verdict": ["accurate"]}, {"Verdict": item.answer, "EVIDENCE": ev}, "maybe",
-                  {"verdict": item.answer, "evidence": ev + " nonexistent-reading:4 al-waie-472:99999"}]
+        cases += [
+            item.answer,
+            {"verdict": item.answer},
+            {"verdict": item.answer, "evidence": "one two three"},
+            {"verdict": item.answer, "evidence": " ".join(["word"] * 40)},
+            {"verdict": item.answer, "evidence": " ".join(["word"] * 40) + " al-waie-472:12 khilafat-web:3"},
+            {"verdict": item.answer, "evidence": ["a list", "of reasons"] * 12},
+            {"verdict": item.answer, "evidence": 12},
+            {"verdict": item.answer, "why": "x"},
+            {"verdict": ""},
+            {"verdict": ["accurate"]},
+            {"Verdict": item.answer, "EVIDENCE": ev},
+            "maybe",
+            {"verdict": item.answer, "evidence": ev + " nonexistent-reading:4 al-waie-472:99999"},
+        ]
         rel = relevant_paragraphs(item)
         srcs = accepted_sources(item)
         filler = " ".join(["because"] * 40)
         if rel:
-            cases += [{"verdict": item.answer, "evidence": f"{filler} {rel[0]}"},
-                      {"verdict": item.answer, "evidence": f"{filler} {rel[-1]} {srcs[0] if srcs else ''}"}]
+            cases += [
+                {"verdict": item.answer, "evidence": f"{filler} {rel[0]}"},
+                {"verdict": item.answer, "evidence": f"{filler} {rel[-1]} {srcs[0] if srcs else ''}"},
+            ]
         for src in srcs[:3]:
-            cases += [{"verdict": item.answer, "evidence": f"{filler} {src} {rel[0] if rel else ''}"},
-                      {"verdict": item.answer, "evidence": f"{filler} {src.upper().replace('-', ' ')}"}]
+            cases += [
+                {"verdict": item.answer, "evidence": f"{filler} {src} {rel[0] if rel else ''}"},
+                {"verdict": item.answer, "evidence": f"{filler} {src.upper().replace('-', ' ')}"},
+            ]
         return cases
 
     def quality_problems(self, item, here: str, root, grade) -> list[str]:

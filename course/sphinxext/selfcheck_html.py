@@ -61,6 +61,7 @@ def _wants_checker(builder) -> bool:
 # ------------------------------------------------------------------------------------------------
 # Where items are practised (the course domain keeps it, and which page holds each set)
 
+
 def scan_practice(srcdir: Path) -> dict[str, str]:
     """item id → docname of the lesson that places it with ``{practice}`` (scanned from sources)."""
     out: dict[str, str] = {}
@@ -100,6 +101,7 @@ def forget_moving_labels(app, env, docnames):
 # ------------------------------------------------------------------------------------------------
 # Rendering
 
+
 def _drop_elsewhere(app, doctree, docname):
     if _wants_checker(app.builder):
         return
@@ -108,8 +110,10 @@ def _drop_elsewhere(app, doctree, docname):
 
 
 def _visit_item(self, node):
-    self.body.append(f'<div class="selfcheck" data-set="{self.attval(node["set_id"])}" '
-                     f'data-item="{self.attval(node["item_id"])}"></div>')
+    self.body.append(
+        f'<div class="selfcheck" data-set="{self.attval(node["set_id"])}" '
+        f'data-item="{self.attval(node["item_id"])}"></div>'
+    )
     raise nodes.SkipNode
 
 
@@ -136,7 +140,7 @@ def part_name(set_id: str, docname: str | None, set_page: str) -> str:
     if not docname or docname == set_page:
         return set_id
     folder = set_page.rsplit("/", 1)[0] + "/" if "/" in set_page else ""
-    rest = docname[len(folder):] if folder and docname.startswith(folder) else docname
+    rest = docname[len(folder) :] if folder and docname.startswith(folder) else docname
     return f"{set_id}--" + re.sub(r"[^A-Za-z0-9_-]+", "-", rest)
 
 
@@ -248,9 +252,17 @@ def write_data(app) -> None:
             (out / f"{part}.js").write_text(_js("courseSelfCheckData", now), encoding="utf-8")
             put(out / f"{part}.later.js", _js("courseSelfCheckLater", later))
         put(out / f"{exset.id}.tpl.js", _js("courseSelfCheckTemplates", template_data(exset)))
-        index_sets.append({"id": exset.id, "title": re.sub(r"[*`]", "", exset.title), "page": pages[exset.id],
-                           "items": [[it.id, it.type, it.points] + ([practised[it.id]] if it.id in practised else [])
-                                     for it in exset.items]})
+        index_sets.append(
+            {
+                "id": exset.id,
+                "title": re.sub(r"[*`]", "", exset.title),
+                "page": pages[exset.id],
+                "items": [
+                    [it.id, it.type, it.points] + ([practised[it.id]] if it.id in practised else [])
+                    for it in exset.items
+                ],
+            }
+        )
     course_id = re.sub(r"[^a-z0-9]+", "-", str(app.config.project).lower()).strip("-") or "course"
     readings = _readings(course)
     letters: dict[str, str] = {}
@@ -258,18 +270,35 @@ def write_data(app) -> None:
         letters.setdefault(str(r.letter).upper(), r.id)
     from course.content.exercise_sets import VERDICTS
 
-    index = {"courseId": course_id, "version": version, "readings": {r.id: len(r) for r in readings},
-             "letters": dict(sorted(letters.items())), "verdicts": list(VERDICTS), "sets": index_sets,
-             "v": {**{k: v for k, v in versions.items() if k not in SCRIPTS}, "selfcheck/": data_hash.hexdigest()[:10]}}
+    index = {
+        "courseId": course_id,
+        "version": version,
+        "readings": {r.id: len(r) for r in readings},
+        "letters": dict(sorted(letters.items())),
+        "verdicts": list(VERDICTS),
+        "sets": index_sets,
+        "v": {**{k: v for k, v in versions.items() if k not in SCRIPTS}, "selfcheck/": data_hash.hexdigest()[:10]},
+    }
     (static / "selfcheck-index.js").write_text(
         "window.courseSelfCheckIndex=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 #: the builders' visitors of the two placeholders (HTML: an empty <div>; elsewhere: nothing)
 VISITORS = {
-    "selfcheck": {"html": (_visit_item, None), "latex": (_skip, None), "text": (_skip, None),
-                  "man": (_skip, None), "texinfo": (_skip, None)},
-    "selfcheck_tools": {"html": (_visit_tools, None), "latex": (_skip, None), "text": (_skip, None),
-                        "man": (_skip, None), "texinfo": (_skip, None)},
+    "selfcheck": {
+        "html": (_visit_item, None),
+        "latex": (_skip, None),
+        "text": (_skip, None),
+        "man": (_skip, None),
+        "texinfo": (_skip, None),
+    },
+    "selfcheck_tools": {
+        "html": (_visit_tools, None),
+        "latex": (_skip, None),
+        "text": (_skip, None),
+        "man": (_skip, None),
+        "texinfo": (_skip, None),
+    },
 }
