@@ -540,7 +540,7 @@ class Bench:
                 ctx = browser.new_context()
                 pg = ctx.new_page()
                 got = []
-                pg.on("requestfinished", got.append)
+                pg.on("requestfinished", lambda r, got=got: got.append(r))
                 pg.goto(url, wait_until="networkidle")
                 for r in got:
                     s = r.sizes()
