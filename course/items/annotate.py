@@ -238,11 +238,8 @@ class Annotate(ItemType):
         ask = f"<p>Give a label from the {html.escape(item.taxonomy)} taxonomy for each paragraph (or none).</p>"
         return [
             x.question(
-                item.id,
                 kind="essay",
-                title=x.title,
                 text_html=x.html(item.prompt) + ask,
-                points=item.points,
                 grader_html=x.grader([("Answer key", key), ("Explanation", x.expl)]),
             )
         ]

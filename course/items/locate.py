@@ -86,11 +86,8 @@ class Locate(ItemType):
         ask = f"<p>Answer with paragraph ids of the reading, for example {item.reading}:{item.required[0]}.</p>"
         return [
             x.question(
-                item.id,
                 kind="essay",
-                title=x.title,
                 text_html=x.html(item.prompt) + ask,
-                points=item.points,
                 grader_html=x.grader([("Answer key", key), ("Explanation", x.expl)]),
             )
         ]

@@ -109,11 +109,8 @@ class Matching(ItemType):
         right = [x.choice(k, x.html(v), x.text(v)) for k, v in item.right.items()]
         return [
             x.question(
-                item.id,
                 kind="matching",
-                title=x.title,
                 text_html=x.html(item.prompt),
-                points=item.points,
                 left=left,
                 right=right,
                 pairs=dict(item.answer),

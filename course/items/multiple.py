@@ -66,11 +66,8 @@ class Multiple(ItemType):
         ]
         return [
             x.question(
-                item.id,
                 kind="multiple",
-                title=x.title,
                 text_html=x.html(item.prompt),
-                points=item.points,
                 choices=ch,
                 feedback_html=x.expl,
             )

@@ -86,11 +86,8 @@ class Numeric(ItemType):
         text = x.html(item.prompt) + (f"<p>Answer in {html.escape(item.unit)}, as a number.</p>" if item.unit else "")
         return [
             x.question(
-                item.id,
                 kind="numeric",
-                title=x.title,
                 text_html=text,
-                points=item.points,
                 answer=item.answer,
                 tolerance=item.tolerance,
                 feedback_html=x.expl,

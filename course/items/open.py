@@ -163,11 +163,8 @@ class Open(ItemType):
         req = "".join(f"<li>{html.escape(r)}</li>" for r in _requirements(item))
         return [
             x.question(
-                item.id,
                 kind="essay",
-                title=x.title,
                 text_html=x.html(item.prompt),
-                points=item.points,
                 min_words=item.min_words,
                 max_words=item.max_words,
                 template_text="\n\n".join(f"{sec}:" for sec in item.sections),

@@ -87,11 +87,8 @@ class Ordering(ItemType):
         text = x.html(item.prompt) + "<p>Give each element its position in the order (Position 1 comes first).</p>"
         return [
             x.question(
-                item.id,
                 kind="matching",
-                title=x.title,
                 text_html=text,
-                points=item.points,
                 left=left,
                 right=right,
                 pairs=pairs,

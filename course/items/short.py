@@ -100,11 +100,8 @@ class Short(ItemType):
     def lms_questions(self, item, x) -> list:
         return [
             x.question(
-                item.id,
                 kind="short",
-                title=x.title,
                 text_html=x.html(item.prompt),
-                points=item.points,
                 variants=lms_variants(item.answer),
                 feedback_html=x.expl,
             )

@@ -66,11 +66,8 @@ class Single(ItemType):
         ]
         return [
             x.question(
-                item.id,
                 kind="single",
-                title=x.title,
                 text_html=x.html(item.prompt),
-                points=item.points,
                 choices=ch,
                 feedback_html=x.expl,
             )

@@ -130,6 +130,7 @@ class _Context:
         self.root, self.base, self.include_manual = root, base, include_manual
         self.common: dict = {}
         self.title = self.expl = ""
+        self.item = None
 
     def html(self, text: str | None) -> str:
         return to_html(text, self.root, self.base)
@@ -140,10 +141,15 @@ class _Context:
     def para_text(self, ref: str) -> str:
         return para_text(ref, self.root)
 
-    def question(self, ident: str, **fields) -> Question:
-        return Question(ident, **fields, **self.common)
+    def question(self, ident: str | None = None, **fields) -> Question:
+        """One LMS question of the current item: its id, title and points are the item's unless given
+        (an item the LMS holds as two questions names each part)."""
+        fields.setdefault("title", self.title)
+        fields.setdefault("points", self.item.points)
+        return Question(ident or self.item.id, **fields, **self.common)
 
     def for_item(self, set_id: str, n: int, it) -> _Context:
+        self.item = it
         self.common = dict(
             set_id=set_id,
             item_id=it.id,
