@@ -123,3 +123,28 @@ def test_every_entry_of_references_bib_formats_without_tex_residue(root):
             bad.append(f"{e.key}: {RESIDUE.search(text).group(0)!r} in {text[:120]}")
     assert not bad, "\n".join(bad[:10])
     assert tex_quotes(r"Ma{\d{h}}m{\=u}d") == r"Maḥm{\=u}d"
+
+
+def test_strings_the_codec_would_not_change_are_the_only_ones_it_skips(root):
+    """The build skips latexcodec for strings it would return unchanged (most of the bibliography).
+    Every field and name of references.bib, and strings with each thing the codec does change."""
+    import codecs
+
+    import latexcodec  # noqa: F401
+    from pybtex.database import parse_file
+
+    from course.sphinxext.bibstyle import plain_latex
+
+    strings = []
+    for e in parse_file(str(root / "references.bib")).entries.values():
+        strings += e.fields.values()
+        for person in (p for people in e.persons.values() for p in people):
+            strings += [str(person), *person.first_names, *person.middle_names, *person.prelast_names]
+            strings += [*person.last_names, *person.lineage_names]
+    tricky = ["a--b", "a---b", "``x''", "a~b", "a  b", "a\nb", "x \\& y", " lead", "100% sure", "{A}", "$x$"]
+    tricky += ["!`Hola", "?`Qué", ",,x", "a\tb", "\\'e"]
+    skipped = [s for s in strings + tricky if plain_latex(s)]
+    assert len(skipped) > len(strings) / 2  # the point of it: most strings need no decoding
+    wrong = [s for s in skipped if codecs.decode(s, "ulatex") != s]
+    assert wrong == []
+    assert not any(plain_latex(t) for t in tricky)

@@ -102,6 +102,146 @@ def test_render_writes_valid_deterministic_svg_and_pdf(tmp_path):
     assert pdf1.read_bytes() == pdf2.read_bytes(), "PDF output is not deterministic"
     assert b"CreationDate" not in pdf1.read_bytes()
     assert b"<dc:date>" not in svg1.read_bytes()
+    assert b"<!DOCTYPE" not in svg1.read_bytes()  # EPUB 3 forbids the DTD's external entities
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg_parts(path: Path):
+    """The drawn SVG's bars (x, width, fill), markers (cx, number), x-axis grid (tick → x) and texts."""
+    root = ET.parse(path).getroot()
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    bars = [
+        (float(r.get("x")), float(r.get("width")), r.get("fill"))
+        for g in root.iter(f"{SVG}g")
+        for r in g.findall(f"{SVG}rect")
+    ]
+    markers = [float(c.get("cx")) for c in root.iter(f"{SVG}circle")]
+    grid = [
+        float(re.match(r"M([\d.]+) ", p.get("d")).group(1))
+        for g in root.iter(f"{SVG}g")
+        if g.get("stroke") == "#dddddd"
+        for p in g.findall(f"{SVG}path")
+    ]
+    return root, texts, bars, markers, grid
+
+
+def test_svg_draws_every_bar_and_marker_at_its_years(tmp_path):
+    data = timeline_data.load_timeline(DATA)
+    svg, _ = tl.render(data, tmp_path / "fig", ("svg",))
+    _root, texts, bars, markers, grid = _svg_parts(svg)
+    axis = data["axis"]
+    ticks = list(range(axis["start"], axis["end"] + 1, axis["step"]))
+    assert len(grid) == len(ticks)
+    scale = (grid[-1] - grid[0]) / (ticks[-1] - ticks[0])
+
+    def x_of(year):
+        return grid[0] + (year - ticks[0]) * scale
+
+    assert len(bars) == len(data["periods"])  # top to bottom, in the data's order
+    for (x, width, fill), p in zip(bars, data["periods"]):
+        assert x == pytest.approx(x_of(p["start"]), abs=0.01), p["id"]
+        assert width == pytest.approx(max(p["end"] - p["start"], 2) * scale, abs=0.02), p["id"]
+        colour, hatch = tl.KINDS[p["kind"]][1:]
+        assert fill == (f"url(#hatch-{p['kind']})" if hatch else colour), p["id"]
+    assert markers == pytest.approx([x_of(e["year"]) for e in data["events"]], abs=0.01)
+    for i in range(1, len(data["events"]) + 1):
+        assert str(i) in texts
+    for p in data["periods"]:
+        assert tl.lane_label(p).replace("  ", " \u00a0") in texts
+
+
+def test_svg_and_pdf_figures_carry_the_same_words(tmp_path):
+    """The HTML figure (written directly) and the PDF one (matplotlib) are one figure: the same lane
+    labels, tick years, axis label, legend and marker numbers."""
+    import subprocess
+
+    from conftest import require
+
+    require("pdftotext")
+    data = timeline_data.load_timeline(DATA)
+    svg, pdf = tl.render(data, tmp_path / "fig")
+    _root, texts, *_ = _svg_parts(svg)
+    svg_words = sorted(" ".join(t.replace("\u00a0", " ") for t in texts).split())
+    pdf_text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pdf_words = sorted(pdf_text.split())
+    assert svg_words == pdf_words
+
+
+def test_an_html_build_draws_the_figure_without_matplotlib(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from course.sphinxext import timeline as tl; "
+        f"tl.ensure_rendered(Path({str(DATA)!r}), Path({str(tmp_path)!r}), ('svg',)); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'numpy')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+    assert list(tmp_path.glob("timeline-*.svg")) and not list(tmp_path.glob("timeline-*.pdf"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser_helpers import chromium
+
+    with chromium() as b:
+        yield b
+
+
+def test_svg_in_chromium_every_text_fits_and_none_overlaps(tmp_path, browser):
+    """Drawn by a real browser: every text inside the picture, lane labels left of the axis, no text
+    over another (a marker's number is inside its circle), and our widths are the browser's."""
+    from course.sphinxext.timeline_svg import text_width
+
+    data = timeline_data.load_timeline(DATA)
+    svg, _ = tl.render(data, tmp_path / "fig", ("svg",))
+    page = browser.new_page()
+    page.goto(svg.as_uri())
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('text')].map(t => {
+            const b = t.getBBox();
+            return {text: t.textContent, size: +t.getAttribute('font-size'), length: t.getComputedTextLength(),
+                    x: b.x, y: b.y, w: b.width, h: b.height};
+        })"""
+    )
+    view = page.evaluate(
+        "() => { const v = document.documentElement.viewBox.baseVal; return {width: v.width, height: v.height}; }"
+    )
+    circles = page.evaluate(
+        "() => [...document.querySelectorAll('circle')].map(c => { const b = c.getBBox(); return {x: b.x, width: b.width}; })"
+    )
+    axis_x = page.evaluate("() => document.querySelector('path[fill=none]').getBBox().x")
+    page.close()
+    assert len(boxes) > 30
+    for b in boxes:
+        where = f"{b['text']!r} at ({b['x']:.1f}, {b['y']:.1f}) size {b['w']:.1f}x{b['h']:.1f}"
+        assert 0 <= b["x"] and b["x"] + b["w"] <= view["width"], f"outside the picture: {where}"
+        assert 0 <= b["y"] and b["y"] + b["h"] <= view["height"], f"outside the picture: {where}"
+        assert b["length"] == pytest.approx(text_width(b["text"], b["size"]), rel=0.01), where
+    lanes = [tl.lane_label(p).replace("  ", " \u00a0") for p in data["periods"]]
+    for b in boxes:
+        if b["text"] in lanes:
+            assert b["x"] + b["w"] <= axis_x, f"lane label over the axis: {b['text']!r}"
+
+    def overlap(a, b):
+        return (
+            a["x"] < b["x"] + b["w"]
+            and b["x"] < a["x"] + a["w"]
+            and a["y"] < b["y"] + b["h"]
+            and b["y"] < a["y"] + a["h"]
+        )
+
+    numbers = [b for b in boxes if b["text"].isdigit() and b["size"] < 7]
+    others = [b for b in boxes if b not in numbers]
+    clashes = [(a["text"], b["text"]) for i, a in enumerate(others) for b in others[i + 1 :] if overlap(a, b)]
+    assert clashes == []
+    assert len(numbers) == len(circles) == len(data["events"])
+    for n, c in zip(numbers, circles):
+        inside = c["x"] <= n["x"] and n["x"] + n["w"] <= c["x"] + c["width"]
+        assert inside, f"marker {n['text']} spills out of its circle"
 
 
 def test_cache_skips_redrawing_unchanged_data(tmp_path, monkeypatch):

@@ -12,11 +12,13 @@ The YAML file holds ``title``, ``alt``, ``axis`` (``start``, ``end``, ``step``),
 (markers: ``year``, ``label``, ``source``). ``load_timeline`` says exactly what is wrong with a
 file that does not fit.
 
-At build time the figure is drawn with matplotlib (Agg, no display needed) twice: SVG for HTML and
-EPUB, PDF (vector) for LaTeX. The image node's URI ends in ``.*`` so each builder picks the format
-it supports. Output is deterministic (fixed SVG hash salt, no dates in the metadata, DejaVu Sans,
-which ships with matplotlib) and cached by a hash of the data file and the renderer version, so a
-rebuild with unchanged data draws nothing. Every figure carries an alt text naming all periods and
+At build time the figure is drawn in the formats the builder shows: SVG for HTML and EPUB, written
+directly by ``timeline_svg`` (no matplotlib import, which was most of an HTML build's cost for this
+figure), and PDF (vector) for LaTeX, drawn with matplotlib (Agg, no display needed) to the same
+layout. The image node's URI ends in ``.*`` so each builder picks the format it supports. Output is
+deterministic (no dates in the metadata, DejaVu Sans, which ships with matplotlib) and cached by a
+hash of the data file, the renderer version and matplotlib's version, so a rebuild with unchanged
+data draws nothing. Every figure carries an alt text naming all periods and
 events, followed by a list of the same data rendered as text for screen readers and print.
 """
 
@@ -24,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from course.sphinxext.domain import course_domain
 logger = logging.getLogger(__name__)
 
 #: Bump when the drawing code changes, so cached figures are redrawn.
-RENDER_VERSION = "7"
+RENDER_VERSION = "8"
 
 KINDS = {
     # kind: (legend label, face colour, hatch) -- hatches keep the kinds apart in greyscale print
@@ -92,32 +93,29 @@ def alt_text(data: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def lane_label(p: dict[str, Any]) -> str:
+    return f"{p['label']}  {p['start']}–{p['end']}"
+
+
+X_LABEL = "Year CE (numbered markers: events, listed below the figure)"
+
+
 def data_hash(raw: bytes) -> str:
-    import matplotlib
+    from importlib.metadata import version  # not ``import matplotlib``: an HTML build never needs it
 
     h = hashlib.sha256()
     h.update(raw)
-    h.update(f"|render={RENDER_VERSION}|mpl={matplotlib.__version__}".encode())
+    h.update(f"|render={RENDER_VERSION}|mpl={version('matplotlib')}".encode())
     return h.hexdigest()[:16]
 
 
-def _atomic_save(fig: Any, target: Path, fmt: str, **kw: Any) -> None:
-    def save(tmp: Path) -> None:
-        fig.savefig(tmp, format=fmt, bbox_inches="tight", pad_inches=0.1, **kw)
-        if fmt == "svg":
-            _epub_safe_svg(tmp)
+def render_svg(data: dict[str, Any], target: Path) -> None:
+    from course.sphinxext.timeline_svg import svg
 
-    atomic_replace(target, save, mode=0o644)
-
-
-def _epub_safe_svg(path: Path) -> None:
-    """Make matplotlib's SVG valid in EPUB 3: drop the DOCTYPE (its DTD declares external entities,
-    which EPUB forbids) and give empty glyph outlines (the space character) an empty path, since
-    ``d`` is a required attribute."""
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r"<!DOCTYPE svg[^>]*>\s*", "", text, count=1)
-    text = re.sub(r"<path (id=\"[^\"]+\"(?: transform=\"[^\"]*\")?)\s*/>", r'<path \1 d=""/>', text)
-    path.write_text(text, encoding="utf-8")
+    events = data["events"]
+    rows = marker_rows([e["year"] for e in events], data["axis"]["start"], data["axis"]["end"])
+    text = svg(data, KINDS, rows, lane_label, X_LABEL)
+    atomic_replace(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), mode=0o644)
 
 
 #: the figure's formats: SVG for HTML and EPUB, PDF for LaTeX
@@ -133,6 +131,17 @@ def image_formats(supported_image_types) -> tuple[str, ...]:
 def render(data: dict[str, Any], base: Path, formats=FORMATS) -> tuple[Path, Path]:
     """Draw the timeline to ``base.svg`` and ``base.pdf`` (only the ``formats`` asked for); return
     both paths."""
+    base.parent.mkdir(parents=True, exist_ok=True)
+    svg, pdf = base.with_suffix(".svg"), base.with_suffix(".pdf")
+    if "svg" in formats:
+        render_svg(data, svg)
+    if "pdf" in formats:
+        render_pdf(data, pdf)
+    return svg, pdf
+
+
+def render_pdf(data: dict[str, Any], pdf: Path) -> None:
+    """The figure as vector PDF, drawn with matplotlib."""
     # the figure and its canvas directly, not pyplot: no global figure manager or backend switch,
     # nothing to close (the layout is measured with Agg, as pyplot's Agg backend does)
     import matplotlib
@@ -140,12 +149,9 @@ def render(data: dict[str, Any], base: Path, formats=FORMATS) -> tuple[Path, Pat
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    base.parent.mkdir(parents=True, exist_ok=True)
     rc = {
         "font.family": "DejaVu Sans",
         "font.size": 10,
-        "svg.hashsalt": "reading-the-caliphate-timeline",
-        "svg.fonttype": "none",  # text as text: a tenth of the size, searchable, sharper
         "pdf.fonttype": 42,
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -168,7 +174,7 @@ def render(data: dict[str, Any], base: Path, formats=FORMATS) -> tuple[Path, Pat
                 y, width, left=p["start"], height=0.6, color=colour, hatch=hatch, edgecolor="#333333", linewidth=0.6
             )
         ax.set_yticks(range(n))
-        ax.set_yticklabels([f"{p['label']}  {p['start']}–{p['end']}" for p in reversed(periods)])
+        ax.set_yticklabels([lane_label(p) for p in reversed(periods)])
         ax.set_ylim(-0.8, n - 0.2 + top)
         for i, (e, row) in enumerate(zip(events, rows), 1):
             ax.axvline(e["year"], color="#8b0000", linewidth=0.5, alpha=0.6, zorder=0)
@@ -185,7 +191,7 @@ def render(data: dict[str, Any], base: Path, formats=FORMATS) -> tuple[Path, Pat
         ax.set_xlim(axis["start"], axis["end"])
         ax.set_xticks(range(axis["start"], axis["end"] + 1, axis["step"]))
         ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlabel("Year CE (numbered markers: events, listed below the figure)")
+        ax.set_xlabel(X_LABEL)
         ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         ax.set_axisbelow(True)
         kinds_used = [k for k in KINDS if any(p["kind"] == k for p in periods)]
@@ -194,14 +200,12 @@ def render(data: dict[str, Any], base: Path, formats=FORMATS) -> tuple[Path, Pat
         ]
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.3, -0.17), ncol=2, frameon=False, fontsize=8.5)
         fig.tight_layout()
-        svg, pdf = base.with_suffix(".svg"), base.with_suffix(".pdf")
-        if "svg" in formats:
-            _atomic_save(fig, svg, "svg", metadata={"Date": None, "Creator": None})
-        if "pdf" in formats:
-            _atomic_save(
-                fig, pdf, "pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}
-            )
-    return svg, pdf
+        meta = {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}
+        atomic_replace(
+            pdf,
+            lambda tmp: fig.savefig(tmp, format="pdf", bbox_inches="tight", pad_inches=0.1, metadata=meta),
+            mode=0o644,
+        )
 
 
 def ensure_rendered(datafile: Path, cache_dir: Path, formats=FORMATS) -> tuple[Path, dict[str, Any]]:
