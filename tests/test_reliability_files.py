@@ -86,6 +86,33 @@ def test_start_refuses_when_the_file_keeps_changing(tmp_path, m0, monkeypatch):
     assert path.read_text(encoding="utf-8").endswith(f"# save {n[0]}\n")  # the last save is intact
 
 
+@pytest.mark.parametrize("saves", [1, 2])
+def test_a_save_between_the_check_and_the_rename_is_kept(tmp_path, monkeypatch, saves):
+    """The narrowest race, made certain: the editor saves right after the file was checked and just
+    before the new text is swapped in (and, with 2, once more before it is swapped back)."""
+    from course.content import files
+
+    path = tmp_path / "answers.yaml"
+    path.write_text("q1: a\n", encoding="utf-8")
+    expect = os.stat(path)
+    real = files._exchange
+    calls = []
+
+    def editor_saves_first(a, b):
+        calls.append(1)
+        if len(calls) <= saves:
+            tmp = tmp_path / f".editor-{len(calls)}.swp"
+            tmp.write_text(f"q1: a\n# editor save {len(calls)}\n", encoding="utf-8")
+            os.replace(tmp, path)
+        return real(a, b)
+
+    monkeypatch.setattr(files, "_exchange", editor_saves_first)
+    with pytest.raises(files.FileChanged):
+        files.atomic_write(path, "q1: a\nq2: new\n", expect=expect)
+    assert path.read_text(encoding="utf-8") == f"q1: a\n# editor save {saves}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.yaml"]
+
+
 def test_start_under_a_saving_editor_loses_no_save(tmp_path, m0):
     """A real race: an editor thread saves (write-and-rename, as editors do) while `start` runs."""
     ans = tmp_path / "answers"
@@ -247,7 +274,10 @@ def test_injected_write_failures_are_one_paragraph(tmp_path, monkeypatch, code, 
     def fail(*a, **k):
         raise OSError(code, os.strerror(code))
 
+    from course.content import files
+
     monkeypatch.setattr(T.os, "replace", fail)
+    monkeypatch.setattr(files, "_exchange", fail)  # the rename that checks for an editor's save
     r = CliRunner().invoke(cli, ["start", "m0-orientation", "--answers", str(ans)])
     assert r.exit_code == 1, r.output
     assert words in r.output and "m0-orientation.yaml" in r.output

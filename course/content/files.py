@@ -6,7 +6,9 @@ holding conf.py, pyproject.toml and readings/); :class:`course.content.Course` i
 Every file the course writes (answer templates, reports, exports, figures) is written atomically by
 :func:`atomic_replace` (:func:`atomic_write` for text, :func:`atomic_write_bytes` for bytes): a
 temporary file in the same folder, then ``os.replace``, so an interrupted run leaves either the old
-file or the new one. A failed write is a one-paragraph :class:`WriteError`.
+file or the new one. A failed write is a one-paragraph :class:`WriteError`. A write that must not
+undo someone else's save (``expect``: a learner's answer file, which an editor may be saving) swaps
+the files atomically and checks what it swapped out, so no save is lost between check and rename.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from course.errors import CourseInputError
 
@@ -135,6 +138,58 @@ def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
     return (a.st_ino, a.st_dev, a.st_size, a.st_mtime_ns) == (b.st_ino, b.st_dev, b.st_size, b.st_mtime_ns)
 
 
+_RENAME_EXCHANGE = 2  # renameat2 flag (Linux 3.15+): swap two paths atomically
+_AT_FDCWD = -100
+_renameat2: Any = None  # the libc function; False once known to be unavailable
+
+
+def _exchange(a: Path | str, b: Path | str) -> bool:
+    """Swap the files at ``a`` and ``b`` in one step; False where the system cannot (not Linux, an old
+    kernel or C library, a file system without it)."""
+    global _renameat2
+    if _renameat2 is None:
+        try:
+            import ctypes
+
+            _renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", False)
+        except (OSError, AttributeError):
+            _renameat2 = False
+    if _renameat2 is False:
+        return False
+    import ctypes
+
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _replace_if_unchanged(tmp: str, path: Path, expect: os.stat_result) -> None:
+    """``os.replace(tmp, path)`` if ``path`` is still the file ``expect`` describes, else
+    :class:`FileChanged` with ``path`` untouched. With an atomic swap, the check is made on the file
+    actually swapped out, so a save between the check and the rename is put back, not overwritten."""
+    try:
+        now = os.stat(path)
+    except FileNotFoundError:
+        raise FileChanged(str(path)) from None
+    if not _same_file(now, expect):
+        raise FileChanged(str(path))
+    ours = os.stat(tmp)
+    if not _exchange(tmp, path):
+        os.replace(tmp, path)  # no atomic swap here: checked as late as possible, then renamed
+        return
+    if _same_file(os.stat(tmp), expect):
+        os.unlink(tmp)  # the old file, swapped out
+        return
+    # a save landed between the check and the swap: put it back (tmp gets ours again, then removed)
+    _exchange(tmp, path)
+    if not os.path.samestat(os.stat(tmp), ours):
+        _exchange(tmp, path)  # and a newer save replaced ours meanwhile: that one is the file to keep
+    raise FileChanged(str(path))
+
+
 def atomic_replace(
     path: Path | str, write: Callable[[Path], None], *, mode: int | None = None, expect: os.stat_result | None = None
 ) -> None:
@@ -157,13 +212,9 @@ def atomic_replace(
         write(Path(tmp))
         os.chmod(tmp, mode)
         if expect is not None:
-            try:
-                now = os.stat(path)
-            except FileNotFoundError:
-                raise FileChanged(str(path)) from None
-            if not _same_file(now, expect):
-                raise FileChanged(str(path))
-        os.replace(tmp, path)
+            _replace_if_unchanged(tmp, path, expect)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
