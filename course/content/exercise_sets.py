@@ -63,10 +63,6 @@ ITEM_TYPES = ("single", "multiple", "ordering", "matching", "numeric", "short", 
 NONE_LABEL = "none"
 
 
-def _strip(v):
-    return v.strip() if isinstance(v, str) else v
-
-
 class _Model(BaseModel):
     # defer_build: each model builds its validator when first used (ExerciseSet builds the item models
     # with it), not one per class at import; `course check` starts ~25 ms sooner (bench P3)
@@ -689,7 +685,3 @@ def check_unique_item_ids(sets: list[ExerciseSet], where: Path) -> None:
         raise CourseInputError(
             f"{where}: {'; '.join(problems)}. Item ids must be unique course-wide; rename one of each pair."
         )
-
-
-def clear_cache() -> None:
-    _load_set_cached.cache_clear()

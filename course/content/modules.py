@@ -65,10 +65,6 @@ def load_module(module_id: str, root: Path) -> Module:
     return _load(str(path), path.stat().st_mtime_ns)
 
 
-def all_objectives(root: Path) -> dict[str, Objective]:
-    return {o.id: o for m in list_modules(root) for o in m.objectives}
-
-
 @lru_cache(maxsize=64)
 def _load(path_s: str, _mtime: int) -> Module:
     path = Path(path_s)

@@ -136,17 +136,6 @@ class Taxonomy(BaseModel):
     def confusable_with(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self._pairs
 
-    def name_of(self, label_id: str) -> str:
-        if label_id == NONE_LABEL:
-            return "no technique"
-        for c in self.categories:
-            if c.id == label_id:
-                return c.name
-            for t in c.techniques:
-                if t.id == label_id:
-                    return t.name
-        return label_id
-
     def labels(self) -> list[str]:
         """Every valid canonical label: technique ids, category ids and ``none``."""
         return [t.id for t in self.techniques] + [c.id for c in self.categories] + [NONE_LABEL]

@@ -187,7 +187,7 @@ def select_pages(html_dir: Path, module_id: str | None, all_pages: list[str]) ->
 # Rewriting pages
 
 
-def _rewrite_page(text: str, page: str, pages: set[str], launch_page: str) -> str:
+def _rewrite_page(text: str, page: str, pages: set[str]) -> str:
     """Off-package links lose their href; external links open in a new tab (outside the LMS frame);
     the SCORM stylesheet and scripts are added."""
 
@@ -572,7 +572,7 @@ def assemble(
     scale = 1.0 if total <= SCORE_CEILING else SCORE_CEILING / total
     files: dict[str, bytes] = {}
     for p in pages:
-        files[p] = _rewrite_page(raw[p], p, page_set, start).encode("utf-8")
+        files[p] = _rewrite_page(raw[p], p, page_set).encode("utf-8")
     for a in sorted(assets):
         files[a] = (html_dir / a).read_bytes()
     files[LAUNCHER] = _launcher_html(title, start).encode("utf-8")
@@ -748,7 +748,7 @@ def export_scorm(
     from course.content import Course
     from course.verify import instructor_only_strings
 
-    root = root or Course.find().root
+    root = root or Course.current().root
     _check_options(edition, mastery)
     mods = {m.id: m for m in Course.of(root).modules}
     targets = _targets(modules, mods, whole_course)

@@ -29,7 +29,6 @@ FONTPKG = r"""
 \usepackage{newunicodechar}
 \newunicodechar{☐}{{\coursesymbolfont ☐}}
 """
-FONT_PACKAGES = "fonts-linuxlibertine"
 
 BOOK_PREAMBLE = r"""
 \makeatletter
