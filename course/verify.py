@@ -93,7 +93,7 @@ def reference_tokens(reading_id: str, paragraphs: set[int] | None = None, redact
     ``redacted`` gives what a student edition must print: the reference with exactly the reading's
     ``redact`` list applied (each listed web address, in its listed paragraph, replaced by its
     bracketed phrase) and nothing else changed."""
-    r = Course.find().reading(reading_id)
+    r = Course.current().reading(reading_id)
     if paragraphs is None and not redacted:
         return r.source_tokens()
     lines = r.source_text.split("\n")
@@ -179,7 +179,7 @@ _NOTE_FENCE = re.compile(r"^(`{3,}|:{3,})\{instructor-note\}[^\n]*\n(.*?)^\1\s*$
 def public_text(root: Path | None = None) -> str:
     """Everything a student is meant to read, folded: every page source with its instructor notes
     removed (the instructor-only pages excluded). Text found here is not instructor-only."""
-    root = root or Course.find().root
+    root = root or Course.current().root
     parts = []
     for md in _md_sources(root):
         if md.relative_to(root).parts[0] == "instructor":
@@ -194,7 +194,7 @@ def instructor_only_strings(root: Path | None = None, min_chars: int = 40) -> li
     rubrics are published to learners (the capstone page prints its rubric), so they are not
     markers. A stretch that also stands in a student-visible page (a hint that repeats the lesson's
     own sentence) is not instructor-only either, and is left out."""
-    root = root or Course.find().root
+    root = root or Course.current().root
     public = public_text(root)
     found: list[tuple[str, str]] = []
 

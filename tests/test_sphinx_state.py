@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import course
+from course.content import Course
 
 CODE = Path(course.__file__).resolve().parent.parent  # the checkout whose code is under test
 
@@ -150,6 +151,24 @@ def test_book_shows_the_glossary_of_the_source_folder_not_of_the_code_checkout(t
     page = glossary_html(out)
     assert "term-of-the-source-folder" in page
     assert "term-of-the-other-checkout" not in page
+
+
+def test_page_checker_data_comes_from_the_source_folder_not_the_code_checkout(tmp_path):
+    """The self-check data (paragraph openings of the readings a locate item asks about) is made by
+    the item types, below the book: they too read the course being built."""
+    other = tmp_path / "other"  # another checkout, which lacks one of the readings
+    small_course(other)
+    shutil.copytree(CODE / "course", other / "course", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.rmtree(other / "readings" / "al-waie-472")
+    src = small_course(tmp_path / "src")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    built(sphinx(src, out, pythonpath=other, course_root=False, cwd=elsewhere))
+    data = "\n".join(p.read_text(encoding="utf-8") for p in (out / "_static").rglob("selfcheck*/*.js"))
+    data += "\n".join(p.read_text(encoding="utf-8") for p in (out / "_static").glob("selfcheck*.js"))
+    first_words = " ".join(Course(src).reading("al-waie-472").paragraphs[0].text.split()[:3])
+    assert first_words in data, "the locate item on Reading B has no paragraph list"
 
 
 # ------------------------------------------------------------------------------------------------

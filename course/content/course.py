@@ -6,6 +6,12 @@ for and kept, keyed by its path, modification time and size: a long-lived proces
 sphinx-autobuild, a Sphinx build) sees an edit the next time it asks, and never reads an unchanged
 file twice. ``Course.find()`` locates the course: ``$COURSE_ROOT``, else the nearest folder above the
 start folder (default: the current folder) that holds conf.py, pyproject.toml and readings/.
+
+Code below the views (the item types, the checker, the self-check data, plain text) asks for
+``Course.current()``: the course the running view declared with ``use()`` (the book declares
+``Course(app.srcdir)``, an export the root it was given), else the one ``find()`` locates (the
+terminal commands). So a book built with the code of another checkout, or from another folder,
+shows its own readings in every part, not some of them.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from __future__ import annotations
 import importlib
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +77,7 @@ class Course:
 
     _instances: dict[Path, Course] = {}
     _lock = threading.Lock()
+    _current: Course | None = None
 
     def __new__(cls, root: Path | str):
         key = Path(root).resolve()
@@ -106,10 +114,32 @@ class Course:
         return cls(root) if root is not None else cls.find()
 
     @classmethod
+    def current(cls) -> Course:
+        """The course of the running view: the one declared with :meth:`use`, else :meth:`find`'s."""
+        return cls._current if cls._current is not None else cls.find()
+
+    def use(self) -> Course:
+        """Declare this the course of the running view (for the rest of the process, as a book
+        build does: its source folder)."""
+        Course._current = self
+        return self
+
+    @contextmanager
+    def using(self) -> Iterator[Course]:
+        """This course is the current one inside the block (an export given a root)."""
+        before = Course._current
+        Course._current = self
+        try:
+            yield self
+        finally:
+            Course._current = before
+
+    @classmethod
     def forget_all(cls) -> None:
-        """Drop every Course object and its cache (tests)."""
+        """Drop every Course object and its cache, and the current course (tests)."""
         with cls._lock:
             cls._instances.clear()
+            Course._current = None
 
     # -- the per-file cache -------------------------------------------------------------------
 

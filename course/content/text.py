@@ -12,7 +12,7 @@ from course.content.bibliography import Bibliography
 def _course_bibliography() -> Bibliography:
     from course.content.course import Course
 
-    return Course.find().bibliography
+    return Course.current().bibliography
 
 
 _ROLE = re.compile(r"\{([a-z:]+)\}`([^`]*)`")

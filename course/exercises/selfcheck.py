@@ -236,10 +236,10 @@ def taxonomy_data(taxo) -> dict:
 
 def reading_lengths() -> dict[str, int]:
     out = {}
-    for rid in Course.find().reading_ids:
+    for rid in Course.current().reading_ids:
         rid = getattr(rid, "id", rid)
         try:
-            out[rid] = len(Course.find().reading(rid))
+            out[rid] = len(Course.current().reading(rid))
         except Exception:  # noqa: BLE001 - an unreadable reading is reported elsewhere
             continue
     return out
@@ -253,7 +253,7 @@ def reading_openings(reading_id: str, words: int = 7) -> list[list]:
     from course.content.readings import ARABIC_RE
 
     out = []
-    for p in Course.find().reading(reading_id).paragraphs:
+    for p in Course.current().reading(reading_id).paragraphs:
         toks = [t for t in p.text.replace("**", "").split() if not _URLISH.search(t)]
         head = toks[:words]
         arabic = next((i for i, t in enumerate(head) if ARABIC_RE.search(t)), None)
@@ -312,10 +312,6 @@ def template_data(exset: ExerciseSet) -> dict:
         pre, sep, tail = block.partition(f"\n{it.id}:")
         items.append([it.id, pre + "\n", tail])
     return {"id": exset.id, "header": header(exset), "items": items}
-
-
-def self_check_enabled(exset: ExerciseSet) -> bool:
-    return bool(getattr(exset, "self_check", True))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def _comment(text: str, indent: str = "", hang: str = "") -> list[str]:
 
 def _reading_label(reading_id: str) -> str:
     try:
-        r = Course.find().reading(reading_id)
+        r = Course.current().reading(reading_id)
         return f"{r.label}, {reading_id}"
     except Exception:  # noqa: BLE001 - a label is a courtesy
         return reading_id

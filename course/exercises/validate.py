@@ -25,7 +25,7 @@ CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 
 def _root(root) -> Path:
     if root is None:
-        return Course.find().root
+        return Course.current().root
     return Path(root)
 
 

@@ -22,22 +22,32 @@ from course.items.answers import show
 from course.items.base import AnswerError, ParagraphCheck
 
 
-@lru_cache(maxsize=1)
 def _known_readings() -> frozenset[str] | None:
-    """The reading ids on disk, listed once (None if the readings are not available)."""
+    """The reading ids of the current course (None if the readings are not available)."""
+    return _known_readings_of(Course.current())
+
+
+@lru_cache(maxsize=8)
+def _known_readings_of(course: Course) -> frozenset[str] | None:
+    """Listed once per course."""
     try:
-        return frozenset(Course.find().reading_ids)
+        return frozenset(course.reading_ids)
     except Exception:  # noqa: BLE001 - readings not available
         return None
 
 
-@lru_cache(maxsize=64)
 def reading_length(reading_id: str) -> int | None:
-    known = _known_readings()
+    """How many paragraphs the current course's reading ``reading_id`` has (None: no such reading)."""
+    return _reading_length_of(Course.current(), reading_id)
+
+
+@lru_cache(maxsize=256)
+def _reading_length_of(course: Course, reading_id: str) -> int | None:
+    known = _known_readings_of(course)
     if known is not None and reading_id not in known:
         return None  # not a reading: no disk lookup (evidence may cite thousands of made-up ids)
     try:
-        return len(Course.find().reading(reading_id))
+        return len(course.reading(reading_id))
     except Exception:  # noqa: BLE001 - unknown reading, or readings not available
         return None
 
@@ -139,13 +149,17 @@ _LETTER_REF = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
 def reading_letters() -> dict[str, str]:
-    """Reading letter (A, B, C) → reading id, from the readings' metadata."""
+    """Reading letter (A, B, C) → reading id, from the current course's readings' metadata."""
+    return _reading_letters_of(Course.current())
+
+
+@lru_cache(maxsize=8)
+def _reading_letters_of(course: Course) -> dict[str, str]:
     out = {}
-    for rid in _known_readings() or ():
+    for rid in _known_readings_of(course) or ():
         try:
-            letter = str(Course.find().reading(rid).letter).upper()
+            letter = str(course.reading(rid).letter).upper()
             out.setdefault(letter, rid)
         except Exception:  # noqa: BLE001, S112 - a reading without a letter is referred to by its id
             continue

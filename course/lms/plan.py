@@ -174,8 +174,14 @@ def _skip_reason(it, include_manual: bool) -> str | None:
 
 def plan(sets: list[ExerciseSet], include_manual: bool = False, root: Path | None = None) -> Plan:
     """The export plan of ``sets``: each item's questions come from its type
-    (:meth:`course.items.base.ItemType.lms_questions`)."""
-    root = root or Course.find().root
+    (:meth:`course.items.base.ItemType.lms_questions`). ``root``: the course's folder, whose readings
+    the questions quote (default: the current course)."""
+    course = Course(root) if root is not None else Course.current()
+    with course.using():
+        return _plan(sets, include_manual, course.root)
+
+
+def _plan(sets: list[ExerciseSet], include_manual: bool, root: Path) -> Plan:
     out: list[tuple[ExerciseSet, list[Question]]] = []
     skipped: list[Skipped] = []
     used: set[str] = set()

@@ -206,7 +206,7 @@ def to_html(myst: str | None, root: Path | None = None, base: str = "") -> str:
     """MyST → HTML fragment (``base``: the module folder, for relative ``{doc}`` targets)."""
     if not myst:
         return ""
-    root = root or Course.find().root
+    root = root or Course.current().root
     out = []
     for kind, lines in _blocks(str(myst)):
         if kind == "para":
@@ -225,7 +225,7 @@ def to_text(myst: str | None, root: Path | None = None, base: str = "") -> str:
     """MyST → plain text on one line (for drop-down menus and names, which take no markup)."""
     if not myst:
         return ""
-    root = root or Course.find().root
+    root = root or Course.current().root
     parts = []
     for kind, lines in _blocks(str(myst)):
         if kind in ("para", "ul", "ol"):

@@ -40,6 +40,7 @@ from course.sphinxext.domain import (
     freeze_loaded,
     outdated_listings,
     unfreeze,
+    use_source_course,
 )
 
 
@@ -103,6 +104,7 @@ def setup(app):
     app.add_css_file("course-book.css")
 
     # Events, in the order Sphinx emits them
+    app.connect("config-inited", use_source_course, priority=100)  # first: what the rest reads
     app.connect("config-inited", readingpages.check_mode)
     app.connect("config-inited", output.add_static)
     app.connect("config-inited", latexbook.configure_latex, priority=800)

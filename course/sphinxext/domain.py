@@ -143,6 +143,13 @@ def course_data(env) -> Course:
     return course_domain(env).content
 
 
+def use_source_course(app, config) -> None:
+    """The book is the course in Sphinx's source folder, for every part of the code the build runs
+    (the item types and the self-check data ask for ``Course.current()``), whichever checkout the
+    code was installed from and whatever the current folder."""
+    Course(Path(app.srcdir)).use()
+
+
 def freeze_loaded(app, *args) -> None:
     """Once the builder is set up (last of ``builder-inited``), everything alive lives until the build
     ends: Sphinx, the theme and the course's modules, the configuration, the course's data; so does,
