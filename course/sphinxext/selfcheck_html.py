@@ -22,6 +22,7 @@ from pathlib import Path
 
 from docutils import nodes
 
+from course.errors import CourseInputError
 from course.sphinxext.domain import course_data, course_domain
 
 # Every page: the progress panel and the API. Pages with items add their sets' data. The grader
@@ -238,10 +239,14 @@ def write_data(app) -> None:
     out = static / "selfcheck"
     out.mkdir(parents=True, exist_ok=True)
     course = course_data(env)
+    try:
+        sets = course.exercise_sets
+    except CourseInputError:
+        return  # reported at the YAML line by the page that shows the set; no checker data to write
     pages = course_domain(env).set_pages
     practised = course_domain(env).practice
     index_sets = []
-    for exset in course.exercise_sets:
+    for exset in sets:
         if exset.id not in pages or not enabled(exset):
             continue
         groups: dict[str, set[str]] = {}
