@@ -186,7 +186,23 @@ def test_bad_exercise_type_is_reported_at_the_yaml_line(tmp_path):
     assert res.returncode != 0
     assert f"exercises/m1-history.yaml:{n}:" in res.stderr, res.stderr[-3000:]
     assert "orderin" in res.stderr
+    assert "Traceback" not in res.stderr and "Extension error" not in res.stderr, res.stderr[-3000:]
     assert "exercises.md:9" not in res.stderr, res.stderr[-3000:]
+
+
+def test_item_quality_problem_is_reported_at_the_item_in_its_yaml_file(tmp_path):
+    src = small_course(tmp_path / "src")
+    path = src / "exercises" / "m1-history.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = next(i for i, line in enumerate(lines, 1) if line.strip() == "- id: m1-sunni-shii")
+    feedback = next(i for i in range(n, len(lines)) if lines[i].strip() == "feedback:")
+    gone = next(i for i in range(feedback, len(lines)) if lines[i].strip().startswith("d: "))
+    del lines[gone]  # a wrong choice without feedback
+    path.write_text("".join(lines), encoding="utf-8")
+    res = sphinx(src, tmp_path / "out", "-W", "--keep-going")
+    assert res.returncode != 0
+    warning = next(line for line in res.stderr.splitlines() if "item quality" in line)
+    assert f"exercises/m1-history.yaml:{n}: WARNING: item quality: item 'm1-sunni-shii'" in warning, warning
 
 
 # ------------------------------------------------------------------------------------------------

@@ -652,6 +652,17 @@ def _load_set_cached(path: str, _mtime: int, _size: int, root: str | None) -> Ex
     return validate_set_data(doc, expected_id=Path(path).stem, root=root)
 
 
+def item_line(path: Path | str, item_id: str) -> int | None:
+    """The line of item ``item_id`` in the set file ``path`` (None if it is not there), for a message
+    about a set that loaded (lines are found only when asked: a problem is rare, loading is not)."""
+    doc = load_yaml(path, max_bytes=MAX_SET_BYTES, what="exercise set")
+    items = doc.data.get("items") if isinstance(doc.data, dict) else None
+    for i, it in enumerate(items if isinstance(items, list) else ()):
+        if isinstance(it, dict) and it.get("id") == item_id:
+            return doc.line_of(("items", i))
+    return None
+
+
 def set_paths(root: Path | str | None = None) -> list[Path]:
     """The exercise-set files: ``<root>/exercises/*.yaml`` (root: the course root)."""
     d = exercises_dir(root)

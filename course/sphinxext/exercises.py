@@ -13,6 +13,7 @@ are produced, so every builder (HTML, LaTeX, EPUB, text, gettext) handles them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from docutils import nodes
@@ -23,7 +24,8 @@ from sphinx.util import logging
 from course.errors import CourseInputError
 from course.items import ITEM_TYPES, for_item
 from course.sphinxext import selfcheck_html as sc
-from course.sphinxext.base import CourseDirective
+from course.sphinxext.base import CourseDirective, warn
+from course.sphinxext.data import Where
 from course.sphinxext.domain import course_data
 from course.sphinxext.pedagogy import is_instructor
 
@@ -259,7 +261,26 @@ def item_quality(app) -> None:
     except CourseInputError:
         return  # a set that does not load is reported by the exercise-set directive
     for problem in quality_problems(sets, course.root):
-        logger.warning(f"item quality: {problem}", type="course", subtype="item-quality")
+        warn(f"item quality: {problem}", _item_location(course, sets, problem), "item-quality")
+
+
+_ITEM_NAMED = re.compile(r"item '([^']+)'")
+
+
+def _item_location(course, sets, problem: str) -> str | None:
+    """``file:line`` of the item a quality problem names (None if it names none)."""
+    from course.content.exercise_sets import item_line
+
+    m = _ITEM_NAMED.search(problem)
+    exset = m and next((s for s in sets if any(it.id == m.group(1) for it in s.items)), None)
+    if not exset:
+        return None
+    path = course.root / "exercises" / f"{exset.id}.yaml"
+    try:
+        line = item_line(path, m.group(1))
+    except CourseInputError:
+        line = None
+    return Where(str(path), line, problem).location
 
 
 class PracticeDirective(ExerciseSetDirective):
