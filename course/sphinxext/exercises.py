@@ -275,7 +275,7 @@ def _item_location(course, sets, problem: str) -> str | None:
     exset = m and next((s for s in sets if any(it.id == m.group(1) for it in s.items)), None)
     if not exset:
         return None
-    path = course.root / "exercises" / f"{exset.id}.yaml"
+    path = course.exercises_dir / f"{exset.id}.yaml"
     try:
         line = item_line(path, m.group(1))
     except CourseInputError:
