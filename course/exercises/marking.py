@@ -22,28 +22,22 @@ import csv
 import io
 from pathlib import Path
 
-from course.content.exercise_sets import AnnotateItem, OpenItem, _fmt
+from course.content.exercise_sets import _fmt
 from course.errors import CourseInputError
 from course.exercises.grading import NEEDS_REVIEW, NOT_ATTEMPTED
+from course.items import for_item, for_type
 
 FIXED = ["learner", "submission", "set", "item", "max_points", "checks", "response", "rubric"]
 
 
 def _criteria(it) -> list[tuple[str, float]]:
-    """(criterion, points) the instructor marks for an item: an open item's rubric, or, for an annotate
-    item that collects justifications, one point per paragraph."""
-    if isinstance(it, OpenItem):
-        return [(c.criterion, c.points) for c in it.rubric]
-    return [
-        (
-            "Justifications quote and explain the words that carry each label (one point per paragraph)",
-            float(len(it.labels)),
-        )
-    ]
+    """(criterion, points) the instructor marks for an item (its type's ``marking_criteria``: an open
+    item's rubric; an annotate item's justifications, one point per paragraph)."""
+    return for_item(it).marking_criteria(it)
 
 
 def _marked(it) -> bool:
-    return isinstance(it, OpenItem) or (isinstance(it, AnnotateItem) and it.justify)
+    return bool(_criteria(it))
 
 
 def _cell(value):
@@ -75,9 +69,7 @@ def marking_rows(report, answers_text) -> list[list]:
             res = results.get(it.id)
             if res is None or res.status == NOT_ATTEMPTED:
                 continue
-            checks = "; ".join(f"{'ok' if ok else 'MISSING'} {label}" for label, ok in res.checks)
-            if isinstance(it, AnnotateItem):
-                checks = res.feedback
+            checks = for_item(it).marking_checks(res)
             crits = _criteria(it)
             rubric = " | ".join(f"c{i}: {name} (0-{_fmt(pts)})" for i, (name, pts) in enumerate(crits, 1))
             top = sum(p for _, p in crits)
@@ -202,10 +194,11 @@ def apply_marks(report, marks: dict[tuple[str, str], float]) -> int:
                 key = (lg.learner, res.item_id)
                 if key not in marks:
                     continue
-                if res.status == NEEDS_REVIEW:
+                counts_as = for_type(res.type).marks_count_as
+                if counts_as == "points" and res.status == NEEDS_REVIEW:
                     lg.marks[res.item_id] = marks[key]
                     n += 1
-                elif res.type == "annotate":
+                elif counts_as == "justification":
                     lg.justification_marks[res.item_id] = marks[key]
                     n += 1
     return n

@@ -135,6 +135,7 @@ def _label_ids(taxo) -> list[str]:
 
 class Annotate(ItemType):
     name = "annotate"
+    marks_count_as = "justification"
     model = AnnotateItem
     label = "label the paragraphs"
     higher_order = True
@@ -145,6 +146,16 @@ class Annotate(ItemType):
     )
     print_answer_lines = 4
     print_answer_label = "Labels:"
+
+    def marking_criteria(self, item) -> list[tuple[str, float]]:
+        """With ``justify``, the one-line justifications: one point per labelled paragraph."""
+        if not item.justify:
+            return []
+        text = "Justifications quote and explain the words that carry each label (one point per paragraph)"
+        return [(text, float(len(item.labels)))]
+
+    def marking_checks(self, result) -> str:
+        return result.feedback
 
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         taxo = _taxonomy(item.taxonomy, root)

@@ -70,6 +70,10 @@ class ItemType:
     lms_note: ClassVar[str | None] = None
     #: Why no LMS question type can hold this type (None: it can).
     lms_not_held: ClassVar[str | None] = None
+    #: What an instructor's marks on the marking sheet do (``course grade --marks``): "points" (they
+    #: replace "review" and count towards the item's points) or "justification" (a gradebook
+    #: column of their own, beside the automatically scored answer).
+    marks_count_as: ClassVar[str] = "points"
     #: The printed book (student edition): lines of answer space under the exercise (one for a key,
     #: a number or a phrase; more for a list of paragraphs, a verdict with evidence, an open response)
     print_answer_lines: ClassVar[int] = 1
@@ -172,3 +176,14 @@ class ItemType:
     def lesson_claim(self, item) -> tuple[set[str], str] | None:
         """(paragraph refs of the claim, answer) of an item a lesson must not give away."""
         return None
+
+    # -- rubric marking (``course marking``, ``course grade --marks``) -----------------------------
+
+    def marking_criteria(self, item) -> list[tuple[str, float]]:
+        """(criterion, points) an instructor marks for ``item`` on the marking sheet; none (the
+        default) if the item is not marked by hand."""
+        return []
+
+    def marking_checks(self, result) -> str:
+        """The automatic checks of a response, as the marking sheet shows them."""
+        return "; ".join(f"{'ok' if ok else 'MISSING'} {label}" for label, ok in result.checks or [])

@@ -104,6 +104,9 @@ class Open(ItemType):
     print_answer_lines = 16
     print_answer_label = "Your response:"
 
+    def marking_criteria(self, item) -> list[tuple[str, float]]:
+        return [(c.criterion, c.points) for c in item.rubric]
+
     def grade(self, item, answer: Any, exists, root) -> Outcome:
         checks = structure_checks(item, answer, exists)
         ok = all(c for _, c in checks)
