@@ -105,8 +105,7 @@ class Matching(ItemType):
         return "; ".join(f"{item.left[a]} → {item.right[b]}" for a, b in item.answer.items())
 
     def lms_questions(self, item, x) -> list:
-        left = [x.choice(k, x.html(v), x.text(v)) for k, v in item.left.items()]
-        right = [x.choice(k, x.html(v), x.text(v)) for k, v in item.right.items()]
+        left, right = x.choices(item.left), x.choices(item.right)
         return [
             x.question(
                 kind="matching",

@@ -54,16 +54,7 @@ class Multiple(ItemType):
     def lms_questions(self, item, x) -> list:
         right = set(item.answer)
         wrong = [k for k in item.choices if k not in right]
-        ch = [
-            x.choice(
-                k,
-                x.html(v),
-                x.text(v),
-                1.0 / len(right) if k in right else -1.0 / len(wrong),
-                x.html(item.feedback.get(k)),
-            )
-            for k, v in item.choices.items()
-        ]
+        ch = x.choices(item.choices, lambda k: 1.0 / len(right) if k in right else -1.0 / len(wrong), item.feedback)
         return [
             x.question(
                 kind="multiple",

@@ -81,7 +81,7 @@ class Ordering(ItemType):
         return "; ".join(f"**{k}.** {item.choices[k]}" for k in item.answer)
 
     def lms_questions(self, item, x) -> list:
-        left = [x.choice(k, x.html(v), x.text(v)) for k, v in item.choices.items()]
+        left = x.choices(item.choices)
         right = [x.choice(f"p{i}", f"<p>Position {i}</p>", f"Position {i}") for i in range(1, len(item.answer) + 1)]
         pairs = {k: f"p{item.answer.index(k) + 1}" for k in item.choices}
         text = x.html(item.prompt) + "<p>Give each element its position in the order (Position 1 comes first).</p>"

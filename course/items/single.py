@@ -60,10 +60,7 @@ class Single(ItemType):
         return f"**{item.answer}.** {item.choices[item.answer]}"
 
     def lms_questions(self, item, x) -> list:
-        ch = [
-            x.choice(k, x.html(v), x.text(v), 1.0 if k == item.answer else 0.0, x.html(item.feedback.get(k)))
-            for k, v in item.choices.items()
-        ]
+        ch = x.choices(item.choices, lambda k: 1.0 if k == item.answer else 0.0, item.feedback)
         return [
             x.question(
                 kind="single",

@@ -138,6 +138,15 @@ class _Context:
     def text(self, text: str | None) -> str:
         return to_text(text, self.root, self.base)
 
+    def choices(self, texts: dict[str, str], weight=None, feedback: dict | None = None) -> list[Choice]:
+        """A :class:`Choice` per key of ``texts`` (MyST): its fraction ``weight(key)`` (default 0) and
+        its ``feedback``, both rendered."""
+        feedback = feedback or {}
+        return [
+            Choice(k, self.html(v), self.text(v), weight(k) if weight else 0.0, self.html(feedback.get(k)))
+            for k, v in texts.items()
+        ]
+
     def para_text(self, ref: str) -> str:
         return para_text(ref, self.root)
 
