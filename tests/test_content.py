@@ -125,6 +125,23 @@ def test_one_course_object_per_root(tmp_path):
     assert Course.of(tmp_path) is c
 
 
+def test_the_current_course_is_the_declared_one_until_released(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_ROOT", str(tmp_path / "found"))
+    found, a, b = Course(tmp_path / "found"), Course(tmp_path / "a"), Course(tmp_path / "b")
+    assert Course.current() is found  # nothing declared: the one find() locates
+    a.use()
+    try:
+        assert Course.current() is a
+        with b.using():
+            assert Course.current() is b
+        assert Course.current() is a  # the block gives back what was current before it
+        b.stop_using()  # not current: changes nothing
+        assert Course.current() is a
+    finally:
+        a.stop_using()
+    assert Course.current() is found
+
+
 def test_each_file_is_read_once(tmp_path, monkeypatch):
     c = _course(tmp_path)
     reads: dict[str, int] = {}

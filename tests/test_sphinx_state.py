@@ -171,6 +171,19 @@ def test_page_checker_data_comes_from_the_source_folder_not_the_code_checkout(tm
     assert first_words in data, "the locate item on Reading B has no paragraph list"
 
 
+def test_a_build_declares_its_course_current_and_releases_it_at_the_end(tmp_path):
+    """In one process (sphinx-autobuild, the tests), code that runs after a build must not keep
+    seeing that build's course."""
+    from sphinx.application import Sphinx
+
+    src = small_course(tmp_path / "src")
+    before = Course._current
+    app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "dt"), "html", status=None, warning=None)
+    assert Course._current is Course(src)
+    app.build()
+    assert Course._current is before
+
+
 # ------------------------------------------------------------------------------------------------
 # c. a data error is reported at the YAML file and line, not at the page that shows the data
 

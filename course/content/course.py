@@ -124,6 +124,11 @@ class Course:
         Course._current = self
         return self
 
+    def stop_using(self) -> None:
+        """This course is no longer the current one (if it was): the run that declared it is over."""
+        if Course._current is self:
+            Course._current = None
+
     @contextmanager
     def using(self) -> Iterator[Course]:
         """This course is the current one inside the block (an export given a root)."""

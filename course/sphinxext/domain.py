@@ -165,10 +165,12 @@ def freeze_loaded(app, *args) -> None:
 
 def unfreeze(app, exc) -> None:
     """The build is over: hand the frozen objects back to the collector (a process that runs more
-    builds, such as the tests, would otherwise keep every earlier build's leftovers)."""
+    builds, such as the tests, would otherwise keep every earlier build's leftovers), and the
+    course it declared current."""
     import gc
 
     gc.unfreeze()
+    Course(Path(app.srcdir)).stop_using()  # a process that runs more builds, or other code, next
 
 
 def list_files(srcdir: Path, pattern: str) -> list[str]:

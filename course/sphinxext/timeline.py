@@ -101,11 +101,15 @@ X_LABEL = "Year CE (numbered markers: events, listed below the figure)"
 
 
 def data_hash(raw: bytes) -> str:
-    from importlib.metadata import version  # not ``import matplotlib``: an HTML build never needs it
+    from importlib.metadata import PackageNotFoundError, version  # not ``import matplotlib``
 
+    try:
+        mpl = version("matplotlib")  # draws the PDF; an HTML build never imports it
+    except PackageNotFoundError:
+        mpl = "none"
     h = hashlib.sha256()
     h.update(raw)
-    h.update(f"|render={RENDER_VERSION}|mpl={version('matplotlib')}".encode())
+    h.update(f"|render={RENDER_VERSION}|mpl={mpl}".encode())
     return h.hexdigest()[:16]
 
 
