@@ -235,11 +235,11 @@ def taxonomy_data(taxo) -> dict:
 
 
 def reading_lengths() -> dict[str, int]:
+    course = Course.current()
     out = {}
-    for rid in Course.current().reading_ids:
-        rid = getattr(rid, "id", rid)
+    for rid in course.reading_ids:
         try:
-            out[rid] = len(Course.current().reading(rid))
+            out[rid] = len(course.reading(rid))
         except Exception:  # noqa: BLE001 - an unreadable reading is reported elsewhere
             continue
     return out
