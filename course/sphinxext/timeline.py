@@ -34,7 +34,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from course.content.files import atomic_replace
+from course.content.files import atomic_replace, atomic_write_bytes
 from course.content.timeline import load_timeline
 from course.errors import CourseInputError
 from course.sphinxext.base import warn, warn_data_error
@@ -118,8 +118,7 @@ def render_svg(data: dict[str, Any], target: Path) -> None:
 
     events = data["events"]
     rows = marker_rows([e["year"] for e in events], data["axis"]["start"], data["axis"]["end"])
-    text = svg(data, KINDS, rows, lane_label, X_LABEL)
-    atomic_replace(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), mode=0o644)
+    atomic_write_bytes(target, svg(data, KINDS, rows, lane_label, X_LABEL).encode("utf-8"))
 
 
 #: the figure's formats: SVG for HTML and EPUB, PDF for LaTeX
