@@ -172,16 +172,26 @@ def test_page_checker_data_comes_from_the_source_folder_not_the_code_checkout(tm
 
 
 def test_a_build_declares_its_course_current_and_releases_it_at_the_end(tmp_path):
-    """In one process (sphinx-autobuild, the tests), code that runs after a build must not keep
-    seeing that build's course."""
-    from sphinx.application import Sphinx
-
+    """In one process (sphinx-autobuild, a script), code that runs after a build must not keep
+    seeing that build's course. The build runs in a process of its own: Sphinx in-process would
+    register its node classes again in this one (another test builds in-process and wants no
+    warnings)."""
     src = small_course(tmp_path / "src")
-    before = Course._current
-    app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "dt"), "html", status=None, warning=None)
-    assert Course._current is Course(src)
-    app.build()
-    assert Course._current is before
+    script = (
+        "import sys; from sphinx.application import Sphinx; from course.content import Course\n"
+        "src, out = sys.argv[1], sys.argv[2]\n"
+        "app = Sphinx(src, src, out + '/html', out + '/dt', 'html', status=None, warning=None)\n"
+        "print('during', Course._current is Course(src))\n"
+        "app.build()\n"
+        "print('after', Course._current is None)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("COURSE_ROOT", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(CODE)
+    res = subprocess.run(
+        [sys.executable, "-c", script, str(src), str(tmp_path / "out")], capture_output=True, text=True, env=env
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert res.stdout.split() == ["during", "True", "after", "True"]
 
 
 # ------------------------------------------------------------------------------------------------
